@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mailtui",
+    products: [
+        .executable(name: "mailtui", targets: ["MailTUI"]),
+        .library(name: "MailCore", targets: ["MailCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        /// ncursesw, imported through a module map; see Sources/CNcurses/shim.h for the macros.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        /// Typed wrappers for libcurl's variadic calls, which Swift cannot import.
+        .target(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "MailCore",
+            dependencies: ["CCurl"],
+            path: "Sources/MailCore"
+        ),
+        .executableTarget(
+            name: "MailTUI",
+            dependencies: [
+                "MailCore",
+                "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/MailTUI"
+        ),
+        .testTarget(
+            name: "MailCoreTests",
+            dependencies: ["MailCore"],
+            path: "Tests/MailCoreTests"
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MailCore"],
+            path: "Tests/IntegrationTests",
+            resources: [.copy("Support")]
+        ),
+        .testTarget(
+            name: "MailTUITests",
+            dependencies: ["MailTUI", "MailCore"],
+            path: "Tests/MailTUITests"
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["MailCore"],
+            path: "Tests/EndToEndTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

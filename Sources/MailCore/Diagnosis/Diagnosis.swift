@@ -1,0 +1,151 @@
+/// Turns a classified failure into words: what happened and what to change. Every suggestion names
+/// the mailtui setting and, where one applies, the Flask-Mail key.
+public enum Diagnosis {
+    public static func explain(kind: FailureKind, stage: SMTPStage, reply: ServerReply?, evidence e: FailureEvidence) -> (explanation: String, suggestions: [String]) {
+        let s = e.settings
+        let host = s.host
+        let port = s.effectivePort
+        let seconds = Int(e.elapsedInStage.components.seconds)
+        let said = reply.map { " The server said: \($0)." } ?? ""
+        switch kind {
+        case .nameLookup:
+            return ("The host name \"\(host)\" could not be resolved to an address.",
+                    ["Check the spelling of the server (--server, MAIL_SERVER).",
+                     "If it is an internal name, check that this machine can resolve it (try: getent hosts \(host))."])
+        case .connectionRefused:
+            return ("Nothing accepted the connection on \(host) port \(port): the server refused it.",
+                    ["Check the port (--port, MAIL_PORT): 587 for STARTTLS, 465 for implicit TLS, 25 for server-to-server.",
+                     "Check that the mail server is running and listening on \(host)."])
+        case .connectTimeout:
+            return ("No answer to the connection attempt to \(host) port \(port) within \(Int(s.timeouts.connect)) s: a firewall is probably dropping it.",
+                    [port == 25 ? "Port 25 is blocked by many cloud providers and ISPs; use the submission port 587 (STARTTLS) or 465 (TLS) with a login." : "Check that port \(port) is open between this machine and the server.",
+                     "Try the other submission port: 587 with --security starttls (MAIL_USE_TLS=True) or 465 with --security tls (MAIL_USE_SSL=True)."])
+        case .noGreeting:
+            if s.security != .tls && (port == 465 || port == 993) {
+                return ("Connected, but the server sent no greeting within \(seconds) s. Port \(port) usually expects implicit TLS: the server is waiting for a TLS handshake while mailtui waits for a greeting.",
+                        ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) for port \(port)."])
+            }
+            if s.security != .tls {
+                return ("Connected, but the server sent no greeting within \(seconds) s. Some servers expect implicit TLS on this port and wait silently for a handshake.",
+                        ["If this port uses implicit TLS, use --security tls (MAIL_USE_SSL=True).",
+                         "Otherwise the server is overloaded or stuck; try later or raise --timeout."])
+            }
+            return ("Connected, but no TLS handshake or greeting completed within \(seconds) s.",
+                    ["Check the port: implicit TLS is usually on 465 (--port 465, MAIL_PORT=465).", "Raise --timeout if the server is slow."])
+        case .greetingRefused:
+            return ("The server refused the session in its greeting." + said,
+                    [reply?.code == 421 ? "The server is busy or limiting connections: try again later." : "The server does not accept mail from this client; check its access rules."])
+        case .ehloRejected:
+            return ("The server rejected the EHLO greeting." + said,
+                    ["Set a proper EHLO name with --helo (a fully qualified domain name, e.g. the name of this machine)."])
+        case .starttlsNotOffered:
+            return ("The server does not offer STARTTLS on \(host):\(port), so mailtui stopped before sending any credentials (it never falls back to plain text).",
+                    ["If the port expects implicit TLS (usually 465), use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False).",
+                     "If the server really has no TLS (a local test server), use --security none (MAIL_USE_TLS=False); never do this with a real password over a network."])
+        case .tlsOnPlainPort:
+            return ("The server answered in plain text where mailtui expected a TLS handshake: port \(port) expects STARTTLS or plain SMTP, not implicit TLS.",
+                    ["Use --security starttls (MAIL_USE_TLS=True, MAIL_USE_SSL=False) on this port, or --port 465 for implicit TLS."])
+        case .tlsHandshake:
+            return ("The TLS handshake failed: \(e.curlMessage.isEmpty ? "no details" : e.curlMessage).",
+                    ["Check that the port and security mode match (465: --security tls; 587: --security starttls).",
+                     "An old server may only speak TLS versions this machine's OpenSSL refuses."])
+        case .certificateUntrusted:
+            return ("The server's certificate is not signed by a trusted authority (\(e.curlMessage)). It may be self-signed or from a private CA.",
+                    ["If you trust it, give its CA certificate with --ca-file PATH.",
+                     "Only for a test server: --insecure turns verification off (Flask-Mail never verifies certificates, so your app would connect anyway; that is insecure)."])
+        case .certificateNameMismatch:
+            return ("The server's certificate is issued for another name than \"\(host)\" (\(e.curlMessage)).",
+                    ["Connect with a host name the certificate covers (--server, MAIL_SERVER)."
+                        + (e.tlsNames.isEmpty ? "" : " It covers: \(e.tlsNames.joined(separator: ", ")).")])
+        case .certificateExpired:
+            return ("The server's certificate has expired (\(e.curlMessage)).",
+                    ["The server's administrator must renew the certificate.", "Only for testing: --insecure."])
+        case .certificateProblem:
+            return ("The server's certificate could not be verified: \(e.curlMessage).",
+                    ["Give the right CA with --ca-file PATH, or, for a test server only, --insecure."])
+        case .authNotOffered:
+            var tips = ["If this server needs no login, remove the username (--user, MAIL_USERNAME)."]
+            if s.security == .none {
+                tips.insert("Many servers offer AUTH only after STARTTLS: use --security starttls (MAIL_USE_TLS=True).", at: 0)
+            } else {
+                tips.append("Check that this is the submission port (587 or 465), not port 25.")
+            }
+            return ("A username is set, but the server did not offer AUTH, so no login happened; mailtui refuses to send unauthenticated.", tips)
+        case .authMechanismUnsupported:
+            return ("The server does not support the chosen login mechanism." + said,
+                    ["Use --auth auto to let mailtui pick one the server offers" + mechanismsText(e) + "."])
+        case .authFailed:
+            return ("The server rejected the username or password." + said,
+                    ["Check the username (--user, MAIL_USERNAME) and the password (MAIL_PASSWORD).",
+                     "Some providers need an app password instead of the account password, or need SMTP enabled for the account."])
+        case .authAppPasswordRequired:
+            return ("The server wants an application-specific password, not the account password." + said,
+                    ["Create an app password in the provider's account security settings and use it as MAIL_PASSWORD."])
+        case .authRequired:
+            return ("The server requires a login before it accepts mail, and none was made." + said,
+                    ["Set the username (--user, MAIL_USERNAME) and a password source (MAIL_PASSWORD in the environment, or --password-env)."])
+        case .senderRejected:
+            return ("The server refused the sender address \"\(e.envelopeFrom)\"." + said,
+                    ["Use a sender this login may send as (--from, MAIL_DEFAULT_SENDER); many providers only allow the account's own address."])
+        case .relayDenied:
+            return ("The server refused to relay to the recipient: it only delivers for its own domains unless you log in." + said,
+                    ["Log in (--user, MAIL_USERNAME with MAIL_PASSWORD) and use the submission port 587 or 465."])
+        case .recipientRejected:
+            let list = e.rejectedRecipients.map { "\($0.address) (\($0.reply))" }.joined(separator: "; ")
+            return ("The server refused " + (list.isEmpty ? "a recipient" : list) + ".",
+                    ["Check the recipient addresses.", "Use --allow-partial to deliver to the accepted recipients anyway."])
+        case .temporaryFailure:
+            return ("The server refused for now (a temporary failure)." + said,
+                    ["Try again later; the server may be busy, greylisting or rate-limiting this sender."])
+        case .messageTooLarge:
+            let limit = e.advertisedSize.map { " The server's limit is \(ByteCount.human($0)); the message is \(ByteCount.human(e.messageBytes))." } ?? ""
+            return ("The message is too large for the server." + limit + said,
+                    ["Send smaller attachments, or link to the files instead."])
+        case .lineTooLong:
+            return ("The server refused a line that is too long." + said, ["This is a bug in mailtui's encoder if it happens: please report it."])
+        case .messageRejected:
+            return ("The server refused the message after receiving it (content or policy)." + said,
+                    ["Check the server's words: spam or virus filters, SPF/DMARC policy for the sender's domain, or a banned attachment type."])
+        case .connectionClosed:
+            return ("The server closed the connection during \(stage.displayName) without a reply.",
+                    stage <= .greeting ? ["If the port expects implicit TLS (465), use --security tls (MAIL_USE_SSL=True).", "The server may be refusing this client's address."]
+                                       : ["Check the server's logs; the connection was cut without an SMTP reply."])
+        case .serverTimeout:
+            return ("The server stopped answering during \(stage.displayName): no reply within \(seconds) s.",
+                    ["Raise --timeout if the server is just slow.", "Check the server; it may be overloaded or stuck."])
+        case .malformedReply:
+            return ("The server's reply could not be understood (\(e.curlMessage))." + said,
+                    ["Check that this port speaks SMTP; another service may be listening on it."])
+        case .localFileError:
+            return ("A file could not be read while sending (\(e.curlMessage)).", ["Check that the attachments still exist and are readable."])
+        case .cancelled:
+            return ("The send was cancelled.", [])
+        case .other:
+            return ("libcurl reported: \(e.curlMessage) (code \(e.curlCode))." + said, ["Run again and read the transcript above for the last exchange."])
+        }
+    }
+
+    static func mechanismsText(_ e: FailureEvidence) -> String {
+        let mechanisms = FailureEvidence.authMechanisms(in: e.extensions)
+        return mechanisms.isEmpty ? "" : " (it offers \(mechanisms.joined(separator: ", ")))"
+    }
+}
+
+extension FailureEvidence {
+    /// Names the server's certificate covers, when the session saw them.
+    public var tlsNames: [String] { tls?.names ?? [] }
+}
+
+/// Byte counts for people.
+public enum ByteCount {
+    public static func human(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes) / 1024
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        let rounded = (value * 10).rounded() / 10
+        let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        return "\(text) \(units[unit])"
+    }
+}

@@ -1,0 +1,150 @@
+/// The facts about a failed session that decide what went wrong. Pure data, so that the
+/// classification can be tested without a network.
+public struct FailureEvidence: Sendable, Equatable {
+    public var curlCode: Int
+    /// libcurl's error buffer (or `curl_easy_strerror` when empty).
+    public var curlMessage: String
+    /// The stage the session was in.
+    public var stage: SMTPStage
+    /// The last complete reply, and the stage of the command it answered.
+    public var lastReply: ServerReply?
+    public var lastReplyStage: SMTPStage?
+    public var greetingSeen: Bool
+    public var settings: ServerSettings
+    /// EHLO keywords from the last EHLO, and before STARTTLS.
+    public var extensions: [String]
+    public var extensionsBeforeTLS: [String]?
+    public var rejectedRecipients: [RejectedRecipient]
+    public var messageBytes: Int
+    public var elapsedInStage: Duration
+    public var cancelled: Bool
+    public var credentialsSet: Bool
+    public var authenticated: Bool
+    public var envelopeFrom: String = ""
+    public var tls: TLSInfo?
+
+    public init(curlCode: Int, curlMessage: String, stage: SMTPStage, settings: ServerSettings) {
+        self.curlCode = curlCode
+        self.curlMessage = curlMessage
+        self.stage = stage
+        self.settings = settings
+        self.greetingSeen = false
+        self.extensions = []
+        self.rejectedRecipients = []
+        self.messageBytes = 0
+        self.elapsedInStage = .zero
+        self.cancelled = false
+        self.credentialsSet = false
+        self.authenticated = false
+    }
+
+    /// The server's advertised SIZE limit, when it gave one.
+    public var advertisedSize: Int? {
+        for ext in extensions where ext.uppercased().hasPrefix("SIZE ") {
+            if let n = Int(ext.dropFirst(5).trimmingSpaces), n > 0 { return n }
+        }
+        return nil
+    }
+
+    /// AUTH mechanisms offered, uppercased; empty when AUTH was not offered.
+    static func authMechanisms(in extensions: [String]) -> [String] {
+        for ext in extensions {
+            let words = ext.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" })
+            if words.first == "AUTH" { return words.dropFirst().map(String.init) }
+        }
+        return []
+    }
+}
+
+/// Decides the stage and kind of a failure from libcurl's code, the server's last reply and what
+/// the session saw. libcurl's codes alone are too coarse: 8 covers a 421 greeting and a 554 after
+/// DATA, and a wrong password leaves the error buffer empty.
+public enum FailureClassifier {
+    // libcurl result codes used here (curl/curl.h).
+    static let couldntResolveHost = 6, couldntConnect = 7, weirdServerReply = 8, readError = 26
+    static let operationTimedOut = 28, sslConnectError = 35, abortedByCallback = 42, sendError = 55, recvError = 56
+    static let peerFailedVerification = 60, useSSLFailed = 64, loginDenied = 67, gotNothing = 52
+
+    public static func classify(_ e: FailureEvidence) -> (stage: SMTPStage, kind: FailureKind, reply: ServerReply?) {
+        if e.cancelled { return (e.stage, .cancelled, nil) }
+        let reply = e.lastReply.flatMap { $0.isPositive ? nil : $0 }
+        let replyStage = e.lastReplyStage ?? e.stage
+        let message = e.curlMessage.lowercased()
+
+        switch e.curlCode {
+        case 0:
+            if e.credentialsSet && !e.authenticated {
+                return (.auth, .authNotOffered, nil)
+            }
+        case couldntResolveHost:
+            return (.connect, .nameLookup, nil)
+        case couldntConnect:
+            return (.connect, message.contains("timed out") ? .connectTimeout : .connectionRefused, nil)
+        case operationTimedOut:
+            if e.stage == .connect { return (.connect, .connectTimeout, nil) }
+            if !e.greetingSeen {
+                return (e.settings.security == .tls && e.stage == .tls ? .tls : .greeting, .noGreeting, nil)
+            }
+            return (e.stage, .serverTimeout, nil)
+        case sslConnectError:
+            if message.contains("wrong version number") || message.contains("packet length too long") || message.contains("unexpected eof") && !e.greetingSeen {
+                return (.tls, .tlsOnPlainPort, nil)
+            }
+            return (.tls, .tlsHandshake, nil)
+        case peerFailedVerification:
+            if message.contains("expired") { return (.tls, .certificateExpired, nil) }
+            if message.contains("subject name") || message.contains("does not match") || message.contains("no alternative certificate") || message.contains("hostname mismatch") {
+                return (.tls, .certificateNameMismatch, nil)
+            }
+            if message.contains("self-signed") || message.contains("self signed") || message.contains("local issuer") || message.contains("unable to get") {
+                return (.tls, .certificateUntrusted, nil)
+            }
+            return (.tls, .certificateProblem, nil)
+        case useSSLFailed:
+            return (.tls, .starttlsNotOffered, reply)
+        case abortedByCallback where !e.rejectedRecipients.isEmpty && e.stage == .rcpt:
+            return (.rcpt, .recipientRejected, e.rejectedRecipients.first?.reply)
+        case readError:
+            return (.data, .localFileError, nil)
+        default:
+            break
+        }
+
+        if let reply {
+            return (replyStage, kind(for: reply, at: replyStage, evidence: e), reply)
+        }
+        if e.curlCode == loginDenied { return (.auth, .authFailed, nil) }
+        if !e.rejectedRecipients.isEmpty { return (.rcpt, .recipientRejected, e.rejectedRecipients.first?.reply) }
+        if [recvError, sendError, gotNothing].contains(e.curlCode) {
+            if e.settings.security == .tls && !e.greetingSeen && e.stage <= .tls { return (.tls, .tlsHandshake, nil) }
+            return (e.stage, .connectionClosed, nil)
+        }
+        if e.curlCode == weirdServerReply { return (e.stage, .malformedReply, e.lastReply) }
+        return (e.stage, .other, e.lastReply)
+    }
+
+    /// The kind of a negative reply, by stage, code and enhanced status.
+    static func kind(for reply: ServerReply, at stage: SMTPStage, evidence e: FailureEvidence) -> FailureKind {
+        let status = reply.enhancedStatus ?? ""
+        let text = reply.lines.joined(separator: " ").lowercased()
+        if reply.code == 421 && stage <= .greeting { return .greetingRefused }
+        if reply.code == 530 || status == "5.7.0" && text.contains("authentication required") { return .authRequired }
+        if reply.code == 534 || status == "5.7.9" { return .authAppPasswordRequired }
+        if reply.code == 535 || status == "5.7.8" { return .authFailed }
+        if reply.code == 504 && stage == .auth { return .authMechanismUnsupported }
+        if reply.code == 552 || status == "5.3.4" || text.contains("too large") || text.contains("size limit") { return .messageTooLarge }
+        if text.contains("line too long") || status == "5.5.6" { return .lineTooLong }
+        if reply.isTemporaryFailure { return .temporaryFailure }
+        switch stage {
+        case .connect, .greeting: return .greetingRefused
+        case .ehlo: return .ehloRejected
+        case .tls: return .tlsHandshake
+        case .auth: return .authFailed
+        case .mail: return .senderRejected
+        case .rcpt:
+            if status == "5.7.1" || text.contains("relay") { return .relayDenied }
+            return .recipientRejected
+        case .data, .quit: return .messageRejected
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// What went wrong, precisely enough to explain it and to choose an exit status.
+public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
+    case nameLookup
+    case connectionRefused
+    case connectTimeout
+    /// Connected, but no greeting arrived in time (often: STARTTLS or plain against an implicit-TLS port).
+    case noGreeting
+    /// 421 or another refusal instead of a greeting.
+    case greetingRefused
+    case ehloRejected
+    case starttlsNotOffered
+    /// Implicit TLS against a server that speaks plain SMTP on that port.
+    case tlsOnPlainPort
+    case tlsHandshake
+    case certificateUntrusted
+    case certificateNameMismatch
+    case certificateExpired
+    case certificateProblem
+    /// Credentials were set, but the server offered no AUTH (or only after STARTTLS).
+    case authNotOffered
+    case authMechanismUnsupported
+    case authFailed
+    case authAppPasswordRequired
+    case authRequired
+    case senderRejected
+    case relayDenied
+    case recipientRejected
+    case temporaryFailure
+    case messageTooLarge
+    case lineTooLong
+    case messageRejected
+    case connectionClosed
+    case serverTimeout
+    case malformedReply
+    case localFileError
+    case cancelled
+    case other
+}
+
+/// Why a session failed: the stage, the kind, the server's words, libcurl's, and the explanation.
+public struct SessionFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var stage: SMTPStage
+    public var kind: FailureKind
+    /// The server's reply that failed the stage, when there was one.
+    public var reply: ServerReply?
+    /// libcurl's result code and message, when libcurl reported the failure.
+    public var curlCode: Int?
+    public var curlMessage: String?
+    /// Recipients the server refused.
+    public var rejectedRecipients: [RejectedRecipient] = []
+    /// What happened, in plain words.
+    public var explanation: String
+    /// What to change, most likely first; names mailtui's setting and the Flask-Mail key where one applies.
+    public var suggestions: [String]
+
+    public var description: String {
+        var text = "failed at \(stage.displayName): \(explanation)"
+        if let reply { text += "\n  server said: \(reply)" }
+        return text
+    }
+}

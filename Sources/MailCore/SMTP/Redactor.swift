@@ -1,0 +1,29 @@
+/// Hides credentials in the client's side of the conversation. From an `AUTH` command until the
+/// server's first reply that is not a `334` challenge, everything mailtui sends is replaced by a
+/// fixed placeholder: AUTH PLAIN with or without an initial response, AUTH LOGIN's user and password
+/// lines, CRAM-MD5's answer and XOAUTH2's token alike. Never base64, never a length.
+public struct Redactor: Sendable, Equatable {
+    /// What a credential looks like in every transcript.
+    public static let placeholder = "[credentials hidden]"
+
+    /// True between an AUTH command and the end of its exchange.
+    public private(set) var inExchange = false
+
+    public init() {}
+
+    /// The line to show for a command the client sent.
+    public mutating func client(_ line: String) -> String {
+        let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        if let verb = words.first, verb.uppercased() == "AUTH" {
+            inExchange = true
+            let mechanism = words.count > 1 ? " " + words[1].uppercased() : ""
+            return "AUTH" + mechanism + (words.count > 2 ? " " + Self.placeholder : "")
+        }
+        return inExchange ? Self.placeholder : line
+    }
+
+    /// Follows the server's replies: a final reply other than 334 ends the exchange.
+    public mutating func server(code: Int?, isFinalLine: Bool) {
+        if inExchange && isFinalLine && code != 334 { inExchange = false }
+    }
+}

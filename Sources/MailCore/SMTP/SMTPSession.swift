@@ -1,0 +1,318 @@
+import CCurl
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One SMTP session over libcurl. `run` blocks and reports events as they happen; `start` runs it on
+/// a background thread. `cancel` takes effect at once: the transfer is driven through a multi handle
+/// whose poll `curl_multi_wakeup` interrupts, not at libcurl's next progress tick.
+public final class SMTPSession: Sendable {
+    private struct Control {
+        var cancelled = false
+        /// The multi handle while a transfer runs (as a bit pattern, to cross threads).
+        var multi: UInt?
+    }
+    private let control = Mutex(Control())
+
+    public init() {}
+
+    /// Stops the session as soon as possible; the report then says `cancelled`.
+    public func cancel() {
+        control.withLock { state in
+            state.cancelled = true
+            if let multi = state.multi, let handle = UnsafeMutableRawPointer(bitPattern: multi) {
+                curl_multi_wakeup(handle)
+            }
+        }
+    }
+
+    public var isCancelled: Bool { control.withLock { $0.cancelled } }
+
+    /// Runs the session on a background thread; `onEvent` is called on that thread, `.finished` last.
+    public func start(_ request: SessionRequest, onEvent: @escaping @Sendable (SessionEvent) -> Void) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            _ = self.run(request, onEvent: onEvent)
+        }
+    }
+
+    /// Runs the session on this thread and returns its report (also sent as `.finished`).
+    @discardableResult
+    public func run(_ request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) -> SessionReport {
+        CurlRuntime.initialize()
+        let context = TransferContext(request: request, onEvent: onEvent)
+        let report = withExtendedLifetime(context) { perform(context) }
+        onEvent(.finished(report))
+        return report
+    }
+
+    // MARK: The transfer
+
+    private func perform(_ context: TransferContext) -> SessionReport {
+        let request = context.request
+        let recorder = context.recorder
+        guard let easy = curl_easy_init(), let multi = curl_multi_init() else {
+            return context.report(failure: context.failure(curlCode: -1, message: "libcurl could not be initialised", cancelled: false))
+        }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        var recipients: UnsafeMutablePointer<curl_slist>?
+        defer {
+            control.withLock { $0.multi = nil }
+            curl_multi_remove_handle(multi, easy)
+            curl_easy_cleanup(easy)
+            curl_multi_cleanup(multi)
+            curl_slist_free_all(recipients)
+            errorBuffer.deallocate()
+        }
+
+        configure(easy, request: request, context: context, errorBuffer: errorBuffer, recipients: &recipients)
+        curl_multi_add_handle(multi, easy)
+        let alreadyCancelled = control.withLock { state -> Bool in
+            state.multi = UInt(bitPattern: multi)
+            return state.cancelled
+        }
+
+        var result: CURLcode = CURLE_OK
+        var stopped = alreadyCancelled
+        var lastProgress = recorder.now
+        var lastSent: curl_off_t = -1
+        while !stopped {
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            if isCancelled || recorder.authMissing { stopped = true; break }
+            if let total = context.uploadTotal {
+                var sent: curl_off_t = 0
+                mt_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
+                if sent != lastSent && (recorder.now - lastProgress > .milliseconds(100) || Int(sent) == total) {
+                    lastSent = sent
+                    lastProgress = recorder.now
+                    context.onEvent(.progress(sent: Int(sent), total: total))
+                }
+            }
+            if running == 0 {
+                var queued: Int32 = 0
+                while let message = curl_multi_info_read(multi, &queued) {
+                    if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
+                }
+                break
+            }
+            curl_multi_poll(multi, nil, 0, 250, nil)
+        }
+
+        if stopped {
+            let cancelled = isCancelled
+            if cancelled { recorder.error("cancelled") }
+            let evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : 0, message: "", cancelled: cancelled)
+            return context.report(failure: context.diagnose(evidence))
+        }
+        collectCertificate(easy, recorder: recorder)
+        let message = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
+        let failure = context.failure(curlCode: Int(result.rawValue), message: message, cancelled: false)
+        if let failure { recorder.error("\(failure.stage.displayName) failed: \(failure.explanation)") }
+        return context.report(failure: failure)
+    }
+
+    private func configure(_ easy: UnsafeMutableRawPointer, request: SessionRequest, context: TransferContext,
+                           errorBuffer: UnsafeMutablePointer<CChar>, recipients: inout UnsafeMutablePointer<curl_slist>?) {
+        let s = request.settings
+        let me = Unmanaged.passUnretained(context).toOpaque()
+        mt_setopt_string(easy, CURLOPT_URL, Self.url(for: s))
+        mt_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        mt_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
+        mt_setopt_long(easy, CURLOPT_VERBOSE, 1)
+        mt_setopt_debugfunction(easy, debugCallback)
+        mt_setopt_pointer(easy, CURLOPT_DEBUGDATA, me)
+        mt_setopt_writefunction(easy, discardCallback)
+        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(s.timeouts.connect * 1000))
+        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(s.timeouts.total * 1000))
+        mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(s.timeouts.response.rounded(.up))))
+
+        switch s.security {
+        case .none: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        case .starttls, .tls: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        }
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, s.verifyCertificate ? 2 : 0)
+        if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.expandingTilde) }
+        mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
+
+        if s.wantsLogin, let secret = request.secret {
+            mt_setopt_string(easy, CURLOPT_USERNAME, s.username!)
+            if s.authMechanism == .xoauth2 {
+                mt_setopt_string(easy, CURLOPT_XOAUTH2_BEARER, secret.value)
+            } else {
+                mt_setopt_string(easy, CURLOPT_PASSWORD, secret.value)
+            }
+            if let mechanism = s.authMechanism.curlLoginOption {
+                mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=\(mechanism)")
+            }
+            mt_setopt_long(easy, CURLOPT_SASL_IR, 1)
+        }
+
+        switch request.purpose {
+        case .send(let from, let to, let stream):
+            mt_setopt_string(easy, CURLOPT_MAIL_FROM, "<\(from)>")
+            for address in to { recipients = curl_slist_append(recipients, "<\(address)>") }
+            mt_setopt_slist(easy, CURLOPT_MAIL_RCPT, recipients)
+            mt_setopt_allow_recipient_failures(easy, request.allowPartial ? 1 : 0)
+            mt_setopt_long(easy, CURLOPT_UPLOAD, 1)
+            mt_setopt_readfunction(easy, readCallback)
+            mt_setopt_pointer(easy, CURLOPT_READDATA, me)
+            mt_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(stream.totalSize))
+        case .probe:
+            mt_setopt_string(easy, CURLOPT_CUSTOMREQUEST, "NOOP")
+        }
+    }
+
+    /// `smtp://host:port/ehlo-name` or `smtps://...`; libcurl takes the EHLO name from the path.
+    static func url(for s: ServerSettings) -> String {
+        let scheme = s.security == .tls ? "smtps" : "smtp"
+        let host = s.host.contains(":") && !s.host.hasPrefix("[") ? "[\(s.host)]" : s.host
+        return "\(scheme)://\(host):\(s.effectivePort)/\(s.heloName.flatMap { $0.isEmpty ? nil : $0 } ?? LocalHost.name)"
+    }
+
+    /// Reads the leaf certificate's facts (CERTINFO) after a TLS session.
+    private func collectCertificate(_ easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder) {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard mt_getinfo_certinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+              let lists = info.pointee.certinfo else { return }
+        var fields: [String: String] = [:]
+        var node = lists[0]
+        while let current = node {
+            let entry = String(cString: current.pointee.data)
+            if let colon = entry.firstIndex(of: ":") {
+                fields[String(entry[..<colon])] = String(entry[entry.index(after: colon)...])
+            }
+            node = current.pointee.next
+        }
+        let names = (fields["X509v3 Subject Alternative Name"] ?? "")
+            .split(separator: ",")
+            .map { $0.trimmingSpaces.replacing("DNS:", with: "").replacing("IP Address:", with: "") }
+        recorder.addCertificate(subject: fields["Subject"], issuer: fields["Issuer"], notBefore: fields["Start date"],
+                                notAfter: fields["Expire date"], names: names)
+    }
+}
+
+/// Everything the C callbacks need, reached through their userdata pointer.
+final class TransferContext {
+    let request: SessionRequest
+    let onEvent: (SessionEvent) -> Void
+    let recorder: TranscriptRecorder
+    let stream: MessageStream?
+
+    init(request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) {
+        self.request = request
+        self.onEvent = onEvent
+        if case .send(_, _, let stream) = request.purpose { self.stream = stream } else { self.stream = nil }
+        self.recorder = TranscriptRecorder(
+            security: request.settings.security,
+            credentialsSet: request.settings.wantsLogin && request.secret != nil,
+            emit: onEvent
+        )
+    }
+
+    var uploadTotal: Int? { stream?.totalSize }
+
+    var envelopeFrom: String {
+        if case .send(let from, _, _) = request.purpose { return from }
+        return ""
+    }
+
+    func evidence(curlCode: Int, message: String, cancelled: Bool) -> FailureEvidence {
+        var e = FailureEvidence(curlCode: curlCode, curlMessage: message, stage: recorder.stage, settings: request.settings)
+        e.lastReply = recorder.failingReply?.reply
+        e.lastReplyStage = recorder.failingReply?.stage
+        e.greetingSeen = recorder.greetingSeen
+        e.extensions = recorder.extensions
+        e.extensionsBeforeTLS = recorder.extensionsBeforeTLS
+        e.rejectedRecipients = recorder.rejectedRecipients
+        e.messageBytes = stream?.totalSize ?? 0
+        e.elapsedInStage = recorder.elapsedInStage
+        e.cancelled = cancelled
+        e.credentialsSet = request.settings.wantsLogin && request.secret != nil
+        e.authenticated = recorder.authenticated
+        e.envelopeFrom = envelopeFrom
+        e.tls = recorder.tlsInfo
+        return e
+    }
+
+    /// nil when libcurl succeeded and nothing else went wrong.
+    func failure(curlCode: Int, message: String, cancelled: Bool) -> SessionFailure? {
+        if curlCode == 0 && !(request.settings.wantsLogin && request.secret != nil && !recorder.authenticated)
+            && !(recorder.rejectedRecipients.count > 0 && !request.allowPartial) {
+            return nil
+        }
+        if curlCode == Int(CURLE_READ_ERROR.rawValue) || curlCode == Int(CURLE_ABORTED_BY_CALLBACK.rawValue), let error = stream?.error {
+            return diagnose(evidence(curlCode: FailureClassifier.readError, message: error.description, cancelled: false))
+        }
+        return diagnose(evidence(curlCode: curlCode, message: message, cancelled: cancelled))
+    }
+
+    func diagnose(_ e: FailureEvidence) -> SessionFailure {
+        let (stage, kind, reply) = FailureClassifier.classify(e)
+        let words = Diagnosis.explain(kind: kind, stage: stage, reply: reply, evidence: e)
+        return SessionFailure(
+            stage: stage, kind: kind, reply: reply,
+            curlCode: e.curlCode == 0 ? nil : e.curlCode, curlMessage: e.curlMessage.isEmpty ? nil : e.curlMessage,
+            rejectedRecipients: recorder.rejectedRecipients,
+            explanation: words.explanation, suggestions: words.suggestions
+        )
+    }
+
+    func report(failure: SessionFailure?) -> SessionReport {
+        let end = recorder.now
+        return SessionReport(
+            failure: failure, finalReply: recorder.finalReply,
+            acceptedRecipients: recorder.acceptedRecipients, rejectedRecipients: recorder.rejectedRecipients,
+            greeting: recorder.greeting, extensions: recorder.extensions, extensionsBeforeTLS: recorder.extensionsBeforeTLS,
+            tls: recorder.tlsInfo, authenticated: recorder.authenticated,
+            stageTimes: recorder.stageTimes(until: end), elapsed: recorder.elapsed,
+            messageBytes: recorder.messageBytes, transcript: recorder.lines
+        )
+    }
+}
+
+// MARK: C callbacks
+
+private let debugCallback: curl_debug_callback = { _, type, data, size, userdata in
+    guard let userdata, let data else { return 0 }
+    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    let kind: DebugKind
+    switch type {
+    case CURLINFO_TEXT: kind = .text
+    case CURLINFO_HEADER_IN: kind = .headerIn
+    case CURLINFO_HEADER_OUT: kind = .headerOut
+    case CURLINFO_DATA_OUT: kind = .dataOut
+    default: kind = .other
+    }
+    context.recorder.handle(kind, UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+
+private let readCallback: curl_read_callback = { buffer, size, count, userdata in
+    guard let userdata, let buffer else { return 0 }
+    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    // The last line of defence: no message byte leaves without the login the user asked for.
+    if context.recorder.authMissing || (context.request.settings.wantsLogin && context.request.secret != nil && !context.recorder.authenticated) {
+        return Int(CURL_READFUNC_ABORT)
+    }
+    guard let stream = context.stream else { return 0 }
+    let n = stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+    return n < 0 ? Int(CURL_READFUNC_ABORT) : n
+}
+
+private let discardCallback: curl_write_callback = { _, size, count, _ in size * count }
+
+/// This machine's name for EHLO.
+enum LocalHost {
+    static let name: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, 255) == 0 else { return "localhost" }
+        let name = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let valid = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+        return valid ? name : "localhost"
+    }()
+}

@@ -1,0 +1,64 @@
+/// A complete SMTP reply: its code and the text of each line, sanitised.
+public struct ServerReply: Sendable, Codable, Equatable, CustomStringConvertible {
+    public var code: Int
+    /// The text after the code on each line, already safe for a terminal.
+    public var lines: [String]
+
+    public init(code: Int, lines: [String]) {
+        self.code = code
+        self.lines = lines
+    }
+
+    /// The enhanced status code (RFC 3463) at the start of the first line, e.g. `5.7.8`.
+    public var enhancedStatus: String? {
+        guard let first = lines.first?.split(separator: " ").first else { return nil }
+        let parts = first.split(separator: ".")
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) && !$0.isEmpty }) else { return nil }
+        return String(first)
+    }
+
+    public var isPositive: Bool { code < 400 }
+    public var isTemporaryFailure: Bool { (400..<500).contains(code) }
+    public var isPermanentFailure: Bool { code >= 500 }
+
+    /// `550 5.1.1 <x@y>: Recipient address rejected` (continuation lines joined with " / ").
+    public var description: String {
+        "\(code) " + lines.joined(separator: " / ")
+    }
+
+    /// Splits a reply line into code, whether it is the last line, and text.
+    static func parseLine(_ line: String) -> (code: Int?, isFinal: Bool, text: String) {
+        let scalars = Array(line.utf8)
+        guard scalars.count >= 3, let code = Int(String(decoding: scalars[0..<3], as: UTF8.self)), scalars[0..<3].allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            return (nil, true, line)
+        }
+        if scalars.count == 3 { return (code, true, "") }
+        let separator = scalars[3]
+        let text = String(decoding: scalars[4...], as: UTF8.self)
+        return (code, separator != UInt8(ascii: "-"), text)
+    }
+}
+
+/// A recipient the server refused, with its reply.
+public struct RejectedRecipient: Sendable, Codable, Equatable {
+    public var address: String
+    public var reply: ServerReply
+}
+
+/// What is known about the TLS session and the server's certificate.
+public struct TLSInfo: Sendable, Codable, Equatable {
+    public var version: String?
+    public var cipher: String?
+    public var subject: String?
+    public var issuer: String?
+    public var notBefore: String?
+    public var notAfter: String?
+    /// Names the certificate covers (subjectAltName DNS and IP entries).
+    public var names: [String] = []
+    /// nil until known.
+    public var verified: Bool?
+    /// Why verification failed, in OpenSSL's words, or how the host name matched.
+    public var verification: String?
+
+    public init() {}
+}

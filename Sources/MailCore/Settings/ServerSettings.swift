@@ -1,0 +1,75 @@
+/// Everything needed to reach and log in to an SMTP server, except the password itself.
+public struct ServerSettings: Sendable, Codable, Equatable {
+    public var host: String
+    /// nil means "the usual port for the security mode".
+    public var port: Int?
+    public var security: SecurityMode
+    /// Verify the server's certificate chain and host name. Only an explicit `--insecure` turns it off.
+    public var verifyCertificate: Bool
+    /// A PEM file of CA certificates to trust instead of the system's.
+    public var caFile: String?
+    /// The name sent with EHLO; nil lets mailtui pick this machine's name.
+    public var heloName: String?
+    public var username: String?
+    public var authMechanism: AuthMechanism
+    public var timeouts: Timeouts
+
+    public init(
+        host: String = "",
+        port: Int? = nil,
+        security: SecurityMode = .starttls,
+        verifyCertificate: Bool = true,
+        caFile: String? = nil,
+        heloName: String? = nil,
+        username: String? = nil,
+        authMechanism: AuthMechanism = .auto,
+        timeouts: Timeouts = Timeouts()
+    ) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.verifyCertificate = verifyCertificate
+        self.caFile = caFile
+        self.heloName = heloName
+        self.username = username
+        self.authMechanism = authMechanism
+        self.timeouts = timeouts
+    }
+
+    /// The port actually used.
+    public var effectivePort: Int { port ?? security.defaultPort }
+
+    /// Whether a login will be attempted.
+    public var wantsLogin: Bool { !(username ?? "").isEmpty }
+}
+
+/// Time limits, in seconds. libcurl's own defaults (300 s to connect) are far too long for a tester.
+public struct Timeouts: Sendable, Codable, Equatable {
+    /// TCP connect, TLS handshake, and the greeting (libcurl counts the greeting and EHLO here).
+    public var connect: Double
+    /// How long to wait for each server reply.
+    public var response: Double
+    /// The whole session, upload included.
+    public var total: Double
+
+    public init(connect: Double = 15, response: Double = 30, total: Double = 600) {
+        self.connect = connect
+        self.response = response
+        self.total = total
+    }
+
+    /// One limit for every step, as `--timeout` gives it; the total stays generous for large uploads.
+    public init(perStep seconds: Double) {
+        self.init(connect: seconds, response: seconds, total: max(600, seconds * 4))
+    }
+}
+
+/// The secret used to log in: a password, or an OAuth 2.0 bearer token for XOAUTH2.
+///
+/// Its description never shows the value, so it cannot leak through string interpolation or a log.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "<secret>" }
+    public var debugDescription: String { "<secret>" }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small whole-file reads and atomic writes (write a temporary file, fsync, rename), for drafts,
+/// configuration and history, which must never be left half-written.
+public enum FileContents {
+    /// The file's bytes, or nil when it cannot be read.
+    public static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path.expandingTilde, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { return result }
+            result += buffer[0..<n]
+        }
+    }
+
+    /// Replaces the file atomically; `mode` applies to a new file. Creates missing parent folders.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileWriteError) {
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty { makeDirectories(directory) }
+        let temporary = "\(path).tmp-\(getpid())-\(RandomToken.hex(bytes: 4))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let reason = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                throw FileWriteError(path: path, reason: reason)
+            }
+            offset += n
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw FileWriteError(path: path, reason: reason)
+        }
+    }
+
+    /// `mkdir -p` with mode 0700.
+    public static func makeDirectories(_ path: String) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            mkdir(current, 0o700)
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path.expandingTilde, F_OK) == 0 }
+}
+
+public struct FileWriteError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "could not write \(path): \(reason)" }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dispatch
+import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mailtui send`: validate, render, send, and print the conversation live.
+struct SendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send a message and print the SMTP conversation as it happens.",
+        discussion: """
+        There is no option that takes a password: other users can read a command line. With --user \
+        and no password option, MAIL_PASSWORD from the environment is used, else a prompt.
+
+        Exit status:
+        \(ExitStatus.table)
+        """
+    )
+
+    @OptionGroup(title: "Server") var server: ServerOptions
+    @OptionGroup(title: "Message") var message: MessageOptions
+
+    @Flag(help: "Deliver to the accepted recipients even when the server refuses some.")
+    var allowPartial = false
+
+    @Flag(help: "Print the envelope (to standard error) and the exact message bytes (to standard output); send nothing.")
+    var dryRun = false
+
+    func run() throws {
+        let validated = try Self.validatedMessage(message)
+        if dryRun {
+            try Self.printDryRun(validated)
+            return
+        }
+        let settings = try Self.checkedSettings(server)
+        let secret = try Self.secret(for: server)
+        let request = SessionRequest.send(validated, settings: settings, secret: secret, allowPartial: allowPartial)
+        let report = Self.runPrinting(request, what: "sent to \(validated.envelopeRecipients.count) recipient(s)")
+        if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
+    }
+
+    /// The message, or every problem with it printed and exit status 2.
+    static func validatedMessage(_ options: MessageOptions) throws -> Message {
+        do {
+            return try options.draft().validated()
+        } catch let failure as ValidationFailure {
+            for issue in failure.issues { Console.err("error: \(issue)") }
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+
+    static func checkedSettings(_ options: ServerOptions) throws -> ServerSettings {
+        let settings = options.settings
+        let problems = settings.problems()
+        if !problems.isEmpty {
+            for problem in problems { Console.err("error: \(problem)") }
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+        return settings
+    }
+
+    static func secret(for options: ServerOptions) throws -> Secret? {
+        guard let source = try options.passwordSource() else { return nil }
+        do {
+            return try source.resolve(promptText: "Password for \(options.user ?? ""): ")
+        } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+
+    static func printDryRun(_ message: Message) throws {
+        Console.err("MAIL FROM:<\(message.from.address)>")
+        for recipient in message.envelopeRecipients { Console.err("RCPT TO:<\(recipient)>") }
+        let stream = MessageRenderer().render(message)
+        try stream.forEachChunk { chunk in
+            var offset = 0
+            while offset < chunk.count {
+                let n = write(1, chunk.baseAddress! + offset, chunk.count - offset)
+                if n <= 0 { if errno == EINTR { continue }; throw ExitCode(ExitStatus.internalError.rawValue) }
+                offset += n
+            }
+        }
+    }
+
+    /// Runs a session on this thread, printing each line as it arrives; Ctrl-C cancels it at once.
+    static func runPrinting(_ request: SessionRequest, what: String) -> SessionReport {
+        let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
+        let session = SMTPSession()
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { session.cancel() }
+        interrupt.resume()
+        defer { interrupt.cancel() }
+        let report = session.run(request) { event in
+            if case .line(let line) = event { Console.out(printer.format(line)) }
+        }
+        for line in printer.summary(report, what: what) { Console.out(line) }
+        return report
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// libcurl's global set-up must happen on the main thread before any other thread starts.
+CurlRuntime.initialize()
+
+do {
+    var command = try RootCommand.parseAsRoot()
+    try command.run()
+} catch {
+    let code = RootCommand.exitCode(for: error)
+    // Usage mistakes are bad input (status 2), like every other problem found before sending.
+    if code.rawValue == 64 {
+        Console.err(RootCommand.fullMessage(for: error))
+        exit(ExitStatus.badInput.rawValue)
+    }
+    RootCommand.exit(withError: error)
+}
