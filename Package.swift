@@ -33,25 +33,30 @@ let package = Package(
             ],
             path: "Sources/MailTUI"
         ),
+        /// Test helpers: the SMTP test server, certificates, the Python MIME parser, the tmux driver.
+        .target(
+            name: "TestSupport",
+            dependencies: ["MailCore"],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "MailCoreTests",
-            dependencies: ["MailCore"],
+            dependencies: ["MailCore", "TestSupport"],
             path: "Tests/MailCoreTests"
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailCore"],
-            path: "Tests/IntegrationTests",
-            resources: [.copy("Support")]
+            dependencies: ["MailCore", "TestSupport"],
+            path: "Tests/IntegrationTests"
         ),
         .testTarget(
             name: "MailTUITests",
-            dependencies: ["MailTUI", "MailCore"],
+            dependencies: ["MailTUI", "MailCore", "TestSupport"],
             path: "Tests/MailTUITests"
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MailCore"],
+            dependencies: ["MailCore", "TestSupport"],
             path: "Tests/EndToEndTests"
         ),
     ],

@@ -51,7 +51,9 @@ enum HeaderEncoding {
     /// `=?UTF-8?B?...?=` words of at most 75 characters, split between Unicode scalars so that no
     /// word holds part of a UTF-8 sequence.
     static func encodedWords(_ text: String) -> [String] {
-        let maxBytes = 45  // 60 base64 characters + 12 for the wrapper = 72
+        // 39 bytes = 52 base64 characters + 12 for the wrapper = 64, so that even the first word
+        // fits beside a header name on a 78-column line.
+        let maxBytes = 39
         var words: [String] = []
         var chunk: [UInt8] = []
         for scalar in text.unicodeScalars {

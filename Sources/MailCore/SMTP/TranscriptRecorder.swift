@@ -191,9 +191,10 @@ final class TranscriptRecorder {
     private func narration(_ raw: [UInt8]) {
         let line = String(decoding: raw, as: UTF8.self)
         let trimmed = line.trimmingSpaces
-        if trimmed.hasPrefix("Connected to ") && security == .tls {
+        if trimmed.hasPrefix("Connected to ") {
+            // The TCP connection is up: next comes the TLS handshake (implicit TLS) or the greeting.
             note(TerminalSanitizer.sanitize(trimmed))
-            enter(.tls)
+            enter(security == .tls ? .tls : .greeting)
             return
         }
         if trimmed.hasPrefix("SSL connection using ") {
@@ -237,7 +238,7 @@ final class TranscriptRecorder {
                         "Added connection", "Send failure", "Recv failure", "upload completely sent", "We are completely uploaded",
                         "Server certificate:", "subject:", "start date:", "expire date:", "issuer:", "subjectAltName:",
                         "SSL certificate verify", "TCP_NODELAY", "successfully set certificate verify locations", "Uses proxy env",
-                        "processing:", "STATE:", "SMTP ", "Using Stream ID", "Closing", "Connected to "]
+                        "processing:", "STATE:", "SMTP ", "Using Stream ID", "Closing"]
         return line.isEmpty || prefixes.contains(where: { line.hasPrefix($0) })
     }
 

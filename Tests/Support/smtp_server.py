@@ -5,7 +5,10 @@ Prints one JSON line {"port": N, "pid": P} when it listens, then serves until ki
 Every accepted message is stored in --store as NNN.eml (the exact bytes received) and
 NNN.json (envelope, TLS, login). Every AUTH attempt is logged to --store/auth.log.
 """
-import argparse, asyncio, json, os, socket, ssl, sys
+import argparse, asyncio, json, os, signal, socket, ssl, sys
+
+# A parent's thread may have blocked signals; the mask survives exec. Make SIGTERM work again.
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -59,7 +62,7 @@ class Handler:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "mail_options": envelope.mail_options,
-            "tls": session.ssl is not None,
+            "tls": session.ssl is not None or ARGS.mode == "tls",
             "authenticated": bool(session.authenticated),
             "login": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
             "ehlo": session.host_name,
@@ -75,7 +78,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         user, password = ARGS.auth.split(":", 1)
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
     log_auth(f"{mechanism} {'ok' if ok else 'failed'}")
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd then sends the 535 itself.
+    return AuthResult(success=ok, handled=False)
 
 
 class TestSMTP(SMTP):
@@ -123,7 +127,8 @@ async def main():
                 require_starttls=ARGS.require_starttls,
                 authenticator=authenticator,
                 auth_required=ARGS.auth_required,
-                auth_require_tls=not ARGS.auth_plaintext,
+                # With implicit TLS aiosmtpd does not know the socket is encrypted.
+                auth_require_tls=not (ARGS.auth_plaintext or ARGS.mode == "tls"),
                 decode_data=False,
                 timeout=60,
             )

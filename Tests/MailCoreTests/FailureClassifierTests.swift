@@ -1,0 +1,59 @@
+import Testing
+@testable import MailCore
+
+@Suite struct FailureClassifierTests {
+    func evidence(_ code: Int, _ message: String = "", stage: SMTPStage = .connect, reply: ServerReply? = nil, replyStage: SMTPStage? = nil,
+                  security: SecurityMode = .starttls, port: Int? = nil, greeting: Bool = true) -> FailureEvidence {
+        var e = FailureEvidence(curlCode: code, curlMessage: message, stage: stage, settings: ServerSettings(host: "mail.example.com", port: port, security: security))
+        e.lastReply = reply
+        e.lastReplyStage = replyStage
+        e.greetingSeen = greeting
+        return e
+    }
+
+    @Test func connectionFailures() {
+        #expect(FailureClassifier.classify(evidence(6)).kind == .nameLookup)
+        #expect(FailureClassifier.classify(evidence(7)).kind == .connectionRefused)
+        #expect(FailureClassifier.classify(evidence(28, stage: .connect)).kind == .connectTimeout)
+        let noGreeting = FailureClassifier.classify(evidence(28, stage: .greeting, greeting: false))
+        #expect(noGreeting.kind == .noGreeting && noGreeting.stage == .greeting)
+    }
+
+    @Test func tlsFailures() {
+        #expect(FailureClassifier.classify(evidence(35, "error:0A00010B:SSL routines::wrong version number", security: .tls)).kind == .tlsOnPlainPort)
+        #expect(FailureClassifier.classify(evidence(60, "SSL certificate problem: self-signed certificate")).kind == .certificateUntrusted)
+        #expect(FailureClassifier.classify(evidence(60, "SSL certificate problem: certificate has expired")).kind == .certificateExpired)
+        #expect(FailureClassifier.classify(evidence(60, "SSL: no alternative certificate subject name matches target host name '127.0.0.1'")).kind == .certificateNameMismatch)
+        #expect(FailureClassifier.classify(evidence(64, stage: .ehlo)).kind == .starttlsNotOffered)
+    }
+
+    @Test func repliesDecideByStageAndCode() {
+        func kind(_ code: Int, _ text: String, _ stage: SMTPStage) -> FailureKind {
+            FailureClassifier.classify(evidence(67, stage: stage, reply: ServerReply(code: code, lines: [text]), replyStage: stage)).kind
+        }
+        #expect(kind(535, "5.7.8 Authentication credentials invalid", .auth) == .authFailed)
+        #expect(kind(534, "5.7.9 Application-specific password required", .auth) == .authAppPasswordRequired)
+        #expect(kind(530, "5.7.0 Authentication required", .mail) == .authRequired)
+        #expect(kind(553, "5.7.1 Sender address rejected: not owned by user", .mail) == .senderRejected)
+        #expect(kind(554, "5.7.1 Relay access denied", .rcpt) == .relayDenied)
+        #expect(kind(550, "5.1.1 User unknown", .rcpt) == .recipientRejected)
+        #expect(kind(452, "4.3.1 Insufficient system storage", .rcpt) == .temporaryFailure)
+        #expect(kind(552, "5.3.4 Message size exceeds fixed limit", .data) == .messageTooLarge)
+        #expect(kind(554, "5.6.0 Message rejected as spam", .data) == .messageRejected)
+        #expect(kind(421, "4.3.2 Service not available", .greeting) == .greetingRefused)
+    }
+
+    @Test func explanationsNameTheSettingAndTheFlaskKey() {
+        let e = evidence(28, stage: .greeting, security: .starttls, port: 465, greeting: false)
+        let words = Diagnosis.explain(kind: .noGreeting, stage: .greeting, reply: nil, evidence: e)
+        #expect(words.explanation.contains("implicit TLS"))
+        #expect(words.suggestions.joined().contains("MAIL_USE_SSL=True"))
+        #expect(words.suggestions.joined().contains("--security tls"))
+    }
+
+    @Test func humanSizes() {
+        #expect(ByteCount.human(500) == "500 B")
+        #expect(ByteCount.human(10 * 1024 * 1024) == "10 MiB")
+        #expect(ByteCount.human(1536) == "1.5 KiB")
+    }
+}

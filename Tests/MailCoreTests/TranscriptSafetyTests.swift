@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import MailCore
+
+/// Credentials never reach a transcript, and server text cannot drive the terminal.
+@Suite struct TranscriptSafetyTests {
+    /// Feeds a scripted conversation through the recorder, as libcurl's debug callback would.
+    func record(_ script: [(DebugKind, String)], security: SecurityMode = .starttls, credentials: Bool = true) -> TranscriptRecorder {
+        let recorder = TranscriptRecorder(security: security, credentialsSet: credentials, emit: { _ in })
+        for (kind, text) in script {
+            Array(text.utf8).withUnsafeBytes { recorder.handle(kind, $0) }
+        }
+        return recorder
+    }
+
+    static let secretB64 = Data("\0alice\0s3cret-pässword".utf8).base64EncodedString()
+    static let userB64 = Data("alice".utf8).base64EncodedString()
+    static let passB64 = Data("s3cret-pässword".utf8).base64EncodedString()
+
+    func assertNoSecrets(_ recorder: TranscriptRecorder, sourceLocation: SourceLocation = #_sourceLocation) {
+        let all = recorder.lines.map(\.text).joined(separator: "\n")
+        for secret in [Self.secretB64, Self.userB64, Self.passB64, "s3cret", "bearer-token-123"] {
+            #expect(!all.contains(secret), "transcript contains \(secret)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func authPlainWithInitialResponse() {
+        let r = record([(.headerOut, "AUTH PLAIN \(Self.secretB64)\r\n"), (.headerIn, "235 2.7.0 Authentication successful\r\n"),
+                        (.headerOut, "MAIL FROM:<a@example.com>\r\n")])
+        assertNoSecrets(r)
+        #expect(r.lines.map(\.text) == ["AUTH PLAIN [credentials hidden]", "235 2.7.0 Authentication successful", "MAIL FROM:<a@example.com>"])
+        #expect(r.authenticated)
+    }
+
+    @Test func authPlainWithoutInitialResponse() {
+        let r = record([(.headerOut, "AUTH PLAIN\r\n"), (.headerIn, "334 \r\n"), (.headerOut, "\(Self.secretB64)\r\n"),
+                        (.headerIn, "235 2.7.0 ok\r\n")])
+        assertNoSecrets(r)
+        #expect(r.lines.map(\.text) == ["AUTH PLAIN", "334 ", "[credentials hidden]", "235 2.7.0 ok"])
+    }
+
+    @Test func authLoginHidesBothLines() {
+        let r = record([(.headerOut, "AUTH LOGIN\r\n"), (.headerIn, "334 VXNlcm5hbWU6\r\n"), (.headerOut, "\(Self.userB64)\r\n"),
+                        (.headerIn, "334 UGFzc3dvcmQ6\r\n"), (.headerOut, "\(Self.passB64)\r\n"), (.headerIn, "535 5.7.8 Authentication credentials invalid\r\n"),
+                        (.headerOut, "QUIT\r\n")])
+        assertNoSecrets(r)
+        #expect(r.lines.filter { $0.speaker == .client }.map(\.text) == ["AUTH LOGIN", "[credentials hidden]", "[credentials hidden]", "QUIT"])
+        #expect(r.failingReply?.reply.code == 535)
+        #expect(r.failingReply?.stage == .auth)
+    }
+
+    @Test func xoauth2TokenIsHidden() {
+        let token = Data("user=alice\u{1}auth=Bearer bearer-token-123\u{1}\u{1}".utf8).base64EncodedString()
+        let r = record([(.headerOut, "AUTH XOAUTH2 \(token)\r\n"), (.headerIn, "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n"), (.headerOut, "\r\n"),
+                        (.headerIn, "535 5.7.8 bad token\r\n")])
+        assertNoSecrets(r)
+        #expect(!r.lines.map(\.text).joined().contains(token))
+    }
+
+    @Test func serverEscapeSequencesAreShownNotObeyed() {
+        let r = record([(.headerIn, "220 evil\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}txt.exe\r\n")])
+        let text = r.lines[0].text
+        #expect(!text.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
+        #expect(text.contains("^[]0;pwned^G^[[2J"))
+        #expect(text.contains("\\u{9b}31m"))
+        #expect(text.contains("\\u{202e}"))
+    }
+
+    @Test func invalidUTF8AndLongLinesAreMadeVisibleAndCut() {
+        #expect(TerminalSanitizer.sanitize(bytes: [0x32, 0x35, 0x30, 0x20, 0xFF, 0xC3]) == "250 \\xFF\\xC3")
+        let long = TerminalSanitizer.sanitize(String(repeating: "x", count: 5000))
+        #expect(long.hasPrefix(String(repeating: "x", count: 512)))
+        #expect(long.hasSuffix("…[4488 more bytes cut]"))
+        #expect(TerminalSanitizer.sanitize("Grüße ✓ 東京") == "Grüße ✓ 東京")
+    }
+
+    @Test func stagesFollowTheConversation() {
+        let r = record([
+            (.text, "Trying 127.0.0.1:587...\n"), (.headerIn, "220 mx ESMTP\r\n"), (.headerOut, "EHLO me\r\n"),
+            (.headerIn, "250-mx\r\n"), (.headerIn, "250-STARTTLS\r\n"), (.headerIn, "250 SIZE 1000\r\n"),
+            (.headerOut, "STARTTLS\r\n"), (.headerIn, "220 go ahead\r\n"), (.text, "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\n"),
+            (.headerOut, "EHLO me\r\n"), (.headerIn, "250-mx\r\n"), (.headerIn, "250-AUTH PLAIN LOGIN\r\n"), (.headerIn, "250 SIZE 2000\r\n"),
+            (.headerOut, "AUTH PLAIN \(Self.secretB64)\r\n"), (.headerIn, "235 ok\r\n"),
+            (.headerOut, "MAIL FROM:<a@x.org>\r\n"), (.headerIn, "250 ok\r\n"),
+            (.headerOut, "RCPT TO:<b@x.org>\r\n"), (.headerIn, "250 ok\r\n"),
+            (.headerOut, "RCPT TO:<c@x.org>\r\n"), (.headerIn, "550 5.1.1 <c@x.org>: unknown\r\n"),
+            (.headerOut, "DATA\r\n"), (.headerIn, "354 go\r\n"), (.dataOut, "Subject: x\r\n\r\nbody\r\n.\r\n"),
+            (.headerIn, "250 2.0.0 queued as X1\r\n"), (.headerOut, "QUIT\r\n"), (.headerIn, "221 bye\r\n"),
+        ])
+        #expect(r.stageStarts.map(\.stage) == [.connect, .greeting, .ehlo, .tls, .ehlo, .auth, .mail, .rcpt, .data, .quit])
+        #expect(r.greeting?.description == "220 mx ESMTP")
+        #expect(r.extensionsBeforeTLS == ["STARTTLS", "SIZE 1000"])
+        #expect(r.extensions == ["AUTH PLAIN LOGIN", "SIZE 2000"])
+        #expect(r.tls.version == "TLSv1.3")
+        #expect(r.tls.cipher == "TLS_AES_256_GCM_SHA384")
+        #expect(r.acceptedRecipients == ["b@x.org"])
+        #expect(r.rejectedRecipients.map(\.address) == ["c@x.org"])
+        #expect(r.finalReply?.description == "250 2.0.0 queued as X1")
+        #expect(r.messageBytes == 23)
+        let inTLS = r.lines.filter { $0.text.hasPrefix("EHLO") }.map(\.inTLS)
+        #expect(inTLS == [false, true])
+        #expect(r.lines.contains { $0.speaker == .note && $0.text == "message sent: 23 bytes" })
+        #expect(!r.authMissing)
+    }
+
+    @Test func noAuthOfferedWithCredentialsStopsTheSession() {
+        let r = record([(.headerIn, "220 mx\r\n"), (.headerOut, "EHLO me\r\n"), (.headerIn, "250-mx\r\n"), (.headerIn, "250 SIZE 1\r\n")],
+                       security: .none)
+        #expect(r.authMissing)
+        let before = record([(.headerIn, "220 mx\r\n"), (.headerOut, "EHLO me\r\n"), (.headerIn, "250-mx\r\n"), (.headerIn, "250 STARTTLS\r\n")],
+                            security: .starttls)
+        #expect(!before.authMissing, "before STARTTLS the lack of AUTH is expected")
+    }
+}
