@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `mailtui send` as a script runs it: the real binary, real servers, exit statuses and output.
+@Suite struct SendCommandTests {
+    static let password = "Tr0ub4dor&3-ü"
+
+    func mailtui(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProgramResult {
+        var env = ProcessInfo.processInfo.environment
+        env["MAIL_PASSWORD"] = nil
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        return try Program.run(TestPaths.mailtui, arguments, input: input.map { Data($0.utf8) }, environment: env)
+    }
+
+    func serverArguments(_ server: TestSMTPServer, security: String) -> [String] {
+        ["--server", "127.0.0.1", "--port", String(server.port), "--security", security,
+         "--ca-file", TestCertificates.path("ca.pem"), "--helo", "client.test.invalid"]
+    }
+
+    @Test func dryRunPrintsTheExactMessageAndTheEnvelope() throws {
+        let result = try mailtui(["send", "--dry-run", "--from", "Zoë <z@example.com>", "--to", "a@example.com",
+                                  "--bcc", "b@example.com", "--subject", "Grüße", "--text", "Hallo ✓", "--header", "X-Test: 1"])
+        #expect(result.status == 0)
+        #expect(result.err.contains("MAIL FROM:<z@example.com>"))
+        #expect(result.err.contains("RCPT TO:<b@example.com>"))
+        let parsed = try ParsedEmail.parse(result.stdout)
+        #expect(parsed.subject == "Grüße")
+        #expect(parsed.leafParts.first?.text == "Hallo ✓\n")
+        #expect(parsed.extra["X-Test"] == "1")
+        #expect(!parsed.has_bcc)
+        #expect(!parsed.bare_lf)
+    }
+
+    @Test func badInputExitsWithStatusTwoAndSaysWhatIsWrong() throws {
+        let bad = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "not-an-address"])
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("To:") && bad.err.contains("not-an-address") && bad.err.contains("'@'"))
+        let injected = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--header", "X-A: 1\r\nBcc: evil@example.com"])
+        #expect(injected.status == 2)
+        #expect(injected.err.contains("carriage return"))
+        let noSuchOption = try mailtui(["send", "--password", "hunter2", "--to", "b@example.com"])
+        #expect(noSuchOption.status == 2, "there must be no option that takes a password")
+        let missingFile = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--attach", "/nonexistent/file.pdf"])
+        #expect(missingFile.status == 2)
+        #expect(missingFile.err.contains("/nonexistent/file.pdf: no such file"))
+    }
+
+    @Test func sendsWithStarttlsAndAuthAndPrintsASafeTranscript() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let result = try mailtui(["send"] + serverArguments(server, security: "starttls") + [
+            "--user", "alice", "--password-env", "APP_SMTP_PASSWORD",
+            "--from", "a@example.com", "--to", "b@example.com", "--subject", "CLI", "--text", "hello",
+        ], environment: ["APP_SMTP_PASSWORD": Self.password])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        #expect(result.out.contains("-> STARTTLS"))
+        #expect(result.out.contains("~> AUTH PLAIN [credentials hidden]"))
+        #expect(result.out.contains("<~ 250 2.0.0 Ok: queued as TEST001"))
+        #expect(result.out.contains("OK  sent to 1 recipient(s)"))
+        let everything = result.out + result.err
+        #expect(!everything.contains(Self.password))
+        #expect(!everything.contains(Data("\0alice\0\(Self.password)".utf8).base64EncodedString()))
+        #expect(!everything.contains("\u{1B}["), "no colour with NO_COLOR or without a terminal")
+        #expect(server.messages().count == 1)
+    }
+
+    @Test func passwordFromStandardInputAndFromMailPassword() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let common = ["send"] + serverArguments(server, security: "starttls") + ["--user", "alice", "--from", "a@example.com", "--to", "b@example.com", "--text", "x"]
+        let stdin = try mailtui(common + ["--password-stdin"], input: Self.password + "\n")
+        #expect(stdin.status == 0, "\(stdin.out)\(stdin.err)")
+        let env = try mailtui(common, environment: ["MAIL_PASSWORD": Self.password])
+        #expect(env.status == 0, "\(env.out)\(env.err)")
+        let none = try mailtui(common)
+        #expect(none.status == 2)
+        #expect(none.err.contains("MAIL_PASSWORD"))
+        #expect(server.messages().count == 2)
+    }
+
+    @Test func eachFailingStageHasItsOwnExitStatus() throws {
+        let refused = try mailtui(["send", "--server", "127.0.0.1", "--port", String(unusedPort()), "--security", "none",
+                                   "--from", "a@example.com", "--to", "b@example.com", "--text", "x"])
+        #expect(refused.status == 3)
+        #expect(refused.out.contains("FAILED at connect"))
+        #expect(refused.out.contains("try: "))
+
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:right", "--reject", "nobody@example.com"])
+        defer { server.stop() }
+        let auth = try mailtui(["send"] + serverArguments(server, security: "starttls") + ["--user", "alice", "--password-stdin",
+                               "--from", "a@example.com", "--to", "b@example.com", "--text", "x"], input: "wrong\n")
+        #expect(auth.status == 7)
+        #expect(auth.out.contains("FAILED at AUTH"))
+        #expect(auth.out.contains("server said: 535"))
+
+        let rcpt = try mailtui(["send"] + serverArguments(server, security: "starttls") + ["--from", "a@example.com", "--to", "nobody@example.com", "--text", "x"])
+        #expect(rcpt.status == 9)
+        #expect(rcpt.out.contains("nobody@example.com"))
+
+        let plain = try TestSMTPServer(["--mode", "plain"])
+        defer { plain.stop() }
+        let tls = try mailtui(["send"] + serverArguments(plain, security: "starttls") + ["--from", "a@example.com", "--to", "b@example.com", "--text", "x"])
+        #expect(tls.status == 6)
+        #expect(tls.out.contains("does not offer STARTTLS"))
+    }
+
+    @Test func helpListsTheExitStatuses() throws {
+        let help = try mailtui(["send", "--help"])
+        #expect(help.status == 0)
+        for line in ["0  success", "3  connect failed", "7  AUTH", "9  RCPT TO", "11  timeout", "130  cancelled"] {
+            #expect(help.out.contains(line), "missing \(line)")
+        }
+        for option in ["--server", "--port", "--security", "--insecure", "--ca-file", "--helo", "--user", "--password-env", "--password-cmd",
+                       "--password-stdin", "--auth", "--from", "--to", "--cc", "--bcc", "--reply-to", "--subject", "--text", "--text-file",
+                       "--html", "--html-file", "--attach", "--header", "--timeout", "--allow-partial", "--dry-run"] {
+            #expect(help.out.contains(option), "missing \(option)")
+        }
+    }
+}

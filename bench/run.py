@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Benchmarks, not tests: prints figures, asserts nothing.
+
+1. Wall time of one small send, whole process, against a local sink: mailtui (release build)
+   beside curl's CLI and swaks (when installed). Median of N runs.
+2. Peak resident memory and time of a send with a 20 MiB attachment: mailtui beside curl -F.
+
+Run: bench/run.sh   (builds the release binary first)
+"""
+import os, resource, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAILTUI = os.environ.get("MAILTUI_BIN", os.path.join(ROOT, ".build", "release", "mailtui"))
+RUNS = int(os.environ.get("RUNS", "40"))
+
+
+def start_sink():
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "sink.py")], stdout=subprocess.PIPE, text=True)
+    return proc, int(proc.stdout.readline())
+
+
+def timed(cmd, stdin=None):  # noqa: ARG001 (stdin kept for symmetry)
+    """Wall seconds and peak RSS (KiB) of one run of cmd."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if p.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{p.stderr.decode()}")
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def peak_rss(cmd):
+    """Peak RSS (KiB) of one run, measured in a fresh child so earlier runs do not count."""
+    code = ("import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code] + cmd, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()), time.perf_counter() - start
+
+
+def median_ms(cmd, stdin=None):
+    for _ in range(3):
+        timed(cmd, stdin)  # warm the page cache
+    return statistics.median(timed(cmd, stdin)[0] for _ in range(RUNS)) * 1000
+
+
+def main():
+    sink, port = start_sink()
+    try:
+        tmp = tempfile.mkdtemp(prefix="mailtui-bench-")
+        small = os.path.join(tmp, "small.eml")
+        with open(small, "wb") as f:
+            f.write(b"From: a@example.com\r\nTo: b@example.com\r\nSubject: bench\r\n\r\nhello\r\n")
+        print(f"One small message, whole process, median of {RUNS} runs (loopback sink on port {port}):")
+        rows = [("mailtui send", [MAILTUI, "send", "--server", "127.0.0.1", "--port", str(port), "--security", "none",
+                                  "--from", "a@example.com", "--to", "b@example.com", "--subject", "bench", "--text", "hello"], None),
+                ("curl CLI", ["curl", "-s", f"smtp://127.0.0.1:{port}/bench", "--mail-from", "a@example.com",
+                              "--mail-rcpt", "b@example.com", "-T", small], None)]
+        if subprocess.run(["which", "swaks"], capture_output=True).returncode == 0:
+            rows.append(("swaks", ["swaks", "--server", f"127.0.0.1:{port}", "--from", "a@example.com", "--to", "b@example.com",
+                                   "--body", "hello", "--silent", "2"], None))
+        results = {}
+        for name, cmd, stdin in rows:
+            results[name] = median_ms(cmd, stdin)
+        for name, ms in results.items():
+            ratio = ms / results["curl CLI"]
+            print(f"  {name:14} {ms:7.1f} ms   {ratio:4.2f}x curl")
+        if "swaks" in results:
+            print(f"  mailtui is {results['swaks'] / results['mailtui send']:.1f}x faster than swaks (goal: at least 3x; within 1.2x of curl)")
+
+        big = os.path.join(tmp, "big.bin")
+        with open(big, "wb") as f:
+            f.write(os.urandom(20 * 1024 * 1024))
+        print("One 20 MiB attachment (peak resident memory of the whole process, wall time):")
+        for name, cmd in [
+            ("mailtui send", [MAILTUI, "send", "--server", "127.0.0.1", "--port", str(port), "--security", "none",
+                              "--from", "a@example.com", "--to", "b@example.com", "--text", "see attached", "--attach", big]),
+            ("curl -F", ["curl", "-s", f"smtp://127.0.0.1:{port}/bench", "--mail-from", "a@example.com", "--mail-rcpt", "b@example.com",
+                         "-F", "=see attached", "-F", f"=@{big}", "-H", "Subject: big"]),
+        ]:
+            rss, seconds = peak_rss(cmd)
+            print(f"  {name:14} {rss / 1024:6.1f} MiB peak   {seconds:5.2f} s   (goal for mailtui: well under 64 MiB)")
+    finally:
+        sink.kill()
+
+
+if __name__ == "__main__":
+    main()
