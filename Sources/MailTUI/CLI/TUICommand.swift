@@ -1,7 +1,11 @@
 import ArgumentParser
 import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `mailtui` with no subcommand: the compose screen, pre-filled from the same options as `send`.
+/// `mailtui` with no subcommand: the compose screen, restored from the last draft and pre-filled
+/// from the same options as `send` (options win over the draft).
 struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
@@ -12,7 +16,60 @@ struct TUICommand: ParsableCommand {
     @OptionGroup(title: "Server") var server: ServerOptions
     @OptionGroup(title: "Message") var message: MessageOptions
 
+    @Flag(help: "Start with an empty form instead of the saved draft.")
+    var fresh = false
+
     func run() throws {
-        Console.err("the compose screen is not built yet")
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            Console.err("error: the compose screen needs a terminal; for scripts use `mailtui send`")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+        let store = DraftStore()
+        var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
+        if !fresh, let draft = store.load() {
+            state.apply(settings: draft.settings)
+            state.apply(draft: draft.message, inspected: draft.message.attachments.map(TerminalApp.inspect))
+        }
+        try apply(to: &state)
+        // The password is never in the draft: it comes from a source given here, or MAIL_PASSWORD.
+        var fallback: String?
+        if server.passwordEnv != nil || server.passwordCmd != nil || server.passwordStdin {
+            fallback = try SendCommand.secret(for: server)?.value
+        } else if let value = getenv("MAIL_PASSWORD").map({ String(cString: $0) }), !value.isEmpty {
+            fallback = value
+        }
+        if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
+        TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
+    }
+
+    /// Options given on the command line replace what the draft had.
+    private func apply(to state: inout AppState) throws {
+        var settings = state.settings
+        if let host = server.server { settings.host = host }
+        if let security = server.security { settings.security = security; if server.port == nil { settings.port = nil } }
+        if let port = server.port { settings.port = port }
+        if server.insecure { settings.verifyCertificate = false }
+        if let ca = server.caFile { settings.caFile = ca }
+        if let helo = server.helo { settings.heloName = helo }
+        if let user = server.user { settings.username = user }
+        if let auth = server.auth { settings.authMechanism = auth }
+        if let timeout = server.timeout { settings.timeouts = Timeouts(perStep: timeout) }
+        let portWasEdited = state.portEdited
+        state.apply(settings: settings)
+        if server.port == nil && server.security == nil { state.portEdited = portWasEdited }
+
+        var draft = state.draft
+        let given = try message.draft()
+        if message.from != nil { draft.from = given.from }
+        if !message.to.isEmpty { draft.to = given.to }
+        if !message.cc.isEmpty { draft.cc = given.cc }
+        if !message.bcc.isEmpty { draft.bcc = given.bcc }
+        if message.replyTo != nil { draft.replyTo = given.replyTo }
+        if message.subject != nil { draft.subject = given.subject }
+        if message.text != nil || message.textFile != nil { draft.textBody = given.textBody }
+        if message.html != nil || message.htmlFile != nil { draft.htmlBody = given.htmlBody }
+        if !message.attach.isEmpty { draft.attachments = given.attachments }
+        if !message.header.isEmpty { draft.extraHeaders = given.extraHeaders }
+        state.apply(draft: draft, inspected: draft.attachments.map(TerminalApp.inspect))
     }
 }

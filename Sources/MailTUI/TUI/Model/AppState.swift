@@ -1,0 +1,112 @@
+import MailCore
+
+/// The whole UI as one value: what the form holds, where the focus is, the conversation so far and
+/// the send's phase. `update` changes it; `render` draws it. No ncurses, no I/O.
+struct AppState: Equatable, Sendable {
+    var fields: [FieldID: TextField] = [:]
+    var security: SecurityMode = .starttls
+    var authMechanism: AuthMechanism = .auto
+    var verifyCertificate = true
+    /// False while the port follows the security choice (25 / 587 / 465).
+    var portEdited = false
+    var bodies: [BodyTab: TextArea] = [.text: TextArea(), .html: TextArea(), .headers: TextArea()]
+    var bodyTab: BodyTab = .text
+    var attachments: [AttachmentItem] = []
+    var selectedAttachment = 0
+
+    var focus: FieldID = .host
+    var width: Int
+    var height: Int
+    var colors: Bool
+
+    var transcript: [TranscriptLine] = []
+    /// The first transcript line shown, or nil to follow the end.
+    var transcriptTop: Int?
+    var phase: Phase = .idle
+    /// Problems found before sending, by field.
+    var fieldErrors: [FieldID: String] = [:]
+    var overlay: Overlay?
+    /// A one-off message for the status line (a completion list, an added file, an error).
+    var notice: String?
+    /// Counts changes to the form, so the runtime knows when the draft is stale.
+    var revision = 0
+    var draftProblem: String?
+    var allowPartial = false
+
+    init(width: Int, height: Int, colors: Bool = true) {
+        self.width = width
+        self.height = height
+        self.colors = colors
+        for id in FieldID.allCases where id.isText { fields[id] = TextField() }
+        fields[.port] = TextField(String(SecurityMode.starttls.defaultPort))
+    }
+
+    func text(_ id: FieldID) -> String { fields[id]?.text ?? "" }
+
+    var isSending: Bool {
+        switch phase {
+        case .sending, .cancelling: true
+        default: false
+        }
+    }
+}
+
+/// A file in the attachment list, as inspected on disk.
+struct AttachmentItem: Equatable, Sendable, Codable {
+    var spec: AttachmentSpec
+    var size: Int?
+    var mimeType: String
+    /// Why it cannot be sent (missing, unreadable), shown at once.
+    var problem: String?
+
+    var name: String { spec.displayName ?? spec.path.split(separator: "/").last.map(String.init) ?? spec.path }
+}
+
+/// Where the send is.
+enum Phase: Equatable, Sendable {
+    case idle
+    case sending(stage: SMTPStage, sent: Int?, total: Int?)
+    case cancelling
+    case sent(reply: String, elapsed: Duration, refused: [String])
+    case failed(SessionFailure, elapsed: Duration)
+}
+
+/// A window over the form.
+enum Overlay: Equatable, Sendable {
+    case help
+    /// Quit? The reason says what would be lost.
+    case confirmQuit(String)
+}
+
+/// What the runtime does for `update`: everything that touches the world.
+enum Effect: Equatable, Sendable {
+    case send(SendPlan)
+    case cancelSend
+    case openEditor(BodyTab, String)
+    case saveDraft
+    case inspectAttachment(AttachmentSpec)
+    case completePath(String)
+    case repaint
+    case quit
+}
+
+/// Everything a send needs, taken from the form.
+struct SendPlan: Equatable, Sendable {
+    var settings: ServerSettings
+    var draft: MessageDraft
+    var password: String?
+    var allowPartial: Bool
+}
+
+/// What happens to the UI: keys, resizes, and results from the runtime and the send thread.
+enum AppEvent: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case session(SessionEvent)
+    /// The form could not be sent: problems by field, found by the runtime before connecting.
+    case sendRefused([FieldID: String])
+    case editorFinished(BodyTab, String?)
+    case attachmentInspected(AttachmentItem)
+    case completed(input: String, completion: String, candidates: [String])
+    case draftSaved(problem: String?)
+}

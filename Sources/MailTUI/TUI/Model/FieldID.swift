@@ -1,0 +1,66 @@
+import MailCore
+
+/// Every place the focus can be, in Tab order.
+enum FieldID: Int, CaseIterable, Codable, Sendable {
+    case host, port, security, user, password, auth, verify, caFile, helo, timeout
+    case from, to, cc, bcc, replyTo, subject, attachments, body, transcript
+
+    var label: String {
+        switch self {
+        case .host: "Host"
+        case .port: "Port"
+        case .security: "Security"
+        case .user: "User"
+        case .password: "Password"
+        case .auth: "Auth"
+        case .verify: "Verify cert"
+        case .caFile: "CA file"
+        case .helo: "EHLO"
+        case .timeout: "Timeout"
+        case .from: "From"
+        case .to: "To"
+        case .cc: "Cc"
+        case .bcc: "Bcc"
+        case .replyTo: "Reply-To"
+        case .subject: "Subject"
+        case .attachments: "Attach"
+        case .body: "Body"
+        case .transcript: "Conversation"
+        }
+    }
+
+    /// Plain one-line text fields.
+    var isText: Bool {
+        switch self {
+        case .security, .auth, .verify, .body, .transcript: false
+        default: true
+        }
+    }
+
+    /// The form field a message validation issue points at.
+    init(_ field: MessageField) {
+        switch field {
+        case .from: self = .from
+        case .to: self = .to
+        case .cc: self = .cc
+        case .bcc: self = .bcc
+        case .replyTo: self = .replyTo
+        case .subject: self = .subject
+        case .textBody, .htmlBody, .extraHeaders: self = .body
+        case .attachments: self = .attachments
+        }
+    }
+}
+
+/// The three texts behind the body editor.
+enum BodyTab: Int, CaseIterable, Codable, Sendable {
+    case text, html, headers
+
+    var title: String {
+        switch self {
+        case .text: "Text"
+        case .html: "HTML"
+        case .headers: "Headers"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import MailCore
+
+extension AppState {
+    /// The server settings the form describes (the password is separate).
+    var settings: ServerSettings {
+        var s = ServerSettings()
+        s.host = text(.host).trimmingCharacters(in: " ")
+        s.port = Int(text(.port))
+        s.security = security
+        s.verifyCertificate = verifyCertificate
+        s.caFile = text(.caFile).isEmpty ? nil : text(.caFile)
+        s.heloName = text(.helo).isEmpty ? nil : text(.helo)
+        s.username = text(.user).isEmpty ? nil : text(.user)
+        s.authMechanism = authMechanism
+        if let seconds = Double(text(.timeout)), seconds > 0 { s.timeouts = Timeouts(perStep: seconds) }
+        return s
+    }
+
+    /// The message the form describes.
+    var draft: MessageDraft {
+        MessageDraft(
+            from: text(.from), to: text(.to), cc: text(.cc), bcc: text(.bcc), replyTo: text(.replyTo), subject: text(.subject),
+            textBody: bodies[.text]?.text ?? "", htmlBody: bodies[.html]?.text ?? "",
+            attachments: attachments.map(\.spec),
+            extraHeaders: (bodies[.headers]?.text ?? "").split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: " ").isEmpty }
+        )
+    }
+
+    /// Fills the form from settings and a draft (a restored draft, or command-line options).
+    mutating func apply(settings s: ServerSettings) {
+        fields[.host] = TextField(s.host)
+        security = s.security
+        portEdited = s.port != nil && s.port != s.security.defaultPort
+        fields[.port] = TextField(String(s.effectivePort))
+        verifyCertificate = s.verifyCertificate
+        fields[.caFile] = TextField(s.caFile ?? "")
+        fields[.helo] = TextField(s.heloName ?? "")
+        fields[.user] = TextField(s.username ?? "")
+        authMechanism = s.authMechanism
+        let perStep = s.timeouts.response
+        fields[.timeout] = TextField(perStep == Timeouts().response ? "" : String(Int(perStep)))
+    }
+
+    mutating func apply(draft d: MessageDraft, inspected: [AttachmentItem]? = nil) {
+        fields[.from] = TextField(d.from)
+        fields[.to] = TextField(d.to)
+        fields[.cc] = TextField(d.cc)
+        fields[.bcc] = TextField(d.bcc)
+        fields[.replyTo] = TextField(d.replyTo)
+        fields[.subject] = TextField(d.subject)
+        bodies[.text] = TextArea(d.textBody)
+        bodies[.html] = TextArea(d.htmlBody)
+        bodies[.headers] = TextArea(d.extraHeaders.joined(separator: "\n"))
+        attachments = inspected ?? d.attachments.map { AttachmentItem(spec: $0, size: nil, mimeType: $0.mimeType ?? MIMETypes.type(forFileName: $0.path), problem: nil) }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+}

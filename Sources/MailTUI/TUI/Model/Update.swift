@@ -1,0 +1,314 @@
+import MailCore
+
+extension AppState {
+    /// The heart of the UI: applies one event and says what the runtime must do. No I/O here, so
+    /// every behaviour can be tested by feeding events and looking at the state and the screen.
+    mutating func update(_ event: AppEvent) -> [Effect] {
+        switch event {
+        case .key(let key):
+            return handle(key)
+        case .resize(let w, let h):
+            width = w
+            height = h
+            return []
+        case .session(let sessionEvent):
+            receive(sessionEvent)
+            return []
+        case .sendRefused(let problems):
+            phase = .idle
+            fieldErrors = problems
+            if let first = FieldID.allCases.first(where: { problems[$0] != nil }) {
+                focus = first
+                notice = "Not sent: \(first.label): \(problems[first]!)"
+            }
+            return []
+        case .editorFinished(let tab, let text):
+            guard let text else { notice = "The editor failed; the body is unchanged."; return [] }
+            bodies[tab] = TextArea(text)
+            return changed()
+        case .attachmentInspected(let item):
+            attachments.append(item)
+            selectedAttachment = attachments.count - 1
+            notice = item.problem.map { "Cannot attach \(item.spec.path): \($0)" } ?? "Attached \(item.name) (\(ByteCount.human(item.size ?? 0)), \(item.mimeType))"
+            if item.problem != nil { fieldErrors[.attachments] = item.problem }
+            return changed()
+        case .completed(let input, let completion, let candidates):
+            guard text(.attachments) == input else { return [] }
+            fields[.attachments] = TextField(completion)
+            notice = candidates.count > 1 ? candidates.prefix(12).joined(separator: "  ") + (candidates.count > 12 ? "  …" : "") : (candidates.isEmpty ? "No file matches." : nil)
+            return []
+        case .draftSaved(let problem):
+            draftProblem = problem
+            if let problem { notice = "Draft not saved: \(problem)" }
+            return []
+        }
+    }
+
+    // MARK: Keys
+
+    private mutating func handle(_ key: Key) -> [Effect] {
+        if let overlay { return handle(key, in: overlay) }
+        notice = nil
+        switch key {
+        case .function(5), .control("s"):
+            return startSend()
+        case .escape:
+            if isSending, phase != .cancelling { phase = .cancelling; return [.cancelSend] }
+            return []
+        case .function(10), .control("q"):
+            if isSending { overlay = .confirmQuit("A send is running; quitting cancels it."); return [] }
+            if let draftProblem { overlay = .confirmQuit("The draft could not be saved (\(draftProblem)); your changes would be lost."); return [] }
+            return [.quit]
+        case .function(1):
+            overlay = .help
+            return []
+        case .control("l"):
+            return [.repaint]
+        case .tab:
+            if focus == .attachments && !text(.attachments).isEmpty { return [.completePath(text(.attachments))] }
+            moveFocus(1)
+            return []
+        case .backTab:
+            moveFocus(-1)
+            return []
+        case .function(3), .control("t"):
+            bodyTab = BodyTab(rawValue: (bodyTab.rawValue + 1) % BodyTab.allCases.count)!
+            return []
+        case .function(4):
+            let tab = bodyTab
+            return [.openEditor(tab, bodies[tab]?.text ?? "")]
+        case .pageUp where focus != .body, .pageDown where focus != .body:
+            scrollTranscript(page: key == .pageUp ? -1 : 1)
+            return []
+        default:
+            break
+        }
+        switch focus {
+        case .security: return cycleSecurity(key)
+        case .auth: return cycleAuth(key)
+        case .verify: return toggleVerify(key)
+        case .body: return editBody(key)
+        case .transcript: return scrollTranscript(key)
+        default: return editText(key)
+        }
+    }
+
+    private mutating func handle(_ key: Key, in overlay: Overlay) -> [Effect] {
+        switch overlay {
+        case .help:
+            self.overlay = nil
+            return []
+        case .confirmQuit:
+            switch key {
+            case .character("y"), .character("Y"):
+                self.overlay = nil
+                return isSending ? [.cancelSend, .quit] : [.quit]
+            case .character("n"), .character("N"), .escape:
+                self.overlay = nil
+            default:
+                break
+            }
+            return []
+        }
+    }
+
+    mutating func moveFocus(_ step: Int) {
+        let all = FieldID.allCases
+        let index = all.firstIndex(of: focus)!
+        focus = all[(index + step + all.count) % all.count]
+    }
+
+    // MARK: Fields
+
+    private mutating func editText(_ key: Key) -> [Effect] {
+        guard var field = fields[focus] else { return [] }
+        let before = field
+        switch key {
+        case .character(let c):
+            if focus == .port || focus == .timeout { guard c.isNumber, c.isASCII else { return [] } }
+            field.insert(String(c))
+        case .backspace: field.backspace()
+        case .delete, .control("d"):
+            if focus == .attachments && field.isEmpty { return removeAttachment() }
+            field.delete()
+        case .left, .control("b"): field.left()
+        case .right, .control("f"): field.right()
+        case .home, .control("a"): field.home()
+        case .end, .control("e"): field.end()
+        case .control("u"): field.killToStart()
+        case .control("k"): field.killToEnd()
+        case .control("w"): field.deleteWordBack()
+        case .control("n") where focus == .attachments:
+            if !attachments.isEmpty { selectedAttachment = (selectedAttachment + 1) % attachments.count }
+            return []
+        case .control("p") where focus == .attachments:
+            if !attachments.isEmpty { selectedAttachment = (selectedAttachment - 1 + attachments.count) % attachments.count }
+            return []
+        case .enter:
+            if focus == .attachments && !field.isEmpty {
+                let spec = AttachmentSpec(path: field.text.trimmingCharacters(in: " "))
+                fields[.attachments] = TextField()
+                return [.inspectAttachment(spec)]
+            }
+            moveFocus(1)
+            return []
+        case .up: moveFocus(-1); return []
+        case .down: moveFocus(1); return []
+        default: return []
+        }
+        guard field != before else { return [] }
+        fields[focus] = field
+        if focus == .port { portEdited = !field.isEmpty }
+        fieldErrors[focus] = nil
+        return focus == .attachments ? [] : changed()
+    }
+
+    private mutating func removeAttachment() -> [Effect] {
+        guard !attachments.isEmpty else { return [] }
+        let removed = attachments.remove(at: min(selectedAttachment, attachments.count - 1))
+        selectedAttachment = max(0, min(selectedAttachment, attachments.count - 1))
+        notice = "Removed \(removed.name)"
+        fieldErrors[.attachments] = attachments.compactMap(\.problem).first
+        return changed()
+    }
+
+    private mutating func cycleSecurity(_ key: Key) -> [Effect] {
+        let all = SecurityMode.allCases
+        guard let step = selectorStep(key) else { return navigate(key) }
+        security = all[(all.firstIndex(of: security)! + step + all.count) % all.count]
+        if !portEdited { fields[.port] = TextField(String(security.defaultPort)) }
+        return changed()
+    }
+
+    private mutating func cycleAuth(_ key: Key) -> [Effect] {
+        let all = AuthMechanism.allCases
+        guard let step = selectorStep(key) else { return navigate(key) }
+        authMechanism = all[(all.firstIndex(of: authMechanism)! + step + all.count) % all.count]
+        return changed()
+    }
+
+    private mutating func toggleVerify(_ key: Key) -> [Effect] {
+        guard selectorStep(key) != nil else { return navigate(key) }
+        verifyCertificate.toggle()
+        return changed()
+    }
+
+    private func selectorStep(_ key: Key) -> Int? {
+        switch key {
+        case .left: -1
+        case .right, .character(" "): 1
+        default: nil
+        }
+    }
+
+    private mutating func navigate(_ key: Key) -> [Effect] {
+        switch key {
+        case .up: moveFocus(-1)
+        case .down, .enter: moveFocus(1)
+        default: break
+        }
+        return []
+    }
+
+    private mutating func editBody(_ key: Key) -> [Effect] {
+        guard var area = bodies[bodyTab] else { return [] }
+        let before = area
+        let height = Layout(width: width, height: height).body.height
+        switch key {
+        case .character(let c): area.insert(String(c))
+        case .enter: area.newline()
+        case .backspace: area.backspace()
+        case .delete, .control("d"): area.delete()
+        case .left: area.left()
+        case .right: area.right()
+        case .up: area.up()
+        case .down: area.down()
+        case .home, .control("a"): area.home()
+        case .end, .control("e"): area.end()
+        case .control("k"): area.killToEnd()
+        case .control("u"): area.killToStart()
+        case .pageUp: area.page(-1, height: height)
+        case .pageDown: area.page(1, height: height)
+        default: return []
+        }
+        area.keepCursorVisible(height: height)
+        bodies[bodyTab] = area
+        guard area.text != before.text else { return [] }
+        fieldErrors[.body] = nil
+        return changed()
+    }
+
+    // MARK: Transcript
+
+    /// The number of transcript rows on screen.
+    var transcriptRows: Int { max(1, Layout(width: width, height: height).transcript.height) }
+
+    private var lastTop: Int { max(0, transcriptLineCount - transcriptRows) }
+
+    /// Transcript lines plus the result block under them.
+    var transcriptLineCount: Int { transcript.count + resultLines.count }
+
+    private mutating func scrollTranscript(_ key: Key) -> [Effect] {
+        switch key {
+        case .up: scrollTranscript(by: -1)
+        case .down: scrollTranscript(by: 1)
+        case .pageUp: scrollTranscript(page: -1)
+        case .pageDown: scrollTranscript(page: 1)
+        case .home: transcriptTop = 0
+        case .end: transcriptTop = nil
+        case .enter: moveFocus(1)
+        default: break
+        }
+        return []
+    }
+
+    mutating func scrollTranscript(page direction: Int) { scrollTranscript(by: direction * max(1, transcriptRows - 1)) }
+
+    mutating func scrollTranscript(by delta: Int) {
+        let top = min(max(0, (transcriptTop ?? lastTop) + delta), lastTop)
+        // Scrolling back to the end follows new lines again.
+        transcriptTop = top >= lastTop ? nil : top
+    }
+
+    // MARK: Sending
+
+    private mutating func startSend() -> [Effect] {
+        guard !isSending else { notice = "A send is already running (Esc cancels it)."; return [] }
+        fieldErrors = [:]
+        transcript = []
+        transcriptTop = nil
+        phase = .sending(stage: .connect, sent: nil, total: nil)
+        let password = text(.password)
+        return [.send(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: allowPartial))]
+    }
+
+    private mutating func receive(_ event: SessionEvent) {
+        switch event {
+        case .line(let line):
+            transcript.append(line)
+            if transcript.count > 10_000 {
+                transcript.removeFirst(1_000)
+                if let top = transcriptTop { transcriptTop = max(0, top - 1_000) }
+            }
+        case .stage(let stage):
+            if case .sending(_, let sent, let total) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
+        case .progress(let sent, let total):
+            if case .sending(let stage, _, _) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
+        case .tls:
+            break
+        case .finished(let report):
+            if let failure = report.failure {
+                phase = .failed(failure, elapsed: report.elapsed)
+            } else {
+                phase = .sent(reply: report.finalReply?.description ?? "done", elapsed: report.elapsed,
+                              refused: report.rejectedRecipients.map { "\($0.address) (\($0.reply))" })
+            }
+        }
+    }
+
+    /// Marks the form changed so the draft is saved.
+    private mutating func changed() -> [Effect] {
+        revision += 1
+        return [.saveDraft]
+    }
+}

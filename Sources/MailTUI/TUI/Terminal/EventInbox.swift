@@ -1,0 +1,71 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where background work (the send thread) posts events for the UI loop: a locked queue plus a
+/// self-pipe, so the loop's `poll` wakes up at once.
+final class EventInbox: Sendable {
+    private let queue = Mutex<[AppEvent]>([])
+    /// The pipe's read end, polled by the loop; the write end is poked by `post`.
+    let readEnd: Int32
+    private let writeEnd: Int32
+
+    init() {
+        var ends: [Int32] = [0, 0]
+        _ = makePipe(&ends)
+        readEnd = ends[0]
+        writeEnd = ends[1]
+    }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+
+    func post(_ event: AppEvent) {
+        queue.withLock { $0.append(event) }
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    /// Everything posted so far, in order.
+    func drain() -> [AppEvent] {
+        var sink = [UInt8](repeating: 0, count: 256)
+        while read(readEnd, &sink, sink.count) > 0 {}
+        return queue.withLock { events in
+            defer { events.removeAll() }
+            return events
+        }
+    }
+}
+
+/// SIGTERM and SIGHUP reach the loop through a pipe, so that it can save the draft and restore
+/// the terminal before exiting.
+enum TerminationSignals {
+    nonisolated(unsafe) static var pipeWrite: Int32 = -1
+    nonisolated(unsafe) static var pipeRead: Int32 = -1
+
+    static func install() {
+        var ends: [Int32] = [0, 0]
+        guard makePipe(&ends) == 0 else { return }
+        pipeRead = ends[0]
+        pipeWrite = ends[1]
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            var byte: UInt8 = 1
+            _ = write(TerminationSignals.pipeWrite, &byte, 1)
+        }
+        signal(SIGTERM, handler)
+        signal(SIGHUP, handler)
+    }
+}
+
+/// A non-blocking, close-on-exec pipe (glibc's pipe2 is not visible to Swift).
+func makePipe(_ ends: inout [Int32]) -> Int32 {
+    guard pipe(&ends) == 0 else { return -1 }
+    for fd in ends {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
+    return 0
+}

@@ -1,0 +1,166 @@
+import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The compose screen's run loop: reads keys and background events, feeds them to
+/// `AppState.update`, carries out the effects, and draws `Renderer.render(state)`.
+final class TerminalApp {
+    private var state: AppState
+    private let terminal = Terminal()
+    private let inbox = EventInbox()
+    private let draftStore: DraftStore
+    private var session: SMTPSession?
+    /// The password from the environment or a command-line source, used when the field is empty.
+    private let fallbackPassword: String?
+    private let clock = ContinuousClock()
+    /// When the draft must be written (changes are saved at most a quarter second late).
+    private var draftDue: ContinuousClock.Instant?
+    private var running = true
+
+    init(state: AppState, draftStore: DraftStore, fallbackPassword: String?) {
+        self.state = state
+        self.draftStore = draftStore
+        self.fallbackPassword = fallbackPassword
+    }
+
+    /// Runs until the user quits; the draft is saved on the way out.
+    func run() {
+        TerminationSignals.install()
+        terminal.start(wantColors: state.colors)
+        state.colors = terminal.colorsAvailable
+        let size = terminal.size
+        _ = state.update(.resize(width: size.width, height: size.height))
+        draw()
+        while running {
+            waitForInput()
+            var events: [AppEvent] = []
+            for input in terminal.readInput() {
+                switch input {
+                case .key(.control("c")) where state.isSending: events.append(.key(.escape))
+                case .key(let key): events.append(.key(key))
+                case .resize:
+                    let size = terminal.size
+                    events.append(.resize(width: size.width, height: size.height))
+                }
+            }
+            events += inbox.drain()
+            for event in events {
+                perform(state.update(event))
+                if !running { break }
+            }
+            if terminated() { running = false }
+            if let due = draftDue, clock.now >= due { saveDraft() }
+            draw()
+        }
+        saveDraft()
+        session?.cancel()
+        terminal.stop()
+    }
+
+    private func draw() { terminal.draw(Renderer.render(state)) }
+
+    /// Sleeps until a key, a background event, a signal, or the draft's deadline.
+    private func waitForInput() {
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: inbox.readEnd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: TerminationSignals.pipeRead, events: Int16(POLLIN), revents: 0)]
+        var timeout: Int32 = -1
+        if let due = draftDue {
+            let left = due - clock.now
+            timeout = max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+        }
+        _ = poll(&fds, nfds_t(fds.count), timeout)
+    }
+
+    private func terminated() -> Bool {
+        var byte: UInt8 = 0
+        return TerminationSignals.pipeRead >= 0 && read(TerminationSignals.pipeRead, &byte, 1) > 0
+    }
+
+    // MARK: Effects
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .send(let plan): startSend(plan)
+            case .cancelSend: session?.cancel()
+            case .openEditor(let tab, let text): openEditor(tab, text)
+            case .saveDraft: if draftDue == nil { draftDue = clock.now + .milliseconds(250) }
+            case .inspectAttachment(let spec): inbox.post(.attachmentInspected(Self.inspect(spec)))
+            case .completePath(let input):
+                let result = PathCompletion.complete(input)
+                inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
+            case .repaint: terminal.invalidate()
+            case .quit: running = false
+            }
+        }
+    }
+
+    static func inspect(_ spec: AttachmentSpec) -> AttachmentItem {
+        switch Attachment.check(spec) {
+        case .success(let file):
+            return AttachmentItem(spec: spec, size: file.size, mimeType: file.mimeType, problem: nil)
+        case .failure(let problem):
+            return AttachmentItem(spec: spec, size: nil, mimeType: MIMETypes.type(forFileName: spec.path), problem: problem.reason)
+        }
+    }
+
+    private func startSend(_ plan: SendPlan) {
+        var problems = SendPreparation.problems(plan, fallbackPassword: fallbackPassword)
+        let message: Message?
+        do { message = try plan.draft.validated() } catch {
+            message = nil
+            for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
+        }
+        guard problems.isEmpty, let message else {
+            inbox.post(.sendRefused(problems))
+            return
+        }
+        let password = plan.password ?? fallbackPassword
+        let request = SessionRequest.send(message, settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil,
+                                          allowPartial: plan.allowPartial)
+        let session = SMTPSession()
+        self.session = session
+        let inbox = self.inbox
+        session.start(request) { event in inbox.post(.session(event)) }
+    }
+
+    private func openEditor(_ tab: BodyTab, _ text: String) {
+        terminal.suspend()
+        let edited = ExternalEditor.edit(text, suffix: tab == .html ? ".html" : ".txt")
+        terminal.resume()
+        inbox.post(.editorFinished(tab, edited))
+    }
+
+    private func saveDraft() {
+        draftDue = nil
+        let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
+        do {
+            try draftStore.save(draft)
+            if state.draftProblem != nil { _ = state.update(.draftSaved(problem: nil)) }
+        } catch {
+            _ = state.update(.draftSaved(problem: error.reason))
+        }
+    }
+}
+
+/// Checks before a send that need no network: server settings and the login.
+enum SendPreparation {
+    static func problems(_ plan: SendPlan, fallbackPassword: String?) -> [FieldID: String] {
+        var problems: [FieldID: String] = [:]
+        for problem in plan.settings.problems() {
+            switch problem.setting {
+            case "server": problems[.host] = problem.reason
+            case "port": problems[.port] = problem.reason
+            case "helo": problems[.helo] = problem.reason
+            case "user": problems[.user] = problem.reason
+            default: problems[.timeout] = problem.reason
+            }
+        }
+        if plan.settings.wantsLogin && (plan.password ?? fallbackPassword ?? "").isEmpty {
+            problems[.password] = "a user is set but no password: type it here (it is never saved) or set MAIL_PASSWORD"
+        }
+        return problems
+    }
+}

@@ -1,0 +1,219 @@
+import MailCore
+
+/// Draws the state into a cell buffer. Pure: the same state always gives the same screen.
+enum Renderer {
+    static func render(_ state: AppState) -> ScreenBuffer {
+        var screen = ScreenBuffer(width: state.width, height: state.height)
+        let layout = Layout(width: state.width, height: state.height)
+        guard layout.fits else {
+            tooSmall(state, into: &screen)
+            return screen
+        }
+        let theme = Theme(colors: state.colors)
+        rule(" Server ", layout.serverRule, theme, into: &screen, right: " mailtui ")
+        rule(" Message ", layout.messageRule, theme, into: &screen)
+        for id in FieldID.allCases where id != .body && id != .transcript { field(id, state, layout, theme, into: &screen) }
+        body(state, layout, theme, into: &screen)
+        transcript(state, layout, theme, into: &screen)
+        status(state, layout, theme, into: &screen)
+        hints(state, layout, theme, into: &screen)
+        if let overlay = state.overlay { draw(overlay, state, theme, into: &screen) }
+        return screen
+    }
+
+    // MARK: Pieces
+
+    static func rule(_ title: String, _ rect: Rect, _ theme: Theme, into screen: inout ScreenBuffer, right: String? = nil) {
+        guard rect.width > 0 else { return }
+        screen.put(String(repeating: "─", count: rect.width), x: rect.x, y: rect.y, style: theme.rule)
+        screen.put("─" + title, x: rect.x, y: rect.y, style: theme.ruleTitle)
+        if let right {
+            screen.put(right, x: rect.x + rect.width - DisplayWidth.of(right) - 1, y: rect.y, style: theme.ruleTitle)
+        }
+    }
+
+    static func field(_ id: FieldID, _ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
+        guard let rect = layout.fields[id], let labelRect = layout.labels[id] else { return }
+        let focused = state.focus == id && state.overlay == nil
+        let hasError = state.fieldErrors[id] != nil
+        let label = id.label
+        let labelStyle = hasError ? theme.error : (focused ? theme.focusedLabel : theme.label)
+        let labelText = String(repeating: " ", count: max(0, labelRect.width - label.count - 1)) + label
+        screen.put(labelText, x: labelRect.x, y: labelRect.y, style: labelStyle, maxWidth: labelRect.width)
+        let valueStyle = focused ? theme.focusedValue : theme.value
+        screen.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, style: valueStyle)
+        switch id {
+        case .security:
+            screen.put("‹ \(state.security.displayName) ›", x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
+        case .auth:
+            screen.put("‹ \(state.authMechanism.rawValue) ›", x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
+        case .verify:
+            screen.put(state.verifyCertificate ? "[x]" : "[ ]", x: rect.x, y: rect.y, style: state.verifyCertificate ? valueStyle : (focused ? valueStyle : theme.warning), maxWidth: rect.width)
+        case .attachments:
+            attachmentsField(state, rect, focused, valueStyle, theme, into: &screen)
+        default:
+            var field = state.fields[id] ?? TextField()
+            if id == .password { field = masked(field) }
+            if id == .port && !state.portEdited && !focused {
+                screen.put(field.text, x: rect.x, y: rect.y, style: theme.placeholder(valueStyle), maxWidth: rect.width)
+                return
+            }
+            let shown = field.visible(width: rect.width)
+            if shown.text.isEmpty && !focused, let hint = placeholder(id) {
+                screen.put(hint, x: rect.x, y: rect.y, style: theme.placeholder(valueStyle), maxWidth: rect.width)
+            } else {
+                screen.put(shown.text, x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
+            }
+            if focused { screen.cursor = (rect.x + shown.cursorColumn, rect.y) }
+        }
+    }
+
+    static func masked(_ field: TextField) -> TextField {
+        var copy = TextField(String(repeating: "•", count: field.text.count))
+        copy.moveCursor(to: field.text.count)
+        return copy
+    }
+
+    static func placeholder(_ id: FieldID) -> String? {
+        switch id {
+        case .host: "smtp.example.com"
+        case .from: "App <noreply@example.com>"
+        case .to: "one or more addresses, comma-separated"
+        case .user: "(no login)"
+        case .helo: "(this machine)"
+        case .caFile: "(system CAs)"
+        case .timeout: "30"
+        case .attachments: "type a path, Enter adds it"
+        default: nil
+        }
+    }
+
+    static func attachmentsField(_ state: AppState, _ rect: Rect, _ focused: Bool, _ style: Style, _ theme: Theme, into screen: inout ScreenBuffer) {
+        let input = state.fields[.attachments] ?? TextField()
+        var listText = ""
+        for (index, item) in state.attachments.enumerated() {
+            let size = item.size.map { ByteCount.human($0) } ?? "?"
+            let marker = focused && index == state.selectedAttachment ? "▸" : ""
+            listText += (listText.isEmpty ? "" : "  ") + "\(marker)\(item.name) (\(size), \(item.mimeType))" + (item.problem != nil ? " ✗" : "")
+        }
+        if focused || state.attachments.isEmpty {
+            let inputWidth = state.attachments.isEmpty ? rect.width : max(12, rect.width / 2)
+            let shown = input.visible(width: inputWidth)
+            if shown.text.isEmpty && !focused {
+                screen.put(placeholder(.attachments)!, x: rect.x, y: rect.y, style: theme.placeholder(style), maxWidth: inputWidth)
+            } else {
+                screen.put(shown.text, x: rect.x, y: rect.y, style: style, maxWidth: inputWidth)
+            }
+            if focused { screen.cursor = (rect.x + shown.cursorColumn, rect.y) }
+            if !state.attachments.isEmpty {
+                screen.put(" " + listText, x: rect.x + inputWidth, y: rect.y, style: theme.value, maxWidth: rect.width - inputWidth)
+            }
+        } else {
+            screen.put("\(state.attachments.count) file(s): " + listText, x: rect.x, y: rect.y, style: state.attachments.contains { $0.problem != nil } ? theme.error : style, maxWidth: rect.width)
+        }
+    }
+
+    static func body(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
+        let focused = state.focus == .body && state.overlay == nil
+        var x = layout.bodyRule.x
+        screen.put(String(repeating: "─", count: layout.bodyRule.width), x: x, y: layout.bodyRule.y, style: theme.rule)
+        x += screen.put("─ ", x: x, y: layout.bodyRule.y, style: theme.rule)
+        for tab in BodyTab.allCases {
+            let isEmpty = state.bodies[tab]?.isEmpty ?? true
+            let title = " \(tab.title)\(isEmpty ? "" : "•") "
+            let style = tab == state.bodyTab ? (focused ? theme.focusedValue : theme.activeTab) : theme.ruleTitle
+            x += screen.put(title, x: x, y: layout.bodyRule.y, style: style) + 1
+        }
+        if state.fieldErrors[.body] != nil {
+            screen.put(" ✗ ", x: x, y: layout.bodyRule.y, style: theme.error)
+        }
+        let area = state.bodies[state.bodyTab] ?? TextArea()
+        let rect = layout.body
+        let visible = area.visible(width: rect.width - 2, height: rect.height)
+        if area.isEmpty && !focused {
+            let hint = state.bodyTab == .headers ? "One 'Name: value' per line" : "Tab here to type; F4 opens $EDITOR"
+            screen.put(hint, x: rect.x + 1, y: rect.y, style: theme.placeholder(theme.value))
+        }
+        for (index, line) in visible.rows.enumerated() {
+            screen.put(line, x: rect.x + 1, y: rect.y + index, style: theme.value, maxWidth: rect.width - 2)
+        }
+        if focused { screen.cursor = (rect.x + 1 + visible.cursor.x, rect.y + visible.cursor.y) }
+    }
+
+    static func transcript(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
+        let focused = state.focus == .transcript && state.overlay == nil
+        rule(" Conversation ", layout.transcriptRule, theme, into: &screen)
+        if focused { screen.restyle(x: layout.transcriptRule.x + 1, y: layout.transcriptRule.y, width: 14, style: theme.focusedValue) }
+        let rect = layout.transcript
+        let all = state.transcript.count + state.resultLines.count
+        let top = state.transcriptTop ?? max(0, all - rect.height)
+        if all == 0 {
+            screen.put("Press F5 to send. The SMTP conversation appears here as it happens.", x: rect.x + 1, y: rect.y, style: theme.placeholder(theme.value), maxWidth: rect.width - 2)
+        }
+        for row in 0..<rect.height {
+            let index = top + row
+            guard index < all else { break }
+            let y = rect.y + row
+            if index < state.transcript.count {
+                let line = state.transcript[index]
+                var x = rect.x + 1
+                x += screen.put(line.elapsedText + " ", x: x, y: y, style: theme.time, maxWidth: rect.width - 1)
+                x += screen.put(line.marker + " ", x: x, y: y, style: line.inTLS ? theme.tls : theme.marker, maxWidth: rect.x + rect.width - x)
+                screen.put(line.text, x: x, y: y, style: theme.style(for: line), maxWidth: rect.x + rect.width - x)
+            } else {
+                let (text, kind) = state.resultLines[index - state.transcript.count]
+                screen.put(text, x: rect.x + 1, y: y, style: kind == .error ? theme.error : kind == .success ? theme.success : theme.value, maxWidth: rect.width - 2)
+            }
+        }
+        if state.transcriptTop != nil {
+            let more = " ↓ \(all - top - rect.height) more (End follows) "
+            screen.put(more, x: rect.x + rect.width - DisplayWidth.of(more) - 1, y: layout.transcriptRule.y, style: theme.warning)
+        }
+    }
+
+    static func status(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
+        let rect = layout.status
+        screen.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, style: theme.statusBar)
+        let (text, style) = state.statusText(theme)
+        screen.put(" " + text, x: rect.x, y: rect.y, style: style, maxWidth: rect.width)
+    }
+
+    static func hints(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
+        var x = layout.hints.x
+        for (key, action) in state.hintKeys {
+            if x + DisplayWidth.of(key) + DisplayWidth.of(action) + 2 > layout.hints.width { break }
+            x += screen.put(key, x: x, y: layout.hints.y, style: theme.hintKey)
+            x += screen.put(" " + action + "  ", x: x, y: layout.hints.y, style: theme.hintText)
+        }
+    }
+
+    static func draw(_ overlay: Overlay, _ state: AppState, _ theme: Theme, into screen: inout ScreenBuffer) {
+        let lines: [String]
+        switch overlay {
+        case .help: lines = HelpText.lines
+        case .confirmQuit(let reason): lines = ["Quit mailtui?", "", reason, "", "y: quit    n / Esc: stay"]
+        }
+        let width = min(state.width - 4, (lines.map { DisplayWidth.of($0) }.max() ?? 20) + 4)
+        let height = min(state.height - 2, lines.count + 2)
+        let x = (state.width - width) / 2
+        let y = max(0, (state.height - height) / 2)
+        screen.fill(x: x, y: y, width: width, height: height, style: theme.overlay)
+        screen.put("┌" + String(repeating: "─", count: width - 2) + "┐", x: x, y: y, style: theme.overlay)
+        for row in 1..<(height - 1) {
+            screen.put("│", x: x, y: y + row, style: theme.overlay)
+            screen.put("│", x: x + width - 1, y: y + row, style: theme.overlay)
+            if row - 1 < lines.count { screen.put(lines[row - 1], x: x + 2, y: y + row, style: theme.overlay, maxWidth: width - 4) }
+        }
+        screen.put("└" + String(repeating: "─", count: width - 2) + "┘", x: x, y: y + height - 1, style: theme.overlay)
+        screen.cursor = nil
+    }
+
+    static func tooSmall(_ state: AppState, into screen: inout ScreenBuffer) {
+        let lines = ["Terminal too small", "mailtui needs \(Layout.minimumWidth)x\(Layout.minimumHeight),", "this one is \(state.width)x\(state.height).", "Enlarge it, or F10 to quit."]
+        for (index, line) in lines.enumerated() {
+            let y = max(0, state.height / 2 - 2) + index
+            screen.put(line, x: max(0, (state.width - DisplayWidth.of(line)) / 2), y: y, style: Style(bold: index == 0))
+        }
+        screen.cursor = nil
+    }
+}

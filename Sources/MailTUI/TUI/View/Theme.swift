@@ -1,0 +1,133 @@
+import MailCore
+
+/// The styles of every element, in colour or (with NO_COLOR or a monochrome terminal) with
+/// attributes only.
+struct Theme {
+    let colors: Bool
+
+    func c(_ color: Color, bold: Bool = false, dim: Bool = false) -> Style {
+        colors ? Style(foreground: color, bold: bold, dim: dim) : Style(bold: bold, dim: dim)
+    }
+
+    var rule: Style { colors ? Style(foreground: .blue) : Style(dim: true) }
+    var ruleTitle: Style { c(.blue, bold: true) }
+    var label: Style { colors ? Style(foreground: .cyan) : .plain }
+    var focusedLabel: Style { c(.yellow, bold: true) }
+    var value: Style { .plain }
+    var focusedValue: Style { Style(reverse: true) }
+    var activeTab: Style { Style(bold: true, underline: true) }
+    var error: Style { c(.red, bold: true) }
+    var warning: Style { c(.yellow, bold: true) }
+    var success: Style { c(.green, bold: true) }
+    var time: Style { Style(dim: true) }
+    var marker: Style { c(.white, bold: true) }
+    var tls: Style { c(.magenta, bold: true) }
+    var statusBar: Style { colors ? Style(foreground: .black, background: .cyan) : Style(reverse: true) }
+    var hintKey: Style { Style(bold: true, reverse: true) }
+    var hintText: Style { .plain }
+    var overlay: Style { colors ? Style(foreground: .white, background: .blue) : Style(reverse: true) }
+
+    func placeholder(_ base: Style) -> Style {
+        var style = base
+        style.dim = true
+        return style
+    }
+
+    func style(for line: TranscriptLine) -> Style {
+        switch line.speaker {
+        case .client: return c(.cyan)
+        case .server: return line.text.first == "4" || line.text.first == "5" ? c(.yellow, bold: true) : c(.green)
+        case .note: return Style(dim: true)
+        case .error: return error
+        }
+    }
+}
+
+/// What a line of the result block is.
+enum ResultKind { case success, error, plain }
+
+extension AppState {
+    /// The result of the last send, shown under the conversation: the server's final reply, or the
+    /// failure with the stage, the server's words and what to try.
+    var resultLines: [(String, ResultKind)] {
+        switch phase {
+        case .sent(let reply, let elapsed, let refused):
+            var lines = [("", ResultKind.plain), ("✓ Sent in \(Self.milliseconds(elapsed)) ms: \(reply)", .success)]
+            if !refused.isEmpty { lines.append(("  refused: " + refused.joined(separator: "; "), .error)) }
+            return lines
+        case .failed(let failure, let elapsed):
+            var lines = [("", ResultKind.plain), ("✗ Failed at \(failure.stage.displayName) after \(Self.milliseconds(elapsed)) ms: \(failure.explanation)", .error)]
+            if let reply = failure.reply { lines.append(("  Server said: \(reply)", .plain)) }
+            for suggestion in failure.suggestions { lines.append(("  Try: \(suggestion)", .plain)) }
+            return lines
+        default:
+            return []
+        }
+    }
+
+    static func milliseconds(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
+
+    /// The status line: the phase, the focused field's problem, or a notice.
+    func statusText(_ theme: Theme) -> (String, Style) {
+        if let notice { return (notice, theme.statusBar) }
+        if let problem = fieldErrors[focus] { return ("\(focus.label): \(problem)", errorOnBar(theme)) }
+        switch phase {
+        case .idle:
+            let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
+            return ("Ready: \(server)" + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+        case .sending(let stage, let sent, let total):
+            var text = "Sending: \(stage.displayName)…"
+            if let sent, let total, total > 0 { text += " \(ByteCount.human(sent)) of \(ByteCount.human(total)) (\(sent * 100 / total)%)" }
+            return (text + "   Esc cancels", theme.statusBar)
+        case .cancelling:
+            return ("Cancelling…", theme.statusBar)
+        case .sent(let reply, _, _):
+            return ("Sent: \(reply)", theme.statusBar)
+        case .failed(let failure, _):
+            return ("Failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? failure.explanation)", errorOnBar(theme))
+        }
+    }
+
+    private func errorOnBar(_ theme: Theme) -> Style {
+        theme.colors ? Style(foreground: .white, background: .red, bold: true) : Style(bold: true, reverse: true)
+    }
+
+    /// The keys that matter now, for the hint bar.
+    var hintKeys: [(String, String)] {
+        if overlay != nil { return [("any key", "close")] }
+        var keys: [(String, String)] = []
+        if isSending { keys.append(("Esc", "Cancel")) } else { keys.append(("F5", "Send")) }
+        switch focus {
+        case .security, .auth: keys.append(("←→", "Change"))
+        case .verify: keys.append(("Space", "Toggle"))
+        case .attachments: keys += [("Enter", "Add"), ("Tab", "Complete"), ("Del", "Remove"), ("^N/^P", "Select")]
+        case .body: keys += [("F3", "Text/HTML/Headers"), ("F4", "$EDITOR")]
+        case .transcript: keys += [("↑↓ PgUp/PgDn", "Scroll"), ("End", "Follow")]
+        default: keys.append(("^U ^K ^W", "Edit"))
+        }
+        keys += [("Tab", "Next"), ("PgUp/PgDn", "Conversation"), ("F1", "Help"), ("F10", "Quit")]
+        return keys
+    }
+}
+
+/// The F1 screen: every key.
+enum HelpText {
+    static let lines = [
+        "mailtui keys",
+        "",
+        "F5 / Ctrl-S     send                     Esc        cancel a running send",
+        "Tab / Shift-Tab next / previous field    ↑ ↓        previous / next field",
+        "F3 / Ctrl-T     body: Text, HTML, Headers F4        edit the body in $EDITOR",
+        "PgUp / PgDn     scroll the conversation  Ctrl-L     repaint",
+        "F1              this help                F10/Ctrl-Q quit (the draft is kept)",
+        "",
+        "In text fields: ← → Home End, Backspace Delete, Ctrl-A Ctrl-E,",
+        "  Ctrl-U (to start) Ctrl-K (to end) Ctrl-W (word). Addresses: comma-separated.",
+        "Security / Auth: ← → or Space to change. The port follows the security",
+        "  choice (25 / 587 / 465) until you type one.",
+        "Attach: type a path, Tab completes, Enter adds, Delete removes, Ctrl-N/P select.",
+        "Conversation: -> sent, <- received, ~> <~ inside TLS. Passwords never shown.",
+        "",
+        "The form (not the password) is saved as a draft as you type.",
+    ]
+}
