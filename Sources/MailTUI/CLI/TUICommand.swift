@@ -38,6 +38,7 @@ struct TUICommand: ParsableCommand {
         } else if let value = getenv("MAIL_PASSWORD").map({ String(cString: $0) }), !value.isEmpty {
             fallback = value
         }
+        if fallback != nil { state.passwordHint = server.passwordEnv.map { "(from $\($0))" } ?? (server.passwordCmd != nil ? "(from --password-cmd)" : server.passwordStdin ? "(from stdin)" : "(from $MAIL_PASSWORD)") }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
         TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
     }

@@ -32,6 +32,8 @@ struct AppState: Equatable, Sendable {
     var revision = 0
     var draftProblem: String?
     var allowPartial = false
+    /// Shown in an empty password field when a password will come from elsewhere.
+    var passwordHint: String?
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width

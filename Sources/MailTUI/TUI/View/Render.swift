@@ -59,7 +59,7 @@ enum Renderer {
                 return
             }
             let shown = field.visible(width: rect.width)
-            if shown.text.isEmpty && !focused, let hint = placeholder(id) {
+            if shown.text.isEmpty && !focused, let hint = id == .password ? state.passwordHint : placeholder(id) {
                 screen.put(hint, x: rect.x, y: rect.y, style: theme.placeholder(valueStyle), maxWidth: rect.width)
             } else {
                 screen.put(shown.text, x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
@@ -90,13 +90,11 @@ enum Renderer {
 
     static func attachmentsField(_ state: AppState, _ rect: Rect, _ focused: Bool, _ style: Style, _ theme: Theme, into screen: inout ScreenBuffer) {
         let input = state.fields[.attachments] ?? TextField()
-        var listText = ""
-        for (index, item) in state.attachments.enumerated() {
-            let size = item.size.map { ByteCount.human($0) } ?? "?"
-            let marker = focused && index == state.selectedAttachment ? "▸" : ""
-            listText += (listText.isEmpty ? "" : "  ") + "\(marker)\(item.name) (\(size), \(item.mimeType))" + (item.problem != nil ? " ✗" : "")
+        func describe(_ item: AttachmentItem) -> String {
+            item.problem.map { "\(item.name) ✗ \($0)" } ?? "\(item.name) (\(item.size.map { ByteCount.human($0) } ?? "?"), \(item.mimeType))"
         }
         if focused || state.attachments.isEmpty {
+            // Typing a path; beside it, the selected attachment (Ctrl-N / Ctrl-P select, Delete removes).
             let inputWidth = state.attachments.isEmpty ? rect.width : max(12, rect.width / 2)
             let shown = input.visible(width: inputWidth)
             if shown.text.isEmpty && !focused {
@@ -106,10 +104,15 @@ enum Renderer {
             }
             if focused { screen.cursor = (rect.x + shown.cursorColumn, rect.y) }
             if !state.attachments.isEmpty {
-                screen.put(" " + listText, x: rect.x + inputWidth, y: rect.y, style: theme.value, maxWidth: rect.width - inputWidth)
+                let index = min(state.selectedAttachment, state.attachments.count - 1)
+                let item = state.attachments[index]
+                screen.put(" [\(index + 1)/\(state.attachments.count)] " + describe(item), x: rect.x + inputWidth, y: rect.y,
+                           style: item.problem == nil ? theme.value : theme.error, maxWidth: rect.width - inputWidth)
             }
         } else {
-            screen.put("\(state.attachments.count) file(s): " + listText, x: rect.x, y: rect.y, style: state.attachments.contains { $0.problem != nil } ? theme.error : style, maxWidth: rect.width)
+            let list = state.attachments.map(describe).joined(separator: "  ")
+            screen.put("\(state.attachments.count) file(s): " + list, x: rect.x, y: rect.y,
+                       style: state.attachments.contains { $0.problem != nil } ? theme.error : style, maxWidth: rect.width)
         }
     }
 

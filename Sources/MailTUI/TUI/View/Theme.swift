@@ -69,7 +69,7 @@ extension AppState {
 
     /// The status line: the phase, the focused field's problem, or a notice.
     func statusText(_ theme: Theme) -> (String, Style) {
-        if let notice { return (notice, theme.statusBar) }
+        if let notice, !isSending { return (notice, theme.statusBar) }
         if let problem = fieldErrors[focus] { return ("\(focus.label): \(problem)", errorOnBar(theme)) }
         switch phase {
         case .idle:

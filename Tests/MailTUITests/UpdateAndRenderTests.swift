@@ -1,0 +1,308 @@
+import Testing
+@testable import MailTUI
+@testable import MailCore
+
+/// The compose screen without a terminal: feed events to `update`, look at the state and at the
+/// screen `render` draws.
+@Suite struct UpdateAndRenderTests {
+    func state(_ width: Int = 80, _ height: Int = 24, colors: Bool = true) -> AppState {
+        AppState(width: width, height: height, colors: colors)
+    }
+
+    @discardableResult
+    func type(_ text: String, into state: inout AppState) -> [Effect] {
+        text.flatMap { state.update(.key(.character($0))) }
+    }
+
+    func press(_ keys: Key..., in state: inout AppState) -> [Effect] {
+        keys.flatMap { state.update(.key($0)) }
+    }
+
+    func screen(_ state: AppState) -> String { Renderer.render(state).text }
+
+    @Test func readlineEditingInTextFields() {
+        var s = state()
+        type("smtp.example.com", into: &s)
+        #expect(s.text(.host) == "smtp.example.com")
+        _ = press(.control("a"), in: &s)
+        type("x", into: &s)
+        _ = press(.control("e"), .backspace, .left, .delete, in: &s)
+        #expect(s.text(.host) == "xsmtp.example.c")
+        _ = press(.control("w"), in: &s)
+        #expect(s.text(.host) == "")
+        type("one two three", into: &s)
+        _ = press(.control("w"), in: &s)
+        #expect(s.text(.host) == "one two ")
+        _ = press(.home, .right, .right, .right, .control("k"), in: &s)
+        #expect(s.text(.host) == "one")
+        _ = press(.end, .left, .control("u"), in: &s)
+        #expect(s.text(.host) == "e")
+    }
+
+    @Test func tabOrderAndArrowsMoveTheFocus() {
+        var s = state()
+        #expect(s.focus == .host)
+        _ = press(.tab, .tab, in: &s)
+        #expect(s.focus == .security)
+        _ = press(.backTab, in: &s)
+        #expect(s.focus == .port)
+        _ = press(.backTab, .backTab, in: &s)
+        #expect(s.focus == .transcript, "Shift-Tab wraps around")
+        _ = press(.tab, .down, .down, in: &s)
+        #expect(s.focus == .security)
+    }
+
+    @Test func portFollowsSecurityUntilTyped() {
+        var s = state()
+        s.focus = .security
+        _ = press(.right, in: &s)
+        #expect(s.security == .tls && s.text(.port) == "465")
+        _ = press(.right, in: &s)
+        #expect(s.security == .none && s.text(.port) == "25")
+        s.focus = .port
+        _ = press(.control("u"), in: &s)
+        type("2525", into: &s)
+        type("x", into: &s)
+        #expect(s.text(.port) == "2525", "only digits")
+        s.focus = .security
+        _ = press(.right, in: &s)
+        #expect(s.security == .starttls && s.text(.port) == "2525", "a typed port stays")
+        s.focus = .port
+        _ = press(.control("u"), in: &s)
+        s.focus = .security
+        _ = press(.left, in: &s)
+        #expect(s.text(.port) == "25", "an emptied port follows again")
+    }
+
+    @Test func passwordIsMaskedOnScreen() {
+        var s = state()
+        s.focus = .password
+        type("hunter2-geheim", into: &s)
+        let text = screen(s)
+        #expect(!text.contains("hunter2"))
+        #expect(text.contains("••••••••••••••"))
+        #expect(s.settings.username == nil)
+        #expect(!String(describing: s.draft).contains("hunter2"))
+    }
+
+    @Test func wideCharactersAreShownAndClippedByDisplayWidth() {
+        var s = state()
+        s.focus = .subject
+        type("Grüße 東京タワー", into: &s)
+        let rendered = Renderer.render(s)
+        let row = (0..<rendered.height).first { rendered.row($0).contains("Subject") }!
+        #expect(rendered.row(row).contains("Grüße 東京タワー"))
+        #expect(rendered.cursor?.x == 11 + 6 + 10, "the cursor sits after 6 narrow and 5 wide characters")
+        // A long wide-character value scrolls and never splits a character.
+        type(String(repeating: "漢", count: 60), into: &s)
+        let long = Renderer.render(s)
+        #expect(DisplayWidth.of(long.row(row)) == 80)
+        #expect(long.row(row).trimmingCharacters(in: " ").hasSuffix("漢"))
+    }
+
+    @Test func theEmptyFormAt80x24() {
+        let rows = screen(state()).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(rows.count == 24)
+        #expect(rows[0].hasPrefix("─ Server ─") && rows[0].hasSuffix(" mailtui ─"))
+        #expect(rows[1].contains("Host") && rows[1].contains("Port 587") && rows[1].contains("Security ‹ STARTTLS ›"))
+        #expect(rows[2].contains("User") && rows[2].contains("Password") && rows[2].contains("Auth ‹ auto ›"))
+        #expect(rows[3].contains("Verify cert [x]"))
+        #expect(rows[4].hasPrefix("─ Message ─"))
+        #expect(rows[5].contains("From") && rows[6].contains("To") && rows[7].contains("Cc") && rows[7].contains("Bcc"))
+        #expect(rows[9].contains("Subject") && rows[10].contains("Attach"))
+        #expect(rows[11].contains("Text") && rows[11].contains("HTML") && rows[11].contains("Headers"))
+        #expect(rows.contains { $0.hasPrefix("─ Conversation ─") })
+        #expect(rows[22].contains("Ready: no server yet"))
+        #expect(rows[23].hasPrefix("F5 Send"))
+        #expect(rows.allSatisfy { DisplayWidth.of($0) <= 80 })
+    }
+
+    @Test func aLargeTerminalPutsTheConversationBesideTheForm() {
+        var s = state(180, 50)
+        _ = s.update(.session(.line(TranscriptLine(elapsed: .milliseconds(5), speaker: .server, inTLS: false, stage: .greeting, text: "220 mx ready"))))
+        let rendered = Renderer.render(s)
+        let first = rendered.row(0)
+        #expect(first.contains("Server") && first.contains("Conversation"))
+        #expect(rendered.row(1).contains("Host") && rendered.row(1).contains("220 mx ready"))
+        #expect(rendered.text.split(separator: "\n").count <= 50)
+    }
+
+    @Test func aTooSmallTerminalSaysSo() {
+        var s = state()
+        _ = s.update(.resize(width: 60, height: 15))
+        let text = screen(s)
+        #expect(text.contains("Terminal too small"))
+        #expect(text.contains("80x24") && text.contains("60x15"))
+        _ = s.update(.resize(width: 100, height: 30))
+        #expect(screen(s).contains("Host"))
+    }
+
+    @Test func transcriptFollowsUnlessScrolledAway() {
+        var s = state()
+        func add(_ n: Int) {
+            for i in 0..<n {
+                _ = s.update(.session(.line(TranscriptLine(elapsed: .milliseconds(i), speaker: .server, inTLS: i > 50, stage: .ehlo, text: "250-line \(s.transcript.count)"))))
+            }
+        }
+        add(100)
+        #expect(screen(s).contains("250-line 99"))
+        _ = press(.pageUp, in: &s)
+        #expect(s.transcriptTop != nil)
+        let before = screen(s)
+        #expect(!before.contains("250-line 99"))
+        #expect(before.contains("more (End follows)"))
+        add(5)
+        #expect(screen(s) .contains("250-line 104") == false, "the view stays where the user scrolled")
+        s.focus = .transcript
+        _ = press(.end, in: &s)
+        #expect(s.transcriptTop == nil)
+        #expect(screen(s).contains("250-line 104"))
+        #expect(screen(s).contains("<- 250-line 104"))
+        _ = press(.home, in: &s)
+        #expect(screen(s).contains("<- 250-line 0"))
+        _ = press(.pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, in: &s)
+        #expect(screen(s).contains("<~ 250-line 51"), "lines inside TLS are marked")
+        #expect(screen(s).contains("<- 250-line 50"))
+    }
+
+    @Test func sendCancelAndResult() {
+        var s = state()
+        s.fields[.host] = TextField("127.0.0.1")
+        s.fields[.from] = TextField("a@example.com")
+        s.fields[.to] = TextField("b@example.com")
+        s.focus = .password
+        type("pw", into: &s)
+        let effects = press(.function(5), in: &s)
+        guard case .send(let plan)? = effects.first else { Issue.record("F5 must send"); return }
+        #expect(plan.settings.host == "127.0.0.1" && plan.draft.to == "b@example.com" && plan.password == "pw")
+        #expect(s.isSending)
+        #expect(press(.control("s"), in: &s).isEmpty, "no second send while one runs")
+        _ = s.update(.session(.stage(.rcpt)))
+        #expect(screen(s).contains("Sending: RCPT TO"))
+        _ = s.update(.session(.progress(sent: 512, total: 1024)))
+        #expect(screen(s).contains("(50%)"))
+        #expect(press(.escape, in: &s) == [.cancelSend])
+        #expect(screen(s).contains("Cancelling"))
+        let failure = SessionFailure(stage: .auth, kind: .authFailed, reply: ServerReply(code: 535, lines: ["5.7.8 Authentication credentials invalid"]),
+                                     explanation: "The server rejected the username or password.", suggestions: ["Check the username (--user, MAIL_USERNAME)."])
+        _ = s.update(.session(.finished(report(failure: failure))))
+        let text = screen(s)
+        #expect(text.contains("✗ Failed at AUTH"))
+        #expect(text.contains("Server said: 535 5.7.8 Authentication credentials invalid"))
+        #expect(text.contains("Try: Check the username (--user, MAIL_USERNAME)."))
+        #expect(text.contains("Failed at AUTH: 535"))
+        #expect(!s.isSending)
+    }
+
+    func report(failure: SessionFailure?) -> SessionReport {
+        SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
+                      extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .milliseconds(42), messageBytes: 0, transcript: [])
+    }
+
+    @Test func refusedSendsPointAtTheField() {
+        var s = state()
+        _ = press(.function(5), in: &s)
+        _ = s.update(.sendRefused([.to: "at least one recipient (To, Cc or Bcc) is required", .host: "no server given"]))
+        #expect(s.focus == .host)
+        #expect(!s.isSending)
+        #expect(screen(s).contains("Not sent: Host: no server given"))
+        s.notice = nil
+        s.focus = .to
+        #expect(screen(s).contains("To: at least one recipient"))
+        type("x", into: &s)
+        #expect(s.fieldErrors[.to] == nil, "typing clears the mark")
+    }
+
+    @Test func quittingAsksWhileSending() {
+        var s = state()
+        #expect(press(.function(10), in: &s) == [.quit])
+        s.phase = .sending(stage: .data, sent: nil, total: nil)
+        #expect(press(.control("q"), in: &s).isEmpty)
+        #expect(screen(s).contains("Quit mailtui?"))
+        #expect(press(.character("n"), in: &s).isEmpty)
+        #expect(s.overlay == nil)
+        _ = press(.function(10), in: &s)
+        #expect(press(.character("y"), in: &s) == [.cancelSend, .quit])
+    }
+
+    @Test func helpListsTheKeys() {
+        var s = state(100, 30)
+        _ = press(.function(1), in: &s)
+        let text = screen(s)
+        for key in ["F5 / Ctrl-S", "Esc", "F10/Ctrl-Q", "Ctrl-U", "F4", "PgUp / PgDn", "Ctrl-L"] { #expect(text.contains(key), "\(key)") }
+        _ = press(.character("x"), in: &s)
+        #expect(s.overlay == nil)
+    }
+
+    @Test func hintBarFollowsTheSituation() {
+        var s = state(120, 30)
+        s.focus = .attachments
+        #expect(screen(s).contains("Enter Add"))
+        s.focus = .body
+        #expect(screen(s).contains("F4 $EDITOR"))
+        s.phase = .sending(stage: .ehlo, sent: nil, total: nil)
+        #expect(Renderer.render(s).row(29).hasPrefix("Esc Cancel"))
+    }
+
+    @Test func bodyEditorTabsAndDraftChanges() {
+        var s = state()
+        s.focus = .body
+        let effects = type("Hi", into: &s) + press(.enter, in: &s) + type("there", into: &s)
+        #expect(effects.contains(.saveDraft))
+        #expect(s.draft.textBody == "Hi\nthere")
+        _ = press(.function(3), in: &s)
+        type("<p>x</p>", into: &s)
+        _ = press(.control("t"), in: &s)
+        type("X-Campaign: test", into: &s)
+        #expect(s.draft.htmlBody == "<p>x</p>")
+        #expect(s.draft.extraHeaders == ["X-Campaign: test"])
+        #expect(press(.function(4), in: &s) == [.openEditor(.headers, "X-Campaign: test")])
+        _ = s.update(.editorFinished(.headers, "X-A: 1\nX-B: 2"))
+        #expect(s.draft.extraHeaders == ["X-A: 1", "X-B: 2"])
+    }
+
+    @Test func attachmentsAreAddedCompletedAndRemoved() {
+        var s = state()
+        s.focus = .attachments
+        type("/tmp/rep", into: &s)
+        #expect(press(.tab, in: &s) == [.completePath("/tmp/rep")])
+        _ = s.update(.completed(input: "/tmp/rep", completion: "/tmp/report", candidates: ["report.pdf", "report.txt"]))
+        #expect(s.text(.attachments) == "/tmp/report")
+        #expect(screen(s).contains("report.pdf  report.txt"))
+        type(".pdf", into: &s)
+        #expect(press(.enter, in: &s) == [.inspectAttachment(AttachmentSpec(path: "/tmp/report.pdf"))])
+        _ = s.update(.attachmentInspected(AttachmentItem(spec: AttachmentSpec(path: "/tmp/report.pdf"), size: 12_345, mimeType: "application/pdf", problem: nil)))
+        _ = s.update(.attachmentInspected(AttachmentItem(spec: AttachmentSpec(path: "/nope"), size: nil, mimeType: "application/octet-stream", problem: "no such file")))
+        #expect(screen(s).contains("[2/2] nope ✗ no such file"))
+        s.focus = .subject
+        #expect(screen(s).contains("2 file(s): report.pdf (12.1 KiB, application/pdf)  nope"))
+        s.focus = .attachments
+        #expect(s.fieldErrors[.attachments] == "no such file")
+        _ = press(.delete, in: &s)
+        #expect(s.attachments.map(\.name) == ["report.pdf"])
+        #expect(s.fieldErrors[.attachments] == nil)
+    }
+
+    @Test func monochromeUsesNoColours() {
+        var s = state(colors: false)
+        s.fieldErrors[.to] = "bad"
+        s.phase = .failed(SessionFailure(stage: .rcpt, kind: .recipientRejected, explanation: "x", suggestions: []), elapsed: .zero)
+        let rendered = Renderer.render(s)
+        for y in 0..<rendered.height {
+            for x in 0..<rendered.width {
+                #expect(rendered[x, y].style.foreground == .default && rendered[x, y].style.background == .default)
+            }
+        }
+    }
+
+    @Test func pathCompletion() {
+        let listing: (String) -> [(name: String, isDirectory: Bool)] = { dir in
+            dir == "/data/" ? [("report.pdf", false), ("report.txt", false), ("reports", true), (".hidden", false)] : [("only", true)]
+        }
+        #expect(PathCompletion.complete("/data/rep", listing: listing).completion == "/data/report")
+        #expect(PathCompletion.complete("/data/reports", listing: listing).completion == "/data/reports/")
+        #expect(PathCompletion.complete("/data/x", listing: listing).candidates.isEmpty)
+        #expect(PathCompletion.complete("/data/", listing: listing).candidates.count == 3, "hidden files only on request")
+        #expect(PathCompletion.complete("o", listing: listing).completion == "only/")
+    }
+}
