@@ -34,6 +34,18 @@ final class Terminal {
 
     var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }
 
+    /// Resizes curses when the terminal's real size differs from what curses thinks; true when it
+    /// did. SIGWINCH can race with a burst of resizes, so the loop asks the kernel directly too.
+    func syncSize() -> Bool {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return false }
+        let (width, height) = self.size
+        guard Int(size.ws_col) != width || Int(size.ws_row) != height else { return false }
+        resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        previous = nil
+        return true
+    }
+
     /// Leaves curses for a program that needs the terminal (the editor).
     func suspend() {
         def_prog_mode()

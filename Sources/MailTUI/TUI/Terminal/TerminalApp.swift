@@ -44,6 +44,10 @@ final class TerminalApp {
                     events.append(.resize(width: size.width, height: size.height))
                 }
             }
+            if terminal.syncSize() {
+                let size = terminal.size
+                events.append(.resize(width: size.width, height: size.height))
+            }
             events += inbox.drain()
             for event in events {
                 perform(state.update(event))
@@ -65,10 +69,11 @@ final class TerminalApp {
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: inbox.readEnd, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: TerminationSignals.pipeRead, events: Int16(POLLIN), revents: 0)]
-        var timeout: Int32 = -1
+        // Half a second at most, so that a missed resize is still noticed.
+        var timeout: Int32 = 500
         if let due = draftDue {
             let left = due - clock.now
-            timeout = max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            timeout = min(timeout, max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
         }
         _ = poll(&fds, nfds_t(fds.count), timeout)
     }

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary in tmux: what a person types and sees, and what the server stored.
+@Suite(.serialized) struct ComposeScreenTests {
+    static let password = "tmux-s3cret-ü"
+    let stateHome = TestPaths.temporaryDirectory("mailtui-state")
+
+    func launch(_ arguments: [String], width: Int = 100, height: Int = 30, password: String? = password) throws -> Tmux {
+        let command = ([TestPaths.mailtui] + arguments).map(shellQuote).joined(separator: " ")
+        var environment = ["XDG_STATE_HOME": stateHome, "NO_COLOR": ""]
+        if let password { environment["MAIL_PASSWORD"] = password }
+        return try Tmux(command, width: width, height: height, environment: environment)
+    }
+
+    func serverArguments(_ server: TestSMTPServer) -> [String] {
+        ["--server", "127.0.0.1", "--port", String(server.port), "--ca-file", TestCertificates.path("ca.pem"), "--helo", "client.test.invalid"]
+    }
+
+    @Test func fillTheFormAndSendWithStarttlsAndAuth() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--user", "alice"], height: 50)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        // The focus starts at From when the server is known.
+        try tmux.type("Zoë Example <zoe@example.com>")
+        try tmux.press("Tab")
+        try tmux.type("rcpt@example.com")
+        try tmux.press("Tab", "Tab", "Tab", "Tab")
+        try tmux.type("Grüße aus tmux ✓")
+        try tmux.press("Tab", "Tab")
+        try tmux.type("Erste Zeile")
+        try tmux.press("Enter")
+        try tmux.type("zweite Zeile 東京")
+        try tmux.press("F5")
+        let screen = try tmux.waitFor("✓ Sent")
+        #expect(screen.contains("~> AUTH PLAIN [credentials hidden]"))
+        #expect(screen.contains("250 2.0.0 Ok: queued as TEST001"))
+        #expect(!screen.contains(Self.password))
+        let stored = server.messages()
+        try #require(stored.count == 1)
+        let parsed = try ParsedEmail.parse(stored[0].bytes)
+        #expect(parsed.subject == "Grüße aus tmux ✓")
+        #expect(parsed.from == [.init(name: "Zoë Example", address: "zoe@example.com")])
+        #expect(parsed.leafParts.first?.text == "Erste Zeile\nzweite Zeile 東京\n")
+        #expect(stored[0].envelope.tls && stored[0].envelope.authenticated)
+    }
+
+    @Test func typingStaysLiveWhileASlowServerAnswers() throws {
+        let server = try TestSMTPServer(["--mode", "plain", "--delay", "0.4"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--security", "none", "--from", "a@example.com",
+                                                                        "--to", "b@example.com", "--subject", "slow"])
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F5")
+        try tmux.waitFor("Sending:")
+        try tmux.type("TYPED-WHILE-SENDING")
+        let during = try tmux.waitFor("TYPED-WHILE-SENDING", timeout: 2)
+        #expect(!during.contains("✓ Sent"), "the keystrokes showed before the send ended")
+        #expect(during.contains("Sending:"))
+        try tmux.waitFor("✓ Sent", timeout: 30)
+        #expect(server.messages().count == 1)
+    }
+
+    @Test func resizingDuringASendReflows() throws {
+        let server = try TestSMTPServer(["--mode", "plain", "--delay", "0.3"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--security", "none", "--from", "a@example.com", "--to", "b@example.com"],
+                              width: 120, height: 40)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F5")
+        try tmux.waitFor("Sending:")
+        try tmux.resize(width: 80, height: 24)
+        let small = try tmux.waitUntil("the form at 80 columns") { screen in
+            screen.split(separator: "\n").first.map { $0.count == 80 && $0.hasSuffix("mailtui ─") } ?? false
+        }
+        #expect(small.contains("─ Conversation"))
+        try tmux.resize(width: 60, height: 20)
+        try tmux.waitFor("Terminal too small")
+        try tmux.resize(width: 160, height: 45)
+        let wide = try tmux.waitFor("✓ Sent", timeout: 30)
+        #expect(wide.split(separator: "\n").first?.contains("Conversation") == true, "side by side at 160 columns")
+    }
+
+    @Test func aKilledSessionLeavesItsDraft() throws {
+        let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        try tmux.waitFor("Ready: smtp.example.com")
+        try tmux.type("me@example.com")
+        try tmux.press("Tab")
+        try tmux.type("you@example.com")
+        try tmux.press("Tab", "Tab", "Tab", "Tab")
+        try tmux.type("Entwurf überlebt kill -9 ✓")
+        try tmux.press("Tab", "Tab")
+        try tmux.type("body text survives")
+        try tmux.waitFor("body text survives")
+        usleep(1_000_000)  // the draft is written at most 250 ms after the last change
+        let pid = try #require(try tmux.programPID())
+        kill(pid, SIGKILL)
+        try tmux.waitFor("EXIT=137")
+        tmux.stop()
+
+        let again = try launch([], password: nil)
+        defer { again.stop() }
+        let screen = try again.waitFor("Entwurf überlebt kill -9 ✓")
+        #expect(screen.contains("me@example.com") && screen.contains("you@example.com"))
+        #expect(screen.contains("smtp.example.com"))
+        try again.press("F10")
+        try again.waitFor("EXIT=0")
+    }
+
+    @Test func aFailedSendShowsTheStageTheReplyAndWhatToTry() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:right-password"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--user", "alice", "--from", "a@example.com", "--to", "b@example.com"])
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F5")
+        let screen = try tmux.waitFor("✗ Failed at AUTH")
+        #expect(screen.contains("Server said: 535"))
+        #expect(screen.contains("Try: Check the username (--user, MAIL_USERNAME)"))
+        #expect(screen.contains("Failed at AUTH: 535"))
+        #expect(server.messages().isEmpty)
+    }
+}
