@@ -306,3 +306,12 @@ import Testing
         #expect(PathCompletion.complete("o", listing: listing).completion == "only/")
     }
 }
+
+@Suite struct TextWrapTests {
+    @Test func wrapsByWordsKeepingTheIndent() {
+        let lines = TextWrap.wrap("  Try: Some providers need an app password instead of the account password.", width: 30)
+        #expect(lines == ["  Try: Some providers need an", "    app password instead of", "    the account password."])
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 30 })
+        #expect(TextWrap.wrap("short", width: 30) == ["short"])
+    }
+}

@@ -6,7 +6,6 @@ public enum Diagnosis {
         let host = s.host
         let port = s.effectivePort
         let seconds = Int(e.elapsedInStage.components.seconds)
-        let said = reply.map { " The server said: \($0)." } ?? ""
         switch kind {
         case .nameLookup:
             return ("The host name \"\(host)\" could not be resolved to an address.",
@@ -33,10 +32,10 @@ public enum Diagnosis {
             return ("Connected, but no TLS handshake or greeting completed within \(seconds) s.",
                     ["Check the port: implicit TLS is usually on 465 (--port 465, MAIL_PORT=465).", "Raise --timeout if the server is slow."])
         case .greetingRefused:
-            return ("The server refused the session in its greeting." + said,
+            return ("The server refused the session in its greeting.",
                     [reply?.code == 421 ? "The server is busy or limiting connections: try again later." : "The server does not accept mail from this client; check its access rules."])
         case .ehloRejected:
-            return ("The server rejected the EHLO greeting." + said,
+            return ("The server rejected the EHLO greeting.",
                     ["Set a proper EHLO name with --helo (a fully qualified domain name, e.g. the name of this machine)."])
         case .starttlsNotOffered:
             return ("The server does not offer STARTTLS on \(host):\(port), so mailtui stopped before sending any credentials (it never falls back to plain text).",
@@ -72,39 +71,39 @@ public enum Diagnosis {
             }
             return ("A username is set, but the server did not offer AUTH, so no login happened; mailtui refuses to send unauthenticated.", tips)
         case .authMechanismUnsupported:
-            return ("The server does not support the chosen login mechanism." + said,
+            return ("The server does not support the chosen login mechanism.",
                     ["Use --auth auto to let mailtui pick one the server offers" + mechanismsText(e) + "."])
         case .authFailed:
-            return ("The server rejected the username or password." + said,
+            return ("The server rejected the username or password.",
                     ["Check the username (--user, MAIL_USERNAME) and the password (MAIL_PASSWORD).",
                      "Some providers need an app password instead of the account password, or need SMTP enabled for the account."])
         case .authAppPasswordRequired:
-            return ("The server wants an application-specific password, not the account password." + said,
+            return ("The server wants an application-specific password, not the account password.",
                     ["Create an app password in the provider's account security settings and use it as MAIL_PASSWORD."])
         case .authRequired:
-            return ("The server requires a login before it accepts mail, and none was made." + said,
+            return ("The server requires a login before it accepts mail, and none was made.",
                     ["Set the username (--user, MAIL_USERNAME) and a password source (MAIL_PASSWORD in the environment, or --password-env)."])
         case .senderRejected:
-            return ("The server refused the sender address \"\(e.envelopeFrom)\"." + said,
+            return ("The server refused the sender address \"\(e.envelopeFrom)\".",
                     ["Use a sender this login may send as (--from, MAIL_DEFAULT_SENDER); many providers only allow the account's own address."])
         case .relayDenied:
-            return ("The server refused to relay to the recipient: it only delivers for its own domains unless you log in." + said,
+            return ("The server refused to relay to the recipient: it only delivers for its own domains unless you log in.",
                     ["Log in (--user, MAIL_USERNAME with MAIL_PASSWORD) and use the submission port 587 or 465."])
         case .recipientRejected:
             let list = e.rejectedRecipients.map { "\($0.address) (\($0.reply))" }.joined(separator: "; ")
             return ("The server refused " + (list.isEmpty ? "a recipient" : list) + ".",
                     ["Check the recipient addresses.", "Use --allow-partial to deliver to the accepted recipients anyway."])
         case .temporaryFailure:
-            return ("The server refused for now (a temporary failure)." + said,
+            return ("The server refused for now (a temporary failure).",
                     ["Try again later; the server may be busy, greylisting or rate-limiting this sender."])
         case .messageTooLarge:
             let limit = e.advertisedSize.map { " The server's limit is \(ByteCount.human($0)); the message is \(ByteCount.human(e.messageBytes))." } ?? ""
-            return ("The message is too large for the server." + limit + said,
+            return ("The message is too large for the server." + limit,
                     ["Send smaller attachments, or link to the files instead."])
         case .lineTooLong:
-            return ("The server refused a line that is too long." + said, ["This is a bug in mailtui's encoder if it happens: please report it."])
+            return ("The server refused a line that is too long.", ["This is a bug in mailtui's encoder if it happens: please report it."])
         case .messageRejected:
-            return ("The server refused the message after receiving it (content or policy)." + said,
+            return ("The server refused the message after receiving it (content or policy).",
                     ["Check the server's words: spam or virus filters, SPF/DMARC policy for the sender's domain, or a banned attachment type."])
         case .connectionClosed:
             return ("The server closed the connection during \(stage.displayName) without a reply.",
@@ -114,14 +113,14 @@ public enum Diagnosis {
             return ("The server stopped answering during \(stage.displayName): no reply within \(seconds) s.",
                     ["Raise --timeout if the server is just slow.", "Check the server; it may be overloaded or stuck."])
         case .malformedReply:
-            return ("The server's reply could not be understood (\(e.curlMessage))." + said,
+            return ("The server's reply could not be understood (\(e.curlMessage)).",
                     ["Check that this port speaks SMTP; another service may be listening on it."])
         case .localFileError:
             return ("A file could not be read while sending (\(e.curlMessage)).", ["Check that the attachments still exist and are readable."])
         case .cancelled:
             return ("The send was cancelled.", [])
         case .other:
-            return ("libcurl reported: \(e.curlMessage) (code \(e.curlCode))." + said, ["Run again and read the transcript above for the last exchange."])
+            return ("libcurl reported: \(e.curlMessage) (code \(e.curlCode)).", ["Run again and read the transcript above for the last exchange."])
         }
     }
 

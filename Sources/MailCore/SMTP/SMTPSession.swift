@@ -110,7 +110,7 @@ public final class SMTPSession: Sendable {
         collectCertificate(easy, recorder: recorder)
         let message = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
         let failure = context.failure(curlCode: Int(result.rawValue), message: message, cancelled: false)
-        if let failure { recorder.error("\(failure.stage.displayName) failed: \(failure.explanation)") }
+        if let failure { recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? "")) }
         return context.report(failure: failure)
     }
 

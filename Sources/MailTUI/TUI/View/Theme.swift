@@ -50,6 +50,13 @@ extension AppState {
     /// The result of the last send, shown under the conversation: the server's final reply, or the
     /// failure with the stage, the server's words and what to try.
     var resultLines: [(String, ResultKind)] {
+        let width = max(20, Layout(width: width, height: height).transcript.width - 2)
+        return unwrappedResultLines.flatMap { line, kind in
+            TextWrap.wrap(line, width: width).map { ($0, kind) }
+        }
+    }
+
+    private var unwrappedResultLines: [(String, ResultKind)] {
         switch phase {
         case .sent(let reply, let elapsed, let refused):
             var lines = [("", ResultKind.plain), ("✓ Sent in \(Self.milliseconds(elapsed)) ms: \(reply)", .success)]
@@ -130,4 +137,30 @@ enum HelpText {
         "",
         "The form (not the password) is saved as a draft as you type.",
     ]
+}
+
+/// Word wrapping by display width; continuation lines are indented by two columns.
+enum TextWrap {
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard DisplayWidth.of(text) > width, width > 10 else { return [text] }
+        let leading = String(text.prefix(while: { $0 == " " }))
+        let indent = leading + "  "
+        var lines: [String] = []
+        var current = leading
+        var currentWidth = leading.count
+        for word in text.dropFirst(leading.count).split(separator: " ") {
+            let w = DisplayWidth.of(word)
+            let atLineStart = current == leading || current == indent
+            if !atLineStart && currentWidth + 1 + w > width {
+                lines.append(current)
+                current = indent
+                currentWidth = indent.count
+            }
+            if current != leading && current != indent { current += " "; currentWidth += 1 }
+            current += word
+            currentWidth += w
+        }
+        lines.append(current)
+        return lines
+    }
 }
