@@ -136,7 +136,7 @@ public final class SMTPSession: Sendable {
         }
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, s.verifyCertificate ? 2 : 0)
-        if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.expandingTilde) }
+        if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
         mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
 
         if s.wantsLogin, let secret = request.secret {

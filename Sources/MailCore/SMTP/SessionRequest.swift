@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one session should do.
 public struct SessionRequest: Sendable {
     public enum Purpose: Sendable {
@@ -53,6 +57,9 @@ extension ServerSettings {
         }
         if let helo = heloName, !helo.isEmpty, !helo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._[]:".contains($0)) }) {
             found.append(SettingsError(setting: "helo", reason: "\"\(helo.visibleControls)\" is not a host name"))
+        }
+        if let ca = caFile, !ca.isEmpty, access(ca.expandingTilde, R_OK) != 0 {
+            found.append(SettingsError(setting: "ca-file", reason: "cannot read \(ca) (\(String(cString: strerror(errno))))"))
         }
         if let user = username, user.unicodeScalars.contains(where: { $0.value < 32 }) {
             found.append(SettingsError(setting: "user", reason: "contains a control character"))

@@ -17,12 +17,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         case .caFile: "CA file"
         case .helo: "EHLO"
         case .timeout: "Timeout"
-        case .from: "From"
-        case .to: "To"
-        case .cc: "Cc"
-        case .bcc: "Bcc"
-        case .replyTo: "Reply-To"
-        case .subject: "Subject"
+        case .from, .to, .cc, .bcc, .replyTo, .subject: MessageField(rawValue: String(describing: self))!.label
         case .attachments: "Attach"
         case .body: "Body"
         case .transcript: "Conversation"

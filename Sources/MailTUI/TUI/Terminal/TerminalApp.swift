@@ -159,6 +159,7 @@ enum SendPreparation {
             case "server": problems[.host] = problem.reason
             case "port": problems[.port] = problem.reason
             case "helo": problems[.helo] = problem.reason
+            case "ca-file": problems[.caFile] = problem.reason
             case "user": problems[.user] = problem.reason
             default: problems[.timeout] = problem.reason
             }
