@@ -28,3 +28,7 @@ CURLcode mt_setopt_allow_recipient_failures(CURL *h, long allow) {
 }
 
 const char *mt_version(void) { return curl_version_info(CURLVERSION_NOW)->version; }
+
+CURLcode mt_getinfo_socket(CURL *h, curl_socket_t *v) { return curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, v); }
+
+CURLcode mt_setopt_sockoptfunction(CURL *h, curl_sockopt_callback c) { return curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, c); }

@@ -12,9 +12,9 @@ public final class TestSMTPServer: @unchecked Sendable {
 
     /// Options as smtp_server.py takes them, e.g. `["--mode", "starttls", "--auth", "u:p"]`.
     /// `--cert`/`--key` default to the good test certificate.
-    public init(_ options: [String] = [], certificate: String = "good") throws {
+    public init(_ options: [String] = [], certificate: String = "good", script: String = "smtp_server.py") throws {
         store = TestPaths.temporaryDirectory("mailtui-smtp")
-        var arguments = [TestPaths.support("smtp_server.py"), "--store", store]
+        var arguments = [TestPaths.support(script), "--store", store]
         if !options.contains("--cert") {
             arguments += ["--cert", TestCertificates.path(certificate + ".pem"), "--key", TestCertificates.path(certificate + ".key")]
         }
@@ -65,6 +65,16 @@ public final class TestSMTPServer: @unchecked Sendable {
                   let envelope = try? JSONDecoder().decode(StoredMessage.Envelope.self, from: meta) else { return nil }
             return StoredMessage(bytes: bytes, envelope: envelope)
         }
+    }
+
+    /// A fault-injecting server (Tests/Support/fault_server.py) with these options.
+    public static func faulty(_ options: [String], certificate: String = "good") throws -> TestSMTPServer {
+        try TestSMTPServer(options, certificate: certificate, script: "fault_server.py")
+    }
+
+    /// The commands a fault server received, one per line (credentials never logged).
+    public var commandLog: String {
+        (try? String(contentsOfFile: store + "/commands.log", encoding: .utf8)) ?? ""
     }
 
     /// What the server logged about AUTH attempts.

@@ -29,6 +29,12 @@ CURLcode mt_setopt_allow_recipient_failures(CURL *handle, long allow);
 /// curl_global_init(CURL_GLOBAL_ALL).
 CURLcode mt_global_init(void);
 
+/// The connection's socket (CURLINFO_ACTIVESOCKET).
+CURLcode mt_getinfo_socket(CURL *handle, curl_socket_t *value);
+
+/// Called with each socket libcurl creates.
+CURLcode mt_setopt_sockoptfunction(CURL *handle, curl_sockopt_callback callback);
+
 /// The version of the libcurl in use.
 const char *mt_version(void);
 

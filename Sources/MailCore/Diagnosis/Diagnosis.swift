@@ -20,6 +20,10 @@ public enum Diagnosis {
                     [port == 25 ? "Port 25 is blocked by many cloud providers and ISPs; use the submission port 587 (STARTTLS) or 465 (TLS) with a login." : "Check that port \(port) is open between this machine and the server.",
                      "Try the other submission port: 587 with --security starttls (MAIL_USE_TLS=True) or 465 with --security tls (MAIL_USE_SSL=True)."])
         case .noGreeting:
+            if s.security != .tls && e.speaksImplicitTLS == true {
+                return ("Connected, but the server sent no greeting within \(seconds) s; a TLS handshake on the same port works: port \(port) expects implicit TLS, and the server was waiting for a handshake while mailtui waited for a greeting.",
+                        ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) on port \(port)."])
+            }
             if s.security != .tls && (port == 465 || port == 993) {
                 return ("Connected, but the server sent no greeting within \(seconds) s. Port \(port) usually expects implicit TLS: the server is waiting for a TLS handshake while mailtui waits for a greeting.",
                         ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) for port \(port)."])
@@ -49,21 +53,26 @@ public enum Diagnosis {
                     ["Check that the port and security mode match (465: --security tls; 587: --security starttls).",
                      "An old server may only speak TLS versions this machine's OpenSSL refuses."])
         case .certificateUntrusted:
-            return ("The server's certificate is not signed by a trusted authority (\(e.curlMessage)). It may be self-signed or from a private CA.",
+            let selfSigned = e.tls.map { $0.subject != nil && $0.subject == $0.issuer } ?? false
+            return ("The server's certificate is not signed by a trusted authority (\(e.curlMessage))." + (selfSigned ? " It is self-signed (issued by itself: \(e.tls?.issuer ?? ""))." : " It may be self-signed or from a private CA."),
                     ["If you trust it, give its CA certificate with --ca-file PATH.",
                      "Only for a test server: --insecure turns verification off (Flask-Mail never verifies certificates, so your app would connect anyway; that is insecure)."])
         case .certificateNameMismatch:
-            return ("The server's certificate is issued for another name than \"\(host)\" (\(e.curlMessage)).",
+            return ("The server's certificate is issued for another name than \"\(host)\"" + (e.tlsNames.isEmpty ? "" : "; it covers \(e.tlsNames.joined(separator: ", "))") + ".",
                     ["Connect with a host name the certificate covers (--server, MAIL_SERVER)."
                         + (e.tlsNames.isEmpty ? "" : " It covers: \(e.tlsNames.joined(separator: ", ")).")])
         case .certificateExpired:
-            return ("The server's certificate has expired (\(e.curlMessage)).",
+            return ("The server's certificate has expired" + (e.tls?.notAfter.map { " (valid until \($0))" } ?? "") + ": \(e.curlMessage).",
                     ["The server's administrator must renew the certificate.", "Only for testing: --insecure."])
         case .certificateProblem:
             return ("The server's certificate could not be verified: \(e.curlMessage).",
                     ["Give the right CA with --ca-file PATH, or, for a test server only, --insecure."])
         case .authNotOffered:
             var tips = ["If this server needs no login, remove the username (--user, MAIL_USERNAME)."]
+            if s.security == .none && e.extensions.contains(where: { $0.uppercased() == "STARTTLS" }) {
+                return ("A username is set, but this server offers AUTH only after STARTTLS, and the connection is plain (--security none); mailtui refuses to send unauthenticated.",
+                        ["Use --security starttls (MAIL_USE_TLS=True, MAIL_USE_SSL=False) so that the login happens inside TLS."] + tips)
+            }
             if s.security == .none {
                 tips.insert("Many servers offer AUTH only after STARTTLS: use --security starttls (MAIL_USE_TLS=True).", at: 0)
             } else {

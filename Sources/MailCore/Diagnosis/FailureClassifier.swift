@@ -21,6 +21,10 @@ public struct FailureEvidence: Sendable, Equatable {
     public var credentialsSet: Bool
     public var authenticated: Bool
     public var envelopeFrom: String = ""
+    /// A line that is not an SMTP reply arrived in this stage.
+    public var malformedLineStage: SMTPStage?
+    /// After no greeting: whether a TLS handshake on the same port worked (nil: not checked).
+    public var speaksImplicitTLS: Bool?
     public var tls: TLSInfo?
 
     public init(curlCode: Int, curlMessage: String, stage: SMTPStage, settings: ServerSettings) {
@@ -67,6 +71,7 @@ public enum FailureClassifier {
 
     public static func classify(_ e: FailureEvidence) -> (stage: SMTPStage, kind: FailureKind, reply: ServerReply?) {
         if e.cancelled { return (e.stage, .cancelled, nil) }
+        if let stage = e.malformedLineStage, e.curlCode != 0 { return (stage, .malformedReply, nil) }
         let reply = e.lastReply.flatMap { $0.isPositive ? nil : $0 }
         let replyStage = e.lastReplyStage ?? e.stage
         let message = e.curlMessage.lowercased()

@@ -126,6 +126,8 @@ public final class SMTPSession: Sendable {
         mt_setopt_debugfunction(easy, debugCallback)
         mt_setopt_pointer(easy, CURLOPT_DEBUGDATA, me)
         mt_setopt_writefunction(easy, discardCallback)
+        mt_setopt_sockoptfunction(easy, socketCallback)
+        mt_setopt_pointer(easy, CURLOPT_SOCKOPTDATA, me)
         mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(s.timeouts.connect * 1000))
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(s.timeouts.total * 1000))
         mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(s.timeouts.response.rounded(.up))))
@@ -176,23 +178,9 @@ public final class SMTPSession: Sendable {
 
     /// Reads the leaf certificate's facts (CERTINFO) after a TLS session.
     private func collectCertificate(_ easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder) {
-        var info: UnsafeMutablePointer<curl_certinfo>?
-        guard mt_getinfo_certinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
-              let lists = info.pointee.certinfo else { return }
-        var fields: [String: String] = [:]
-        var node = lists[0]
-        while let current = node {
-            let entry = String(cString: current.pointee.data)
-            if let colon = entry.firstIndex(of: ":") {
-                fields[String(entry[..<colon])] = String(entry[entry.index(after: colon)...])
-            }
-            node = current.pointee.next
-        }
-        let names = (fields["X509v3 Subject Alternative Name"] ?? "")
-            .split(separator: ",")
-            .map { $0.trimmingSpaces.replacing("DNS:", with: "").replacing("IP Address:", with: "") }
-        recorder.addCertificate(subject: fields["Subject"], issuer: fields["Issuer"], notBefore: fields["Start date"],
-                                notAfter: fields["Expire date"], names: names)
+        guard let certificate = CertificateFacts.read(easy) else { return }
+        recorder.addCertificate(subject: certificate.subject, issuer: certificate.issuer, notBefore: certificate.notBefore,
+                                notAfter: certificate.notAfter, names: certificate.names)
     }
 }
 
@@ -202,6 +190,10 @@ final class TransferContext {
     let onEvent: (SessionEvent) -> Void
     let recorder: TranscriptRecorder
     let stream: MessageStream?
+    /// Set once the connection was cut because AUTH was missing.
+    var connectionCut = false
+    /// The connection's socket, remembered when libcurl creates it.
+    var socket: curl_socket_t = -1
 
     init(request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) {
         self.request = request
@@ -222,7 +214,8 @@ final class TransferContext {
     }
 
     func evidence(curlCode: Int, message: String, cancelled: Bool) -> FailureEvidence {
-        var e = FailureEvidence(curlCode: curlCode, curlMessage: message, stage: recorder.stage, settings: request.settings)
+        var e = FailureEvidence(curlCode: curlCode, curlMessage: message, stage: recorder.failingStage, settings: request.settings)
+        e.malformedLineStage = recorder.malformedLineStage
         e.lastReply = recorder.failingReply?.reply
         e.lastReplyStage = recorder.failingReply?.stage
         e.greetingSeen = recorder.greetingSeen
@@ -251,8 +244,22 @@ final class TransferContext {
         return diagnose(evidence(curlCode: curlCode, message: message, cancelled: cancelled))
     }
 
-    func diagnose(_ e: FailureEvidence) -> SessionFailure {
+    func diagnose(_ evidence: FailureEvidence) -> SessionFailure {
+        var e = evidence
         let (stage, kind, reply) = FailureClassifier.classify(e)
+        // A second look answers what the failed session could not: whether the port speaks
+        // implicit TLS, and what the certificate says when it failed verification.
+        if kind == .noGreeting && request.settings.security != .tls {
+            recorder.note("no greeting: checking whether this port expects implicit TLS")
+            e.speaksImplicitTLS = SecondLook.certificate(request.settings, security: .tls) != nil
+        }
+        if [.certificateNameMismatch, .certificateExpired, .certificateUntrusted, .certificateProblem].contains(kind),
+           let certificate = SecondLook.certificate(request.settings, security: request.settings.security) {
+            recorder.note("the certificate, read without verifying it: \(certificate.subject ?? "?"), issued by \(certificate.issuer ?? "?"), names \(certificate.names.joined(separator: ", ")), valid until \(certificate.notAfter ?? "?")")
+            recorder.addCertificate(subject: certificate.subject, issuer: certificate.issuer, notBefore: certificate.notBefore,
+                                    notAfter: certificate.notAfter, names: certificate.names)
+            e.tls = recorder.tlsInfo
+        }
         let words = Diagnosis.explain(kind: kind, stage: stage, reply: reply, evidence: e)
         return SessionFailure(
             stage: stage, kind: kind, reply: reply,
@@ -289,6 +296,12 @@ private let debugCallback: curl_debug_callback = { _, type, data, size, userdata
     default: kind = .other
     }
     context.recorder.handle(kind, UnsafeRawBufferPointer(start: data, count: size))
+    // Credentials are set but the server offers no AUTH: cut the connection before libcurl sends
+    // MAIL FROM, so that not even the envelope leaves unauthenticated.
+    if context.recorder.authMissing && !context.connectionCut {
+        context.connectionCut = true
+        if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
+    }
     return 0
 }
 
@@ -302,6 +315,11 @@ private let readCallback: curl_read_callback = { buffer, size, count, userdata i
     guard let stream = context.stream else { return 0 }
     let n = stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
     return n < 0 ? Int(CURL_READFUNC_ABORT) : n
+}
+
+private let socketCallback: curl_sockopt_callback = { userdata, socket, _ in
+    if let userdata { Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue().socket = socket }
+    return Int32(CURL_SOCKOPT_OK)
 }
 
 private let discardCallback: curl_write_callback = { _, size, count, _ in size * count }

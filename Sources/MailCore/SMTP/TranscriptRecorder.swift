@@ -25,6 +25,10 @@ final class TranscriptRecorder {
     private let credentialsSet: Bool
 
     private(set) var stage: SMTPStage = .connect
+    /// The stage before QUIT: libcurl sends QUIT after most failures, which must not hide where it failed.
+    var failingStage: SMTPStage { stage == .quit ? (stageStarts.dropLast().last(where: { $0.stage != .quit })?.stage ?? .quit) : stage }
+    /// The stage in which a line arrived that is not an SMTP reply, if one did.
+    private(set) var malformedLineStage: SMTPStage?
     private(set) var inTLS = false
     private var redactor = Redactor()
     private(set) var lines: [TranscriptLine] = []
@@ -120,6 +124,7 @@ final class TranscriptRecorder {
         }
         let text = TerminalSanitizer.sanitize(bytes: raw)
         let parsed = ServerReply.parseLine(String(decoding: raw, as: UTF8.self))
+        if parsed.code == nil && malformedLineStage == nil { malformedLineStage = stage }
         redactor.server(code: parsed.code, isFinalLine: parsed.isFinal)
         append(.server, text)
         replyLines.append(TerminalSanitizer.sanitize(parsed.text))

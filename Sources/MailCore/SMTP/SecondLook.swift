@@ -1,0 +1,55 @@
+import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A short extra connection after a failure, to explain it: a TLS handshake without verifying the
+/// certificate, which tells whether a port speaks implicit TLS and what its certificate says.
+enum SecondLook {
+    /// Connects with `security` (TLS or STARTTLS), certificate checks off, and returns the leaf
+    /// certificate's facts; nil when no TLS session could be made.
+    static func certificate(_ settings: ServerSettings, security: SecurityMode, timeout: Double = 3) -> TLSInfo? {
+        guard security != .none, let easy = curl_easy_init() else { return nil }
+        defer { curl_easy_cleanup(easy) }
+        var s = settings
+        s.security = security
+        mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: s))
+        mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
+        mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
+        mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
+        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout * 1000))
+        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
+        guard curl_easy_perform(easy) == CURLE_OK else { return nil }
+        return CertificateFacts.read(easy) ?? TLSInfo()
+    }
+}
+
+/// The leaf certificate as libcurl's CERTINFO gives it.
+enum CertificateFacts {
+    static func read(_ easy: UnsafeMutableRawPointer) -> TLSInfo? {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard mt_getinfo_certinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+              let lists = info.pointee.certinfo else { return nil }
+        var fields: [String: String] = [:]
+        var node = lists[0]
+        while let current = node {
+            let entry = String(cString: current.pointee.data)
+            if let colon = entry.firstIndex(of: ":") {
+                fields[String(entry[..<colon])] = String(entry[entry.index(after: colon)...])
+            }
+            node = current.pointee.next
+        }
+        var tls = TLSInfo()
+        tls.subject = fields["Subject"]
+        tls.issuer = fields["Issuer"]
+        tls.notBefore = fields["Start date"]
+        tls.notAfter = fields["Expire date"]
+        tls.names = (fields["X509v3 Subject Alternative Name"] ?? "")
+            .split(separator: ",")
+            .map { $0.trimmingSpaces.replacing("DNS:", with: "").replacing("IP Address:", with: "") }
+        return tls
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import MailCore
+import TestSupport
+
+/// Every failure becomes a diagnosis: the fault server breaks one thing, the test asserts the
+/// stage and kind mailtui names, and what it tells the user.
+@Suite struct DiagnosisTests {
+    init() { CurlRuntime.initialize() }
+
+    struct Outcome {
+        var report: SessionReport
+        var failure: SessionFailure { report.failure ?? SessionFailure(stage: .quit, kind: .other, explanation: "(no failure)", suggestions: []) }
+        var words: String { ([failure.explanation] + failure.suggestions).joined(separator: "\n") }
+    }
+
+    func run(_ server: TestSMTPServer, security: SecurityMode = .starttls, user: String? = nil, caFile: Bool = true,
+             body: String = "hello", timeout: Double = 10) throws -> Outcome {
+        var settings = server.settings(security, caFile: caFile)
+        settings.username = user
+        settings.timeouts = Timeouts(connect: timeout, response: timeout, total: 60)
+        let message = try MessageDraft(from: "app@example.com", to: "ada@example.org", textBody: body).validated()
+        let report = SMTPSession().run(.send(message, settings: settings, secret: user == nil ? nil : Secret("pw"))) { _ in }
+        return Outcome(report: report)
+    }
+
+    func expect(_ outcome: Outcome, _ stage: SMTPStage, _ kind: FailureKind, mentions: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(outcome.failure.stage == stage, "stage; \(outcome.failure)", sourceLocation: sourceLocation)
+        #expect(outcome.failure.kind == kind, "kind; \(outcome.failure) curl \(outcome.failure.curlCode ?? 0) \(outcome.failure.curlMessage ?? "")", sourceLocation: sourceLocation)
+        for word in mentions {
+            #expect(outcome.words.contains(word), "missing \"\(word)\" in:\n\(outcome.words)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func greeting421() throws {
+        let server = try TestSMTPServer.faulty(["--reply", "greeting", "421 4.3.2 Too many connections, try later"])
+        defer { server.stop() }
+        expect(try run(server), .greeting, .greetingRefused, mentions: ["try again later"])
+    }
+
+    @Test func connectionClosedAtEachStage() throws {
+        for (stage, expected) in [("ehlo", SMTPStage.ehlo), ("mail", .mail), ("rcpt", .rcpt), ("data", .data)] {
+            let server = try TestSMTPServer.faulty(["--close", stage])
+            defer { server.stop() }
+            expect(try run(server, security: .none), expected, .connectionClosed, mentions: ["closed the connection"])
+        }
+    }
+
+    @Test func serverStopsAnswering() throws {
+        let server = try TestSMTPServer.faulty(["--hang", "rcpt"])
+        defer { server.stop() }
+        expect(try run(server, security: .none, timeout: 1), .rcpt, .serverTimeout, mentions: ["stopped answering during RCPT TO", "--timeout"])
+    }
+
+    @Test func malformedAndAbsurdlyLongReplies() throws {
+        let malformed = try TestSMTPServer.faulty(["--malformed", "ehlo"])
+        defer { malformed.stop() }
+        expect(try run(malformed, security: .none), .ehlo, .malformedReply, mentions: ["could not be understood"])
+        let huge = try TestSMTPServer.faulty(["--huge", "ehlo"])
+        defer { huge.stop() }
+        let outcome = try run(huge, security: .none)
+        #expect(outcome.report.transcript.allSatisfy { $0.text.count < 700 }, "long lines are cut")
+        #expect(outcome.report.transcript.contains { $0.text.contains("more bytes cut]") })
+    }
+
+    @Test func authOnlyAfterStarttls() throws {
+        let server = try TestSMTPServer.faulty([])
+        defer { server.stop() }
+        expect(try run(server, security: .none, user: "alice"), .auth, .authNotOffered, mentions: ["only after STARTTLS", "MAIL_USE_TLS=True"])
+        #expect(!server.commandLog.contains("MAIL FROM"), "nothing was sent unauthenticated")
+    }
+
+    @Test func authNotOfferedAtAll() throws {
+        let server = try TestSMTPServer.faulty(["--no-auth"])
+        defer { server.stop() }
+        expect(try run(server, user: "alice"), .auth, .authNotOffered, mentions: ["did not offer AUTH", "MAIL_USERNAME"])
+    }
+
+    @Test(arguments: [
+        ("auth", "535 5.7.8 Username and Password not accepted", SMTPStage.auth, FailureKind.authFailed, "MAIL_PASSWORD"),
+        ("auth", "534 5.7.9 Application-specific password required", .auth, .authAppPasswordRequired, "app password"),
+        ("auth", "504 5.5.4 Unrecognized authentication type", .auth, .authMechanismUnsupported, "--auth auto"),
+        ("mail", "530 5.7.0 Authentication required", .mail, .authRequired, "MAIL_USERNAME"),
+        ("mail", "553 5.7.1 Sender address rejected: not owned by user", .mail, .senderRejected, "MAIL_DEFAULT_SENDER"),
+        ("rcpt", "554 5.7.1 Relay access denied", .rcpt, .relayDenied, "relay"),
+        ("rcpt", "550 5.1.1 User unknown", .rcpt, .recipientRejected, "ada@example.org"),
+        ("rcpt", "452 4.2.2 Mailbox full", .rcpt, .temporaryFailure, "later"),
+        ("message", "554 5.6.0 Message rejected as spam", .data, .messageRejected, "spam"),
+        ("message", "500 5.5.6 Line too long", .data, .lineTooLong, "too long"),
+        ("ehlo", "550 5.7.1 Go away", .ehlo, .ehloRejected, "--helo"),
+    ])
+    func negativeReplies(stage: String, reply: String, expectedStage: SMTPStage, kind: FailureKind, mention: String) throws {
+        let server = try TestSMTPServer.faulty(["--reply", stage, reply, "--auth-plaintext"])
+        defer { server.stop() }
+        let user: String? = stage == "auth" ? "alice" : nil
+        let outcome = try run(server, security: .none, user: user)
+        expect(outcome, expectedStage, kind, mentions: [mention])
+        #expect(outcome.failure.reply?.description == reply)
+    }
+
+    @Test func messageTooLargeComparedWithSize() throws {
+        let server = try TestSMTPServer.faulty(["--size", "2048"])
+        defer { server.stop() }
+        expect(try run(server, security: .none, body: String(repeating: "0123456789\n", count: 400)), .data, .messageTooLarge,
+               mentions: ["The server's limit is 2 KiB"])
+    }
+
+    @Test func implicitTLSAgainstAPlainPort() throws {
+        let server = try TestSMTPServer.faulty([])
+        defer { server.stop() }
+        expect(try run(server, security: .tls), .tls, .tlsOnPlainPort, mentions: ["plain text", "MAIL_USE_TLS=True"])
+    }
+
+    @Test func starttlsAgainstAnImplicitTLSPort() throws {
+        let server = try TestSMTPServer.faulty(["--implicit-tls"])
+        defer { server.stop() }
+        expect(try run(server, security: .starttls, timeout: 1), .greeting, .noGreeting, mentions: ["expects implicit TLS", "MAIL_USE_SSL=True"])
+    }
+
+    @Test func starttlsRequiredButNotOffered() throws {
+        let server = try TestSMTPServer.faulty(["--no-starttls", "--auth-plaintext"])
+        defer { server.stop() }
+        expect(try run(server, user: "alice"), .tls, .starttlsNotOffered, mentions: ["does not offer STARTTLS"])
+        #expect(!server.commandLog.contains("AUTH"), "no credentials without TLS")
+    }
+
+    @Test func certificateForAnotherName() throws {
+        let server = try TestSMTPServer.faulty([], certificate: "wrongname")
+        defer { server.stop() }
+        expect(try run(server), .tls, .certificateNameMismatch, mentions: ["mail.other.invalid", "smtp.other.invalid"])
+    }
+
+    @Test func selfSignedCertificate() throws {
+        let server = try TestSMTPServer.faulty([], certificate: "selfsigned")
+        defer { server.stop() }
+        expect(try run(server, caFile: false), .tls, .certificateUntrusted, mentions: ["--ca-file", "Flask-Mail never verifies"])
+    }
+
+    @Test func expiredCertificate() throws {
+        let server = try TestSMTPServer.faulty([], certificate: "expired")
+        defer { server.stop() }
+        expect(try run(server), .tls, .certificateExpired, mentions: ["expired"])
+    }
+
+    @Test func nameLookupFails() throws {
+        var settings = ServerSettings(host: "no-such-host.invalid", port: 587)
+        settings.timeouts = Timeouts(connect: 5, response: 5, total: 10)
+        let message = try MessageDraft(from: "a@example.com", to: "b@example.com").validated()
+        let report = SMTPSession().run(.send(message, settings: settings, secret: nil)) { _ in }
+        #expect(report.failure?.kind == .nameLookup)
+        #expect(report.failure?.suggestions.joined().contains("MAIL_SERVER") == true)
+    }
+}

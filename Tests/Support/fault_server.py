@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""A fault-injecting SMTP server for the diagnosis tests. Loopback only.
+
+It behaves like an ordinary ESMTP server (greeting, EHLO with SIZE, 8BITMIME, PIPELINING,
+ENHANCEDSTATUSCODES, STARTTLS, AUTH PLAIN LOGIN after TLS, MAIL, RCPT, DATA, QUIT) until the
+one fault it was started with:
+
+  --reply STAGE "CODE TEXT"   answer the command of STAGE (greeting, ehlo, starttls, auth, mail,
+                              rcpt, data = the DATA command, message = the end of the message)
+                              with this reply instead
+  --close STAGE               close the connection instead of answering STAGE
+  --hang STAGE                stop answering at STAGE (keep the connection open)
+  --malformed STAGE           answer STAGE with a line that is not an SMTP reply
+  --huge STAGE                answer STAGE with an absurdly long reply line (20,000 characters)
+  --no-auth                   never offer AUTH
+  --auth-plaintext            offer AUTH before STARTTLS too
+  --no-starttls               never offer STARTTLS
+  --implicit-tls              speak TLS from the first byte
+  --size N                    the SIZE limit to advertise (and enforce: 552 above it)
+
+Prints {"port": N, "pid": P} when it listens. Received commands are appended to --log.
+"""
+import argparse, asyncio, json, os, signal, socket, ssl
+
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+p = argparse.ArgumentParser()
+p.add_argument("--reply", nargs=2, action="append", default=[], metavar=("STAGE", "REPLY"))
+p.add_argument("--close", action="append", default=[])
+p.add_argument("--hang", action="append", default=[])
+p.add_argument("--malformed", action="append", default=[])
+p.add_argument("--huge", action="append", default=[])
+p.add_argument("--no-auth", action="store_true")
+p.add_argument("--auth-plaintext", action="store_true")
+p.add_argument("--no-starttls", action="store_true")
+p.add_argument("--implicit-tls", action="store_true")
+p.add_argument("--size", type=int, default=10 * 1024 * 1024)
+p.add_argument("--cert"); p.add_argument("--key")
+p.add_argument("--log")
+p.add_argument("--store", help="folder for commands.log (same as --log DIR/commands.log)")
+ARGS = p.parse_args()
+REPLIES = {stage: reply for stage, reply in ARGS.reply}
+if ARGS.store and not ARGS.log:
+    os.makedirs(ARGS.store, exist_ok=True)
+    ARGS.log = os.path.join(ARGS.store, "commands.log")
+
+
+def context():
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(ARGS.cert, ARGS.key)
+    return ctx
+
+
+def log(line):
+    if ARGS.log:
+        with open(ARGS.log, "a") as f:
+            f.write(line + "\n")
+
+
+class Hang(Exception):
+    pass
+
+
+async def session(reader, writer):
+    tls = ARGS.implicit_tls
+
+    async def answer(stage, *lines):
+        """Sends the normal reply for a stage, or the fault configured for it."""
+        if stage in ARGS.close:
+            writer.close()
+            raise ConnectionResetError
+        if stage in ARGS.hang:
+            raise Hang
+        if stage in ARGS.malformed:
+            lines = ("hello, this is not SMTP",)
+        elif stage in ARGS.huge:
+            lines = ("250 " + "x" * 20000,)
+        elif stage in REPLIES:
+            lines = (REPLIES[stage],)
+        writer.write("".join(l + "\r\n" for l in lines).encode())
+        await writer.drain()
+        return stage not in REPLIES and stage not in ARGS.malformed
+
+    try:
+        if not await answer("greeting", "220 fault.test.invalid ESMTP ready"):
+            if REPLIES.get("greeting", "").startswith("421"):
+                writer.close()
+                return
+        size = 0
+        while True:
+            line = await asyncio.wait_for(reader.readline(), 120)
+            if not line:
+                return
+            command = line.decode(errors="replace").rstrip("\r\n")
+            verb = command.split(" ")[0].upper()
+            log(("TLS " if tls else "") + (command if verb != "AUTH" else "AUTH " + command.split(" ")[1]))
+            if verb in ("EHLO", "HELO"):
+                caps = [f"250-SIZE {ARGS.size}", "250-8BITMIME", "250-PIPELINING", "250-ENHANCEDSTATUSCODES"]
+                if not tls and not ARGS.no_starttls and ARGS.cert:
+                    caps.append("250-STARTTLS")
+                if not ARGS.no_auth and (tls or ARGS.auth_plaintext):
+                    caps.append("250-AUTH PLAIN LOGIN")
+                await answer("ehlo", "250-fault.test.invalid", *caps, "250 HELP")
+            elif verb == "STARTTLS":
+                if await answer("starttls", "220 2.0.0 Ready to start TLS"):
+                    await writer.start_tls(context())
+                    tls = True
+            elif verb == "AUTH":
+                parts = command.split(" ")
+                if len(parts) == 2 and parts[1].upper() == "PLAIN":
+                    writer.write(b"334 \r\n"); await writer.drain()
+                    log("(credentials)"); await reader.readline()
+                elif parts[1].upper() == "LOGIN":
+                    if len(parts) == 2:
+                        writer.write(b"334 VXNlcm5hbWU6\r\n"); await writer.drain(); await reader.readline()
+                    writer.write(b"334 UGFzc3dvcmQ6\r\n"); await writer.drain(); await reader.readline()
+                await answer("auth", "235 2.7.0 Authentication successful")
+            elif verb == "MAIL":
+                await answer("mail", "250 2.1.0 Ok")
+            elif verb == "RCPT":
+                await answer("rcpt", "250 2.1.5 Ok")
+            elif verb == "DATA":
+                if await answer("data", "354 End data with <CR><LF>.<CR><LF>"):
+                    size = 0
+                    while True:
+                        chunk = await reader.readline()
+                        if not chunk or chunk == b".\r\n":
+                            break
+                        size += len(chunk)
+                    if size > ARGS.size:
+                        writer.write(b"552 5.3.4 Message size exceeds fixed limit\r\n"); await writer.drain()
+                    else:
+                        await answer("message", "250 2.0.0 Ok: queued as FAULT1")
+            elif verb == "QUIT":
+                writer.write(b"221 2.0.0 Bye\r\n"); await writer.drain()
+                writer.close()
+                return
+            elif verb in ("NOOP", "RSET"):
+                await answer(verb.lower(), "250 2.0.0 Ok")
+            else:
+                writer.write(b"502 5.5.2 Command not recognized\r\n"); await writer.drain()
+    except Hang:
+        await asyncio.sleep(3600)
+    except (ConnectionResetError, asyncio.TimeoutError, ssl.SSLError, BrokenPipeError):
+        pass
+    finally:
+        try:
+            writer.close()
+        except Exception:
+            pass
+
+
+async def main():
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    server = await asyncio.start_server(session, sock=sock, ssl=context() if ARGS.implicit_tls else None, limit=1 << 20)
+    print(json.dumps({"port": sock.getsockname()[1], "pid": os.getpid()}), flush=True)
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
