@@ -76,9 +76,21 @@ public final class SMTPSession: Sendable {
 
         var result: CURLcode = CURLE_OK
         var stopped = alreadyCancelled
+        if request.quitAfter != nil && !stopped {
+            // curl_easy_send needs the connection outside a multi handle: a short blocking
+            // perform, cancelled through the progress callback.
+            curl_multi_remove_handle(multi, easy)
+            mt_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+            mt_setopt_xferinfofunction(easy, progressCallback)
+            mt_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(context).toOpaque())
+            context.cancelled = { [weak self] in self?.isCancelled ?? false }
+            result = curl_easy_perform(easy)
+            if result == CURLE_ABORTED_BY_CALLBACK && isCancelled { stopped = true }
+        }
         var lastProgress = recorder.now
         var lastSent: curl_off_t = -1
         while !stopped {
+            if request.quitAfter != nil { break }
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             if isCancelled || recorder.authMissing { stopped = true; break }
@@ -108,8 +120,12 @@ public final class SMTPSession: Sendable {
             return context.report(failure: context.diagnose(evidence))
         }
         collectCertificate(easy, recorder: recorder)
-        let message = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
-        let failure = context.failure(curlCode: Int(result.rawValue), message: message, cancelled: false)
+        var code = Int(result.rawValue)
+        if let stage = context.request.quitAfter, result == CURLE_OK, !recorder.authMissing {
+            code = QuitAfter(easy: easy, context: context).finish(after: stage)
+        }
+        let message = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(code))))
+        let failure = context.failure(curlCode: code, message: message, cancelled: false)
         if let failure { recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? "")) }
         return context.report(failure: failure)
     }
@@ -121,7 +137,9 @@ public final class SMTPSession: Sendable {
         mt_setopt_string(easy, CURLOPT_URL, Self.url(for: s))
         mt_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        mt_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
+        // Closing the connection at the end shows QUIT in the transcript; a --quit-after session
+        // must keep it open for QuitAfter, which says QUIT itself.
+        mt_setopt_long(easy, CURLOPT_FORBID_REUSE, request.quitAfter == nil ? 1 : 0)
         mt_setopt_long(easy, CURLOPT_VERBOSE, 1)
         mt_setopt_debugfunction(easy, debugCallback)
         mt_setopt_pointer(easy, CURLOPT_DEBUGDATA, me)
@@ -132,8 +150,12 @@ public final class SMTPSession: Sendable {
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(s.timeouts.total * 1000))
         mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(s.timeouts.response.rounded(.up))))
 
+        // Stopping at or before EHLO means STARTTLS is never reached, exactly as asked; nothing but
+        // EHLO and QUIT is sent then.
+        let stopsBeforeTLS = request.quitAfter.map { $0 <= .ehlo } ?? false
         switch s.security {
         case .none: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        case .starttls where stopsBeforeTLS: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
         case .starttls, .tls: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         }
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
@@ -141,7 +163,7 @@ public final class SMTPSession: Sendable {
         if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
         mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
 
-        if s.wantsLogin, let secret = request.secret {
+        if request.logsIn, let secret = request.secret {
             mt_setopt_string(easy, CURLOPT_USERNAME, s.username!)
             if s.authMechanism == .xoauth2 {
                 mt_setopt_string(easy, CURLOPT_XOAUTH2_BEARER, secret.value)
@@ -154,6 +176,11 @@ public final class SMTPSession: Sendable {
             mt_setopt_long(easy, CURLOPT_SASL_IR, 1)
         }
 
+        if request.quitAfter != nil {
+            // libcurl runs greeting, EHLO, STARTTLS and AUTH; the rest is spoken by QuitAfter.
+            mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
+            return
+        }
         switch request.purpose {
         case .send(let from, let to, let stream):
             mt_setopt_string(easy, CURLOPT_MAIL_FROM, "<\(from)>")
@@ -192,6 +219,8 @@ final class TransferContext {
     let stream: MessageStream?
     /// Set once the connection was cut because AUTH was missing.
     var connectionCut = false
+    /// Asks the session whether it was cancelled (for the progress callback).
+    var cancelled: () -> Bool = { false }
     /// The connection's socket, remembered when libcurl creates it.
     var socket: curl_socket_t = -1
 
@@ -200,8 +229,8 @@ final class TransferContext {
         self.onEvent = onEvent
         if case .send(_, _, let stream) = request.purpose { self.stream = stream } else { self.stream = nil }
         self.recorder = TranscriptRecorder(
-            security: request.settings.security,
-            credentialsSet: request.settings.wantsLogin && request.secret != nil,
+            security: request.quitAfter.map { $0 <= .ehlo } == true && request.settings.security == .starttls ? .none : request.settings.security,
+            credentialsSet: request.logsIn,
             emit: onEvent
         )
     }
@@ -225,7 +254,7 @@ final class TransferContext {
         e.messageBytes = stream?.totalSize ?? 0
         e.elapsedInStage = recorder.elapsedInStage
         e.cancelled = cancelled
-        e.credentialsSet = request.settings.wantsLogin && request.secret != nil
+        e.credentialsSet = request.logsIn
         e.authenticated = recorder.authenticated
         e.envelopeFrom = envelopeFrom
         e.tls = recorder.tlsInfo
@@ -234,8 +263,9 @@ final class TransferContext {
 
     /// nil when libcurl succeeded and nothing else went wrong.
     func failure(curlCode: Int, message: String, cancelled: Bool) -> SessionFailure? {
-        if curlCode == 0 && !(request.settings.wantsLogin && request.secret != nil && !recorder.authenticated)
-            && !(recorder.rejectedRecipients.count > 0 && !request.allowPartial) {
+        if curlCode == 0 && !(request.logsIn && !recorder.authenticated)
+            && !(recorder.rejectedRecipients.count > 0 && !request.allowPartial)
+            && !(request.quitAfter != nil && recorder.failingReply != nil) {
             return nil
         }
         if curlCode == Int(CURLE_READ_ERROR.rawValue) || curlCode == Int(CURLE_ABORTED_BY_CALLBACK.rawValue), let error = stream?.error {
@@ -309,7 +339,7 @@ private let readCallback: curl_read_callback = { buffer, size, count, userdata i
     guard let userdata, let buffer else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
     // The last line of defence: no message byte leaves without the login the user asked for.
-    if context.recorder.authMissing || (context.request.settings.wantsLogin && context.request.secret != nil && !context.recorder.authenticated) {
+    if context.recorder.authMissing || (context.request.logsIn && !context.recorder.authenticated) {
         return Int(CURL_READFUNC_ABORT)
     }
     guard let stream = context.stream else { return 0 }
@@ -320,6 +350,11 @@ private let readCallback: curl_read_callback = { buffer, size, count, userdata i
 private let socketCallback: curl_sockopt_callback = { userdata, socket, _ in
     if let userdata { Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue().socket = socket }
     return Int32(CURL_SOCKOPT_OK)
+}
+
+private let progressCallback: curl_xferinfo_callback = { userdata, _, _, _, _ in
+    guard let userdata else { return 0 }
+    return Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue().cancelled() ? 1 : 0
 }
 
 private let discardCallback: curl_write_callback = { _, size, count, _ in size * count }

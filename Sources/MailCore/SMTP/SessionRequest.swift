@@ -17,22 +17,34 @@ public struct SessionRequest: Sendable {
     public var purpose: Purpose
     /// Deliver to the recipients the server accepts even when it refuses some.
     public var allowPartial: Bool
+    /// Stop cleanly after this stage and deliver nothing (like swaks's --quit-after).
+    public var quitAfter: SMTPStage?
 
-    public init(settings: ServerSettings, secret: Secret?, purpose: Purpose, allowPartial: Bool = false) {
+    public init(settings: ServerSettings, secret: Secret?, purpose: Purpose, allowPartial: Bool = false, quitAfter: SMTPStage? = nil) {
         self.settings = settings
         self.secret = secret
         self.purpose = purpose
         self.allowPartial = allowPartial
+        self.quitAfter = quitAfter
     }
+
+    /// The stages `quitAfter` accepts.
+    public static let quitAfterStages: [SMTPStage] = [.connect, .greeting, .ehlo, .tls, .auth, .mail, .rcpt]
 
     /// Convenience: a send of a validated message, rendered with `renderer`.
     public static func send(_ message: Message, settings: ServerSettings, secret: Secret?, allowPartial: Bool = false,
-                            renderer: MessageRenderer = MessageRenderer()) -> SessionRequest {
+                            quitAfter: SMTPStage? = nil, renderer: MessageRenderer = MessageRenderer()) -> SessionRequest {
         SessionRequest(
             settings: settings, secret: secret,
             purpose: .send(envelopeFrom: message.from.address, recipients: message.envelopeRecipients, message: renderer.render(message)),
-            allowPartial: allowPartial
+            allowPartial: allowPartial, quitAfter: quitAfter
         )
+    }
+
+    /// Whether credentials are used: a login is wanted, a secret is there, and the session goes
+    /// as far as AUTH.
+    var logsIn: Bool {
+        settings.wantsLogin && secret != nil && (quitAfter.map { $0 >= .auth } ?? true)
     }
 }
 

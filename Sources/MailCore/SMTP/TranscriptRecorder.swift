@@ -40,6 +40,8 @@ final class TranscriptRecorder {
     private var awaitingMessageReply = false
 
     private(set) var greeting: ServerReply?
+    /// The last complete reply.
+    private(set) var lastReply: ServerReply?
     private(set) var extensions: [String] = []
     private(set) var extensionsBeforeTLS: [String]?
     private var ehloRepliesInTLS: [Bool] = []
@@ -135,6 +137,7 @@ final class TranscriptRecorder {
     }
 
     private func completed(_ reply: ServerReply) {
+        lastReply = reply
         guard let command = pendingCommand else {
             greeting = reply
             if !reply.isPositive { failingReply = (reply, .greeting) }
@@ -243,7 +246,7 @@ final class TranscriptRecorder {
                         "Added connection", "Send failure", "Recv failure", "upload completely sent", "We are completely uploaded",
                         "Server certificate:", "subject:", "start date:", "expire date:", "issuer:", "subjectAltName:",
                         "SSL certificate verify", "TCP_NODELAY", "successfully set certificate verify locations", "Uses proxy env",
-                        "processing:", "STATE:", "SMTP ", "Using Stream ID", "Closing"]
+                        "processing:", "STATE:", "SMTP ", "Using Stream ID", "Closing", "reached "]
         return line.isEmpty || prefixes.contains(where: { line.hasPrefix($0) })
     }
 

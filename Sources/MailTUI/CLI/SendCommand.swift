@@ -28,6 +28,15 @@ struct SendCommand: ParsableCommand {
     @Flag(help: "Print the envelope (to standard error) and the exact message bytes (to standard output); send nothing.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("Stop cleanly after connect, greeting, ehlo, tls, auth, mail or rcpt; deliver nothing.", valueName: "stage"))
+    var quitAfter: SMTPStage?
+
+    func validate() throws {
+        if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
+            throw ValidationError("--quit-after takes connect, greeting, ehlo, tls, auth, mail or rcpt.")
+        }
+    }
+
     func run() throws {
         let validated = try Self.validatedMessage(message)
         if dryRun {
@@ -36,8 +45,9 @@ struct SendCommand: ParsableCommand {
         }
         let settings = try Self.checkedSettings(server)
         let secret = try Self.secret(for: server)
-        let request = SessionRequest.send(validated, settings: settings, secret: secret, allowPartial: allowPartial)
-        let report = Self.runPrinting(request, what: "sent to \(validated.envelopeRecipients.count) recipient(s)")
+        let request = SessionRequest.send(validated, settings: settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
+        let what = quitAfter.map { "stopped after \($0.displayName) as asked, nothing delivered," } ?? "sent to \(validated.envelopeRecipients.count) recipient(s)"
+        let report = Self.runPrinting(request, what: what)
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
 

@@ -75,3 +75,4 @@ struct ServerOptions: ParsableArguments {
 
 extension SecurityMode: ExpressibleByArgument {}
 extension AuthMechanism: ExpressibleByArgument {}
+extension SMTPStage: ExpressibleByArgument {}
