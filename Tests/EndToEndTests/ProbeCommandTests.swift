@@ -31,3 +31,22 @@ import TestSupport
         #expect(result.out.contains("FAILED at connect"))
     }
 }
+
+@Suite struct AutoProbeTests {
+    @Test func triesEverySetupAndRecommendsTheEncryptedOneWithAuth() throws {
+        let starttls = try TestSMTPServer.faulty([])
+        let plain = try TestSMTPServer.faulty(["--no-starttls", "--no-auth"])
+        defer { starttls.stop(); plain.stop() }
+        let nothing = unusedPort()
+        let candidates = "\(plain.port)/none,\(starttls.port)/starttls,\(nothing)/tls,\(starttls.port)/tls"
+        let result = try Program.run(TestPaths.mailtui, ["probe", "--auto", "--server", "127.0.0.1", "--ca-file", TestCertificates.path("ca.pem"),
+                                                         "--auto-candidates", candidates, "--timeout", "2"])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        let rows = result.out.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.hasPrefix("\(plain.port)") && $0.contains("ok") && $0.hasSuffix("-") })
+        #expect(rows.contains { $0.hasPrefix("\(starttls.port)") && $0.contains("starttls") && $0.contains("TLSv1") && $0.hasSuffix("PLAIN LOGIN") })
+        #expect(rows.contains { $0.hasPrefix("\(nothing)") && $0.contains("connectionRefused") })
+        #expect(rows.contains { $0.hasPrefix("\(starttls.port)") && $0.contains("tls") && $0.contains("tlsOnPlainPort") })
+        #expect(result.out.contains("Recommended: --port \(starttls.port) --security starttls (MAIL_PORT=\(starttls.port), MAIL_USE_TLS=True, MAIL_USE_SSL=False)"))
+    }
+}

@@ -57,3 +57,22 @@ import Testing
         #expect(ByteCount.human(1536) == "1.5 KiB")
     }
 }
+
+@Suite struct ProbeSummaryTests {
+    @Test func certificateDaysLeft() {
+        var tls = TLSInfo()
+        tls.notAfter = "Dec 16 12:28:47 2026 GMT"
+        #expect(TLSInfo.epochSeconds(openSSLDate: "Jan  1 00:00:00 1970 GMT") == 0)
+        #expect(TLSInfo.epochSeconds(openSSLDate: "Nov 14 22:13:20 2023 GMT") == 1_700_000_000)
+        #expect(tls.daysLeft(now: 1_795_696_204) == 19, "19 days and 23 hours")
+        tls.notAfter = "Oct 27 12:28:47 2026 GMT"
+        #expect(tls.daysLeft(now: 1_795_696_204)! < 0)
+    }
+
+    @Test func extensionMeanings() {
+        #expect(ExtensionGlossary.meaning(of: "SIZE 35882577") == "largest message accepted: 34.2 MiB")
+        #expect(ExtensionGlossary.meaning(of: "AUTH PLAIN LOGIN XOAUTH2") == "login mechanisms: PLAIN, LOGIN, XOAUTH2")
+        #expect(ExtensionGlossary.meaning(of: "X-UNKNOWN-THING") == "(not known to mailtui)")
+        #expect(ExtensionGlossary.meaning(of: "SMTPUTF8").contains("UTF-8"))
+    }
+}

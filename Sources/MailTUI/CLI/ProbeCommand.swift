@@ -12,7 +12,14 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup(title: "Server") var server: ServerOptions
 
+    @Flag(help: "Try 587 STARTTLS, 465 TLS, 25 plain and STARTTLS, 2525 at once and recommend the best.")
+    var auto = false
+
+    /// For tests: the candidates as PORT/MODE,... instead of the usual ports.
+    @Option(help: .hidden) var autoCandidates: String?
+
     func run() throws {
+        if auto { return try runAuto() }
         let settings = try SendCommand.checkedSettings(server)
         let secret = try SendCommand.secret(for: server)
         let report = SendCommand.runPrinting(SessionRequest(settings: settings, secret: secret, purpose: .probe), what: "probed")
@@ -20,42 +27,25 @@ struct ProbeCommand: ParsableCommand {
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
 
-    static func summary(_ report: SessionReport, settings: ServerSettings) -> [String] {
-        var lines = ["", "Server      \(settings.host):\(settings.effectivePort) (\(settings.security.displayName))"]
-        if let greeting = report.greeting { lines.append("Greeting    \(greeting)") }
-        if !report.extensions.isEmpty {
-            lines.append("Extensions" + (report.extensionsBeforeTLS != nil ? " (after STARTTLS)" : ""))
-            let width = min(28, (report.extensions.map(\.count).max() ?? 0) + 2)
-            for ext in report.extensions {
-                lines.append("  " + ext.padding(to: width) + ExtensionGlossary.meaning(of: ext))
+    private func runAuto() throws {
+        var settings = server.settings
+        settings.port = nil
+        if let problem = settings.problems().first { Console.err("error: \(problem)"); throw ExitCode(ExitStatus.badInput.rawValue) }
+        let candidates = autoCandidates.map { text in
+            text.split(separator: ",").compactMap { item -> AutoProbe.Candidate? in
+                let parts = item.split(separator: "/")
+                guard parts.count == 2, let port = Int(parts[0]), let mode = SecurityMode(rawValue: String(parts[1])) else { return nil }
+                return AutoProbe.Candidate(port: port, security: mode)
             }
-        }
-        if let before = report.extensionsBeforeTLS {
-            let beforeAuth = mechanisms(before), afterAuth = mechanisms(report.extensions)
-            lines.append("AUTH        before STARTTLS: \(beforeAuth.isEmpty ? "none" : beforeAuth.joined(separator: ", "));"
-                         + " after: \(afterAuth.isEmpty ? "none" : afterAuth.joined(separator: ", "))")
-        }
-        if let tls = report.tls {
-            lines.append("TLS         \(tls.version ?? "?") \(tls.cipher ?? "")")
-            if let subject = tls.subject { lines.append("Certificate subject \(subject)") }
-            if let issuer = tls.issuer { lines.append("            issuer \(issuer)") }
-            if !tls.names.isEmpty { lines.append("            names \(tls.names.joined(separator: ", "))") }
-            if let until = tls.notAfter { lines.append("            valid until \(until)") }
-            if let verified = tls.verified { lines.append("            " + (verified ? "verified" : "NOT verified: \(tls.verification ?? "")")) }
-            else if !settings.verifyCertificate { lines.append("            not verified (--insecure)") }
-        }
-        if settings.wantsLogin { lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted")) }
-        let times = report.stageTimes.map { "\($0.stage.displayName) \(AppMilliseconds.of($0.duration)) ms" }
-        lines.append("Timings     " + times.joined(separator: ", "))
-        return lines
+        } ?? AutoProbe.usual
+        Console.out("Trying \(candidates.map { "\($0.port)/\($0.security.rawValue)" }.joined(separator: ", ")) on \(settings.host) …")
+        let results = AutoProbe.run(settings, candidates: candidates, timeout: server.timeout ?? 5)
+        for line in AutoProbe.lines(results) { Console.out(line) }
+        if AutoProbe.recommendation(results) == nil { throw ExitCode(ExitStatus.connect.rawValue) }
     }
 
-    static func mechanisms(_ extensions: [String]) -> [String] {
-        for ext in extensions {
-            let words = ext.uppercased().split(separator: " ")
-            if words.first == "AUTH" { return words.dropFirst().map(String.init) }
-        }
-        return []
+    static func summary(_ report: SessionReport, settings: ServerSettings) -> [String] {
+        [""] + ProbeSummary.lines(report, settings: settings)
     }
 }
 
@@ -63,8 +53,3 @@ enum AppMilliseconds {
     static func of(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
 }
 
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-    }
-}

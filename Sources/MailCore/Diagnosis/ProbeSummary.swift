@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a probe found, as lines for people: greeting, extensions with meanings, AUTH before and
+/// after STARTTLS, TLS, the certificate with days left, and stage timings. Shared by
+/// `mailtui probe` and the compose screen.
+public enum ProbeSummary {
+    public static func lines(_ report: SessionReport, settings: ServerSettings, now: Int = Int(time(nil))) -> [String] {
+        var lines = ["Server      \(settings.host):\(settings.effectivePort) (\(settings.security.displayName))"]
+        if let greeting = report.greeting { lines.append("Greeting    \(greeting)") }
+        if !report.extensions.isEmpty {
+            lines.append("Extensions" + (report.extensionsBeforeTLS != nil ? " (after STARTTLS)" : ""))
+            let width = min(28, (report.extensions.map(\.count).max() ?? 0) + 2)
+            for ext in report.extensions {
+                let padded = ext.count >= width ? ext + " " : ext + String(repeating: " ", count: width - ext.count)
+                lines.append("  " + padded + ExtensionGlossary.meaning(of: ext))
+            }
+        }
+        let after = FailureEvidence.authMechanisms(in: report.extensions)
+        if let before = report.extensionsBeforeTLS.map(FailureEvidence.authMechanisms(in:)) {
+            lines.append("AUTH        before STARTTLS: \(before.isEmpty ? "none" : before.joined(separator: ", ")); after: \(after.isEmpty ? "none" : after.joined(separator: ", "))")
+        } else if !report.extensions.isEmpty {
+            lines.append("AUTH        \(after.isEmpty ? "not offered" : after.joined(separator: ", "))")
+        }
+        if let tls = report.tls {
+            lines.append("TLS         \(tls.version ?? "?") \(tls.cipher ?? "")")
+            if let subject = tls.subject { lines.append("Certificate subject \(subject)") }
+            if let issuer = tls.issuer { lines.append("            issuer \(issuer)") }
+            if !tls.names.isEmpty { lines.append("            names \(tls.names.joined(separator: ", "))") }
+            if let until = tls.notAfter {
+                let left = tls.daysLeft(now: now).map { $0 < 0 ? " (expired \(-$0) days ago)" : " (\($0) days left)" } ?? ""
+                lines.append("            valid until \(until)\(left)")
+            }
+            if let verified = tls.verified {
+                lines.append("            " + (verified ? "verified" : "NOT verified: \(tls.verification ?? "")"))
+            } else if !settings.verifyCertificate {
+                lines.append("            not verified (--insecure)")
+            }
+        }
+        if settings.wantsLogin { lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted")) }
+        lines.append("Timings     " + report.stageTimes.map { "\($0.stage.displayName) \(milliseconds($0.duration)) ms" }.joined(separator: ", "))
+        return lines
+    }
+
+    static func milliseconds(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
+}
+
+extension TLSInfo {
+    /// Whole days until `notAfter` (negative when expired), from OpenSSL's `Dec 16 12:28:47 2026 GMT`.
+    public func daysLeft(now: Int) -> Int? {
+        guard let notAfter, let expiry = Self.epochSeconds(openSSLDate: notAfter) else { return nil }
+        return (expiry - now) / 86_400
+    }
+
+    /// Seconds since 1970 for `Dec 16 12:28:47 2026 GMT`.
+    static func epochSeconds(openSSLDate text: String) -> Int? {
+        let parts = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count >= 4, let month = months.firstIndex(of: String(parts[0])), let day = Int(parts[1]),
+              let year = Int(parts[3]) else { return nil }
+        let clock = parts[2].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = month < 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = month + 1
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
+    }
+}
