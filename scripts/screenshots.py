@@ -106,6 +106,13 @@ def main():
         keys("F5")
         wait_for("✗ Failed at AUTH")
         shoot("03-failed", "mailtui: a failed login, explained")
+
+        # 4. A probe: what the server offers, its TLS and certificate.
+        launch([*common, "--port", str(good_port)], width=110, height=52)
+        wait_for("Ready: 127.0.0.1")
+        keys("F6")
+        wait_for("Probe done")
+        shoot("04-probe", "mailtui: probing a server (F6)")
     finally:
         tmux("kill-server")
         good.kill()

@@ -112,6 +112,21 @@ import TestSupport
         try again.waitFor("EXIT=0")
     }
 
+    @Test func probeShowsWhatTheServerOffers() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--user", "alice"], width: 120, height: 60)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F6")
+        let screen = try tmux.waitFor("Probe done")
+        #expect(screen.contains("AUTH        before STARTTLS: none; after: LOGIN, PLAIN"))
+        #expect(screen.contains("largest message accepted: 32 MiB"))
+        #expect(screen.contains("issuer CN = mailtui Test CA"))
+        #expect(screen.contains("Login       accepted"))
+        #expect(server.messages().isEmpty)
+    }
+
     @Test func aFailedSendShowsTheStageTheReplyAndWhatToTry() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:right-password"])
         defer { server.stop() }

@@ -315,3 +315,48 @@ import Testing
         #expect(TextWrap.wrap("short", width: 30) == ["short"])
     }
 }
+
+@Suite struct ProbeInTheUITests {
+    @Test func stopAfterProbeAndAutoDetect() {
+        var s = AppState(width: 80, height: 24)
+        s.fields[.host] = TextField("mail.example.com")
+        s.focus = .quitAfter
+        #expect(Renderer.render(s).text.contains("Stop after ‹ deliver ›"))
+        for _ in 0..<7 { _ = s.update(.key(.right)) }
+        #expect(s.quitAfter == .rcpt)
+        #expect(Renderer.render(s).text.contains("‹ RCPT TO ›"))
+        let send = s.update(.key(.function(5)))
+        guard case .send(let plan)? = send.first else { Issue.record("no send"); return }
+        #expect(plan.quitAfter == .rcpt)
+        s.phase = .idle
+
+        let probe = s.update(.key(.function(6)))
+        guard case .probe? = probe.first else { Issue.record("F6 must probe"); return }
+        #expect(Renderer.render(s).text.contains("Probing: connect"))
+        var report = SessionReport(failure: nil, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [],
+                                   greeting: ServerReply(code: 220, lines: ["mx ready"]), extensions: ["SIZE 1048576", "AUTH PLAIN"],
+                                   extensionsBeforeTLS: ["STARTTLS"], tls: nil, authenticated: false, stageTimes: [],
+                                   elapsed: .milliseconds(5), messageBytes: 0, transcript: [])
+        report.tls = TLSInfo()
+        _ = s.update(.session(.finished(report)))
+        s.focus = .host
+        let text = Renderer.render(AppState(copy: s, height: 60)).text
+        #expect(text.contains("largest message accepted: 1 MiB"))
+        #expect(text.contains("AUTH        before STARTTLS: none; after: PLAIN"))
+        #expect(text.contains("Probe done"))
+
+        #expect(s.update(.key(.function(7))) == [.autoProbe(s.settings)])
+        #expect(Renderer.render(s).text.contains("Auto-detecting"))
+        _ = s.update(.autoProbed(lines: ["PORT   SECURITY", "Recommended: --port 465 --security tls"], port: 465, security: .tls))
+        #expect(s.security == .tls && s.text(.port) == "465")
+        #expect(Renderer.render(AppState(copy: s, height: 40)).text.contains("Recommended: --port 465"))
+    }
+}
+
+extension AppState {
+    /// The same state on a taller screen.
+    init(copy: AppState, height: Int) {
+        self = copy
+        self.height = height
+    }
+}

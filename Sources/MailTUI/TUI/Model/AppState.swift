@@ -7,6 +7,10 @@ struct AppState: Equatable, Sendable {
     var security: SecurityMode = .starttls
     var authMechanism: AuthMechanism = .auto
     var verifyCertificate = true
+    /// Stop after this stage and deliver nothing (nil: deliver).
+    var quitAfter: SMTPStage?
+    /// The settings of the probe that is running or shown, for its summary.
+    var probeSettings: ServerSettings?
     /// False while the port follows the security choice (25 / 587 / 465).
     var portEdited = false
     var bodies: [BodyTab: TextArea] = [.text: TextArea(), .html: TextArea(), .headers: TextArea()]
@@ -47,7 +51,7 @@ struct AppState: Equatable, Sendable {
 
     var isSending: Bool {
         switch phase {
-        case .sending, .cancelling: true
+        case .sending, .cancelling, .autoProbing: true
         default: false
         }
     }
@@ -71,6 +75,9 @@ enum Phase: Equatable, Sendable {
     case cancelling
     case sent(reply: String, elapsed: Duration, refused: [String])
     case failed(SessionFailure, elapsed: Duration)
+    /// A probe's or an auto-detection's findings (and its failure, if it failed).
+    case probed(lines: [String], failure: SessionFailure?)
+    case autoProbing
 }
 
 /// A window over the form.
@@ -83,6 +90,8 @@ enum Overlay: Equatable, Sendable {
 /// What the runtime does for `update`: everything that touches the world.
 enum Effect: Equatable, Sendable {
     case send(SendPlan)
+    case probe(SendPlan)
+    case autoProbe(ServerSettings)
     case cancelSend
     case openEditor(BodyTab, String)
     case saveDraft
@@ -98,6 +107,7 @@ struct SendPlan: Equatable, Sendable {
     var draft: MessageDraft
     var password: String?
     var allowPartial: Bool
+    var quitAfter: SMTPStage? = nil
 }
 
 /// What happens to the UI: keys, resizes, and results from the runtime and the send thread.
@@ -111,4 +121,6 @@ enum AppEvent: Sendable {
     case attachmentInspected(AttachmentItem)
     case completed(input: String, completion: String, candidates: [String])
     case draftSaved(problem: String?)
+    /// Auto-detection finished: the table and the recommended port and security.
+    case autoProbed(lines: [String], port: Int?, security: SecurityMode?)
 }

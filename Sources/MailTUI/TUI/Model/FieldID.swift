@@ -2,7 +2,7 @@ import MailCore
 
 /// Every place the focus can be, in Tab order.
 enum FieldID: Int, CaseIterable, Codable, Sendable {
-    case host, port, security, user, password, auth, verify, caFile, helo, timeout
+    case host, port, security, user, password, auth, verify, caFile, helo, timeout, quitAfter
     case from, to, cc, bcc, replyTo, subject, attachments, body, transcript
 
     var label: String {
@@ -17,6 +17,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         case .caFile: "CA file"
         case .helo: "EHLO"
         case .timeout: "Timeout"
+        case .quitAfter: "Stop after"
         case .from, .to, .cc, .bcc, .replyTo, .subject: MessageField(rawValue: String(describing: self))!.label
         case .attachments: "Attach"
         case .body: "Body"
@@ -27,7 +28,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
     /// Plain one-line text fields.
     var isText: Bool {
         switch self {
-        case .security, .auth, .verify, .body, .transcript: false
+        case .security, .auth, .verify, .quitAfter, .body, .transcript: false
         default: true
         }
     }

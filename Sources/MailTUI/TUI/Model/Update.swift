@@ -37,6 +37,16 @@ extension AppState {
             fields[.attachments] = TextField(completion)
             notice = candidates.count > 1 ? candidates.prefix(12).joined(separator: "  ") + (candidates.count > 12 ? "  …" : "") : (candidates.isEmpty ? "No file matches." : nil)
             return []
+        case .autoProbed(let lines, let port, let security):
+            phase = .probed(lines: lines, failure: nil)
+            if let port, let security {
+                self.security = security
+                fields[.port] = TextField(String(port))
+                portEdited = port != security.defaultPort
+                notice = "Auto-detect chose port \(port) with \(security.displayName)"
+                return changed()
+            }
+            return []
         case .draftSaved(let problem):
             draftProblem = problem
             if let problem { notice = "Draft not saved: \(problem)" }
@@ -52,6 +62,14 @@ extension AppState {
         switch key {
         case .function(5), .control("s"):
             return startSend()
+        case .function(6), .control("p"):
+            return startProbe()
+        case .function(7):
+            guard !isSending else { return [] }
+            transcript = []
+            transcriptTop = nil
+            phase = .autoProbing
+            return [.autoProbe(settings)]
         case .escape:
             if isSending, phase != .cancelling { phase = .cancelling; return [.cancelSend] }
             return []
@@ -85,6 +103,7 @@ extension AppState {
         }
         switch focus {
         case .security: return cycleSecurity(key)
+        case .quitAfter: return cycleQuitAfter(key)
         case .auth: return cycleAuth(key)
         case .verify: return toggleVerify(key)
         case .body: return editBody(key)
@@ -141,9 +160,6 @@ extension AppState {
         case .control("n") where focus == .attachments:
             if !attachments.isEmpty { selectedAttachment = (selectedAttachment + 1) % attachments.count }
             return []
-        case .control("p") where focus == .attachments:
-            if !attachments.isEmpty { selectedAttachment = (selectedAttachment - 1 + attachments.count) % attachments.count }
-            return []
         case .enter:
             if focus == .attachments && !field.isEmpty {
                 let spec = AttachmentSpec(path: field.text.trimmingCharacters(in: " "))
@@ -178,6 +194,14 @@ extension AppState {
         security = all[(all.firstIndex(of: security)! + step + all.count) % all.count]
         if !portEdited { fields[.port] = TextField(String(security.defaultPort)) }
         return changed()
+    }
+
+    private mutating func cycleQuitAfter(_ key: Key) -> [Effect] {
+        let all: [SMTPStage?] = [nil] + SessionRequest.quitAfterStages
+        guard let step = selectorStep(key) else { return navigate(key) }
+        let index = all.firstIndex(of: quitAfter) ?? 0
+        quitAfter = all[(index + step + all.count) % all.count]
+        return []
     }
 
     private mutating func cycleAuth(_ key: Key) -> [Effect] {
@@ -279,7 +303,19 @@ extension AppState {
         transcriptTop = nil
         phase = .sending(stage: .connect, sent: nil, total: nil)
         let password = text(.password)
-        return [.send(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: allowPartial))]
+        probeSettings = nil
+        return [.send(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: allowPartial, quitAfter: quitAfter))]
+    }
+
+    private mutating func startProbe() -> [Effect] {
+        guard !isSending else { notice = "A send is already running (Esc cancels it)."; return [] }
+        fieldErrors = [:]
+        transcript = []
+        transcriptTop = nil
+        phase = .sending(stage: .connect, sent: nil, total: nil)
+        probeSettings = settings
+        let password = text(.password)
+        return [.probe(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: false))]
     }
 
     private mutating func receive(_ event: SessionEvent) {
@@ -297,10 +333,13 @@ extension AppState {
         case .tls:
             break
         case .finished(let report):
-            if let failure = report.failure {
+            if let probeSettings {
+                phase = .probed(lines: ProbeSummary.lines(report, settings: probeSettings), failure: report.failure)
+            } else if let failure = report.failure {
                 phase = .failed(failure, elapsed: report.elapsed)
             } else {
-                phase = .sent(reply: report.finalReply?.description ?? "done", elapsed: report.elapsed,
+                let reply = quitAfter.map { "stopped after \($0.displayName) as asked; nothing delivered" } ?? report.finalReply?.description ?? "done"
+                phase = .sent(reply: reply, elapsed: report.elapsed,
                               refused: report.rejectedRecipients.map { "\($0.address) (\($0.reply))" })
             }
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import MailCore
 #if canImport(Glibc)
 import Glibc
@@ -89,6 +90,8 @@ final class TerminalApp {
         for effect in effects {
             switch effect {
             case .send(let plan): startSend(plan)
+            case .probe(let plan): startProbe(plan)
+            case .autoProbe(let settings): startAutoProbe(settings)
             case .cancelSend: session?.cancel()
             case .openEditor(let tab, let text): openEditor(tab, text)
             case .saveDraft: if draftDue == nil { draftDue = clock.now + .milliseconds(250) }
@@ -124,11 +127,40 @@ final class TerminalApp {
         }
         let password = plan.password ?? fallbackPassword
         let request = SessionRequest.send(message, settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil,
-                                          allowPartial: plan.allowPartial)
+                                          allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
         let session = SMTPSession()
         self.session = session
         let inbox = self.inbox
         session.start(request) { event in inbox.post(.session(event)) }
+    }
+
+    private func startProbe(_ plan: SendPlan) {
+        let problems = SendPreparation.problems(plan, fallbackPassword: fallbackPassword)
+        guard problems.isEmpty else { inbox.post(.sendRefused(problems)); return }
+        let password = plan.password ?? fallbackPassword
+        let request = SessionRequest(settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil, purpose: .probe)
+        let session = SMTPSession()
+        self.session = session
+        let inbox = self.inbox
+        session.start(request) { event in inbox.post(.session(event)) }
+    }
+
+    private func startAutoProbe(_ settings: ServerSettings) {
+        var settings = settings
+        settings.port = nil
+        if let problem = settings.problems().first(where: { $0.setting == "server" }) {
+            inbox.post(.sendRefused([.host: problem.reason]))
+            return
+        }
+        let inbox = self.inbox
+        let base = settings
+        DispatchQueue.global().async {
+            let settings = base
+            let results = AutoProbe.run(settings)
+            let best = AutoProbe.recommendation(results)
+            inbox.post(.autoProbed(lines: ["Auto-detect for \(settings.host):"] + AutoProbe.lines(results),
+                                   port: best?.candidate.port, security: best?.candidate.security))
+        }
     }
 
     private func openEditor(_ tab: BodyTab, _ text: String) {

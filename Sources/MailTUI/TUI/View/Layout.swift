@@ -35,7 +35,7 @@ struct Layout: Equatable, Sendable {
         serverRule = Rect(x: 0, y: y, width: formWidth, height: 1); y += 1
         row(y, formWidth, [(.host, 4, 3), (.port, 6, 0), (.security, 12, 0)]); y += 1
         row(y, formWidth, [(.user, 4, 2), (.password, 4, 2), (.auth, 10, 0)]); y += 1
-        row(y, formWidth, [(.verify, 3, 0), (.caFile, 4, 3), (.helo, 4, 2), (.timeout, 4, 0)]); y += 1
+        row(y, formWidth, [(.verify, 3, 0), (.caFile, 4, 3), (.helo, 4, 2), (.timeout, 3, 0), (.quitAfter, 13, 0)]); y += 1
         messageRule = Rect(x: 0, y: y, width: formWidth, height: 1); y += 1
         for id in [FieldID.from, .to] { row(y, formWidth, [(id, 10, 1)]); y += 1 }
         row(y, formWidth, [(.cc, 6, 1), (.bcc, 6, 1)]); y += 1
@@ -71,7 +71,7 @@ struct Layout: Equatable, Sendable {
             if index == items.count - 1 && item.weight > 0 { valueWidth = max(item.minimum, width - x - labelWidths[index] - 1) }
             labels[item.0] = Rect(x: x, y: y, width: labelWidths[index], height: 1)
             fields[item.0] = Rect(x: x + labelWidths[index], y: y, width: valueWidth, height: 1)
-            x += labelWidths[index] + valueWidth + 2
+            x += labelWidths[index] + valueWidth + (items.count > 4 ? 1 : 2)
         }
     }
 

@@ -47,6 +47,8 @@ enum Renderer {
             screen.put("‹ \(state.security.displayName) ›", x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
         case .auth:
             screen.put("‹ \(state.authMechanism.rawValue) ›", x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
+        case .quitAfter:
+            screen.put("‹ \(state.quitAfter?.displayName ?? "deliver") ›", x: rect.x, y: rect.y, style: state.quitAfter == nil ? valueStyle : theme.warning, maxWidth: rect.width)
         case .verify:
             screen.put(state.verifyCertificate ? "[x]" : "[ ]", x: rect.x, y: rect.y, style: state.verifyCertificate ? valueStyle : (focused ? valueStyle : theme.warning), maxWidth: rect.width)
         case .attachments:

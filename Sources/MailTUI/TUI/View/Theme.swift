@@ -63,13 +63,22 @@ extension AppState {
             if !refused.isEmpty { lines.append(("  refused: " + refused.joined(separator: "; "), .error)) }
             return lines
         case .failed(let failure, let elapsed):
-            var lines = [("", ResultKind.plain), ("✗ Failed at \(failure.stage.displayName) after \(Self.milliseconds(elapsed)) ms: \(failure.explanation)", .error)]
-            if let reply = failure.reply { lines.append(("  Server said: \(reply)", .plain)) }
-            for suggestion in failure.suggestions { lines.append(("  Try: \(suggestion)", .plain)) }
-            return lines
+            return [("", ResultKind.plain)] + Self.failureLines(failure, elapsed: elapsed)
+        case .probed(let summary, let failure):
+            var lines: [(String, ResultKind)] = [("", .plain)]
+            if let failure { lines += Self.failureLines(failure, elapsed: nil) }
+            return lines + summary.map { ($0, failure == nil && $0 == summary.first ? .success : .plain) }
         default:
             return []
         }
+    }
+
+    static func failureLines(_ failure: SessionFailure, elapsed: Duration?) -> [(String, ResultKind)] {
+        let after = elapsed.map { " after \(milliseconds($0)) ms" } ?? ""
+        var lines = [("✗ Failed at \(failure.stage.displayName)\(after): \(failure.explanation)", ResultKind.error)]
+        if let reply = failure.reply { lines.append(("  Server said: \(reply)", .plain)) }
+        for suggestion in failure.suggestions { lines.append(("  Try: \(suggestion)", .plain)) }
+        return lines
     }
 
     static func milliseconds(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
@@ -82,8 +91,13 @@ extension AppState {
         case .idle:
             let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
             return ("Ready: \(server)" + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+        case .autoProbing:
+            return ("Auto-detecting: trying 587, 465, 25 and 2525 at once…", theme.statusBar)
+        case .probed(_, let failure):
+            if let failure { return ("Probe failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? failure.explanation)", errorOnBar(theme)) }
+            return ("Probe done: see the conversation pane (PgUp scrolls)", theme.statusBar)
         case .sending(let stage, let sent, let total):
-            var text = "Sending: \(stage.displayName)…"
+            var text = (probeSettings == nil ? "Sending" : "Probing") + ": \(stage.displayName)…"
             if let sent, let total, total > 0 { text += " \(ByteCount.human(sent)) of \(ByteCount.human(total)) (\(sent * 100 / total)%)" }
             return (text + "   Esc cancels", theme.statusBar)
         case .cancelling:
@@ -103,11 +117,12 @@ extension AppState {
     var hintKeys: [(String, String)] {
         if overlay != nil { return [("any key", "close")] }
         var keys: [(String, String)] = []
-        if isSending { keys.append(("Esc", "Cancel")) } else { keys.append(("F5", "Send")) }
+        if isSending { keys.append(("Esc", "Cancel")) } else { keys += [("F5", "Send"), ("F6", "Probe")] }
         switch focus {
-        case .security, .auth: keys.append(("←→", "Change"))
+        case .security, .auth, .quitAfter: keys.append(("←→", "Change"))
+        case .host, .port: keys.append(("F7", "Auto-detect"))
         case .verify: keys.append(("Space", "Toggle"))
-        case .attachments: keys += [("Enter", "Add"), ("Tab", "Complete"), ("Del", "Remove"), ("^N/^P", "Select")]
+        case .attachments: keys += [("Enter", "Add"), ("Tab", "Complete"), ("Del", "Remove"), ("^N", "Select")]
         case .body: keys += [("F3", "Text/HTML/Headers"), ("F4", "$EDITOR")]
         case .transcript: keys += [("↑↓ PgUp/PgDn", "Scroll"), ("End", "Follow")]
         default: keys.append(("^U ^K ^W", "Edit"))
@@ -123,6 +138,7 @@ enum HelpText {
         "mailtui keys",
         "",
         "F5 / Ctrl-S     send                     Esc        cancel a running send",
+        "F6 / Ctrl-P     probe the server         F7         auto-detect port and security",
         "Tab / Shift-Tab next / previous field    ↑ ↓        previous / next field",
         "F3 / Ctrl-T     body: Text, HTML, Headers F4        edit the body in $EDITOR",
         "PgUp / PgDn     scroll the conversation  Ctrl-L     repaint",
@@ -132,7 +148,8 @@ enum HelpText {
         "  Ctrl-U (to start) Ctrl-K (to end) Ctrl-W (word). Addresses: comma-separated.",
         "Security / Auth: ← → or Space to change. The port follows the security",
         "  choice (25 / 587 / 465) until you type one.",
-        "Attach: type a path, Tab completes, Enter adds, Delete removes, Ctrl-N/P select.",
+        "Attach: type a path, Tab completes, Enter adds, Delete removes, Ctrl-N selects.",
+        "Stop after: run the session up to a stage (e.g. RCPT TO) and deliver nothing.",
         "Conversation: -> sent, <- received, ~> <~ inside TLS. Passwords never shown.",
         "",
         "The form (not the password) is saved as a draft as you type.",
