@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         /// ncursesw, imported through a module map; see Sources/CNcurses/shim.h for the macros.
@@ -21,7 +22,7 @@ let package = Package(
         ),
         .target(
             name: "MailCore",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", .product(name: "TOMLKit", package: "TOMLKit")],
             path: "Sources/MailCore"
         ),
         .executableTarget(

@@ -6,10 +6,11 @@ import TestSupport
 @Suite(.serialized) struct ComposeScreenTests {
     static let password = "tmux-s3cret-ü"
     let stateHome = TestPaths.temporaryDirectory("mailtui-state")
+    let configHome = TestPaths.temporaryDirectory("mailtui-config")
 
     func launch(_ arguments: [String], width: Int = 100, height: Int = 30, password: String? = password) throws -> Tmux {
         let command = ([TestPaths.mailtui] + arguments).map(shellQuote).joined(separator: " ")
-        var environment = ["XDG_STATE_HOME": stateHome, "NO_COLOR": ""]
+        var environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "NO_COLOR": ""]
         if let password { environment["MAIL_PASSWORD"] = password }
         return try Tmux(command, width: width, height: height, environment: environment)
     }

@@ -7,8 +7,7 @@ import TestSupport
     @Test func reportsExtensionsAuthBeforeAndAfterStarttlsAndTheCertificate() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:pw", "--size", "10485760"])
         defer { server.stop() }
-        var env = ProcessInfo.processInfo.environment
-        env["MAIL_PASSWORD"] = "pw"
+        let env = TestPaths.hermeticEnvironment(["MAIL_PASSWORD": "pw"])
         let result = try Program.run(TestPaths.mailtui, ["probe", "--server", "127.0.0.1", "--port", String(server.port),
                                                          "--ca-file", TestCertificates.path("ca.pem"), "--user", "alice"], environment: env)
         #expect(result.status == 0, "\(result.out)\(result.err)")
@@ -26,7 +25,8 @@ import TestSupport
     }
 
     @Test func aProbeFailureHasTheStageStatus() throws {
-        let result = try Program.run(TestPaths.mailtui, ["probe", "--server", "127.0.0.1", "--port", String(unusedPort()), "--security", "none"])
+        let result = try Program.run(TestPaths.mailtui, ["probe", "--server", "127.0.0.1", "--port", String(unusedPort()), "--security", "none"],
+                                     environment: TestPaths.hermeticEnvironment())
         #expect(result.status == 3)
         #expect(result.out.contains("FAILED at connect"))
     }
@@ -40,7 +40,8 @@ import TestSupport
         let nothing = unusedPort()
         let candidates = "\(plain.port)/none,\(starttls.port)/starttls,\(nothing)/tls,\(starttls.port)/tls"
         let result = try Program.run(TestPaths.mailtui, ["probe", "--auto", "--server", "127.0.0.1", "--ca-file", TestCertificates.path("ca.pem"),
-                                                         "--auto-candidates", candidates, "--timeout", "2"])
+                                                         "--auto-candidates", candidates, "--timeout", "2"],
+                                     environment: TestPaths.hermeticEnvironment())
         #expect(result.status == 0, "\(result.out)\(result.err)")
         let rows = result.out.split(separator: "\n").map(String.init)
         #expect(rows.contains { $0.hasPrefix("\(plain.port)") && $0.contains("ok") && $0.hasSuffix("-") })

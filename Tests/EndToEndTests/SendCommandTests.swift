@@ -7,8 +7,7 @@ import TestSupport
     static let password = "Tr0ub4dor&3-ü"
 
     func mailtui(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProgramResult {
-        var env = ProcessInfo.processInfo.environment
-        env["MAIL_PASSWORD"] = nil
+        var env = TestPaths.hermeticEnvironment()
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
         return try Program.run(TestPaths.mailtui, arguments, input: input.map { Data($0.utf8) }, environment: env)

@@ -16,6 +16,17 @@ public enum TestPaths {
         return root + "/.build/debug/mailtui"
     }
 
+    /// The environment for running mailtui in a test: this process's, with private XDG config and
+    /// state folders (no user profile, no history in the real home) and no MAIL_PASSWORD.
+    public static func hermeticEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = temporaryDirectory("mailtui-config")
+        env["XDG_STATE_HOME"] = temporaryDirectory("mailtui-state")
+        env["MAIL_PASSWORD"] = nil
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
     /// A new empty temporary folder.
     public static func temporaryDirectory(_ prefix: String = "mailtui-test") -> String {
         let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString.prefix(8))"

@@ -114,6 +114,9 @@ public final class SMTPSession: Sendable {
         }
 
         if stopped {
+            // libcurl's cleanup would otherwise say QUIT and wait for the answer of a server that
+            // may never answer: the connection is cut instead.
+            if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
             let cancelled = isCancelled
             if cancelled { recorder.error("cancelled") }
             let evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : 0, message: "", cancelled: cancelled)

@@ -20,15 +20,17 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         if auto { return try runAuto() }
-        let settings = try SendCommand.checkedSettings(server)
-        let secret = try SendCommand.secret(for: server)
+        let resolved = try server.resolveChecked()
+        let settings = resolved.settings
+        let secret = try resolved.secret(user: server.user)
         let report = SendCommand.runPrinting(SessionRequest(settings: settings, secret: secret, purpose: .probe), what: "probed")
         for line in Self.summary(report, settings: settings) { Console.out(line) }
+        History.record(HistoryEntry(kind: "probe", profile: resolved.profileName, settings: settings, draft: nil, recipients: [], report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
 
     private func runAuto() throws {
-        var settings = server.settings
+        var settings = try server.resolve().settings
         settings.port = nil
         if let problem = settings.problems().first { Console.err("error: \(problem)"); throw ExitCode(ExitStatus.badInput.rawValue) }
         let candidates = autoCandidates.map { text in

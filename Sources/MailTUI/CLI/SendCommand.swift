@@ -38,45 +38,34 @@ struct SendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let validated = try Self.validatedMessage(message)
+        let needsServer = !dryRun
+        let resolved = needsServer ? try server.resolveChecked() : try server.resolve()
+        var draft = try message.draft()
+        if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
+        let validated = try Self.validated(draft)
         if dryRun {
             try Self.printDryRun(validated)
             return
         }
-        let settings = try Self.checkedSettings(server)
-        let secret = try Self.secret(for: server)
-        let request = SessionRequest.send(validated, settings: settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
+        let secret = try resolved.secret(user: server.user)
+        let request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
         let what = quitAfter.map { "stopped after \($0.displayName) as asked, nothing delivered," } ?? "sent to \(validated.envelopeRecipients.count) recipient(s)"
         let report = Self.runPrinting(request, what: what)
+        History.record(HistoryEntry(kind: "send", profile: resolved.profileName, settings: resolved.settings, draft: draft,
+                                    recipients: validated.envelopeRecipients, report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
 
     /// The message, or every problem with it printed and exit status 2.
     static func validatedMessage(_ options: MessageOptions) throws -> Message {
-        do {
-            return try options.draft().validated()
-        } catch let failure as ValidationFailure {
-            for issue in failure.issues { Console.err("error: \(issue)") }
-            throw ExitCode(ExitStatus.badInput.rawValue)
-        }
+        try validated(options.draft())
     }
 
-    static func checkedSettings(_ options: ServerOptions) throws -> ServerSettings {
-        let settings = options.settings
-        let problems = settings.problems()
-        if !problems.isEmpty {
-            for problem in problems { Console.err("error: \(problem)") }
-            throw ExitCode(ExitStatus.badInput.rawValue)
-        }
-        return settings
-    }
-
-    static func secret(for options: ServerOptions) throws -> Secret? {
-        guard let source = try options.passwordSource() else { return nil }
+    static func validated(_ draft: MessageDraft) throws -> Message {
         do {
-            return try source.resolve(promptText: "Password for \(options.user ?? ""): ")
+            return try draft.validated()
         } catch {
-            Console.err("error: \(error)")
+            for issue in error.issues { Console.err("error: \(issue)") }
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
     }
@@ -109,5 +98,17 @@ struct SendCommand: ParsableCommand {
         }
         for line in printer.summary(report, what: what) { Console.out(line) }
         return report
+    }
+}
+
+/// Records sends and probes in the history; a history that cannot be written is reported, never fatal.
+enum History {
+    static var store: HistoryStore {
+        let limit = (try? ConfigFile().load().historyLimit) ?? 500
+        return HistoryStore(limit: limit)
+    }
+
+    static func record(_ entry: HistoryEntry) {
+        do { try store.append(entry) } catch { Console.err("warning: history not saved: \(error)") }
     }
 }

@@ -39,6 +39,18 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds to wait to connect and for each reply (default 15 to connect, 30 per reply).", valueName: "seconds"))
     var timeout: Double?
 
+    @Option(help: ArgumentHelp("Start from this profile of config.toml (default: default_profile, unless --server is given).", valueName: "name"))
+    var profile: String?
+
+    @Option(help: ArgumentHelp("Read MAIL_* settings from this .env file, as Flask would.", valueName: "path"))
+    var envFile: String?
+
+    @Option(help: ArgumentHelp("Read MAIL_* settings from this Python config module (MAIL_X = ... lines).", valueName: "path"))
+    var flaskConfig: String?
+
+    @Flag(help: "Read MAIL_* settings from the environment.")
+    var mailEnv = false
+
     func validate() throws {
         let sources = [passwordEnv != nil, passwordCmd != nil, passwordStdin].filter { $0 }.count
         if sources > 1 { throw ValidationError("Give at most one of --password-env, --password-cmd and --password-stdin.") }
@@ -46,7 +58,7 @@ struct ServerOptions: ParsableArguments {
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds.") }
     }
 
-    /// The settings these options describe.
+    /// The settings the explicit options alone describe (no profile, no import).
     var settings: ServerSettings {
         var s = ServerSettings()
         s.host = server ?? ""
@@ -76,3 +88,109 @@ struct ServerOptions: ParsableArguments {
 extension SecurityMode: ExpressibleByArgument {}
 extension AuthMechanism: ExpressibleByArgument {}
 extension SMTPStage: ExpressibleByArgument {}
+
+/// Server settings after profile, Flask-Mail import and explicit options, in that order (explicit
+/// options win), with where the password comes from and what the user should know.
+struct ResolvedServer {
+    var settings: ServerSettings
+    var profileName: String?
+    var sender: String?
+    /// A password given literally by an imported .env file or stored in the profile.
+    var password: Secret?
+    var passwordSource: PasswordSource?
+    var warnings: [String] = []
+    var notes: [String] = []
+
+    /// The secret, read only now; nil when no login is wanted.
+    func secret(user: String?) throws -> Secret? {
+        guard settings.wantsLogin else { return nil }
+        if let password { return password }
+        guard let source = passwordSource ?? PasswordSource.fallback() else {
+            throw ValidationError("A user is set but there is no password: set MAIL_PASSWORD, or use --password-env, --password-cmd or --password-stdin (or password_env in the profile).")
+        }
+        do {
+            return try source.resolve(promptText: "Password for \(settings.username ?? ""): ")
+        } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+}
+
+extension ServerOptions {
+    /// Profile, then import, then explicit options. Config and import problems are bad input.
+    func resolve() throws -> ResolvedServer {
+        let config: MailtuiConfig
+        do { config = try ConfigFile().load() } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+        var resolved = ResolvedServer(settings: ServerSettings())
+        let profileName = profile ?? (server == nil ? config.defaultProfile : nil)
+        if let profileName {
+            guard let found = config.profile(named: profileName) else {
+                let known = config.profiles.map(\.name)
+                throw ValidationError("No profile \"\(profileName)\"" + (known.isEmpty ? " (there are none yet: mailtui profiles save NAME ...)" : "; known: \(known.joined(separator: ", "))") + ".")
+            }
+            resolved.settings = found.settings
+            resolved.profileName = found.name
+            resolved.sender = found.from
+            resolved.password = found.storedPassword
+            resolved.passwordSource = found.passwordSource
+        }
+        for values in try importedValues() {
+            let imported = FlaskImport(values)
+            let given = imported.givenKeys
+            if given.contains("MAIL_SERVER") { resolved.settings.host = imported.settings.host }
+            if given.contains("MAIL_PORT") || given.contains("MAIL_USE_SSL") || given.contains("MAIL_USE_TLS") { resolved.settings.port = imported.settings.port }
+            if given.contains("MAIL_USE_TLS") || given.contains("MAIL_USE_SSL") { resolved.settings.security = imported.settings.security }
+            if given.contains("MAIL_USERNAME") { resolved.settings.username = imported.settings.username }
+            if let source = imported.passwordSource { resolved.passwordSource = source; resolved.password = nil }
+            if let password = imported.password { resolved.password = password }
+            if let sender = imported.sender { resolved.sender = sender }
+            resolved.warnings += imported.warnings
+            resolved.notes += imported.notes
+        }
+        let explicit = settings
+        if let server { resolved.settings.host = server }
+        if let security { resolved.settings.security = security; if port == nil && profileName == nil { resolved.settings.port = nil } }
+        if let port { resolved.settings.port = port }
+        if insecure { resolved.settings.verifyCertificate = false }
+        if let caFile { resolved.settings.caFile = caFile }
+        if let helo { resolved.settings.heloName = helo }
+        if let user { resolved.settings.username = user }
+        if let auth { resolved.settings.authMechanism = auth }
+        if timeout != nil { resolved.settings.timeouts = explicit.timeouts }
+        if let passwordEnv { resolved.passwordSource = .environment(passwordEnv); resolved.password = nil }
+        if let passwordCmd { resolved.passwordSource = .command(passwordCmd); resolved.password = nil }
+        if passwordStdin { resolved.passwordSource = .standardInput; resolved.password = nil }
+        return resolved
+    }
+
+    private func importedValues() throws -> [FlaskSources.Values] {
+        var sources: [FlaskSources.Values] = []
+        if let envFile {
+            guard let bytes = FileContents.read(envFile) else { throw ValidationError("Cannot read \(envFile).") }
+            sources.append(FlaskSources.dotenv(String(decoding: bytes, as: UTF8.self)))
+        }
+        if let flaskConfig {
+            guard let bytes = FileContents.read(flaskConfig) else { throw ValidationError("Cannot read \(flaskConfig).") }
+            sources.append(FlaskSources.pythonConfig(String(decoding: bytes, as: UTF8.self)))
+        }
+        if mailEnv { sources.append(FlaskSources.environment()) }
+        return sources
+    }
+
+    /// Resolves, prints warnings and notes, and checks the settings before any connection.
+    func resolveChecked() throws -> ResolvedServer {
+        let resolved = try resolve()
+        for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        for note in resolved.notes { Console.err("note: \(note)") }
+        let problems = resolved.settings.problems()
+        if !problems.isEmpty {
+            for problem in problems { Console.err("error: \(problem)") }
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+        return resolved
+    }
+}

@@ -30,36 +30,38 @@ struct TUICommand: ParsableCommand {
             state.apply(settings: draft.settings)
             state.apply(draft: draft.message, inspected: draft.message.attachments.map(TerminalApp.inspect))
         }
-        try apply(to: &state)
-        // The password is never in the draft: it comes from a source given here, or MAIL_PASSWORD.
+        // Options, a profile or an import replace the draft's server settings; without any of
+        // them the draft (or the default profile, for a fresh start) is used.
+        let givesServer = server.server != nil || server.profile != nil || server.envFile != nil || server.flaskConfig != nil || server.mailEnv
+            || server.port != nil || server.security != nil || server.user != nil || server.caFile != nil || server.helo != nil
+            || server.auth != nil || server.timeout != nil || server.insecure
+        let restored = !fresh && store.load() != nil
+        let resolved = givesServer || !restored ? try server.resolve() : nil
+        for warning in resolved?.warnings ?? [] { Console.err("warning: \(warning)") }
+        try apply(to: &state, resolved: resolved)
+        state.profileName = resolved?.profileName
+        // The password is never in the draft: it comes from a source given here, the profile, or MAIL_PASSWORD.
         var fallback: String?
-        if server.passwordEnv != nil || server.passwordCmd != nil || server.passwordStdin {
-            fallback = try SendCommand.secret(for: server)?.value
+        if let resolved, resolved.password != nil || resolved.passwordSource != nil, state.settings.wantsLogin {
+            fallback = try resolved.secret(user: server.user)?.value
         } else if let value = getenv("MAIL_PASSWORD").map({ String(cString: $0) }), !value.isEmpty {
             fallback = value
         }
-        if fallback != nil { state.passwordHint = server.passwordEnv.map { "(from $\($0))" } ?? (server.passwordCmd != nil ? "(from --password-cmd)" : server.passwordStdin ? "(from stdin)" : "(from $MAIL_PASSWORD)") }
+        if fallback != nil {
+            state.passwordHint = server.passwordEnv.map { "(from $\($0))" } ?? (server.passwordCmd != nil ? "(from --password-cmd)" : server.passwordStdin ? "(from stdin)"
+                : resolved?.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
+        }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
         TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
     }
 
     /// Options given on the command line replace what the draft had.
-    private func apply(to state: inout AppState) throws {
-        var settings = state.settings
-        if let host = server.server { settings.host = host }
-        if let security = server.security { settings.security = security; if server.port == nil { settings.port = nil } }
-        if let port = server.port { settings.port = port }
-        if server.insecure { settings.verifyCertificate = false }
-        if let ca = server.caFile { settings.caFile = ca }
-        if let helo = server.helo { settings.heloName = helo }
-        if let user = server.user { settings.username = user }
-        if let auth = server.auth { settings.authMechanism = auth }
-        if let timeout = server.timeout { settings.timeouts = Timeouts(perStep: timeout) }
-        let portWasEdited = state.portEdited
-        state.apply(settings: settings)
-        if server.port == nil && server.security == nil { state.portEdited = portWasEdited }
-
+    private func apply(to state: inout AppState, resolved: ResolvedServer?) throws {
         var draft = state.draft
+        if let resolved {
+            state.apply(settings: resolved.settings)
+            if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
+        }
         let given = try message.draft()
         if message.from != nil { draft.from = given.from }
         if !message.to.isEmpty { draft.to = given.to }

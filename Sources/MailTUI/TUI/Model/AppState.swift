@@ -36,6 +36,8 @@ struct AppState: Equatable, Sendable {
     var revision = 0
     var draftProblem: String?
     var allowPartial = false
+    /// The profile the form was loaded from, if any.
+    var profileName: String?
     /// Shown in an empty password field when a password will come from elsewhere.
     var passwordHint: String?
 

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads MAIL_* values from the places a Flask app takes them: a .env file, a Python config module
+/// with simple assignments, or the process environment.
+public enum FlaskSources {
+    /// Values and where each came from, plus lines that could not be read.
+    public struct Values: Sendable, Equatable {
+        public var values: [String: FlaskValue] = [:]
+        /// MAIL_PASSWORD read from this environment variable at send time (not now).
+        public var passwordVariable: String?
+        public var unreadable: [String] = []
+    }
+
+    /// `KEY=value` lines, `export` prefixes, quotes and comments, as python-dotenv reads them.
+    public static func dotenv(_ text: String) -> Values {
+        var result = Values()
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = raw.trimmingSpaces
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingSpaces }
+            guard let equals = line.firstIndex(of: "=") else {
+                result.unreadable.append("line \(index + 1): no '=' in \"\(line.visibleControls)\"")
+                continue
+            }
+            let key = String(line[..<equals]).trimmingSpaces
+            guard key.hasPrefix("MAIL_") else { continue }
+            result.values[key] = .string(unquote(String(line[line.index(after: equals)...]).trimmingSpaces))
+        }
+        return result
+    }
+
+    static func unquote(_ value: String) -> String {
+        if value.count >= 2, let q = value.first, q == "\"" || q == "'", let close = value.dropFirst().firstIndex(of: q) {
+            let inner = String(value[value.index(after: value.startIndex)..<close])
+            return q == "\"" ? inner.replacing("\\n", with: "\n").replacing("\\\"", with: "\"") : inner
+        }
+        // An unquoted value ends at " #".
+        if let hash = value.range(of: " #") { return String(value[..<hash.lowerBound]).trimmingSpaces }
+        return value
+    }
+
+    /// MAIL_* from an environment.
+    public static func environment(_ env: [String: String] = ProcessEnvironment.all()) -> Values {
+        var result = Values()
+        for (key, value) in env where key.hasPrefix("MAIL_") { result.values[key] = .string(value) }
+        return result
+    }
+
+    /// `MAIL_X = expression` lines of a Python config module (top level or inside a class). Reads
+    /// literals, tuples, `os.environ.get('V', default)`, `os.environ['V']`, `os.getenv(...)`,
+    /// `int(...)`, `... or default` and `... is not None`; MAIL_PASSWORD from the environment
+    /// becomes an environment-variable password source.
+    public static func pythonConfig(_ text: String, environment: [String: String] = ProcessEnvironment.all()) -> Values {
+        var result = Values()
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingSpaces
+            guard line.hasPrefix("MAIL_"), let equals = line.firstIndex(of: "="), line[line.index(after: equals)...].first != "=" else { continue }
+            let key = String(line[..<equals]).trimmingSpaces
+            guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            var expression = String(line[line.index(after: equals)...]).trimmingSpaces
+            if let comment = expression.range(of: "  #") ?? expression.range(of: " # ") { expression = String(expression[..<comment.lowerBound]).trimmingSpaces }
+            if key == "MAIL_PASSWORD", let variable = environmentVariable(in: expression) {
+                result.passwordVariable = variable
+                continue
+            }
+            if let value = evaluate(expression, environment: environment) {
+                result.values[key] = value
+            } else {
+                result.unreadable.append("line \(index + 1): cannot read \(key) = \(expression); set it by hand")
+            }
+        }
+        return result
+    }
+
+    /// The variable name in `os.environ.get('V'...)`, `os.environ['V']` or `os.getenv('V'...)`.
+    static func environmentVariable(in expression: String) -> String? {
+        for prefix in ["os.environ.get(", "environ.get(", "os.getenv(", "getenv(", "os.environ[", "environ["] {
+            guard let range = expression.range(of: prefix) else { continue }
+            let rest = expression[range.upperBound...].trimmingSpaces
+            guard let quote = rest.first, quote == "'" || quote == "\"" else { return nil }
+            let name = rest.dropFirst().prefix(while: { $0 != quote })
+            return name.isEmpty ? nil : String(name)
+        }
+        return nil
+    }
+
+    static func evaluate(_ expression: String, environment: [String: String]) -> FlaskValue? {
+        let e = expression.trimmingSpaces
+        if e.hasSuffix(" is not None"), let variable = environmentVariable(in: e) { return .bool(environment[variable] != nil) }
+        if e.hasPrefix("int(") && e.hasSuffix(")") {
+            let inner = evaluate(String(e.dropFirst(4).dropLast()), environment: environment)
+            if case .string(let s)? = inner { return Int(s.trimmingSpaces).map(FlaskValue.int) }
+            return inner
+        }
+        if let orRange = e.range(of: " or "), environmentVariable(in: String(e[..<orRange.lowerBound])) != nil {
+            let first = evaluate(String(e[..<orRange.lowerBound]), environment: environment)
+            if let first, first.truthy { return first }
+            return evaluate(String(e[orRange.upperBound...]), environment: environment)
+        }
+        if let variable = environmentVariable(in: e) {
+            if let value = environment[variable] { return .string(value) }
+            // The default after the name: os.environ.get('V', default).
+            if let comma = e.firstIndex(of: ","), e.hasSuffix(")") {
+                return evaluate(String(e[e.index(after: comma)...].dropLast()), environment: environment)
+            }
+            return FlaskValue.none
+        }
+        if e == "True" { return .bool(true) }
+        if e == "False" { return .bool(false) }
+        if e == "None" { return FlaskValue.none }
+        if let n = Int(e) { return .int(n) }
+        if let s = pythonString(e) { return .string(s) }
+        if e.hasPrefix("(") && e.hasSuffix(")") {
+            let parts = Mailbox.splitList(String(e.dropFirst().dropLast())).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+            if parts.count == 2, let name = pythonString(parts[0]), let address = pythonString(parts[1]) { return .pair(name, address) }
+        }
+        return nil
+    }
+
+    static func pythonString(_ e: String) -> String? {
+        guard e.count >= 2, let q = e.first, q == "'" || q == "\"", e.last == q else { return nil }
+        return String(e.dropFirst().dropLast())
+    }
+}
+
+/// The process environment as a dictionary (FoundationEssentials has no ProcessInfo.environment here).
+public enum ProcessEnvironment {
+    public static func all() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") { result[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+            pointer += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+/// A named server setup: everything needed to send through one server, and where its password
+/// comes from. Stored in `config.toml`.
+public struct Profile: Sendable, Equatable {
+    public var name: String
+    public var settings: ServerSettings
+    public var passwordSource: PasswordSource?
+    /// The password itself, only when the user asked for it to be stored (the file is then 0600).
+    public var storedPassword: Secret?
+    /// The default sender (Flask: MAIL_DEFAULT_SENDER).
+    public var from: String?
+
+    public init(name: String, settings: ServerSettings, passwordSource: PasswordSource? = nil, storedPassword: Secret? = nil, from: String? = nil) {
+        self.name = name
+        self.settings = settings
+        self.passwordSource = passwordSource
+        self.storedPassword = storedPassword
+        self.from = from
+    }
+
+    /// Profile names are plain words, so they can be typed and never need quoting anywhere.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+
+    /// The secret: the stored one, else from the source (run only now, when it is needed).
+    public func secret(promptText: String) throws(PasswordError) -> Secret? {
+        if let storedPassword { return storedPassword }
+        return try passwordSource?.resolve(promptText: promptText)
+    }
+}
+
+/// The whole configuration file.
+public struct MailtuiConfig: Sendable, Equatable {
+    public var defaultProfile: String?
+    /// How many sends and probes the history keeps.
+    public var historyLimit: Int
+    /// In file order.
+    public var profiles: [Profile]
+
+    public init(defaultProfile: String? = nil, historyLimit: Int = 500, profiles: [Profile] = []) {
+        self.defaultProfile = defaultProfile
+        self.historyLimit = historyLimit
+        self.profiles = profiles
+    }
+
+    public func profile(named name: String) -> Profile? { profiles.first { $0.name == name } }
+
+    /// Adds or replaces a profile, keeping its place.
+    public mutating func upsert(_ profile: Profile) {
+        if let index = profiles.firstIndex(where: { $0.name == profile.name }) { profiles[index] = profile } else { profiles.append(profile) }
+    }
+
+    public var hasStoredPasswords: Bool { profiles.contains { $0.storedPassword != nil } }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mailtui history` and `mailtui history show ID`.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List past sends and probes, newest first, or show one.",
+        subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List past sends and probes, newest first.")
+        @Flag(help: "JSON lines instead of text.") var json = false
+        @Option(help: "At most this many.") var limit: Int = 50
+        func run() throws {
+            let entries = History.store.entries().prefix(max(0, limit))
+            if entries.isEmpty && !json { Console.out("No sends or probes yet."); return }
+            for entry in entries {
+                if json { Console.out(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); continue }
+                let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
+                let to = entry.recipients.isEmpty ? "" : " to \(entry.recipients.joined(separator: ", "))"
+                Console.out("\(entry.id)  \(HistoryCommand.date(entry.time))  \(entry.kind)  \(entry.settings.host):\(entry.settings.effectivePort)\(to)\(subject)  \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one entry with its transcript and diagnosis.")
+        @Argument(help: "The entry's ID (from mailtui history).") var id: String
+        @Flag(help: "JSON instead of text.") var json = false
+        func run() throws {
+            guard let entry = History.store.entry(id: id) else { throw ValidationError("No history entry \(id).") }
+            if json { Console.out(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); return }
+            let s = entry.settings
+            var lines = ["\(entry.kind) \(entry.id) at \(HistoryCommand.date(entry.time))" + (entry.profile.map { " (profile \($0))" } ?? ""),
+                         "server   \(s.host):\(s.effectivePort) \(s.security.displayName)" + (s.username.map { " as \($0)" } ?? "")]
+            if let draft = entry.draft {
+                lines.append("from     \(draft.from)")
+                lines.append("to       \(entry.recipients.joined(separator: ", "))")
+                lines.append("subject  \(draft.subject)")
+            }
+            lines.append("result   \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)")
+            if let explanation = entry.explanation { lines.append("why      \(explanation)") }
+            for suggestion in entry.suggestions { lines.append("try      \(suggestion)") }
+            lines.append("")
+            lines += entry.transcript.map(\.plainText)
+            lines.forEach(Console.out)
+        }
+    }
+
+    static func date(_ time: Int) -> String {
+        var t = time_t(time)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+    }
+}

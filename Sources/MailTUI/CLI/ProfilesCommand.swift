@@ -1,0 +1,159 @@
+import ArgumentParser
+import MailCore
+
+/// `mailtui profiles list|show|save|delete`: named server setups in config.toml.
+struct ProfilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profiles",
+        abstract: "List, show, save and delete server profiles (config.toml).",
+        subcommands: [List.self, Show.self, Save.self, Delete.self],
+        defaultSubcommand: List.self
+    )
+
+    static func load() throws -> (ConfigFile, MailtuiConfig) {
+        let file = ConfigFile()
+        do { return (file, try file.load()) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the profiles.")
+        func run() throws {
+            let (file, config) = try ProfilesCommand.load()
+            if config.profiles.isEmpty { Console.out("No profiles in \(file.path) yet: mailtui profiles save NAME --server HOST ..."); return }
+            for p in config.profiles {
+                let mark = p.name == config.defaultProfile ? "*" : " "
+                let login = p.settings.username.map { " as \($0)" } ?? ""
+                Console.out("\(mark) \(p.name)  \(p.settings.host):\(p.settings.effectivePort) \(p.settings.security.displayName)\(login)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one profile (the password as a placeholder).")
+        @Argument(help: "The profile's name.") var name: String
+        @Flag(help: "JSON instead of text.") var json = false
+        func run() throws {
+            let (_, config) = try ProfilesCommand.load()
+            guard let p = config.profile(named: name) else { throw ValidationError("No profile \"\(name)\".") }
+            let password = ProfilesCommand.describePassword(p)
+            if json {
+                var fields: [(String, String)] = [("name", p.name), ("server", p.settings.host), ("port", String(p.settings.effectivePort)),
+                                                  ("security", p.settings.security.rawValue), ("verify_certificate", String(p.settings.verifyCertificate)),
+                                                  ("auth", p.settings.authMechanism.rawValue), ("password", password)]
+                if let user = p.settings.username { fields.append(("user", user)) }
+                if let from = p.from { fields.append(("from", from)) }
+                if let ca = p.settings.caFile { fields.append(("ca_file", ca)) }
+                Console.out("{" + fields.map { "\(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ", ") + "}")
+                return
+            }
+            let s = p.settings
+            var lines = ["profile   \(p.name)\(p.name == config.defaultProfile ? " (default)" : "")",
+                         "server    \(s.host):\(s.effectivePort) \(s.security.displayName)\(s.verifyCertificate ? "" : ", certificate checks OFF")"]
+            if let ca = s.caFile { lines.append("ca file   \(ca)") }
+            if let helo = s.heloName { lines.append("ehlo      \(helo)") }
+            if let user = s.username { lines.append("user      \(user) (\(s.authMechanism.rawValue))") }
+            lines.append("password  \(password)")
+            if let from = p.from { lines.append("from      \(from)") }
+            lines.forEach(Console.out)
+        }
+    }
+
+    struct Save: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Save the settings given (same options as send) as a profile.")
+        @Argument(help: "The profile's name: letters, digits, '-', '_', '.'.") var name: String
+        @OptionGroup(title: "Server") var server: ServerOptions
+        @Option(help: ArgumentHelp("The profile's default sender.", valueName: "addr")) var from: String?
+        @Flag(help: "Make it the default profile.") var `default` = false
+        @Flag(help: "Store the password itself in config.toml (the file becomes mode 0600). Prefer --password-env or --password-cmd.")
+        var savePassword = false
+
+        func validate() throws {
+            if !Profile.isValidName(name) { throw ValidationError("A profile name may only use letters, digits, '-', '_' and '.'.") }
+        }
+
+        func run() throws {
+            let (file, existing) = try ProfilesCommand.load()
+            var config = existing
+            var resolved = try server.resolveChecked()
+            if server.profile == nil, let old = existing.profile(named: name), server.server == nil {
+                resolved.settings = old.settings
+            }
+            var profile = Profile(name: name, settings: resolved.settings, passwordSource: resolved.passwordSource, storedPassword: nil,
+                                  from: from ?? resolved.sender)
+            if let from = profile.from, (try? Mailbox.parse(from)) == nil { throw ValidationError("--from \"\(from)\" is not an address.") }
+            if savePassword {
+                guard let secret = try resolved.secret(user: resolved.settings.username) else {
+                    throw ValidationError("--save-password needs --user and a password source.")
+                }
+                profile.storedPassword = secret
+                profile.passwordSource = nil
+            }
+            let hadStoredPasswords = existing.hasStoredPasswords
+            config.upsert(profile)
+            if self.default || config.profiles.count == 1 { config.defaultProfile = name }
+            do { try file.save(config) } catch {
+                Console.err("error: \(error)")
+                throw ExitCode(ExitStatus.badInput.rawValue)
+            }
+            Console.out("Saved profile \(name) in \(file.path)\(config.defaultProfile == name ? " (default)" : "").")
+            if profile.storedPassword != nil && !hadStoredPasswords {
+                Console.err("warning: the password is stored in plain text in \(file.path); the file is now readable by you only (mode 0600).")
+            }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a profile.")
+        @Argument(help: "The profile's name.") var name: String
+        func run() throws {
+            let (file, existing) = try ProfilesCommand.load()
+            var config = existing
+            guard config.profile(named: name) != nil else { throw ValidationError("No profile \"\(name)\".") }
+            config.profiles.removeAll { $0.name == name }
+            if config.defaultProfile == name { config.defaultProfile = nil }
+            do { try file.save(config) } catch {
+                Console.err("error: \(error)")
+                throw ExitCode(ExitStatus.badInput.rawValue)
+            }
+            Console.out("Deleted profile \(name).")
+        }
+    }
+
+    /// Where the password comes from, never the password.
+    static func describePassword(_ p: Profile) -> String {
+        if p.storedPassword != nil { return "[stored in config.toml, hidden]" }
+        switch p.passwordSource {
+        case .environment(let name)?: return "[from environment variable \(name)]"
+        case .command(let command)?: return "[from command: \(command)]"
+        case .prompt?: return "[asked for]"
+        case .standardInput?: return "[from standard input]"
+        case nil: return p.settings.username == nil ? "[no login]" : "[MAIL_PASSWORD, else asked for]"
+        }
+    }
+}
+
+/// Minimal JSON text for flat objects.
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: if scalar.value < 32 { out += "\\u00" + HexByte.of(UInt8(scalar.value)) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+enum HexByte {
+    static func of(_ b: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+    }
+}

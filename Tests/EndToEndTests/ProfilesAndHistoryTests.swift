@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Profiles, Flask-Mail import and export, and history through the real binary, with private
+/// XDG folders. No password may appear in any output, export, `profiles show` or the history.
+@Suite struct ProfilesAndHistoryTests {
+    static let password = "Pr0file-Secret-ü"
+    let config = TestPaths.temporaryDirectory("mailtui-config")
+    let state = TestPaths.temporaryDirectory("mailtui-state")
+
+    func mailtui(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProgramResult {
+        var env = ProcessInfo.processInfo.environment
+        env["MAIL_PASSWORD"] = nil
+        env["XDG_CONFIG_HOME"] = config
+        env["XDG_STATE_HOME"] = state
+        for (key, value) in environment { env[key] = value }
+        return try Program.run(TestPaths.mailtui, arguments, input: input.map { Data($0.utf8) }, environment: env)
+    }
+
+    func assertNoPassword(_ text: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!text.contains(Self.password), "the password is in \(what)", sourceLocation: sourceLocation)
+        #expect(!text.contains(Data("\0alice\0\(Self.password)".utf8).base64EncodedString()), "the password (base64) is in \(what)", sourceLocation: sourceLocation)
+        #expect(!text.contains(Data(Self.password.utf8).base64EncodedString()), "the password (base64) is in \(what)", sourceLocation: sourceLocation)
+    }
+
+    @Test func aProfileWithAStoredPasswordSendsAndNothingLeaks() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let save = try mailtui(["profiles", "save", "test", "--server", "127.0.0.1", "--port", String(server.port), "--ca-file", TestCertificates.path("ca.pem"),
+                                "--user", "alice", "--password-stdin", "--save-password", "--from", "App <app@example.com>"], input: Self.password + "\n")
+        #expect(save.status == 0, "\(save.out)\(save.err)")
+        #expect(save.err.contains("stored in plain text"))
+        var info = stat()
+        stat(config + "/mailtui/config.toml", &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+
+        let send = try mailtui(["send", "--profile", "test", "--to", "ada@example.org", "--subject", "from a profile", "--text", "hi"])
+        #expect(send.status == 0, "\(send.out)\(send.err)")
+        #expect(server.messages().first?.envelope.mail_from == "app@example.com", "the profile's sender")
+        let probe = try mailtui(["probe"])
+        #expect(probe.status == 0, "the default profile is used: \(probe.out)\(probe.err)")
+
+        var everything = save.out + save.err + send.out + send.err + probe.out + probe.err
+        for args in [["profiles", "list"], ["profiles", "show", "test"], ["profiles", "show", "test", "--json"], ["history"], ["history", "--json"]] {
+            let r = try mailtui(args)
+            #expect(r.status == 0)
+            everything += r.out + r.err
+        }
+        for format in ["flask", "dotenv", "swaks", "curl", "msmtp"] {
+            let r = try mailtui(["export", "--format", format, "--profile", "test"])
+            #expect(r.status == 0)
+            everything += r.out
+        }
+        let list = try mailtui(["history"]).out
+        let ids = list.split(separator: "\n").map { String($0.split(separator: " ").first ?? "") }
+        #expect(ids.count == 2)
+        #expect(list.contains("probe") && list.contains("send") && list.contains("\"from a profile\""))
+        for id in ids {
+            let show = try mailtui(["history", "show", id])
+            #expect(show.status == 0)
+            everything += show.out
+        }
+        #expect(everything.contains("[credentials hidden]"))
+        #expect(everything.contains("[stored in config.toml, hidden]"))
+        assertNoPassword(everything, "output, exports, profiles show or history")
+        let historyFile = try String(contentsOfFile: state + "/mailtui/history.jsonl", encoding: .utf8)
+        assertNoPassword(historyFile, "the history file")
+    }
+
+    @Test func sendWithAFlaskDotenvAndItsWarnings() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let env = config + "/app.env"
+        TestFiles.write(env, Data("""
+        MAIL_SERVER=127.0.0.1
+        MAIL_PORT=\(server.port)
+        MAIL_USE_TLS=True
+        MAIL_USE_SSL=False
+        MAIL_USERNAME=alice
+        MAIL_PASSWORD=\(Self.password)
+        MAIL_DEFAULT_SENDER=Flask App <flask@example.com>
+
+        """.utf8))
+        // As in the app, the string "False" turns implicit TLS on, which fails on a STARTTLS port.
+        let send = try mailtui(["send", "--env-file", env, "--ca-file", TestCertificates.path("ca.pem"), "--to", "ada@example.org", "--text", "x"])
+        #expect(send.status == 6, "\(send.out)\(send.err)")
+        #expect(send.err.contains("MAIL_USE_SSL is the string \"False\""), "the surprise is explained")
+        #expect(send.err.contains("both on"))
+        #expect(send.out.contains("expects STARTTLS or plain SMTP, not implicit TLS"))
+        assertNoPassword(send.out + send.err, "the output")
+        // Fixed as the warning says: empty for off.
+        let fixed = try String(contentsOfFile: env, encoding: .utf8).replacingOccurrences(of: "MAIL_USE_SSL=False", with: "MAIL_USE_SSL=")
+        TestFiles.write(env, Data(fixed.utf8))
+        let again = try mailtui(["send", "--env-file", env, "--ca-file", TestCertificates.path("ca.pem"), "--to", "ada@example.org", "--text", "x"])
+        #expect(again.status == 0, "\(again.out)\(again.err)")
+        assertNoPassword(again.out + again.err, "the output")
+        #expect(server.messages().first?.envelope.authenticated == true)
+        #expect(server.messages().first?.envelope.mail_from == "flask@example.com")
+    }
+
+    @Test func twoProcessesWritingTheHistoryAtOnce() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let arguments = ["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none",
+                         "--from", "a@example.com", "--to", "b@example.com", "--text", "x"]
+        let group = DispatchGroup()
+        let failures = LockedCounter()
+        for _ in 0..<2 {
+            group.enter()
+            Thread {
+                for _ in 0..<8 where (try? mailtui(arguments))?.status != 0 { failures.increment() }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(failures.value == 0)
+        let lines = try String(contentsOfFile: state + "/mailtui/history.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 16)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "every entry is whole")
+        #expect(try mailtui(["history", "--limit", "100"]).out.split(separator: "\n").count == 16)
+    }
+
+    @Test func aBrokenConfigIsReportedWithItsLine() throws {
+        try FileManager.default.createDirectory(atPath: config + "/mailtui", withIntermediateDirectories: true)
+        TestFiles.write(config + "/mailtui/config.toml", Data("[profiles.x]\nserver = \"a\"\nport = \"587\"\n".utf8))
+        let r = try mailtui(["profiles", "list"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("config.toml:3: 'port' must be a number"))
+        let save = try mailtui(["profiles", "save", "y", "--server", "b"])
+        #expect(save.status == 2)
+        #expect(try String(contentsOfFile: config + "/mailtui/config.toml", encoding: .utf8).contains("port = \"587\""), "not overwritten")
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
