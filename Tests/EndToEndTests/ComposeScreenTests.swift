@@ -128,6 +128,35 @@ import TestSupport
         #expect(server.messages().isEmpty)
     }
 
+    @Test func saveAProfileFromTheFormAndReopenASendFromHistory() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none",
+                               "--from", "a@example.com", "--to", "b@example.com", "--subject", "remember me"], width: 110, height: 40)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent")
+        try tmux.press("F8")
+        try tmux.waitFor("No profiles yet")
+        try tmux.press("s")
+        try tmux.type("local-test")
+        try tmux.press("Enter")
+        try tmux.waitFor("Saved profile local-test")
+        let config = try String(contentsOfFile: configHome + "/mailtui/config.toml", encoding: .utf8)
+        #expect(config.contains("[profiles.local-test]") && config.contains("server = \"127.0.0.1\"") && config.contains("from = \"a@example.com\""))
+        try tmux.press("Escape")
+        // Change the subject, then bring the sent one back from the history.
+        try tmux.press("BTab", "BTab", "BTab", "BTab", "BTab", "BTab", "BTab", "BTab", "BTab")
+        try tmux.press("C-u")
+        try tmux.type("changed")
+        try tmux.press("F9")
+        try tmux.waitFor("\"remember me\": ok")
+        try tmux.press("Enter")
+        let screen = try tmux.waitFor("Re-opened send")
+        #expect(screen.contains("Subject remember me"))
+    }
+
     @Test func aFailedSendShowsTheStageTheReplyAndWhatToTry() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:right-password"])
         defer { server.stop() }

@@ -360,3 +360,58 @@ extension AppState {
         self.height = height
     }
 }
+
+@Suite struct ProfilesAndHistoryInTheUITests {
+    @Test func loadSaveAndExportProfiles() {
+        var s = AppState(width: 100, height: 30)
+        #expect(s.update(.key(.function(8))) == [.loadProfiles])
+        let work = Profile(name: "work", settings: ServerSettings(host: "smtp.work.example", port: 465, security: .tls, username: "me"),
+                           passwordSource: .environment("WORK_PW"), from: "Me <me@work.example>")
+        _ = s.update(.profilesLoaded([Profile(name: "home", settings: ServerSettings(host: "smtp.home.example")), work], problem: nil))
+        let screen = Renderer.render(s).text
+        #expect(screen.contains("▸ home  smtp.home.example:587 STARTTLS"))
+        #expect(screen.contains("work  smtp.work.example:465 TLS as me"))
+        _ = s.update(.key(.down))
+        #expect(s.update(.key(.enter)).contains(.saveDraft))
+        #expect(s.text(.host) == "smtp.work.example" && s.security == .tls && s.text(.port) == "465" && s.text(.user) == "me")
+        #expect(s.text(.from) == "Me <me@work.example>" && s.profileName == "work")
+        #expect(Renderer.render(s).text.contains("(from profile work)"))
+
+        _ = s.update(.key(.function(8)))
+        _ = s.update(.profilesLoaded([work], problem: nil))
+        _ = s.update(.key(.character("s")))
+        _ = s.update(.key(.control("u")))
+        for c in "-copy" { _ = s.update(.key(.character(c))) }
+        let effects = s.update(.key(.enter))
+        guard case .saveProfile(let saved)? = effects.first else { Issue.record("no save"); return }
+        #expect(saved.name == "work-copy" && saved.settings.host == "smtp.work.example")
+        _ = s.update(.profileSaved(saved, problem: nil))
+        #expect(Renderer.render(s).text.contains("Saved profile work-copy"))
+
+        _ = s.update(.key(.character("e")))
+        #expect(s.overlay == nil)
+        let exported = Renderer.render(AppState(copy: s, height: 50)).text
+        #expect(exported.contains("MAIL_USE_SSL = True"))
+        #expect(exported.contains("MAIL_PASSWORD = os.environ.get('WORK_PW')"))
+    }
+
+    @Test func reopenAPastSend() {
+        var s = AppState(width: 100, height: 30)
+        #expect(s.update(.key(.function(9))) == [.loadHistory])
+        let failure = SessionFailure(stage: .rcpt, kind: .recipientRejected, explanation: "The server refused x@y.", suggestions: ["Check the recipient addresses."])
+        let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
+                                   extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0,
+                                   transcript: [TranscriptLine(elapsed: .milliseconds(3), speaker: .server, inTLS: false, stage: .rcpt, text: "550 5.1.1 no such user")])
+        let entry = HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "old.example.com", security: .none),
+                                 draft: MessageDraft(from: "a@example.com", to: "x@y", subject: "Old subject", textBody: "old body"),
+                                 recipients: ["x@y"], report: report, time: 1_795_000_000)
+        _ = s.update(.historyLoaded([entry]))
+        #expect(Renderer.render(s).text.contains("send old.example.com \"Old subject\": FAILED"))
+        _ = s.update(.key(.enter))
+        #expect(s.text(.host) == "old.example.com" && s.text(.subject) == "Old subject" && s.draft.textBody == "old body")
+        let screen = Renderer.render(s).text
+        #expect(screen.contains("<- 550 5.1.1 no such user"))
+        #expect(screen.contains("Re-opened send"))
+        #expect(screen.contains("Try: Check the recipient addresses."))
+    }
+}

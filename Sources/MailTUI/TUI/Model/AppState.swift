@@ -79,6 +79,8 @@ enum Phase: Equatable, Sendable {
     case failed(SessionFailure, elapsed: Duration)
     /// A probe's or an auto-detection's findings (and its failure, if it failed).
     case probed(lines: [String], failure: SessionFailure?)
+    /// Text to read in the conversation pane (an export, a past transcript's result).
+    case showing(lines: [String])
     case autoProbing
 }
 
@@ -87,6 +89,25 @@ enum Overlay: Equatable, Sendable {
     case help
     /// Quit? The reason says what would be lost.
     case confirmQuit(String)
+    case profiles(ProfilePicker)
+    case history(HistoryPicker)
+}
+
+/// The F8 window: profiles to load, and a name being typed to save the form as one.
+struct ProfilePicker: Equatable, Sendable {
+    var profiles: [Profile] = []
+    var selected = 0
+    /// Non-nil while the user types a name for "save as".
+    var naming: TextField?
+    var message: String?
+    /// The next export format `e` shows.
+    var exportIndex = 0
+}
+
+/// The F9 window: past sends and probes, newest first.
+struct HistoryPicker: Equatable, Sendable {
+    var entries: [HistoryEntry] = []
+    var selected = 0
 }
 
 /// What the runtime does for `update`: everything that touches the world.
@@ -101,6 +122,9 @@ enum Effect: Equatable, Sendable {
     case completePath(String)
     case repaint
     case quit
+    case loadProfiles
+    case saveProfile(Profile)
+    case loadHistory
 }
 
 /// Everything a send needs, taken from the form.
@@ -110,6 +134,8 @@ struct SendPlan: Equatable, Sendable {
     var password: String?
     var allowPartial: Bool
     var quitAfter: SMTPStage? = nil
+    /// The profile the form came from: its password source is used when the field is empty.
+    var profileName: String? = nil
 }
 
 /// What happens to the UI: keys, resizes, and results from the runtime and the send thread.
@@ -123,6 +149,9 @@ enum AppEvent: Sendable {
     case attachmentInspected(AttachmentItem)
     case completed(input: String, completion: String, candidates: [String])
     case draftSaved(problem: String?)
+    case profilesLoaded([Profile], problem: String?)
+    case profileSaved(Profile, problem: String?)
+    case historyLoaded([HistoryEntry])
     /// Auto-detection finished: the table and the recommended port and security.
     case autoProbed(lines: [String], port: Int?, security: SecurityMode?)
 }

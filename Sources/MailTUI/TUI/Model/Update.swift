@@ -37,6 +37,28 @@ extension AppState {
             fields[.attachments] = TextField(completion)
             notice = candidates.count > 1 ? candidates.prefix(12).joined(separator: "  ") + (candidates.count > 12 ? "  …" : "") : (candidates.isEmpty ? "No file matches." : nil)
             return []
+        case .profilesLoaded(let profiles, let problem):
+            guard case .profiles(var picker) = overlay else { return [] }
+            picker.profiles = profiles
+            picker.selected = max(0, profiles.firstIndex { $0.name == profileName } ?? 0)
+            picker.message = problem
+            overlay = .profiles(picker)
+            return []
+        case .profileSaved(let profile, let problem):
+            guard case .profiles(var picker) = overlay else { notice = problem ?? "Saved profile \(profile.name)"; return [] }
+            picker.naming = nil
+            picker.message = problem.map { "Not saved: \($0)" } ?? "Saved profile \(profile.name)"
+            if problem == nil {
+                if let index = picker.profiles.firstIndex(where: { $0.name == profile.name }) { picker.profiles[index] = profile } else { picker.profiles.append(profile) }
+                profileName = profile.name
+            }
+            overlay = .profiles(picker)
+            return []
+        case .historyLoaded(let entries):
+            guard case .history(var picker) = overlay else { return [] }
+            picker.entries = entries
+            overlay = .history(picker)
+            return []
         case .autoProbed(let lines, let port, let security):
             phase = .probed(lines: lines, failure: nil)
             if let port, let security {
@@ -80,6 +102,12 @@ extension AppState {
         case .function(1):
             overlay = .help
             return []
+        case .function(8):
+            overlay = .profiles(ProfilePicker())
+            return [.loadProfiles]
+        case .function(9):
+            overlay = .history(HistoryPicker())
+            return [.loadHistory]
         case .control("l"):
             return [.repaint]
         case .tab:
@@ -117,6 +145,10 @@ extension AppState {
         case .help:
             self.overlay = nil
             return []
+        case .profiles(let picker):
+            return handle(key, in: picker)
+        case .history(let picker):
+            return handle(key, in: picker)
         case .confirmQuit:
             switch key {
             case .character("y"), .character("Y"):
@@ -129,6 +161,94 @@ extension AppState {
             }
             return []
         }
+    }
+
+    private mutating func handle(_ key: Key, in picker: ProfilePicker) -> [Effect] {
+        var picker = picker
+        if var name = picker.naming {
+            switch key {
+            case .escape: picker.naming = nil
+            case .enter:
+                let typed = name.text.trimmingCharacters(in: " ")
+                guard Profile.isValidName(typed) else { picker.message = "A name may only use letters, digits, '-', '_' and '.'"; break }
+                let password = text(.password)
+                var profile = Profile(name: typed, settings: settings, from: text(.from).isEmpty ? nil : text(.from))
+                // Keep where the password comes from: the profile of that name, else the one the form came from.
+                if let old = picker.profiles.first(where: { $0.name == typed }) ?? picker.profiles.first(where: { $0.name == profileName }) {
+                    profile.passwordSource = old.passwordSource
+                    profile.storedPassword = old.storedPassword
+                }
+                if profile.passwordSource == nil && profile.storedPassword == nil && settings.wantsLogin && password.isEmpty == false {
+                    picker.message = "The typed password is not saved; set password_env or password_cmd in config.toml."
+                }
+                overlay = .profiles(picker)
+                return [.saveProfile(profile)]
+            case .character(let c): name.insert(String(c)); picker.naming = name
+            case .backspace: name.backspace(); picker.naming = name
+            default: break
+            }
+            overlay = .profiles(picker)
+            return []
+        }
+        switch key {
+        case .escape, .function(8): overlay = nil; return []
+        case .up: picker.selected = max(0, picker.selected - 1)
+        case .down: picker.selected = min(max(0, picker.profiles.count - 1), picker.selected + 1)
+        case .enter:
+            guard picker.selected < picker.profiles.count else { return [] }
+            let profile = picker.profiles[picker.selected]
+            apply(settings: profile.settings)
+            if let from = profile.from { fields[.from] = TextField(from) }
+            profileName = profile.name
+            passwordHint = profile.storedPassword != nil || profile.passwordSource != nil ? "(from profile \(profile.name))" : nil
+            fields[.password] = TextField()
+            overlay = nil
+            notice = "Loaded profile \(profile.name)"
+            return changed()
+        case .character("s"):
+            picker.naming = TextField(profileName ?? "")
+            picker.message = nil
+        case .character("e"):
+            let format = SettingsExport.Format.allCases[picker.exportIndex % SettingsExport.Format.allCases.count]
+            picker.exportIndex += 1
+            let source = picker.profiles.first { $0.name == profileName }?.passwordSource
+            let text = SettingsExport.render(format, settings: settings, sender: self.text(.from).isEmpty ? nil : self.text(.from), passwordSource: source,
+                                             profileName: profileName ?? "mailtui")
+            phase = .showing(lines: ["Export as \(format.rawValue) (press e again in F8 for the next format):", ""] + text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            transcriptTop = nil
+            overlay = nil
+            return []
+        default: break
+        }
+        overlay = .profiles(picker)
+        return []
+    }
+
+    private mutating func handle(_ key: Key, in picker: HistoryPicker) -> [Effect] {
+        var picker = picker
+        switch key {
+        case .escape, .function(9): overlay = nil; return []
+        case .up: picker.selected = max(0, picker.selected - 1)
+        case .down: picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
+        case .enter:
+            guard picker.selected < picker.entries.count else { return [] }
+            let entry = picker.entries[picker.selected]
+            apply(settings: entry.settings)
+            if let draft = entry.draft { apply(draft: draft) }
+            transcript = entry.transcript
+            transcriptTop = nil
+            var lines = ["Re-opened \(entry.kind) \(entry.id): \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)"]
+            if let explanation = entry.explanation { lines.append("  \(explanation)") }
+            lines += entry.suggestions.map { "  Try: \($0)" }
+            phase = .showing(lines: lines)
+            profileName = entry.profile
+            overlay = nil
+            notice = "Re-opened \(entry.id) into the form"
+            return changed()
+        default: break
+        }
+        overlay = .history(picker)
+        return []
     }
 
     mutating func moveFocus(_ step: Int) {
@@ -304,7 +424,8 @@ extension AppState {
         phase = .sending(stage: .connect, sent: nil, total: nil)
         let password = text(.password)
         probeSettings = nil
-        return [.send(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: allowPartial, quitAfter: quitAfter))]
+        return [.send(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: allowPartial,
+                               quitAfter: quitAfter, profileName: profileName))]
     }
 
     private mutating func startProbe() -> [Effect] {
@@ -315,7 +436,7 @@ extension AppState {
         phase = .sending(stage: .connect, sent: nil, total: nil)
         probeSettings = settings
         let password = text(.password)
-        return [.probe(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: false))]
+        return [.probe(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: false, profileName: profileName))]
     }
 
     private mutating func receive(_ event: SessionEvent) {

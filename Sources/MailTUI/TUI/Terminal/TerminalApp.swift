@@ -51,6 +51,7 @@ final class TerminalApp {
             }
             events += inbox.drain()
             for event in events {
+                if case .session(.finished(let report)) = event { record(report) }
                 perform(state.update(event))
                 if !running { break }
             }
@@ -101,6 +102,23 @@ final class TerminalApp {
                 inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
             case .repaint: terminal.invalidate()
             case .quit: running = false
+            case .loadProfiles:
+                do { inbox.post(.profilesLoaded(try ConfigFile().load().profiles, problem: nil)) } catch {
+                    inbox.post(.profilesLoaded([], problem: error.description))
+                }
+            case .saveProfile(let profile):
+                let file = ConfigFile()
+                do {
+                    var config = try file.load()
+                    config.upsert(profile)
+                    if config.defaultProfile == nil { config.defaultProfile = profile.name }
+                    try file.save(config)
+                    inbox.post(.profileSaved(profile, problem: nil))
+                } catch {
+                    inbox.post(.profileSaved(profile, problem: error.description))
+                }
+            case .loadHistory:
+                inbox.post(.historyLoaded(historyStore.entries()))
             }
         }
     }
@@ -114,8 +132,35 @@ final class TerminalApp {
         }
     }
 
+    /// What is running, for the history entry written when it ends.
+    private var inFlight: (kind: String, plan: SendPlan, recipients: [String])?
+
+    private var historyStore: HistoryStore {
+        HistoryStore(limit: (try? ConfigFile().load().historyLimit) ?? 500)
+    }
+
+    private func record(_ report: SessionReport) {
+        guard let current = inFlight else { return }
+        inFlight = nil
+        let entry = HistoryEntry(kind: current.kind, profile: current.plan.profileName, settings: current.plan.settings,
+                                 draft: current.kind == "send" ? current.plan.draft : nil, recipients: current.recipients, report: report)
+        try? historyStore.append(entry)
+    }
+
+    /// The password: the field, else the profile's source or stored password, else the fallback.
+    private func password(for plan: SendPlan) -> String? {
+        if let typed = plan.password { return typed }
+        if let name = plan.profileName, let profile = try? ConfigFile().load().profile(named: name) {
+            // A prompt cannot be shown over the compose screen: type the password instead.
+            if case .prompt? = profile.passwordSource { return fallbackPassword }
+            if let secret = try? profile.secret(promptText: "") { return secret.value }
+        }
+        return fallbackPassword
+    }
+
     private func startSend(_ plan: SendPlan) {
-        var problems = SendPreparation.problems(plan, fallbackPassword: fallbackPassword)
+        let password = self.password(for: plan)
+        var problems = SendPreparation.problems(plan, fallbackPassword: password)
         let message: Message?
         do { message = try plan.draft.validated() } catch {
             message = nil
@@ -125,9 +170,9 @@ final class TerminalApp {
             inbox.post(.sendRefused(problems))
             return
         }
-        let password = plan.password ?? fallbackPassword
         let request = SessionRequest.send(message, settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil,
                                           allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
+        inFlight = ("send", plan, message.envelopeRecipients)
         let session = SMTPSession()
         self.session = session
         let inbox = self.inbox
@@ -135,10 +180,11 @@ final class TerminalApp {
     }
 
     private func startProbe(_ plan: SendPlan) {
-        let problems = SendPreparation.problems(plan, fallbackPassword: fallbackPassword)
+        let password = self.password(for: plan)
+        let problems = SendPreparation.problems(plan, fallbackPassword: password)
         guard problems.isEmpty else { inbox.post(.sendRefused(problems)); return }
-        let password = plan.password ?? fallbackPassword
         let request = SessionRequest(settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil, purpose: .probe)
+        inFlight = ("probe", plan, [])
         let session = SMTPSession()
         self.session = session
         let inbox = self.inbox

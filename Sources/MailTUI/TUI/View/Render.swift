@@ -1,4 +1,7 @@
 import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Draws the state into a cell buffer. Pure: the same state always gives the same screen.
 enum Renderer {
@@ -197,6 +200,29 @@ enum Renderer {
         switch overlay {
         case .help: lines = HelpText.lines
         case .confirmQuit(let reason): lines = ["Quit mailtui?", "", reason, "", "y: quit    n / Esc: stay"]
+        case .profiles(let picker):
+            var list = ["Profiles (config.toml)", ""]
+            if picker.profiles.isEmpty { list.append("No profiles yet: press s to save the form as one.") }
+            for (index, p) in picker.profiles.enumerated() {
+                let mark = index == picker.selected ? "▸ " : "  "
+                list.append(mark + "\(p.name)  \(p.settings.host):\(p.settings.effectivePort) \(p.settings.security.displayName)" + (p.settings.username.map { " as \($0)" } ?? ""))
+            }
+            list.append("")
+            if let naming = picker.naming { list.append("Save the form as: \(naming.text)▏") }
+            if let message = picker.message { list.append(message) }
+            list.append("Enter load · s save form as · e export · Esc close")
+            lines = list
+        case .history(let picker):
+            var list = ["History (newest first)", ""]
+            if picker.entries.isEmpty { list.append("No sends or probes yet.") }
+            let window = max(0, picker.selected - 12)
+            for (index, entry) in picker.entries.enumerated().dropFirst(window).prefix(14) {
+                let mark = index == picker.selected ? "▸ " : "  "
+                let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
+                list.append(mark + "\(HistoryTime.text(entry.time)) \(entry.kind) \(entry.settings.host)\(subject): \(entry.succeeded ? "ok" : "FAILED")")
+            }
+            list += ["", "Enter re-open in the form · Esc close"]
+            lines = list
         }
         let width = min(state.width - 4, (lines.map { DisplayWidth.of($0) }.max() ?? 20) + 4)
         let height = min(state.height - 2, lines.count + 2)
@@ -220,5 +246,16 @@ enum Renderer {
             screen.put(line, x: max(0, (state.width - DisplayWidth.of(line)) / 2), y: y, style: Style(bold: index == 0))
         }
         screen.cursor = nil
+    }
+}
+
+/// Local date and time for lists.
+enum HistoryTime {
+    static func text(_ time: Int) -> String {
+        var t = time_t(time)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
     }
 }

@@ -64,6 +64,8 @@ extension AppState {
             return lines
         case .failed(let failure, let elapsed):
             return [("", ResultKind.plain)] + Self.failureLines(failure, elapsed: elapsed)
+        case .showing(let text):
+            return [("", .plain)] + text.map { ($0, .plain) }
         case .probed(let summary, let failure):
             var lines: [(String, ResultKind)] = [("", .plain)]
             if let failure { lines += Self.failureLines(failure, elapsed: nil) }
@@ -90,7 +92,9 @@ extension AppState {
         switch phase {
         case .idle:
             let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
-            return ("Ready: \(server)" + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+            return ("Ready: \(server)" + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+        case .showing:
+            return ("Ready: \(text(.host)):\(text(.port)) \(security.displayName)" + (profileName.map { "  (profile \($0))" } ?? ""), theme.statusBar)
         case .autoProbing:
             return ("Auto-detecting: trying 587, 465, 25 and 2525 at once…", theme.statusBar)
         case .probed(_, let failure):
@@ -115,7 +119,14 @@ extension AppState {
 
     /// The keys that matter now, for the hint bar.
     var hintKeys: [(String, String)] {
-        if overlay != nil { return [("any key", "close")] }
+        switch overlay {
+        case .profiles(let picker)?:
+            return picker.naming != nil ? [("Enter", "Save"), ("Esc", "Back")] : [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export"), ("Esc", "Close")]
+        case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
+        case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
+        case .help?: return [("any key", "close")]
+        case nil: break
+        }
         var keys: [(String, String)] = []
         if isSending { keys.append(("Esc", "Cancel")) } else { keys += [("F5", "Send"), ("F6", "Probe")] }
         switch focus {
@@ -127,7 +138,7 @@ extension AppState {
         case .transcript: keys += [("↑↓ PgUp/PgDn", "Scroll"), ("End", "Follow")]
         default: keys.append(("^U ^K ^W", "Edit"))
         }
-        keys += [("Tab", "Next"), ("PgUp/PgDn", "Conversation"), ("F1", "Help"), ("F10", "Quit")]
+        keys += [("Tab", "Next"), ("F8", "Profiles"), ("F9", "History"), ("PgUp/PgDn", "Conversation"), ("F1", "Help"), ("F10", "Quit")]
         return keys
     }
 }
@@ -142,6 +153,7 @@ enum HelpText {
         "Tab / Shift-Tab next / previous field    ↑ ↓        previous / next field",
         "F3 / Ctrl-T     body: Text, HTML, Headers F4        edit the body in $EDITOR",
         "PgUp / PgDn     scroll the conversation  Ctrl-L     repaint",
+        "F8              profiles: load, save, export   F9   history: re-open a send",
         "F1              this help                F10/Ctrl-Q quit (the draft is kept)",
         "",
         "In text fields: ← → Home End, Backspace Delete, Ctrl-A Ctrl-E,",
