@@ -157,6 +157,38 @@ import TestSupport
         #expect(screen.contains("Subject remember me"))
     }
 
+    @Test func theEditorKeyRoundTripsTheBody() throws {
+        let script = TestPaths.temporaryDirectory() + "/editor.sh"
+        TestFiles.write(script, Data("#!/bin/sh\nprintf 'written in the editor ✓\\n' >> \"$1\"\n".utf8), mode: 0o755)
+        let command = ([TestPaths.mailtui, "--fresh", "--server", "smtp.example.com"]).map(shellQuote).joined(separator: " ")
+        let tmux = try Tmux(command, environment: ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "EDITOR": script, "VISUAL": ""])
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: smtp.example.com")
+        // From (where the focus starts) to the body.
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        try tmux.type("typed first")
+        try tmux.press("F4")
+        let screen = try tmux.waitFor("written in the editor ✓")
+        #expect(screen.contains("typed first"))
+        #expect(screen.contains("─ Server"), "the screen is repainted after the editor")
+    }
+
+    @Test func theSendCommandAsksForThePasswordWithoutEchoingIt() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let command = ([TestPaths.mailtui, "send"] + serverArguments(server) + ["--user", "alice", "--from", "a@example.com", "--to", "b@example.com", "--text", "x"])
+            .map(shellQuote).joined(separator: " ")
+        let tmux = try Tmux(command, environment: ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome])
+        defer { tmux.stop() }
+        try tmux.waitFor("Password for alice:")
+        try tmux.type(Self.password)
+        try tmux.press("Enter")
+        let screen = try tmux.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=0"), "\(screen)")
+        #expect(!screen.contains(Self.password), "the typed password is not echoed")
+        #expect(server.messages().count == 1)
+    }
+
     @Test func aFailedSendShowsTheStageTheReplyAndWhatToTry() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:right-password"])
         defer { server.stop() }

@@ -73,10 +73,15 @@ import TestSupport
         #expect(stdin.status == 0, "\(stdin.out)\(stdin.err)")
         let env = try mailtui(common, environment: ["MAIL_PASSWORD": Self.password])
         #expect(env.status == 0, "\(env.out)\(env.err)")
+        let command = try mailtui(common + ["--password-cmd", "printf '%s\\n' \(shellQuote(Self.password))"])
+        #expect(command.status == 0, "\(command.out)\(command.err)")
+        let failingCommand = try mailtui(common + ["--password-cmd", "exit 3"])
+        #expect(failingCommand.status == 2)
+        #expect(failingCommand.err.contains("the command failed (exit status 3)"))
         let none = try mailtui(common)
         #expect(none.status == 2)
         #expect(none.err.contains("MAIL_PASSWORD"))
-        #expect(server.messages().count == 2)
+        #expect(server.messages().count == 3)
     }
 
     @Test func eachFailingStageHasItsOwnExitStatus() throws {

@@ -20,7 +20,7 @@ one fault it was started with:
 
 Prints {"port": N, "pid": P} when it listens. Received commands are appended to --log.
 """
-import argparse, asyncio, json, os, signal, socket, ssl
+import argparse, asyncio, base64, json, os, signal, socket, ssl
 
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
@@ -99,7 +99,7 @@ async def session(reader, writer):
                 if not tls and not ARGS.no_starttls and ARGS.cert:
                     caps.append("250-STARTTLS")
                 if not ARGS.no_auth and (tls or ARGS.auth_plaintext):
-                    caps.append("250-AUTH PLAIN LOGIN")
+                    caps.append("250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2")
                 await answer("ehlo", "250-fault.test.invalid", *caps, "250 HELP")
             elif verb == "STARTTLS":
                 if await answer("starttls", "220 2.0.0 Ready to start TLS"):
@@ -110,6 +110,13 @@ async def session(reader, writer):
                 if len(parts) == 2 and parts[1].upper() == "PLAIN":
                     writer.write(b"334 \r\n"); await writer.drain()
                     log("(credentials)"); await reader.readline()
+                elif parts[1].upper() == "CRAM-MD5":
+                    writer.write(b"334 PDEyMzQ1LjY3ODlAZmF1bHQudGVzdC5pbnZhbGlkPg==\r\n"); await writer.drain()
+                    response = (await reader.readline()).decode().strip()
+                    log("(credentials) " + ("cram-md5-ok" if len(base64.b64decode(response).split(b" ")) == 2 else "cram-md5-bad"))
+                elif parts[1].upper() == "XOAUTH2":
+                    token = parts[2] if len(parts) > 2 else (await reader.readline()).decode().strip()
+                    log("(credentials) " + ("xoauth2-ok" if b"auth=Bearer " in base64.b64decode(token) else "xoauth2-bad"))
                 elif parts[1].upper() == "LOGIN":
                     if len(parts) == 2:
                         writer.write(b"334 VXNlcm5hbWU6\r\n"); await writer.drain(); await reader.readline()

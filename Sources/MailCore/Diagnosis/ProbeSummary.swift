@@ -39,7 +39,11 @@ public enum ProbeSummary {
             }
         }
         if settings.wantsLogin { lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted")) }
-        lines.append("Timings     " + report.stageTimes.map { "\($0.stage.displayName) \(milliseconds($0.duration)) ms" }.joined(separator: ", "))
+        var times: [String] = []
+        if let lookup = report.nameLookup { times.append("name lookup \(milliseconds(lookup)) ms") }
+        if let connect = report.tcpConnect { times.append("TCP connect \(milliseconds(connect)) ms") }
+        times += report.stageTimes.filter { $0.stage != .connect }.map { "\($0.stage.displayName) \(milliseconds($0.duration)) ms" }
+        lines.append("Timings     " + times.joined(separator: ", "))
         return lines
     }
 

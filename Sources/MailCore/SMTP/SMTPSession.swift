@@ -123,6 +123,12 @@ public final class SMTPSession: Sendable {
             return context.report(failure: context.diagnose(evidence))
         }
         collectCertificate(easy, recorder: recorder)
+        var lookup: curl_off_t = 0, connected: curl_off_t = 0
+        mt_getinfo_off(easy, CURLINFO_NAMELOOKUP_TIME_T, &lookup)
+        mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &connected)
+        if connected > 0 {
+            context.networkTimes = (.microseconds(Int(lookup)), .microseconds(Int(connected - lookup)))
+        }
         var code = Int(result.rawValue)
         if let stage = context.request.quitAfter, result == CURLE_OK, !recorder.authMissing {
             code = QuitAfter(easy: easy, context: context).finish(after: stage)
@@ -222,6 +228,8 @@ final class TransferContext {
     let stream: MessageStream?
     /// Set once the connection was cut because AUTH was missing.
     var connectionCut = false
+    /// Name lookup and TCP connect durations from libcurl.
+    var networkTimes: (lookup: Duration, connect: Duration)?
     /// Asks the session whether it was cancelled (for the progress callback).
     var cancelled: () -> Bool = { false }
     /// The connection's socket, remembered when libcurl creates it.
@@ -310,7 +318,8 @@ final class TransferContext {
             greeting: recorder.greeting, extensions: recorder.extensions, extensionsBeforeTLS: recorder.extensionsBeforeTLS,
             tls: recorder.tlsInfo, authenticated: recorder.authenticated,
             stageTimes: recorder.stageTimes(until: end), elapsed: recorder.elapsed,
-            messageBytes: recorder.messageBytes, transcript: recorder.lines
+            messageBytes: recorder.messageBytes, transcript: recorder.lines,
+            nameLookup: networkTimes?.lookup, tcpConnect: networkTimes?.connect
         )
     }
 }

@@ -35,6 +35,9 @@ public struct SessionReport: Sendable {
     public var messageBytes: Int
     /// The whole redacted transcript.
     public var transcript: [TranscriptLine]
+    /// Name lookup and TCP connect, as libcurl measured them (nil when not reached).
+    public var nameLookup: Duration? = nil
+    public var tcpConnect: Duration? = nil
 
     public var succeeded: Bool { failure == nil }
 }

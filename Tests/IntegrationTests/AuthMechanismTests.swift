@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import MailCore
+import TestSupport
+
+/// Every login mechanism against a server, and never a credential in the transcript.
+@Suite struct AuthMechanismTests {
+    init() { CurlRuntime.initialize() }
+
+    static let secret = "mechanism-s3cret-token"
+
+    @Test(arguments: [AuthMechanism.plain, .login, .cramMD5, .xoauth2])
+    func mechanism(_ mechanism: AuthMechanism) throws {
+        let server = try TestSMTPServer.faulty([])
+        defer { server.stop() }
+        var settings = server.settings(.starttls)
+        settings.username = "alice"
+        settings.authMechanism = mechanism
+        let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
+        let report = SMTPSession().run(.send(message, settings: settings, secret: Secret(Self.secret))) { _ in }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        #expect(report.authenticated)
+        let log = server.commandLog
+        #expect(log.contains("AUTH \(mechanism == .cramMD5 ? "CRAM-MD5" : mechanism.rawValue.uppercased())"), "\(log)")
+        if mechanism == .cramMD5 { #expect(log.contains("cram-md5-ok")) }
+        if mechanism == .xoauth2 { #expect(log.contains("xoauth2-ok")) }
+        let transcript = report.transcript.map(\.text).joined(separator: "\n")
+        #expect(transcript.contains(Redactor.placeholder))
+        #expect(!transcript.contains(Self.secret))
+        for line in report.transcript where line.speaker == .client && line.stage == .auth {
+            #expect(line.text.hasPrefix("AUTH") || line.text == Redactor.placeholder, "\(line.text)")
+            #expect(!line.text.split(separator: " ").contains { $0.count > 20 }, "no base64 blob: \(line.text)")
+        }
+    }
+}
