@@ -16,7 +16,9 @@ import TestSupport
     }
 
     func commands(_ server: TestSMTPServer) -> [String] {
+        // The commands only: the credential lines of AUTH (which depend on the mechanism) are left out.
         server.commandLog.split(separator: "\n").map { $0.replacing("TLS ", with: "").split(separator: " ").first.map(String.init) ?? "" }
+            .filter { $0 != "(credentials)" }
     }
 
     @Test func afterRcptNothingIsDelivered() throws {
