@@ -71,8 +71,8 @@ public struct HistoryStore: Sendable {
             // After a crash mid-write the file may end in a cut line: start on a fresh one.
             if Self.endsWithoutNewline(path) { line.insert(10, at: 0) }
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            // No fsync: a crash can only cut this last line, which readers skip; earlier entries are safe.
             guard written == line.count else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
-            fsync(fd)
             try trimIfNeeded()
         }
     }
@@ -97,7 +97,9 @@ public struct HistoryStore: Sendable {
 
     /// Keeps the newest `limit` entries, replacing the file atomically (called under the lock).
     private func trimIfNeeded() throws(FileWriteError) {
-        guard let bytes = FileContents.read(path) else { return }
+        // Entries are at least 300 bytes: below that size there cannot be too many to count.
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) > limit * 300, let bytes = FileContents.read(path) else { return }
         let lines = bytes.split(separator: 10)
         guard lines.count > limit + limit / 10 else { return }
         var kept: [UInt8] = []

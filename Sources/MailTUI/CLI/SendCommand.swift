@@ -103,10 +103,8 @@ struct SendCommand: ParsableCommand {
 
 /// Records sends and probes in the history; a history that cannot be written is reported, never fatal.
 enum History {
-    static var store: HistoryStore {
-        let limit = (try? ConfigFile().load().historyLimit) ?? 500
-        return HistoryStore(limit: limit)
-    }
+    /// The store, with the limit from config.toml (read once per process).
+    static let store: HistoryStore = HistoryStore(limit: (try? ConfigFile().load().historyLimit) ?? 500)
 
     static func record(_ entry: HistoryEntry) {
         do { try store.append(entry) } catch { Console.err("warning: history not saved: \(error)") }
