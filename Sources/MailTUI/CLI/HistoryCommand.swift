@@ -53,11 +53,5 @@ struct HistoryCommand: ParsableCommand {
         }
     }
 
-    static func date(_ time: Int) -> String {
-        var t = time_t(time)
-        var parts = tm()
-        localtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-    }
+    static func date(_ time: Int) -> String { LocalTime.text(time) }
 }

@@ -40,13 +40,13 @@ struct ProfilesCommand: ParsableCommand {
             guard let p = config.profile(named: name) else { throw ValidationError("No profile \"\(name)\".") }
             let password = ProfilesCommand.describePassword(p)
             if json {
-                var fields: [(String, String)] = [("name", p.name), ("server", p.settings.host), ("port", String(p.settings.effectivePort)),
-                                                  ("security", p.settings.security.rawValue), ("verify_certificate", String(p.settings.verifyCertificate)),
-                                                  ("auth", p.settings.authMechanism.rawValue), ("password", password)]
-                if let user = p.settings.username { fields.append(("user", user)) }
-                if let from = p.from { fields.append(("from", from)) }
-                if let ca = p.settings.caFile { fields.append(("ca_file", ca)) }
-                Console.out("{" + fields.map { "\(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ", ") + "}")
+                let shown = ShownProfile(name: p.name, isDefault: p.name == config.defaultProfile, server: p.settings.host,
+                                         port: p.settings.effectivePort, security: p.settings.security.rawValue,
+                                         verifyCertificate: p.settings.verifyCertificate, caFile: p.settings.caFile, helo: p.settings.heloName,
+                                         user: p.settings.username, auth: p.settings.authMechanism.rawValue, password: password, from: p.from)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                Console.out(String(decoding: try encoder.encode(shown), as: UTF8.self))
                 return
             }
             let s = p.settings
@@ -135,25 +135,18 @@ struct ProfilesCommand: ParsableCommand {
     }
 }
 
-/// Minimal JSON text for flat objects.
-enum JSONText {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: if scalar.value < 32 { out += "\\u00" + HexByte.of(UInt8(scalar.value)) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
-}
-
-enum HexByte {
-    static func of(_ b: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
-    }
+/// What `profiles show --json` prints: the password only as a description of its source.
+struct ShownProfile: Encodable {
+    var name: String
+    var isDefault: Bool
+    var server: String
+    var port: Int
+    var security: String
+    var verifyCertificate: Bool
+    var caFile: String?
+    var helo: String?
+    var user: String?
+    var auth: String
+    var password: String
+    var from: String?
 }

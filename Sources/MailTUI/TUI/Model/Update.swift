@@ -163,94 +163,6 @@ extension AppState {
         }
     }
 
-    private mutating func handle(_ key: Key, in picker: ProfilePicker) -> [Effect] {
-        var picker = picker
-        if var name = picker.naming {
-            switch key {
-            case .escape: picker.naming = nil
-            case .enter:
-                let typed = name.text.trimmingCharacters(in: " ")
-                guard Profile.isValidName(typed) else { picker.message = "A name may only use letters, digits, '-', '_' and '.'"; break }
-                let password = text(.password)
-                var profile = Profile(name: typed, settings: settings, from: text(.from).isEmpty ? nil : text(.from))
-                // Keep where the password comes from: the profile of that name, else the one the form came from.
-                if let old = picker.profiles.first(where: { $0.name == typed }) ?? picker.profiles.first(where: { $0.name == profileName }) {
-                    profile.passwordSource = old.passwordSource
-                    profile.storedPassword = old.storedPassword
-                }
-                if profile.passwordSource == nil && profile.storedPassword == nil && settings.wantsLogin && password.isEmpty == false {
-                    picker.message = "The typed password is not saved; set password_env or password_cmd in config.toml."
-                }
-                overlay = .profiles(picker)
-                return [.saveProfile(profile)]
-            case .character(let c): name.insert(String(c)); picker.naming = name
-            case .backspace: name.backspace(); picker.naming = name
-            default: break
-            }
-            overlay = .profiles(picker)
-            return []
-        }
-        switch key {
-        case .escape, .function(8): overlay = nil; return []
-        case .up: picker.selected = max(0, picker.selected - 1)
-        case .down: picker.selected = min(max(0, picker.profiles.count - 1), picker.selected + 1)
-        case .enter:
-            guard picker.selected < picker.profiles.count else { return [] }
-            let profile = picker.profiles[picker.selected]
-            apply(settings: profile.settings)
-            if let from = profile.from { fields[.from] = TextField(from) }
-            profileName = profile.name
-            passwordHint = profile.storedPassword != nil || profile.passwordSource != nil ? "(from profile \(profile.name))" : nil
-            fields[.password] = TextField()
-            overlay = nil
-            notice = "Loaded profile \(profile.name)"
-            return changed()
-        case .character("s"):
-            picker.naming = TextField(profileName ?? "")
-            picker.message = nil
-        case .character("e"):
-            let format = SettingsExport.Format.allCases[picker.exportIndex % SettingsExport.Format.allCases.count]
-            picker.exportIndex += 1
-            let source = picker.profiles.first { $0.name == profileName }?.passwordSource
-            let text = SettingsExport.render(format, settings: settings, sender: self.text(.from).isEmpty ? nil : self.text(.from), passwordSource: source,
-                                             profileName: profileName ?? "mailtui")
-            phase = .showing(lines: ["Export as \(format.rawValue) (press e again in F8 for the next format):", ""] + text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
-            transcriptTop = nil
-            overlay = nil
-            return []
-        default: break
-        }
-        overlay = .profiles(picker)
-        return []
-    }
-
-    private mutating func handle(_ key: Key, in picker: HistoryPicker) -> [Effect] {
-        var picker = picker
-        switch key {
-        case .escape, .function(9): overlay = nil; return []
-        case .up: picker.selected = max(0, picker.selected - 1)
-        case .down: picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
-        case .enter:
-            guard picker.selected < picker.entries.count else { return [] }
-            let entry = picker.entries[picker.selected]
-            apply(settings: entry.settings)
-            if let draft = entry.draft { apply(draft: draft) }
-            transcript = entry.transcript
-            transcriptTop = nil
-            var lines = ["Re-opened \(entry.kind) \(entry.id): \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)"]
-            if let explanation = entry.explanation { lines.append("  \(explanation)") }
-            lines += entry.suggestions.map { "  Try: \($0)" }
-            phase = .showing(lines: lines)
-            profileName = entry.profile
-            overlay = nil
-            notice = "Re-opened \(entry.id) into the form"
-            return changed()
-        default: break
-        }
-        overlay = .history(picker)
-        return []
-    }
-
     mutating func moveFocus(_ step: Int) {
         let all = FieldID.allCases
         let index = all.firstIndex(of: focus)!
@@ -467,7 +379,7 @@ extension AppState {
     }
 
     /// Marks the form changed so the draft is saved.
-    private mutating func changed() -> [Effect] {
+    mutating func changed() -> [Effect] {
         revision += 1
         return [.saveDraft]
     }

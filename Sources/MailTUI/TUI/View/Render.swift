@@ -1,7 +1,4 @@
 import MailCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Draws the state into a cell buffer. Pure: the same state always gives the same screen.
 enum Renderer {
@@ -219,7 +216,7 @@ enum Renderer {
             for (index, entry) in picker.entries.enumerated().dropFirst(window).prefix(14) {
                 let mark = index == picker.selected ? "▸ " : "  "
                 let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
-                list.append(mark + "\(HistoryTime.text(entry.time)) \(entry.kind) \(entry.settings.host)\(subject): \(entry.succeeded ? "ok" : "FAILED")")
+                list.append(mark + "\(LocalTime.text(entry.time, short: true)) \(entry.kind) \(entry.settings.host)\(subject): \(entry.succeeded ? "ok" : "FAILED")")
             }
             list += ["", "Enter re-open in the form · Esc close"]
             lines = list
@@ -249,13 +246,3 @@ enum Renderer {
     }
 }
 
-/// Local date and time for lists.
-enum HistoryTime {
-    static func text(_ time: Int) -> String {
-        var t = time_t(time)
-        var parts = tm()
-        localtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
-    }
-}
