@@ -112,3 +112,15 @@ import Testing
         #expect(!before.authMissing, "before STARTTLS the lack of AUTH is expected")
     }
 }
+
+@Suite struct CertificateTextSafetyTests {
+    @Test func certificateFactsFromNarrationAreSanitised() {
+        let recorder = TranscriptRecorder(security: .tls, credentialsSet: false, emit: { _ in })
+        for line in ["Server certificate:\n", " subject: CN=evil\u{1B}]0;owned\u{07}\n", " issuer: CN=\u{9B}2J\n"] {
+            Array(line.utf8).withUnsafeBytes { recorder.handle(.text, $0) }
+        }
+        #expect(recorder.tls.subject == "CN=evil^[]0;owned^G")
+        #expect(recorder.tls.issuer == "CN=\\u{9b}2J")
+        #expect(recorder.lines.allSatisfy { !$0.text.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) } })
+    }
+}

@@ -36,7 +36,8 @@ enum CertificateFacts {
         var fields: [String: String] = [:]
         var node = lists[0]
         while let current = node {
-            let entry = String(cString: current.pointee.data)
+            // Certificate text comes from the server: made safe like everything it says.
+            let entry = TerminalSanitizer.sanitize(String(cString: current.pointee.data))
             if let colon = entry.firstIndex(of: ":") {
                 fields[String(entry[..<colon])] = String(entry[entry.index(after: colon)...])
             }

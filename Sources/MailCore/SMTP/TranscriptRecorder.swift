@@ -197,7 +197,8 @@ final class TranscriptRecorder {
     // MARK: libcurl's narration
 
     private func narration(_ raw: [UInt8]) {
-        let line = String(decoding: raw, as: UTF8.self)
+        // libcurl's narration quotes the server's certificate: sanitise before reading facts from it.
+        let line = TerminalSanitizer.sanitize(bytes: raw)
         let trimmed = line.trimmingSpaces
         if trimmed.hasPrefix("Connected to ") {
             // The TCP connection is up: next comes the TLS handshake (implicit TLS) or the greeting.
