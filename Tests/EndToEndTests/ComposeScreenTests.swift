@@ -29,7 +29,7 @@ import TestSupport
         try tmux.type("Zoë Example <zoe@example.com>")
         try tmux.press("Tab")
         try tmux.type("rcpt@example.com")
-        try tmux.press("Tab", "Tab", "Tab", "Tab")
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab")
         try tmux.type("Grüße aus tmux ✓")
         try tmux.press("Tab", "Tab")
         try tmux.type("Erste Zeile")
@@ -93,7 +93,7 @@ import TestSupport
         try tmux.type("me@example.com")
         try tmux.press("Tab")
         try tmux.type("you@example.com")
-        try tmux.press("Tab", "Tab", "Tab", "Tab")
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab")
         try tmux.type("Entwurf überlebt kill -9 ✓")
         try tmux.press("Tab", "Tab")
         try tmux.type("body text survives")
@@ -165,7 +165,7 @@ import TestSupport
         defer { tmux.stop() }
         try tmux.waitFor("Ready: smtp.example.com")
         // From (where the focus starts) to the body.
-        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
         try tmux.type("typed first")
         try tmux.press("F4")
         let screen = try tmux.waitFor("written in the editor ✓")

@@ -415,3 +415,15 @@ extension AppState {
         #expect(screen.contains("Try: Check the recipient addresses."))
     }
 }
+
+@Suite struct AllowPartialInTheUITests {
+    @Test func toggleReachesTheSendPlan() {
+        var s = AppState(width: 80, height: 24)
+        #expect(Renderer.render(s).text.contains("Deliver if some recipients are refused [ ]"))
+        s.focus = .allowPartial
+        _ = s.update(.key(.character(" ")))
+        #expect(Renderer.render(s).text.contains("refused [x]"))
+        guard case .send(let plan)? = s.update(.key(.function(5))).first else { Issue.record("no send"); return }
+        #expect(plan.allowPartial)
+    }
+}

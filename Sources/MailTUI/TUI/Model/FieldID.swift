@@ -3,7 +3,7 @@ import MailCore
 /// Every place the focus can be, in Tab order.
 enum FieldID: Int, CaseIterable, Codable, Sendable {
     case host, port, security, user, password, auth, verify, caFile, helo, timeout, quitAfter
-    case from, to, cc, bcc, replyTo, subject, attachments, body, transcript
+    case from, to, cc, bcc, replyTo, allowPartial, subject, attachments, body, transcript
 
     var label: String {
         switch self {
@@ -18,6 +18,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         case .helo: "EHLO"
         case .timeout: "Timeout"
         case .quitAfter: "Stop after"
+        case .allowPartial: "Deliver if some recipients are refused"
         case .from, .to, .cc, .bcc, .replyTo, .subject: MessageField(rawValue: String(describing: self))!.label
         case .attachments: "Attach"
         case .body: "Body"
@@ -28,7 +29,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
     /// Plain one-line text fields.
     var isText: Bool {
         switch self {
-        case .security, .auth, .verify, .quitAfter, .body, .transcript: false
+        case .security, .auth, .verify, .quitAfter, .allowPartial, .body, .transcript: false
         default: true
         }
     }

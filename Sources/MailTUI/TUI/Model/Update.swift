@@ -134,6 +134,10 @@ extension AppState {
         case .quitAfter: return cycleQuitAfter(key)
         case .auth: return cycleAuth(key)
         case .verify: return toggleVerify(key)
+        case .allowPartial:
+            guard selectorStep(key) != nil else { return navigate(key) }
+            allowPartial.toggle()
+            return []
         case .body: return editBody(key)
         case .transcript: return scrollTranscript(key)
         default: return editText(key)

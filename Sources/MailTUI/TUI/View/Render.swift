@@ -49,6 +49,8 @@ enum Renderer {
             screen.put("‹ \(state.authMechanism.rawValue) ›", x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
         case .quitAfter:
             screen.put("‹ \(state.quitAfter?.displayName ?? "deliver") ›", x: rect.x, y: rect.y, style: state.quitAfter == nil ? valueStyle : theme.warning, maxWidth: rect.width)
+        case .allowPartial:
+            screen.put(state.allowPartial ? "[x]" : "[ ]", x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
         case .verify:
             screen.put(state.verifyCertificate ? "[x]" : "[ ]", x: rect.x, y: rect.y, style: state.verifyCertificate ? valueStyle : (focused ? valueStyle : theme.warning), maxWidth: rect.width)
         case .attachments:

@@ -132,7 +132,7 @@ extension AppState {
         switch focus {
         case .security, .auth, .quitAfter: keys.append(("←→", "Change"))
         case .host, .port: keys.append(("F7", "Auto-detect"))
-        case .verify: keys.append(("Space", "Toggle"))
+        case .verify, .allowPartial: keys.append(("Space", "Toggle"))
         case .attachments: keys += [("Enter", "Add"), ("Tab", "Complete"), ("Del", "Remove"), ("^N", "Select")]
         case .body: keys += [("F3", "Text/HTML/Headers"), ("F4", "$EDITOR")]
         case .transcript: keys += [("↑↓ PgUp/PgDn", "Scroll"), ("End", "Follow")]
