@@ -4,6 +4,12 @@ import MailCore
 import Glibc
 #endif
 
+// A parent may have started mailtui with signals blocked (the mask survives exec); Ctrl-C, SIGTERM
+// and SIGHUP must work whatever it did.
+var noSignalsBlocked = sigset_t()
+sigemptyset(&noSignalsBlocked)
+sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
+
 // libcurl's global set-up must happen on the main thread before any other thread starts.
 CurlRuntime.initialize()
 

@@ -189,6 +189,23 @@ import TestSupport
         #expect(server.messages().count == 1)
     }
 
+    @Test func aVanishedTerminalEndsTheProgramAndKeepsTheDraft() throws {
+        let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: smtp.example.com")
+        try tmux.type("gone@example.com")
+        try tmux.waitFor("gone@example.com")
+        let pid = try #require(try tmux.programPID())
+        // The terminal disappears without a signal reaching the program: only the hang-up of its input tells.
+        tmux.killServerOnly()
+        let deadline = Date().addingTimeInterval(10)
+        while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
+        #expect(kill(pid, 0) != 0, "mailtui must exit when its terminal is gone, not spin")
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        let draft = try String(contentsOfFile: stateHome + "/mailtui/draft.json", encoding: .utf8)
+        #expect(draft.contains("gone@example.com"))
+    }
+
     @Test func aFailedSendShowsTheStageTheReplyAndWhatToTry() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:right-password"])
         defer { server.stop() }

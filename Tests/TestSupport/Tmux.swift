@@ -83,7 +83,23 @@ public final class Tmux: @unchecked Sendable {
         return nil
     }
 
-    public func stop() { _ = try? tmux(["kill-server"]) }
+    /// Ends only the tmux server (the terminal disappears; the program is left to notice).
+    public func killServerOnly() {
+        let server = (try? tmux(["display-message", "-p", "#{pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let server, let pid = Int32(server) { kill(pid, SIGKILL) }
+    }
+
+    /// Stops the program and its shell by PID, then the tmux server. (Children of a test runner may
+    /// inherit blocked signals, so the SIGHUP of kill-server alone does not always end them.)
+    public func stop() {
+        if let shell = try? tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines),
+           let shellPID = Int32(shell) {
+            let children = (try? Program.run("/usr/bin/pgrep", ["-P", shell]).out) ?? ""
+            for child in children.split(separator: "\n").compactMap({ Int32($0) }) { kill(child, SIGKILL) }
+            kill(shellPID, SIGKILL)
+        }
+        _ = try? tmux(["kill-server"])
+    }
 }
 
 public enum TmuxError: Error, CustomStringConvertible {

@@ -55,7 +55,7 @@ final class TerminalApp {
                 perform(state.update(event))
                 if !running { break }
             }
-            if terminated() { running = false }
+            if terminated() || terminalGone { running = false }
             if let due = draftDue, clock.now >= due { saveDraft() }
             draw()
         }
@@ -78,7 +78,12 @@ final class TerminalApp {
             timeout = min(timeout, max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
         }
         _ = poll(&fds, nfds_t(fds.count), timeout)
+        // The terminal went away (window closed, ssh dropped): like SIGHUP, save the draft and go.
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { terminalGone = true }
     }
+
+    /// Set when standard input hung up.
+    private var terminalGone = false
 
     private func terminated() -> Bool {
         var byte: UInt8 = 0
