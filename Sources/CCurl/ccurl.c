@@ -11,10 +11,7 @@ CURLcode mt_setopt_writefunction(CURL *h, curl_write_callback c) { return curl_e
 CURLcode mt_setopt_debugfunction(CURL *h, curl_debug_callback c) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, c); }
 CURLcode mt_setopt_xferinfofunction(CURL *h, curl_xferinfo_callback c) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, c); }
 
-CURLcode mt_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-CURLcode mt_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode mt_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
-CURLcode mt_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 CURLcode mt_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 
 CURLcode mt_global_init(void) { return curl_global_init(CURL_GLOBAL_ALL); }
@@ -26,8 +23,6 @@ CURLcode mt_setopt_allow_recipient_failures(CURL *h, long allow) {
     return curl_easy_setopt(h, CURLOPT_MAIL_RCPT_ALLLOWFAILS, allow);
 #endif
 }
-
-const char *mt_version(void) { return curl_version_info(CURLVERSION_NOW)->version; }
 
 CURLcode mt_getinfo_socket(CURL *h, curl_socket_t *v) { return curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, v); }
 

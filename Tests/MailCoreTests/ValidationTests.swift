@@ -100,10 +100,10 @@ import TestSupport
     }
 
     @Test func serverSettingsAreCheckedBeforeConnecting() {
-        #expect(ServerSettings(host: "").problems().first?.setting == "server")
-        #expect(ServerSettings(host: "smtp.example.com/x").problems().first?.setting == "server")
-        #expect(ServerSettings(host: "smtp.example.com", port: 70000).problems().first?.setting == "port")
-        #expect(ServerSettings(host: "smtp.example.com", heloName: "bad name").problems().first?.setting == "helo")
+        #expect(ServerSettings(host: "").problems().first?.setting == .server)
+        #expect(ServerSettings(host: "smtp.example.com/x").problems().first?.setting == .server)
+        #expect(ServerSettings(host: "smtp.example.com", port: 70000).problems().first?.setting == .port)
+        #expect(ServerSettings(host: "smtp.example.com", heloName: "bad name").problems().first?.setting == .helo)
         #expect(ServerSettings(host: "smtp.example.com").problems().isEmpty)
         #expect(ServerSettings(host: "::1").problems().isEmpty)
     }

@@ -97,7 +97,7 @@ import Testing
         type(String(repeating: "漢", count: 60), into: &s)
         let long = Renderer.render(s)
         #expect(DisplayWidth.of(long.row(row)) == 80)
-        #expect(long.row(row).trimmingCharacters(in: " ").hasSuffix("漢"))
+        #expect(long.row(row).trimmingSpaces.hasSuffix("漢"))
     }
 
     @Test func theEmptyFormAt80x24() {

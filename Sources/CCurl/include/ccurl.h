@@ -17,10 +17,7 @@ CURLcode mt_setopt_writefunction(CURL *handle, curl_write_callback callback);
 CURLcode mt_setopt_debugfunction(CURL *handle, curl_debug_callback callback);
 CURLcode mt_setopt_xferinfofunction(CURL *handle, curl_xferinfo_callback callback);
 
-CURLcode mt_getinfo_long(CURL *handle, CURLINFO info, long *value);
-CURLcode mt_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode mt_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
-CURLcode mt_getinfo_string(CURL *handle, CURLINFO info, char **value);
 CURLcode mt_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
 
 /// Lets some recipients fail (the option was renamed in curl 8.2).
@@ -34,8 +31,5 @@ CURLcode mt_getinfo_socket(CURL *handle, curl_socket_t *value);
 
 /// Called with each socket libcurl creates.
 CURLcode mt_setopt_sockoptfunction(CURL *handle, curl_sockopt_callback callback);
-
-/// The version of the libcurl in use.
-const char *mt_version(void);
 
 #endif

@@ -40,14 +40,13 @@ public enum ProbeSummary {
         }
         if settings.wantsLogin { lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted")) }
         var times: [String] = []
-        if let lookup = report.nameLookup { times.append("name lookup \(milliseconds(lookup)) ms") }
-        if let connect = report.tcpConnect { times.append("TCP connect \(milliseconds(connect)) ms") }
-        times += report.stageTimes.filter { $0.stage != .connect }.map { "\($0.stage.displayName) \(milliseconds($0.duration)) ms" }
+        if let lookup = report.nameLookup { times.append("name lookup \(lookup.milliseconds) ms") }
+        if let connect = report.tcpConnect { times.append("TCP connect \(connect.milliseconds) ms") }
+        times += report.stageTimes.filter { $0.stage != .connect }.map { "\($0.stage.displayName) \($0.duration.milliseconds) ms" }
         lines.append("Timings     " + times.joined(separator: ", "))
         return lines
     }
 
-    static func milliseconds(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
 }
 
 extension TLSInfo {

@@ -14,7 +14,4 @@ public enum CurlRuntime {
     /// Call from the main thread at start-up; later calls do nothing.
     @discardableResult
     public static func initialize() -> Bool { initialized }
-
-    /// The libcurl version in use, e.g. `7.88.1`.
-    public static var version: String { String(cString: mt_version()) }
 }

@@ -159,12 +159,8 @@ public final class SMTPSession: Sendable {
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(s.timeouts.total * 1000))
         mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(s.timeouts.response.rounded(.up))))
 
-        // Stopping at or before EHLO means STARTTLS is never reached, exactly as asked; nothing but
-        // EHLO and QUIT is sent then.
-        let stopsBeforeTLS = request.quitAfter.map { $0 <= .ehlo } ?? false
-        switch s.security {
+        switch request.transportSecurity {
         case .none: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
-        case .starttls where stopsBeforeTLS: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
         case .starttls, .tls: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         }
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
@@ -240,7 +236,7 @@ final class TransferContext {
         self.onEvent = onEvent
         if case .send(_, _, let stream) = request.purpose { self.stream = stream } else { self.stream = nil }
         self.recorder = TranscriptRecorder(
-            security: request.quitAfter.map { $0 <= .ehlo } == true && request.settings.security == .starttls ? .none : request.settings.security,
+            security: request.transportSecurity,
             credentialsSet: request.logsIn,
             emit: onEvent
         )

@@ -19,7 +19,6 @@ public struct ServerReply: Sendable, Codable, Equatable, CustomStringConvertible
 
     public var isPositive: Bool { code < 400 }
     public var isTemporaryFailure: Bool { (400..<500).contains(code) }
-    public var isPermanentFailure: Bool { code >= 500 }
 
     /// `550 5.1.1 <x@y>: Recipient address rejected` (continuation lines joined with " / ").
     public var description: String {

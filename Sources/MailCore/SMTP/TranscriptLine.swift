@@ -41,7 +41,7 @@ public struct TranscriptLine: Sendable, Codable, Equatable {
 
     /// Seconds with millisecond precision, right-aligned, e.g. `  0.012s`.
     public var elapsedText: String {
-        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let ms = elapsed.milliseconds
         let seconds = ms / 1000
         let fraction = ms % 1000
         let text = "\(seconds).\(fraction < 10 ? "00" : fraction < 100 ? "0" : "")\(fraction)s"

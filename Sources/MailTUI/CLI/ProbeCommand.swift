@@ -51,7 +51,4 @@ struct ProbeCommand: ParsableCommand {
     }
 }
 
-enum AppMilliseconds {
-    static func of(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
-}
 

@@ -57,10 +57,6 @@ struct SendCommand: ParsableCommand {
     }
 
     /// The message, or every problem with it printed and exit status 2.
-    static func validatedMessage(_ options: MessageOptions) throws -> Message {
-        try validated(options.draft())
-    }
-
     static func validated(_ draft: MessageDraft) throws -> Message {
         do {
             return try draft.validated()
@@ -104,7 +100,7 @@ struct SendCommand: ParsableCommand {
 /// Records sends and probes in the history; a history that cannot be written is reported, never fatal.
 enum History {
     /// The store, with the limit from config.toml (read once per process).
-    static let store: HistoryStore = HistoryStore(limit: (try? ConfigFile().load().historyLimit) ?? 500)
+    static let store = HistoryStore(limit: (try? LoadedConfig.result.get().historyLimit) ?? 500)
 
     static func record(_ entry: HistoryEntry) {
         do { try store.append(entry) } catch { Console.err("warning: history not saved: \(error)") }

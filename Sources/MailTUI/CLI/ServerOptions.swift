@@ -58,6 +58,13 @@ struct ServerOptions: ParsableArguments {
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds.") }
     }
 
+    /// Whether any option says something about the server (or where its settings come from).
+    var givesServerSettings: Bool {
+        server != nil || profile != nil || envFile != nil || flaskConfig != nil || mailEnv || port != nil || security != nil
+            || user != nil || caFile != nil || helo != nil || auth != nil || timeout != nil || insecure
+            || passwordEnv != nil || passwordCmd != nil || passwordStdin
+    }
+
     /// The settings the explicit options alone describe (no profile, no import).
     var settings: ServerSettings {
         var s = ServerSettings()
@@ -71,17 +78,6 @@ struct ServerOptions: ParsableArguments {
         s.authMechanism = auth ?? .auto
         if let timeout { s.timeouts = Timeouts(perStep: timeout) }
         return s
-    }
-
-    /// Where the password comes from, or nil when no login is wanted. Falls back to MAIL_PASSWORD,
-    /// then a prompt; with neither, an error saying what to do.
-    func passwordSource() throws -> PasswordSource? {
-        guard let user, !user.isEmpty else { return nil }
-        if let passwordEnv { return .environment(passwordEnv) }
-        if let passwordCmd { return .command(passwordCmd) }
-        if passwordStdin { return .standardInput }
-        if let fallback = PasswordSource.fallback() { return fallback }
-        throw ValidationError("--user is set but there is no password: set MAIL_PASSWORD, or use --password-env, --password-cmd or --password-stdin.")
     }
 }
 
@@ -119,14 +115,16 @@ struct ResolvedServer {
 
 extension ServerOptions {
     /// Profile, then import, then explicit options. Config and import problems are bad input.
-    func resolve() throws -> ResolvedServer {
+    /// `startingFrom` is what the user already has (a restored draft): options overlay it, and the
+    /// default profile does not replace it.
+    func resolve(startingFrom base: ServerSettings? = nil) throws -> ResolvedServer {
         let config: MailtuiConfig
-        do { config = try ConfigFile().load() } catch {
+        do { config = try LoadedConfig.result.get() } catch {
             Console.err("error: \(error)")
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
-        var resolved = ResolvedServer(settings: ServerSettings())
-        let profileName = profile ?? (server == nil ? config.defaultProfile : nil)
+        var resolved = ResolvedServer(settings: base ?? ServerSettings())
+        let profileName = profile ?? (server == nil && base == nil ? config.defaultProfile : nil)
         if let profileName {
             guard let found = config.profile(named: profileName) else {
                 let known = config.profiles.map(\.name)
@@ -153,7 +151,7 @@ extension ServerOptions {
         }
         let explicit = settings
         if let server { resolved.settings.host = server }
-        if let security { resolved.settings.security = security; if port == nil && profileName == nil { resolved.settings.port = nil } }
+        if let security { resolved.settings.security = security; if port == nil && profileName == nil && base == nil { resolved.settings.port = nil } }
         if let port { resolved.settings.port = port }
         if insecure { resolved.settings.verifyCertificate = false }
         if let caFile { resolved.settings.caFile = caFile }
@@ -193,4 +191,9 @@ extension ServerOptions {
         }
         return resolved
     }
+}
+
+/// config.toml as read once at start-up: option resolution and the history limit share it.
+enum LoadedConfig {
+    static let result: Result<MailtuiConfig, ConfigError> = Result { () throws(ConfigError) in try ConfigFile().load() }
 }

@@ -26,42 +26,37 @@ struct TUICommand: ParsableCommand {
         }
         let store = DraftStore()
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
-        if !fresh, let draft = store.load() {
-            state.apply(settings: draft.settings)
-            state.apply(draft: draft.message, inspected: draft.message.attachments.map(TerminalApp.inspect))
+        let restored = fresh ? nil : store.load()
+        if let restored {
+            state.apply(settings: restored.settings)
+            state.apply(draft: restored.message)
         }
-        // Options, a profile or an import replace the draft's server settings; without any of
-        // them the draft (or the default profile, for a fresh start) is used.
-        let givesServer = server.server != nil || server.profile != nil || server.envFile != nil || server.flaskConfig != nil || server.mailEnv
-            || server.port != nil || server.security != nil || server.user != nil || server.caFile != nil || server.helo != nil
-            || server.auth != nil || server.timeout != nil || server.insecure
-        let restored = !fresh && store.load() != nil
-        let resolved = givesServer || !restored ? try server.resolve() : nil
-        for warning in resolved?.warnings ?? [] { Console.err("warning: \(warning)") }
+        // Options, a profile or an import overlay the restored draft (or, for a fresh start,
+        // the default profile).
+        let resolved = try server.resolve(startingFrom: restored?.settings)
+        for warning in resolved.warnings { Console.err("warning: \(warning)") }
         try apply(to: &state, resolved: resolved)
-        state.profileName = resolved?.profileName
+        state.profileName = resolved.profileName
         // The password is never in the draft: it comes from a source given here, the profile, or MAIL_PASSWORD.
         var fallback: String?
-        if let resolved, resolved.password != nil || resolved.passwordSource != nil, state.settings.wantsLogin {
+        if resolved.password != nil || resolved.passwordSource != nil, state.settings.wantsLogin {
             fallback = try resolved.secret(user: server.user)?.value
         } else if let value = getenv("MAIL_PASSWORD").map({ String(cString: $0) }), !value.isEmpty {
             fallback = value
         }
         if fallback != nil {
             state.passwordHint = server.passwordEnv.map { "(from $\($0))" } ?? (server.passwordCmd != nil ? "(from --password-cmd)" : server.passwordStdin ? "(from stdin)"
-                : resolved?.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
+                : resolved.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
         }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
         TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
     }
 
     /// Options given on the command line replace what the draft had.
-    private func apply(to state: inout AppState, resolved: ResolvedServer?) throws {
+    private func apply(to state: inout AppState, resolved: ResolvedServer) throws {
         var draft = state.draft
-        if let resolved {
-            state.apply(settings: resolved.settings)
-            if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
-        }
+        state.apply(settings: resolved.settings)
+        if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
         let given = try message.draft()
         if message.from != nil { draft.from = given.from }
         if !message.to.isEmpty { draft.to = given.to }

@@ -32,8 +32,7 @@ struct TranscriptPrinter {
 
     /// The closing lines: success with the server's final reply, or the failure explained.
     func summary(_ report: SessionReport, what: String) -> [String] {
-        let seconds = Double(report.elapsed.components.seconds) + Double(report.elapsed.components.attoseconds) / 1e18
-        let time = String(Int(seconds * 1000)) + " ms"
+        let time = "\(report.elapsed.milliseconds) ms"
         guard let failure = report.failure else {
             var text = "\(what) in \(time)"
             if let reply = report.finalReply { text += ": \(reply)" }

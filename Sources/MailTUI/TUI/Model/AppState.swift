@@ -32,8 +32,6 @@ struct AppState: Equatable, Sendable {
     var overlay: Overlay?
     /// A one-off message for the status line (a completion list, an added file, an error).
     var notice: String?
-    /// Counts changes to the form, so the runtime knows when the draft is stale.
-    var revision = 0
     var draftProblem: String?
     var allowPartial = false
     /// The profile the form was loaded from, if any.

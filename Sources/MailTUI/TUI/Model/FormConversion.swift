@@ -4,7 +4,7 @@ extension AppState {
     /// The server settings the form describes (the password is separate).
     var settings: ServerSettings {
         var s = ServerSettings()
-        s.host = text(.host).trimmingCharacters(in: " ")
+        s.host = text(.host).trimmingSpaces
         s.port = Int(text(.port))
         s.security = security
         s.verifyCertificate = verifyCertificate
@@ -22,7 +22,7 @@ extension AppState {
             from: text(.from), to: text(.to), cc: text(.cc), bcc: text(.bcc), replyTo: text(.replyTo), subject: text(.subject),
             textBody: bodies[.text]?.text ?? "", htmlBody: bodies[.html]?.text ?? "",
             attachments: attachments.map(\.spec),
-            extraHeaders: (bodies[.headers]?.text ?? "").split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: " ").isEmpty }
+            extraHeaders: (bodies[.headers]?.text ?? "").split(separator: "\n").map(String.init).filter { !$0.trimmingSpaces.isEmpty }
         )
     }
 
@@ -52,14 +52,5 @@ extension AppState {
         bodies[.html] = TextArea(d.htmlBody)
         bodies[.headers] = TextArea(d.extraHeaders.joined(separator: "\n"))
         attachments = inspected ?? d.attachments.map { AttachmentItem(spec: $0, size: nil, mimeType: $0.mimeType ?? MIMETypes.type(forFileName: $0.path), problem: nil) }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
-        return String(s)
     }
 }

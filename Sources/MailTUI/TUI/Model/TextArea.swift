@@ -17,7 +17,6 @@ struct TextArea: Equatable, Sendable {
     }
 
     var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
-    var lineCount: Int { lines.count }
 
     mutating func insert(_ text: String) {
         for character in text {

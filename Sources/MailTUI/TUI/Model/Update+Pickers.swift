@@ -8,7 +8,7 @@ extension AppState {
             switch key {
             case .escape: picker.naming = nil
             case .enter:
-                let typed = name.text.trimmingCharacters(in: " ")
+                let typed = name.text.trimmingSpaces
                 guard Profile.isValidName(typed) else { picker.message = "A name may only use letters, digits, '-', '_' and '.'"; break }
                 let password = text(.password)
                 var profile = Profile(name: typed, settings: settings, from: text(.from).isEmpty ? nil : text(.from))

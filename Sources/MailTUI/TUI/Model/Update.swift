@@ -198,7 +198,7 @@ extension AppState {
             return []
         case .enter:
             if focus == .attachments && !field.isEmpty {
-                let spec = AttachmentSpec(path: field.text.trimmingCharacters(in: " "))
+                let spec = AttachmentSpec(path: field.text.trimmingSpaces)
                 fields[.attachments] = TextField()
                 return [.inspectAttachment(spec)]
             }
@@ -384,7 +384,6 @@ extension AppState {
 
     /// Marks the form changed so the draft is saved.
     mutating func changed() -> [Effect] {
-        revision += 1
-        return [.saveDraft]
+        [.saveDraft]
     }
 }

@@ -23,13 +23,8 @@ enum ExternalEditor {
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         // The editor command may carry arguments ("code -w"); the path is passed as "$1".
-        var pid = pid_t()
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup("\(command) \"$1\""), strdup("mailtui-editor"), strdup(path), nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return nil }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        guard (status & 0x7f) == 0, (status >> 8) & 0xff == 0, let edited = FileContents.read(path) else { return nil }
+        guard ShellCommand.run("\(command) \"$1\"", arguments: ["mailtui-editor", path], captureOutput: false).status == 0,
+              let edited = FileContents.read(path) else { return nil }
         var result = String(decoding: edited, as: UTF8.self)
         if result.hasSuffix("\n") && !text.hasSuffix("\n") { result.removeLast() }
         return result

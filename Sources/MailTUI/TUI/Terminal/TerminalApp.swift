@@ -56,8 +56,11 @@ final class TerminalApp {
                 if !running { break }
             }
             if terminated() || terminalGone { running = false }
-            if let due = draftDue, clock.now >= due { saveDraft() }
-            draw()
+            var changed = !events.isEmpty
+            if let due = draftDue, clock.now >= due { changed = saveDraft() || changed }
+            // The loop also wakes twice a second to check the window size: draw only when
+            // something happened.
+            if changed { draw() }
         }
         saveDraft()
         session?.cancel()
@@ -75,7 +78,7 @@ final class TerminalApp {
         var timeout: Int32 = 500
         if let due = draftDue {
             let left = due - clock.now
-            timeout = min(timeout, max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            timeout = min(timeout, max(0, Int32(left.milliseconds)))
         }
         _ = poll(&fds, nfds_t(fds.count), timeout)
         // The terminal went away (window closed, ssh dropped): like SIGHUP, save the draft and go.
@@ -140,9 +143,7 @@ final class TerminalApp {
     /// What is running, for the history entry written when it ends.
     private var inFlight: (kind: String, plan: SendPlan, recipients: [String])?
 
-    private var historyStore: HistoryStore {
-        HistoryStore(limit: (try? ConfigFile().load().historyLimit) ?? 500)
-    }
+    private var historyStore: HistoryStore { History.store }
 
     private func record(_ report: SessionReport) {
         guard let current = inFlight else { return }
@@ -199,7 +200,7 @@ final class TerminalApp {
     private func startAutoProbe(_ settings: ServerSettings) {
         var settings = settings
         settings.port = nil
-        if let problem = settings.problems().first(where: { $0.setting == "server" }) {
+        if let problem = settings.problems().first(where: { $0.setting == .server }) {
             inbox.post(.sendRefused([.host: problem.reason]))
             return
         }
@@ -221,15 +222,19 @@ final class TerminalApp {
         inbox.post(.editorFinished(tab, edited))
     }
 
-    private func saveDraft() {
+    /// Writes the draft; true when that changed what the screen shows (a save started or stopped failing).
+    @discardableResult
+    private func saveDraft() -> Bool {
         draftDue = nil
         let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
+        let before = state.draftProblem
         do {
             try draftStore.save(draft)
             if state.draftProblem != nil { _ = state.update(.draftSaved(problem: nil)) }
         } catch {
             _ = state.update(.draftSaved(problem: error.reason))
         }
+        return state.draftProblem != before
     }
 }
 
@@ -238,14 +243,15 @@ enum SendPreparation {
     static func problems(_ plan: SendPlan, fallbackPassword: String?) -> [FieldID: String] {
         var problems: [FieldID: String] = [:]
         for problem in plan.settings.problems() {
-            switch problem.setting {
-            case "server": problems[.host] = problem.reason
-            case "port": problems[.port] = problem.reason
-            case "helo": problems[.helo] = problem.reason
-            case "ca-file": problems[.caFile] = problem.reason
-            case "user": problems[.user] = problem.reason
-            default: problems[.timeout] = problem.reason
+            let field: FieldID = switch problem.setting {
+            case .server: .host
+            case .port: .port
+            case .helo: .helo
+            case .user: .user
+            case .caFile: .caFile
+            case .timeout: .timeout
             }
+            problems[field] = problem.reason
         }
         if plan.settings.wantsLogin && (plan.password ?? fallbackPassword ?? "").isEmpty {
             problems[.password] = "a user is set but no password: type it here (it is never saved) or set MAIL_PASSWORD"

@@ -152,7 +152,9 @@ enum Renderer {
         rule(" Conversation ", layout.transcriptRule, theme, into: &screen)
         if focused { screen.restyle(x: layout.transcriptRule.x + 1, y: layout.transcriptRule.y, width: 14, style: theme.focusedValue) }
         let rect = layout.transcript
-        let all = state.transcript.count + state.resultLines.count
+        // Computed once: the result block is laid out and word-wrapped.
+        let results = state.resultLines
+        let all = state.transcript.count + results.count
         let top = state.transcriptTop ?? max(0, all - rect.height)
         if all == 0 {
             screen.put("Press F5 to send. The SMTP conversation appears here as it happens.", x: rect.x + 1, y: rect.y, style: theme.placeholder(theme.value), maxWidth: rect.width - 2)
@@ -168,7 +170,7 @@ enum Renderer {
                 x += screen.put(line.marker + " ", x: x, y: y, style: line.inTLS ? theme.tls : theme.marker, maxWidth: rect.x + rect.width - x)
                 screen.put(line.text, x: x, y: y, style: theme.style(for: line), maxWidth: rect.x + rect.width - x)
             } else {
-                let (text, kind) = state.resultLines[index - state.transcript.count]
+                let (text, kind) = results[index - state.transcript.count]
                 screen.put(text, x: rect.x + 1, y: y, style: kind == .error ? theme.error : kind == .success ? theme.success : theme.value, maxWidth: rect.width - 2)
             }
         }

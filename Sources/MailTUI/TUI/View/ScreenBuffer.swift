@@ -13,7 +13,6 @@ struct Style: Equatable, Sendable {
     var underline = false
 
     static let plain = Style()
-    static func fg(_ color: Color, bold: Bool = false) -> Style { Style(foreground: color, bold: bold) }
 }
 
 /// One terminal cell. A double-width character occupies its cell and a `continuation` cell after it.

@@ -59,7 +59,7 @@ extension AppState {
     private var unwrappedResultLines: [(String, ResultKind)] {
         switch phase {
         case .sent(let reply, let elapsed, let refused):
-            var lines = [("", ResultKind.plain), ("✓ Sent in \(Self.milliseconds(elapsed)) ms: \(reply)", .success)]
+            var lines = [("", ResultKind.plain), ("✓ Sent in \(elapsed.milliseconds) ms: \(reply)", .success)]
             if !refused.isEmpty { lines.append(("  refused: " + refused.joined(separator: "; "), .error)) }
             return lines
         case .failed(let failure, let elapsed):
@@ -76,14 +76,13 @@ extension AppState {
     }
 
     static func failureLines(_ failure: SessionFailure, elapsed: Duration?) -> [(String, ResultKind)] {
-        let after = elapsed.map { " after \(milliseconds($0)) ms" } ?? ""
+        let after = elapsed.map { " after \($0.milliseconds) ms" } ?? ""
         var lines = [("✗ Failed at \(failure.stage.displayName)\(after): \(failure.explanation)", ResultKind.error)]
         if let reply = failure.reply { lines.append(("  Server said: \(reply)", .plain)) }
         for suggestion in failure.suggestions { lines.append(("  Try: \(suggestion)", .plain)) }
         return lines
     }
 
-    static func milliseconds(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
 
     /// The status line: the phase, the focused field's problem, or a notice.
     func statusText(_ theme: Theme) -> (String, Style) {

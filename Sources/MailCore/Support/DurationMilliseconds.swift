@@ -1,0 +1,6 @@
+extension Duration {
+    /// Whole milliseconds, for people and for poll timeouts.
+    public var milliseconds: Int {
+        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}
