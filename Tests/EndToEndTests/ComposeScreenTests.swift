@@ -189,6 +189,21 @@ import TestSupport
         #expect(server.messages().count == 1)
     }
 
+    @Test func optionsOverlayARestoredDraft() throws {
+        let first = try launch(["--fresh", "--server", "smtp.draft.example", "--port", "2525", "--security", "none"], password: nil)
+        try first.waitFor("Ready: smtp.draft.example:2525")
+        try first.type("me@example.com")
+        usleep(600_000)
+        try first.press("F10")
+        try first.waitFor("EXIT=0")
+        first.stop()
+        let again = try launch(["--user", "bob"], password: nil)
+        defer { again.stop() }
+        let screen = try again.waitFor("Ready: smtp.draft.example:2525 none")
+        #expect(screen.contains("User bob"))
+        #expect(screen.contains("me@example.com"))
+    }
+
     @Test func aVanishedTerminalEndsTheProgramAndKeepsTheDraft() throws {
         let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
         defer { tmux.stop() }

@@ -68,6 +68,21 @@ import TestSupport
         assertNoPassword(historyFile, "the history file")
     }
 
+    @Test func aPasswordSourceWithAProfileThatHasTheUser() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let save = try mailtui(["profiles", "save", "p", "--server", "127.0.0.1", "--port", String(server.port),
+                                "--ca-file", TestCertificates.path("ca.pem"), "--user", "alice", "--from", "a@example.com"])
+        #expect(save.status == 0, "\(save.err)")
+        let send = try mailtui(["send", "--profile", "p", "--password-env", "P_PW", "--to", "b@example.com", "--text", "x"],
+                               environment: ["P_PW": Self.password])
+        #expect(send.status == 0, "\(send.out)\(send.err)")
+        #expect(server.messages().first?.envelope.authenticated == true)
+        let noUser = try mailtui(["send", "--server", "127.0.0.1", "--password-env", "P_PW", "--from", "a@example.com", "--to", "b@example.com"])
+        #expect(noUser.status == 2)
+        #expect(noUser.err.contains("needs a user"))
+    }
+
     @Test func sendWithAFlaskDotenvAndItsWarnings() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:\(Self.password)"])
         defer { server.stop() }

@@ -54,7 +54,6 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         let sources = [passwordEnv != nil, passwordCmd != nil, passwordStdin].filter { $0 }.count
         if sources > 1 { throw ValidationError("Give at most one of --password-env, --password-cmd and --password-stdin.") }
-        if sources == 1 && user == nil { throw ValidationError("A password source needs --user.") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds.") }
     }
 
@@ -162,6 +161,10 @@ extension ServerOptions {
         if let passwordEnv { resolved.passwordSource = .environment(passwordEnv); resolved.password = nil }
         if let passwordCmd { resolved.passwordSource = .command(passwordCmd); resolved.password = nil }
         if passwordStdin { resolved.passwordSource = .standardInput; resolved.password = nil }
+        // Checked here, not in validate(): the user may come from a profile or an import.
+        if (passwordEnv != nil || passwordCmd != nil || passwordStdin) && !resolved.settings.wantsLogin {
+            throw ValidationError("A password source needs a user: --user, or a profile or MAIL_USERNAME that sets one.")
+        }
         return resolved
     }
 
