@@ -17,10 +17,11 @@ one fault it was started with:
   --no-starttls               never offer STARTTLS
   --implicit-tls              speak TLS from the first byte
   --size N                    the SIZE limit to advertise (and enforce: 552 above it)
+  --login USER:SECRET         accept only these credentials (password, or XOAUTH2 token); 535 otherwise
 
 Prints {"port": N, "pid": P} when it listens. Received commands are appended to --log.
 """
-import argparse, asyncio, base64, json, os, signal, socket, ssl
+import argparse, asyncio, base64, hashlib, hmac, json, os, signal, socket, ssl
 
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
@@ -35,6 +36,7 @@ p.add_argument("--auth-plaintext", action="store_true")
 p.add_argument("--no-starttls", action="store_true")
 p.add_argument("--implicit-tls", action="store_true")
 p.add_argument("--size", type=int, default=10 * 1024 * 1024)
+p.add_argument("--login", help="USER:SECRET to check; without it every login is accepted")
 p.add_argument("--cert"); p.add_argument("--key")
 p.add_argument("--log")
 p.add_argument("--store", help="folder for commands.log (same as --log DIR/commands.log)")
@@ -55,6 +57,41 @@ def log(line):
     if ARGS.log:
         with open(ARGS.log, "a") as f:
             f.write(line + "\n")
+
+
+CHALLENGE = b"<12345.6789@fault.test.invalid>"
+
+
+async def authenticate(parts, reader, writer):
+    """Runs one SASL exchange (PLAIN, LOGIN, CRAM-MD5, XOAUTH2) and checks it against --login."""
+    async def ask(challenge):
+        writer.write(b"334 " + challenge + b"\r\n"); await writer.drain()
+        return (await reader.readline()).strip()
+    mechanism = parts[1].upper()
+    initial = parts[2].encode() if len(parts) > 2 else None
+    user, secret = (ARGS.login.split(":", 1) if ARGS.login else (None, None))
+    if mechanism == "PLAIN":
+        fields = base64.b64decode(initial or await ask(b"")).split(b"\0")
+        given = (fields[1].decode(), fields[2].decode()) if len(fields) == 3 else (None, None)
+    elif mechanism == "LOGIN":
+        name = base64.b64decode(initial or await ask(base64.b64encode(b"Username:")))
+        word = base64.b64decode(await ask(base64.b64encode(b"Password:")))
+        given = (name.decode(), word.decode())
+    elif mechanism == "CRAM-MD5":
+        answer = base64.b64decode(await ask(base64.b64encode(CHALLENGE))).decode().split(" ")
+        if len(answer) != 2:
+            return False
+        if user is None:
+            return True
+        expected = hmac.new(secret.encode(), CHALLENGE, hashlib.md5).hexdigest()
+        return answer[0] == user and hmac.compare_digest(answer[1], expected)
+    elif mechanism == "XOAUTH2":
+        text = base64.b64decode(initial or await ask(b"")).decode()
+        fields = dict(f.split("=", 1) for f in text.split("\x01") if "=" in f)
+        given = (fields.get("user"), fields.get("auth", "").removeprefix("Bearer "))
+    else:
+        return False
+    return user is None or given == (user, secret)
 
 
 class Hang(Exception):
@@ -106,22 +143,12 @@ async def session(reader, writer):
                     await writer.start_tls(context())
                     tls = True
             elif verb == "AUTH":
-                parts = command.split(" ")
-                if len(parts) == 2 and parts[1].upper() == "PLAIN":
-                    writer.write(b"334 \r\n"); await writer.drain()
-                    log("(credentials)"); await reader.readline()
-                elif parts[1].upper() == "CRAM-MD5":
-                    writer.write(b"334 PDEyMzQ1LjY3ODlAZmF1bHQudGVzdC5pbnZhbGlkPg==\r\n"); await writer.drain()
-                    response = (await reader.readline()).decode().strip()
-                    log("(credentials) " + ("cram-md5-ok" if len(base64.b64decode(response).split(b" ")) == 2 else "cram-md5-bad"))
-                elif parts[1].upper() == "XOAUTH2":
-                    token = parts[2] if len(parts) > 2 else (await reader.readline()).decode().strip()
-                    log("(credentials) " + ("xoauth2-ok" if b"auth=Bearer " in base64.b64decode(token) else "xoauth2-bad"))
-                elif parts[1].upper() == "LOGIN":
-                    if len(parts) == 2:
-                        writer.write(b"334 VXNlcm5hbWU6\r\n"); await writer.drain(); await reader.readline()
-                    writer.write(b"334 UGFzc3dvcmQ6\r\n"); await writer.drain(); await reader.readline()
-                await answer("auth", "235 2.7.0 Authentication successful")
+                ok = await authenticate(command.split(" "), reader, writer)
+                log("(credentials) " + ("ok" if ok else "refused"))
+                if ok:
+                    await answer("auth", "235 2.7.0 Authentication successful")
+                else:
+                    writer.write(b"535 5.7.8 Authentication credentials invalid\r\n"); await writer.drain()
             elif verb == "MAIL":
                 await answer("mail", "250 2.1.0 Ok")
             elif verb == "RCPT":
