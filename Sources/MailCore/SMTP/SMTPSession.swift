@@ -74,44 +74,9 @@ public final class SMTPSession: Sendable {
             return state.cancelled
         }
 
-        var result: CURLcode = CURLE_OK
-        var stopped = alreadyCancelled
-        if request.quitAfter != nil && !stopped {
-            // curl_easy_send needs the connection outside a multi handle: a short blocking
-            // perform, cancelled through the progress callback.
-            curl_multi_remove_handle(multi, easy)
-            mt_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
-            mt_setopt_xferinfofunction(easy, progressCallback)
-            mt_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(context).toOpaque())
-            context.cancelled = { [weak self] in self?.isCancelled ?? false }
-            result = curl_easy_perform(easy)
-            if result == CURLE_ABORTED_BY_CALLBACK && isCancelled { stopped = true }
-        }
-        var lastProgress = recorder.now
-        var lastSent: curl_off_t = -1
-        while !stopped {
-            if request.quitAfter != nil { break }
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
-            if isCancelled || recorder.authMissing { stopped = true; break }
-            if let total = context.uploadTotal {
-                var sent: curl_off_t = 0
-                mt_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
-                if sent != lastSent && (recorder.now - lastProgress > .milliseconds(100) || Int(sent) == total) {
-                    lastSent = sent
-                    lastProgress = recorder.now
-                    context.onEvent(.progress(sent: Int(sent), total: total))
-                }
-            }
-            if running == 0 {
-                var queued: Int32 = 0
-                while let message = curl_multi_info_read(multi, &queued) {
-                    if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
-                }
-                break
-            }
-            curl_multi_poll(multi, nil, 0, 250, nil)
-        }
+        let (result, stopped) = alreadyCancelled ? (CURLE_OK, true)
+            : request.quitAfter != nil ? performBlocking(easy, multi: multi, context: context)
+            : performMulti(easy, multi: multi, context: context)
 
         if stopped {
             // libcurl's cleanup would otherwise say QUIT and wait for the answer of a server that
@@ -137,6 +102,49 @@ public final class SMTPSession: Sendable {
         let failure = context.failure(curlCode: code, message: message, cancelled: false)
         if let failure { recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? "")) }
         return context.report(failure: failure)
+    }
+
+    /// Drives the transfer through the multi handle, so that `cancel` wakes the poll at once.
+    /// Returns libcurl's result, or `stopped` when it was cancelled or cut for a missing AUTH.
+    private func performMulti(_ easy: UnsafeMutableRawPointer, multi: UnsafeMutableRawPointer, context: TransferContext) -> (CURLcode, stopped: Bool) {
+        let recorder = context.recorder
+        var lastProgress = recorder.now
+        var lastSent: curl_off_t = -1
+        while true {
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            if isCancelled || recorder.authMissing { return (CURLE_OK, true) }
+            if let total = context.uploadTotal {
+                var sent: curl_off_t = 0
+                mt_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
+                if sent != lastSent && (recorder.now - lastProgress > .milliseconds(100) || Int(sent) == total) {
+                    lastSent = sent
+                    lastProgress = recorder.now
+                    context.onEvent(.progress(sent: Int(sent), total: total))
+                }
+            }
+            if running == 0 {
+                var result = CURLE_OK
+                var queued: Int32 = 0
+                while let message = curl_multi_info_read(multi, &queued) {
+                    if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
+                }
+                return (result, false)
+            }
+            curl_multi_poll(multi, nil, 0, 250, nil)
+        }
+    }
+
+    /// For `--quit-after`: curl_easy_send needs the connection outside a multi handle, so this is a
+    /// short blocking perform, cancelled through the progress callback.
+    private func performBlocking(_ easy: UnsafeMutableRawPointer, multi: UnsafeMutableRawPointer, context: TransferContext) -> (CURLcode, stopped: Bool) {
+        curl_multi_remove_handle(multi, easy)
+        mt_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+        mt_setopt_xferinfofunction(easy, progressCallback)
+        mt_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(context).toOpaque())
+        context.cancelled = { [weak self] in self?.isCancelled ?? false }
+        let result = curl_easy_perform(easy)
+        return (result, result == CURLE_ABORTED_BY_CALLBACK && isCancelled)
     }
 
     private func configure(_ easy: UnsafeMutableRawPointer, request: SessionRequest, context: TransferContext,

@@ -24,7 +24,7 @@ struct ProbeCommand: ParsableCommand {
         let settings = resolved.settings
         let secret = try resolved.secret(user: server.user)
         let report = SendCommand.runPrinting(SessionRequest(settings: settings, secret: secret, purpose: .probe), what: "probed")
-        for line in Self.summary(report, settings: settings) { Console.out(line) }
+        for line in [""] + ProbeSummary.lines(report, settings: settings) { Console.out(line) }
         History.record(HistoryEntry(kind: "probe", profile: resolved.profileName, settings: settings, draft: nil, recipients: [], report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
@@ -44,10 +44,6 @@ struct ProbeCommand: ParsableCommand {
         let results = AutoProbe.run(settings, candidates: candidates, timeout: server.timeout ?? 5)
         for line in AutoProbe.lines(results) { Console.out(line) }
         if AutoProbe.recommendation(results) == nil { throw ExitCode(ExitStatus.connect.rawValue) }
-    }
-
-    static func summary(_ report: SessionReport, settings: ServerSettings) -> [String] {
-        [""] + ProbeSummary.lines(report, settings: settings)
     }
 }
 

@@ -55,13 +55,12 @@ enum Console {
     static func err(_ text: String) { write(2, text + "\n") }
 
     static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n <= 0 { if errno == EINTR { continue }; return }
             offset += n
         }
-        bytes.removeAll()
     }
 }
