@@ -313,6 +313,9 @@ import Testing
         #expect(lines == ["  Try: Some providers need an", "    app password instead of", "    the account password."])
         #expect(lines.allSatisfy { DisplayWidth.of($0) <= 30 })
         #expect(TextWrap.wrap("short", width: 30) == ["short"])
+        let aligned = TextWrap.wrap("Timings     name lookup 0 ms, TCP connect 0 ms, greeting 3 ms", width: 40)
+        #expect(aligned.first?.hasPrefix("Timings     name lookup") == true, "\(aligned)")
+        #expect(aligned.allSatisfy { DisplayWidth.of($0) <= 40 })
     }
 }
 

@@ -175,18 +175,17 @@ enum TextWrap {
         let indent = leading + "  "
         var lines: [String] = []
         var current = leading
-        var currentWidth = leading.count
-        for word in text.dropFirst(leading.count).split(separator: " ") {
-            let w = DisplayWidth.of(word)
+        // Runs of spaces inside the text (aligned columns) are kept: empty pieces are extra spaces.
+        for word in text.dropFirst(leading.count).split(separator: " ", omittingEmptySubsequences: false) {
             let atLineStart = current == leading || current == indent
-            if !atLineStart && currentWidth + 1 + w > width {
+            if atLineStart && word.isEmpty && current == indent { continue }
+            let addition = (atLineStart ? "" : " ") + word
+            if !atLineStart && !word.isEmpty && DisplayWidth.of(current) + DisplayWidth.of(addition) > width {
                 lines.append(current)
-                current = indent
-                currentWidth = indent.count
+                current = indent + word
+            } else {
+                current += addition
             }
-            if current != leading && current != indent { current += " "; currentWidth += 1 }
-            current += word
-            currentWidth += w
         }
         lines.append(current)
         return lines
