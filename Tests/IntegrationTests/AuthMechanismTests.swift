@@ -9,15 +9,20 @@ import TestSupport
 
     static let secret = "mechanism-s3cret-token"
 
-    @Test(arguments: [AuthMechanism.plain, .login, .cramMD5, .xoauth2])
-    func mechanism(_ mechanism: AuthMechanism) throws {
-        let server = try TestSMTPServer.faulty(["--login", "alice:\(Self.secret)"])
-        defer { server.stop() }
+    /// Sends as alice with `secret` to a server that accepts only `Self.secret`.
+    func send(_ mechanism: AuthMechanism, secret: String, to server: TestSMTPServer) throws -> SessionReport {
         var settings = server.settings(.starttls)
         settings.username = "alice"
         settings.authMechanism = mechanism
         let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
-        let report = SMTPSession().run(.send(message, settings: settings, secret: Secret(Self.secret))) { _ in }
+        return SMTPSession().run(.send(message, settings: settings, secret: Secret(secret))) { _ in }
+    }
+
+    @Test(arguments: [AuthMechanism.plain, .login, .cramMD5, .xoauth2])
+    func mechanism(_ mechanism: AuthMechanism) throws {
+        let server = try TestSMTPServer.faulty(["--login", "alice:\(Self.secret)"])
+        defer { server.stop() }
+        let report = try send(mechanism, secret: Self.secret, to: server)
         #expect(report.succeeded, "\(report.failure?.description ?? "")")
         #expect(report.authenticated)
         let log = server.commandLog
@@ -36,11 +41,7 @@ import TestSupport
     func aWrongSecretIsRefusedWithEveryMechanism(_ mechanism: AuthMechanism) throws {
         let server = try TestSMTPServer.faulty(["--login", "alice:\(Self.secret)"])
         defer { server.stop() }
-        var settings = server.settings(.starttls)
-        settings.username = "alice"
-        settings.authMechanism = mechanism
-        let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
-        let report = SMTPSession().run(.send(message, settings: settings, secret: Secret("not-the-secret"))) { _ in }
+        let report = try send(mechanism, secret: "not-the-secret", to: server)
         #expect(report.failure?.stage == .auth)
         #expect(report.failure?.kind == .authFailed)
         #expect(server.commandLog.contains("(credentials) refused"))
