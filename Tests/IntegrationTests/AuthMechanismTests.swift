@@ -47,4 +47,25 @@ import TestSupport
         #expect(server.commandLog.contains("(credentials) refused"))
         #expect(!server.commandLog.contains("MAIL FROM"))
     }
+
+    /// A server that puts lines that are not replies before its challenges and its verdict: the
+    /// login still works and no credential reaches the transcript, in the clear or in TLS.
+    @Test(arguments: [AuthMechanism.plain, .login, .cramMD5, .xoauth2], [SecurityMode.none, .starttls])
+    func junkBetweenTheExchangesRevealsNothing(_ mechanism: AuthMechanism, security: SecurityMode) throws {
+        let server = try TestSMTPServer.faulty(["--login", "alice:\(Self.secret)", "--auth-plaintext",
+                                                "--junk", "hello there, not smtp", "--junk", "999x weird"])
+        defer { server.stop() }
+        var settings = server.settings(security)
+        settings.username = "alice"
+        settings.authMechanism = mechanism
+        let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
+        let report = SMTPSession().run(.send(message, settings: settings, secret: Secret(Self.secret))) { _ in }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let transcript = report.transcript.map(\.text).joined(separator: "\n")
+        #expect(transcript.contains("999x weird"), "the odd lines are shown")
+        #expect(!transcript.contains(Self.secret))
+        for line in report.transcript where line.speaker == .client {
+            #expect(!line.text.split(separator: " ").contains { $0.count > 20 }, "no base64 blob: \(line.text)")
+        }
+    }
 }

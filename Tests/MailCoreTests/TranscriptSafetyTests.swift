@@ -57,6 +57,69 @@ import Testing
         #expect(!r.lines.map(\.text).joined().contains(token))
     }
 
+    /// Lines a hostile or broken server may put anywhere in a login: none of them may end the
+    /// redaction, whatever the mechanism, in the clear or inside TLS.
+    static let oddLines = ["hello there, not smtp", "999x weird", "334-continued challenge", "250 ok?", "999 weird", "2", "   "]
+
+    /// The client's lines of a login: (command, then each answer to a challenge).
+    static let logins: [(name: String, command: String, answers: [String])] = [
+        ("PLAIN-IR", "AUTH PLAIN \(secretB64)", []),
+        ("PLAIN", "AUTH PLAIN", [secretB64]),
+        ("LOGIN", "AUTH LOGIN", [userB64, passB64]),
+        ("CRAM-MD5", "AUTH CRAM-MD5", [Data("alice 0123456789abcdefs3cret".utf8).base64EncodedString()]),
+        ("XOAUTH2", "AUTH XOAUTH2", [Data("user=alice\u{1}auth=Bearer bearer-token-123\u{1}\u{1}".utf8).base64EncodedString()]),
+    ]
+
+    @Test(arguments: [false, true])
+    func oddServerLinesNeverRevealAnyMechanismsCredentials(inTLS: Bool) {
+        for login in Self.logins {
+            for odd in Self.oddLines {
+                var script: [(DebugKind, String)] = inTLS
+                    ? [(.headerIn, "220 mx\r\n"), (.headerOut, "STARTTLS\r\n"), (.headerIn, "220 go\r\n"),
+                       (.text, "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\n")]
+                    : [(.headerIn, "220 mx\r\n")]
+                script.append((.headerIn, odd + "\r\n"))
+                script.append((.headerOut, login.command + "\r\n"))
+                for answer in login.answers {
+                    script += [(.headerIn, odd + "\r\n"), (.headerIn, "334 UGFzc3dvcmQ6\r\n"), (.headerIn, odd + "\r\n"),
+                               (.headerOut, answer + "\r\n")]
+                }
+                script += [(.headerIn, odd + "\r\n"), (.headerIn, "235 2.7.0 ok\r\n"), (.headerOut, "MAIL FROM:<a@x.org>\r\n")]
+                let r = record(script)
+                assertNoSecrets(r)
+                for answer in login.answers {
+                    #expect(!r.lines.map(\.text).contains(answer), "\(login.name) after \"\(odd)\" shows \(answer)")
+                }
+                #expect(r.lines.last?.text == "MAIL FROM:<a@x.org>", "\(login.name): the exchange ends at 235")
+                #expect(r.lines.allSatisfy { $0.speaker != .client || $0.inTLS == inTLS || $0.text.hasPrefix("STARTTLS") })
+            }
+        }
+    }
+
+    @Test func onlyTheLoginsVerdictEndsTheRedaction() {
+        var redactor = Redactor()
+        _ = redactor.client("AUTH LOGIN")
+        for (code, final) in [(334, true), (nil, true), (250, true), (535, false), (999, true), (220, true)] as [(Int?, Bool)] {
+            redactor.server(code: code, isFinalLine: final)
+            #expect(redactor.inExchange, "\(String(describing: code)) final=\(final) must not end the exchange")
+        }
+        redactor.server(code: 535, isFinalLine: true)
+        #expect(!redactor.inExchange)
+        #expect(redactor.client("QUIT") == "QUIT")
+    }
+
+    @Test func replyLinesAreParsedAsLibcurlDoes() {
+        #expect(ServerReply.parseLine("250 ok").code == 250)
+        #expect(ServerReply.parseLine("250 ok").isFinal)
+        #expect(ServerReply.parseLine("250").isFinal)
+        #expect(!ServerReply.parseLine("250-SIZE 1").isFinal)
+        #expect(ServerReply.parseLine("999x weird").code == nil)
+        #expect(!ServerReply.parseLine("999x weird").isFinal)
+        #expect(ServerReply.parseLine("hello there, not smtp").code == nil)
+        #expect(ServerReply.parseLine("25").code == nil)
+        #expect(ServerReply.parseLine("").code == nil)
+    }
+
     @Test func serverEscapeSequencesAreShownNotObeyed() {
         let r = record([(.headerIn, "220 evil\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}txt.exe\r\n")])
         let text = r.lines[0].text

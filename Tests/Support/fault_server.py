@@ -18,6 +18,9 @@ one fault it was started with:
   --implicit-tls              speak TLS from the first byte
   --size N                    the SIZE limit to advertise (and enforce: 552 above it)
   --login USER:SECRET         accept only these credentials (password, or XOAUTH2 token); 535 otherwise
+  --junk LINE                 send this line (not an SMTP reply) before every AUTH challenge and
+                              before the login's verdict (repeatable)
+  --slow SECONDS              wait this long before every reply line after the greeting
 
 Prints {"port": N, "pid": P} when it listens. Received commands are appended to --log.
 """
@@ -36,6 +39,8 @@ p.add_argument("--auth-plaintext", action="store_true")
 p.add_argument("--no-starttls", action="store_true")
 p.add_argument("--implicit-tls", action="store_true")
 p.add_argument("--size", type=int, default=10 * 1024 * 1024)
+p.add_argument("--junk", action="append", default=[])
+p.add_argument("--slow", type=float, default=0)
 p.add_argument("--login", help="USER:SECRET to check; without it every login is accepted")
 p.add_argument("--cert"); p.add_argument("--key")
 p.add_argument("--log")
@@ -65,6 +70,7 @@ CHALLENGE = b"<12345.6789@fault.test.invalid>"
 async def authenticate(parts, reader, writer):
     """Runs one SASL exchange (PLAIN, LOGIN, CRAM-MD5, XOAUTH2) and checks it against --login."""
     async def ask(challenge):
+        await junk(writer)
         writer.write(b"334 " + challenge + b"\r\n"); await writer.drain()
         return (await reader.readline()).strip()
     mechanism = parts[1].upper()
@@ -94,6 +100,12 @@ async def authenticate(parts, reader, writer):
     return user is None or given == (user, secret)
 
 
+async def junk(writer):
+    for line in ARGS.junk:
+        writer.write(line.encode() + b"\r\n")
+    await writer.drain()
+
+
 class Hang(Exception):
     pass
 
@@ -114,6 +126,8 @@ async def session(reader, writer):
             lines = ("250 " + "x" * 20000,)
         elif stage in REPLIES:
             lines = (REPLIES[stage],)
+        if ARGS.slow and stage != "greeting":
+            await asyncio.sleep(ARGS.slow)
         writer.write("".join(l + "\r\n" for l in lines).encode())
         await writer.drain()
         return stage not in REPLIES and stage not in ARGS.malformed
@@ -145,6 +159,7 @@ async def session(reader, writer):
             elif verb == "AUTH":
                 ok = await authenticate(command.split(" "), reader, writer)
                 log("(credentials) " + ("ok" if ok else "refused"))
+                await junk(writer)
                 if ok:
                     await answer("auth", "235 2.7.0 Authentication successful")
                 else:

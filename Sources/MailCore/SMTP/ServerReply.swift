@@ -25,16 +25,21 @@ public struct ServerReply: Sendable, Codable, Equatable, CustomStringConvertible
         "\(code) " + lines.joined(separator: " / ")
     }
 
-    /// Splits a reply line into code, whether it is the last line, and text.
+    /// Splits a reply line into code, whether it is the last line of its reply, and text.
+    ///
+    /// A reply line is three digits followed by the end of the line, a space (the last line) or a
+    /// hyphen (more lines follow), exactly what libcurl accepts. Anything else (`hello`, `999x`) is
+    /// not a reply at all: `code` is nil and libcurl ignores the line, so the exchange goes on.
     static func parseLine(_ line: String) -> (code: Int?, isFinal: Bool, text: String) {
-        let scalars = Array(line.utf8)
-        guard scalars.count >= 3, let code = Int(String(decoding: scalars[0..<3], as: UTF8.self)), scalars[0..<3].allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            return (nil, true, line)
+        let bytes = Array(line.utf8)
+        guard bytes.count >= 3, bytes[0..<3].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return (nil, false, line) }
+        let code = bytes[0..<3].reduce(0) { $0 * 10 + Int($1 - 48) }
+        if bytes.count == 3 { return (code, true, "") }
+        switch bytes[3] {
+        case UInt8(ascii: " "): return (code, true, String(decoding: bytes[4...], as: UTF8.self))
+        case UInt8(ascii: "-"): return (code, false, String(decoding: bytes[4...], as: UTF8.self))
+        default: return (nil, false, line)
         }
-        if scalars.count == 3 { return (code, true, "") }
-        let separator = scalars[3]
-        let text = String(decoding: scalars[4...], as: UTF8.self)
-        return (code, separator != UInt8(ascii: "-"), text)
     }
 }
 

@@ -126,12 +126,17 @@ final class TranscriptRecorder {
         }
         let text = TerminalSanitizer.sanitize(bytes: raw)
         let parsed = ServerReply.parseLine(String(decoding: raw, as: UTF8.self))
-        if parsed.code == nil && malformedLineStage == nil { malformedLineStage = stage }
         redactor.server(code: parsed.code, isFinalLine: parsed.isFinal)
         append(.server, text)
+        // A line that is not a reply is shown and remembered for the diagnosis, but libcurl skips
+        // it and keeps waiting, and so does the reply being assembled.
+        guard let code = parsed.code else {
+            if malformedLineStage == nil { malformedLineStage = stage }
+            return
+        }
         replyLines.append(TerminalSanitizer.sanitize(parsed.text))
         guard parsed.isFinal else { return }
-        let complete = ServerReply(code: parsed.code ?? 0, lines: replyLines)
+        let complete = ServerReply(code: code, lines: replyLines)
         replyLines = []
         completed(complete)
     }
