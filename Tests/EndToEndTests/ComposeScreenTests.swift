@@ -87,6 +87,42 @@ import TestSupport
         #expect(wide.split(separator: "\n").first?.contains("Conversation") == true, "side by side at 160 columns")
     }
 
+    /// Starts mailtui, then prints the terminal's line-editing and echo modes once it has ended.
+    func launchReportingTerminalModes(_ arguments: [String]) throws -> Tmux {
+        let command = ([TestPaths.mailtui] + arguments).map(shellQuote).joined(separator: " ")
+            + "; s=$?; echo MODES: $(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo); (exit $s)"
+        return try Tmux(command, environment: ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "NO_COLOR": ""])
+    }
+
+    @Test(arguments: [SIGSEGV, SIGILL, SIGABRT])
+    func aFatalSignalGivesTheTerminalBack(_ number: Int32) throws {
+        let tmux = try launchReportingTerminalModes(["--fresh", "--server", "smtp.example.com"])
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: smtp.example.com")
+        let pid = try #require(try tmux.programPID())
+        kill(pid, number)
+        let screen = try tmux.waitFor("EXIT=")
+        #expect(screen.contains("MODES: icanon echo"), "the shell's modes are back:\n\(screen)")
+        #expect(screen.contains("EXIT=\(128 + number)"), "the signal still ends the program:\n\(screen)")
+        #expect(!screen.contains("Ready: smtp.example.com"), "the alternate screen is gone:\n\(screen)")
+    }
+
+    @Test func sigintFromOutsideSavesTheDraftAndExits130() throws {
+        let tmux = try launchReportingTerminalModes(["--fresh", "--server", "smtp.example.com"])
+        try tmux.waitFor("Ready: smtp.example.com")
+        try tmux.type("interrupted@example.com")
+        try tmux.waitFor("interrupted@example.com")
+        let pid = try #require(try tmux.programPID())
+        kill(pid, SIGINT)
+        let screen = try tmux.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=130"), "\(screen)")
+        #expect(screen.contains("MODES: icanon echo"), "\(screen)")
+        tmux.stop()
+        let again = try launch([], password: nil)
+        defer { again.stop() }
+        try again.waitFor("interrupted@example.com")
+    }
+
     @Test func aKilledSessionLeavesItsDraft() throws {
         let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
         try tmux.waitFor("Ready: smtp.example.com")

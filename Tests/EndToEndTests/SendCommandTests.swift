@@ -46,6 +46,31 @@ import TestSupport
         #expect(missingFile.err.contains("/nonexistent/file.pdf: no such file"))
     }
 
+    @Test(arguments: ["inf", "nan", "1e16", "0", "-5", "3601"])
+    func anUnusableTimeoutIsRefusedNotATrap(_ value: String) throws {
+        let result = try mailtui(["send", "--server", "127.0.0.1", "--port", "9", "--from", "a@example.com", "--to", "b@example.com",
+                                  "--timeout=\(value)"])
+        #expect(result.status == 2, "\(result.err)")
+        #expect(result.err.contains("--timeout") && result.err.contains("1 to 3600 seconds"), "\(result.err)")
+    }
+
+    @Test func aBadTimeoutInTheConfigBlocksOnlyWhatNeedsTheConfig() throws {
+        let config = TestPaths.temporaryDirectory("mailtui-config")
+        try FileManager.default.createDirectory(atPath: config + "/mailtui", withIntermediateDirectories: true)
+        TestFiles.write(config + "/mailtui/config.toml", Data("default_profile = \"w\"\n[profiles.w]\nserver = \"h\"\ntimeout = inf\n".utf8))
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let explicit = try mailtui(["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none",
+                                    "--from", "a@example.com", "--to", "b@example.com", "--text", "x"], environment: ["XDG_CONFIG_HOME": config])
+        #expect(explicit.status == 0, "a send with every option given does not need config.toml: \(explicit.err)")
+        #expect(explicit.err.contains("config.toml:4"), "but the broken line is still named: \(explicit.err)")
+        #expect(server.messages().count == 1)
+        let usesProfile = try mailtui(["send", "--profile", "w", "--from", "a@example.com", "--to", "b@example.com"],
+                                      environment: ["XDG_CONFIG_HOME": config])
+        #expect(usesProfile.status == 2)
+        #expect(usesProfile.err.contains("config.toml:4") && usesProfile.err.contains("1 to 3600"), "\(usesProfile.err)")
+    }
+
     @Test func sendsWithStarttlsAndAuthAndPrintsASafeTranscript() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
         defer { server.stop() }

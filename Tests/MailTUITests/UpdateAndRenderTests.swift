@@ -20,6 +20,22 @@ import Testing
 
     func screen(_ state: AppState) -> String { Renderer.render(state).text }
 
+    @Test func anAbsurdTimeoutIsMarkedNeverTrapped() {
+        var s = state()
+        var settings = ServerSettings(host: "smtp.example.com")
+        settings.timeouts = Timeouts(perStep: 1e300)
+        s.apply(settings: settings)
+        #expect(s.text(.timeout) == "1e+300")
+        #expect(s.fieldErrors[.timeout]?.contains("1 to 3600") == true)
+        s.apply(settings: ServerSettings(host: "smtp.example.com"))
+        #expect(s.fieldErrors[.timeout] == nil)
+        s.fields[.timeout] = TextField("99999999999999999")
+        #expect(s.settings.problems().contains { $0.setting == .timeout })
+        s.fields[.timeout] = TextField("12.5")
+        #expect(s.settings.timeouts.response == 12.5)
+        #expect(s.settings.problems().isEmpty)
+    }
+
     @Test func readlineEditingInTextFields() {
         var s = state()
         type("smtp.example.com", into: &s)

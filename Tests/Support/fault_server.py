@@ -9,7 +9,8 @@ one fault it was started with:
                               rcpt, data = the DATA command, message = the end of the message)
                               with this reply instead
   --close STAGE               close the connection instead of answering STAGE
-  --hang STAGE                stop answering at STAGE (keep the connection open)
+  --hang STAGE                stop answering at STAGE (keep the connection open); `tls` says
+                              220 to STARTTLS, then never does the handshake
   --malformed STAGE           answer STAGE with a line that is not an SMTP reply
   --huge STAGE                answer STAGE with an absurdly long reply line (20,000 characters)
   --no-auth                   never offer AUTH
@@ -154,6 +155,8 @@ async def session(reader, writer):
                 await answer("ehlo", "250-fault.test.invalid", *caps, "250 HELP")
             elif verb == "STARTTLS":
                 if await answer("starttls", "220 2.0.0 Ready to start TLS"):
+                    if "tls" in ARGS.hang:
+                        raise Hang
                     await writer.start_tls(context())
                     tls = True
             elif verb == "AUTH":

@@ -5,7 +5,8 @@ public enum Diagnosis {
         let s = e.settings
         let host = s.host
         let port = s.effectivePort
-        let seconds = Int(e.elapsedInStage.components.seconds)
+        // The limit that ran out, as the user set it: a reply's, or the handshake's.
+        let seconds = (s.security == .tls && e.tls?.version == nil && kind == .noGreeting ? s.timeouts.connect : s.timeouts.response).plainText
         switch kind {
         case .nameLookup:
             return ("The host name \"\(host)\" could not be resolved to an address.",
@@ -16,7 +17,7 @@ public enum Diagnosis {
                     ["Check the port (--port, MAIL_PORT): 587 for STARTTLS, 465 for implicit TLS, 25 for server-to-server.",
                      "Check that the mail server is running and listening on \(host)."])
         case .connectTimeout:
-            return ("No answer to the connection attempt to \(host) port \(port) within \(Int(s.timeouts.connect)) s: a firewall is probably dropping it.",
+            return ("No answer to the connection attempt to \(host) port \(port) within \(s.timeouts.connect.plainText) s: a firewall is probably dropping it.",
                     [port == 25 ? "Port 25 is blocked by many cloud providers and ISPs; use the submission port 587 (STARTTLS) or 465 (TLS) with a login." : "Check that port \(port) is open between this machine and the server.",
                      "Try the other submission port: 587 with --security starttls (MAIL_USE_TLS=True) or 465 with --security tls (MAIL_USE_SSL=True)."])
         case .noGreeting:

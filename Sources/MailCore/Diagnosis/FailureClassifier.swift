@@ -87,6 +87,7 @@ public enum FailureClassifier {
             return (.connect, message.contains("timed out") ? .connectTimeout : .connectionRefused, nil)
         case operationTimedOut:
             if e.stage == .connect { return (.connect, .connectTimeout, nil) }
+            if e.stage == .tls && e.greetingSeen && e.tls?.version == nil { return (.tls, .tlsHandshake, nil) }
             if !e.greetingSeen {
                 return (e.settings.security == .tls && e.stage == .tls ? .tls : .greeting, .noGreeting, nil)
             }

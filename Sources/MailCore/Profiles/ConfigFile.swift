@@ -125,8 +125,9 @@ public struct ConfigFile: Sendable {
             s.authMechanism = mechanism
         }
         if let value = t["timeout"] {
-            guard let seconds = value.int ?? value.double.map({ Int($0) }), seconds > 0 else { throw fail("timeout", "'timeout' must be a number of seconds above 0") }
-            s.timeouts = Timeouts(perStep: Double(seconds))
+            guard let seconds = value.double ?? value.int.map(Double.init) else { throw fail("timeout", "'timeout' must be a number of seconds, from 1 to 3600") }
+            if let problem = Timeouts.problem(perStep: seconds) { throw fail("timeout", "'timeout': \(problem)") }
+            s.timeouts = Timeouts(perStep: seconds)
         }
         var source: PasswordSource?
         var count = 0
@@ -184,7 +185,7 @@ public struct ConfigFile: Sendable {
             if let helo = s.heloName { out += "helo = \(quote(helo))\n" }
             if let user = s.username { out += "user = \(quote(user))\n" }
             if s.authMechanism != .auto { out += "auth = \(quote(s.authMechanism.rawValue))\n" }
-            if s.timeouts != Timeouts() { out += "timeout = \(Int(s.timeouts.response))\n" }
+            if s.timeouts != Timeouts() { out += "timeout = \(s.timeouts.perStepText)\n" }
             switch p.passwordSource {
             case .environment(let name)?: out += "password_env = \(quote(name))\n"
             case .command(let command)?: out += "password_cmd = \(quote(command))\n"

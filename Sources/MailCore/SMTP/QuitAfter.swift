@@ -68,6 +68,6 @@ struct QuitAfter {
         var socket: curl_socket_t = -1
         guard mt_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else { return false }
         var fd = pollfd(fd: socket, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
-        return poll(&fd, 1, Int32(context.request.settings.timeouts.response * 1000)) > 0
+        return poll(&fd, 1, Int32(clamping: context.request.settings.timeouts.response.saturatingMilliseconds)) > 0
     }
 }

@@ -67,6 +67,7 @@ public final class SMTPSession: Sendable {
             errorBuffer.deallocate()
         }
 
+        context.easy = easy
         configure(easy, request: request, context: context, errorBuffer: errorBuffer, recipients: &recipients)
         curl_multi_add_handle(multi, easy)
         let alreadyCancelled = control.withLock { state -> Bool in
@@ -84,7 +85,13 @@ public final class SMTPSession: Sendable {
             if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
             let cancelled = isCancelled
             if cancelled { recorder.error("cancelled") }
-            let evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : 0, message: "", cancelled: cancelled)
+            var message = ""
+            if result == CURLE_OPERATION_TIMEDOUT {
+                let what = context.networkConnected ? "no TLS handshake" : "no TCP connection"
+                message = "\(what) within \(request.settings.timeouts.connect.plainText) s"
+                recorder.error(message)
+            }
+            let evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : Int(result.rawValue), message: message, cancelled: cancelled)
             return context.report(failure: context.diagnose(evidence))
         }
         collectCertificate(easy, recorder: recorder)
@@ -105,7 +112,8 @@ public final class SMTPSession: Sendable {
     }
 
     /// Drives the transfer through the multi handle, so that `cancel` wakes the poll at once.
-    /// Returns libcurl's result, or `stopped` when it was cancelled or cut for a missing AUTH.
+    /// Returns libcurl's result, or `stopped` when it was cancelled, cut for a missing AUTH, or
+    /// cut because a TCP connect or TLS handshake took longer than the connect limit.
     private func performMulti(_ easy: UnsafeMutableRawPointer, multi: UnsafeMutableRawPointer, context: TransferContext) -> (CURLcode, stopped: Bool) {
         let recorder = context.recorder
         var lastProgress = recorder.now
@@ -114,6 +122,7 @@ public final class SMTPSession: Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             if isCancelled || recorder.authMissing { return (CURLE_OK, true) }
+            if context.connectLimitPassed() { return (CURLE_OPERATION_TIMEDOUT, true) }
             if let total = context.uploadTotal {
                 var sent: curl_off_t = 0
                 mt_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
@@ -144,6 +153,7 @@ public final class SMTPSession: Sendable {
         mt_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(context).toOpaque())
         context.cancelled = { [weak self] in self?.isCancelled ?? false }
         let result = curl_easy_perform(easy)
+        if result == CURLE_ABORTED_BY_CALLBACK && context.connectTimedOut { return (CURLE_OPERATION_TIMEDOUT, true) }
         return (result, result == CURLE_ABORTED_BY_CALLBACK && isCancelled)
     }
 
@@ -163,9 +173,13 @@ public final class SMTPSession: Sendable {
         mt_setopt_writefunction(easy, discardCallback)
         mt_setopt_sockoptfunction(easy, socketCallback)
         mt_setopt_pointer(easy, CURLOPT_SOCKOPTDATA, me)
-        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(s.timeouts.connect * 1000))
-        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(s.timeouts.total * 1000))
-        mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(s.timeouts.response.rounded(.up))))
+        // libcurl's connect timeout runs from the first byte to the end of AUTH, greeting and EHLO
+        // included; mailtui wants it for the TCP connect and the TLS handshakes only, and a reply
+        // limit per reply. So libcurl's is a backstop, and ConnectWatch enforces the real one.
+        let t = s.timeouts
+        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, (t.connect * 2 + t.response * 8).saturatingMilliseconds)
+        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, t.total.saturatingMilliseconds)
+        mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, t.response.rounded(.up).saturatingInt))
 
         switch request.transportSecurity {
         case .none: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
@@ -238,6 +252,30 @@ final class TransferContext {
     var cancelled: () -> Bool = { false }
     /// The connection's socket, remembered when libcurl creates it.
     var socket: curl_socket_t = -1
+    /// The easy handle, for the connect watch's look at libcurl's timers.
+    var easy: UnsafeMutableRawPointer?
+    /// Whether the TCP connection was made.
+    var networkConnected: Bool {
+        var tcp: curl_off_t = 0
+        if let easy { mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &tcp) }
+        return tcp > 0
+    }
+    /// Set when the connect limit cut the session.
+    private(set) var connectTimedOut = false
+
+    /// Whether a TCP connect or a TLS handshake has taken longer than the connect limit. Replies
+    /// have their own limit (libcurl's per-reply timeout), whatever the stage.
+    func connectLimitPassed() -> Bool {
+        guard let easy else { return false }
+        var tcp: curl_off_t = 0
+        mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &tcp)
+        let since = ConnectWatch.connectingSince(start: recorder.start, tcpConnectedAfter: tcp > 0 ? .microseconds(tcp) : nil,
+                                                 implicitTLS: request.transportSecurity == .tls,
+                                                 startTLSAcceptedAt: recorder.startTLSAcceptedAt, handshakeDone: recorder.tls.version != nil)
+        guard let since, recorder.now - since > .milliseconds(request.settings.timeouts.connect.saturatingMilliseconds) else { return false }
+        connectTimedOut = true
+        return true
+    }
 
     init(request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) {
         self.request = request
@@ -370,7 +408,8 @@ private let socketCallback: curl_sockopt_callback = { userdata, socket, _ in
 
 private let progressCallback: curl_xferinfo_callback = { userdata, _, _, _, _ in
     guard let userdata else { return 0 }
-    return Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue().cancelled() ? 1 : 0
+    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    return context.cancelled() || context.connectLimitPassed() ? 1 : 0
 }
 
 private let discardCallback: curl_write_callback = { _, size, count, _ in size * count }

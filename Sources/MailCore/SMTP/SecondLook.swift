@@ -20,8 +20,8 @@ enum SecondLook {
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
         mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
-        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout * 1000))
-        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout * 1000))
+        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout.saturatingMilliseconds)
+        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.saturatingMilliseconds)
         guard curl_easy_perform(easy) == CURLE_OK else { return nil }
         return CertificateFacts.read(easy) ?? TLSInfo()
     }

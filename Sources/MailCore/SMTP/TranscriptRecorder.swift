@@ -19,7 +19,7 @@ enum DebugKind {
 /// It is fed plain bytes, so that all of this is tested without a network.
 final class TranscriptRecorder {
     private let clock = ContinuousClock()
-    private let start: ContinuousClock.Instant
+    let start: ContinuousClock.Instant
     private let emit: (SessionEvent) -> Void
     private let security: SecurityMode
     private let credentialsSet: Bool
@@ -30,6 +30,8 @@ final class TranscriptRecorder {
     /// The stage in which a line arrived that is not an SMTP reply, if one did.
     private(set) var malformedLineStage: SMTPStage?
     private(set) var inTLS = false
+    /// When the server accepted STARTTLS: the handshake starts then.
+    private(set) var startTLSAcceptedAt: ContinuousClock.Instant?
     private var redactor = Redactor()
     private(set) var lines: [TranscriptLine] = []
     private(set) var stageStarts: [(stage: SMTPStage, at: ContinuousClock.Instant)] = []
@@ -161,7 +163,7 @@ final class TranscriptRecorder {
         case "EHLO", "HELO":
             if reply.isPositive { ehloCompleted(reply) }
         case "STARTTLS":
-            if reply.code == 220 { inTLS = true }
+            if reply.code == 220 { inTLS = true; startTLSAcceptedAt = clock.now }
         case "AUTH":
             if reply.code == 235 { authenticated = true }
         case "RCPT":

@@ -45,9 +45,9 @@ public struct ServerSettings: Sendable, Codable, Equatable {
 
 /// Time limits, in seconds. libcurl's own defaults (300 s to connect) are far too long for a tester.
 public struct Timeouts: Sendable, Codable, Equatable {
-    /// TCP connect, TLS handshake, and the greeting (libcurl counts the greeting and EHLO here).
+    /// The TCP connect and each TLS handshake (implicit TLS, or after STARTTLS).
     public var connect: Double
-    /// How long to wait for each server reply.
+    /// How long to wait for each server reply, at every stage from the greeting to QUIT.
     public var response: Double
     /// The whole session, upload included.
     public var total: Double
@@ -61,6 +61,45 @@ public struct Timeouts: Sendable, Codable, Equatable {
     /// One limit for every step, as `--timeout` gives it; the total stays generous for large uploads.
     public init(perStep seconds: Double) {
         self.init(connect: seconds, response: seconds, total: max(600, seconds * 4))
+    }
+
+    /// What one step's limit may be: below a second no real server answers, and past an hour
+    /// nobody is waiting any more.
+    public static let perStepRange: ClosedRange<Double> = 1...3600
+    /// What the whole session's limit may be.
+    public static let totalRange: ClosedRange<Double> = 1...(4 * 3600)
+
+    /// Why `seconds` cannot be one step's limit, or nil when it can.
+    public static func problem(perStep seconds: Double) -> String? {
+        seconds.isFinite && perStepRange.contains(seconds) ? nil : "\(seconds.plainText) is not a usable timeout: give 1 to 3600 seconds"
+    }
+
+    /// Why these limits cannot be used, or nil.
+    public var problem: String? {
+        Self.problem(perStep: connect) ?? Self.problem(perStep: response)
+            ?? (total.isFinite && Self.totalRange.contains(total) ? nil : "a total of \(total.plainText) s is not usable: give 1 to 14400 seconds")
+    }
+
+    /// The per-step limit as a person typed it: `30`, `12.5`.
+    public var perStepText: String { response.plainText }
+}
+
+extension Double {
+    /// `30` for whole numbers, `12.5` otherwise; `inf` and `nan` as such. Never traps.
+    public var plainText: String {
+        if isFinite, self == rounded(), abs(self) < 1e15 { return String(Int(self)) }
+        return description
+    }
+
+    /// Whole milliseconds that never trap: NaN gives 0, and anything beyond `Int` saturates.
+    public var saturatingMilliseconds: Int { (self * 1000).saturatingInt }
+
+    /// The whole part, clamped into `Int`'s range; NaN gives 0.
+    public var saturatingInt: Int {
+        if isNaN { return 0 }
+        if self >= 9.2e18 { return Int.max }
+        if self <= -9.2e18 { return Int.min }
+        return Int(self)
     }
 }
 

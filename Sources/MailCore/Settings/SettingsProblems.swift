@@ -35,8 +35,8 @@ extension ServerSettings {
         if let user = username, user.unicodeScalars.contains(where: { $0.value < 32 }) {
             found.append(SettingsError(setting: .user, reason: "contains a control character"))
         }
-        for (name, value) in [("connect", timeouts.connect), ("response", timeouts.response), ("total", timeouts.total)] where !(value > 0) {
-            found.append(SettingsError(setting: .timeout, reason: "the \(name) timeout must be more than 0 seconds"))
+        if let problem = timeouts.problem {
+            found.append(SettingsError(setting: .timeout, reason: problem))
         }
         return found
     }

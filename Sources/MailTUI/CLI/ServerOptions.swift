@@ -54,7 +54,7 @@ struct ServerOptions: ParsableArguments {
     func validate() throws {
         let sources = [passwordEnv != nil, passwordCmd != nil, passwordStdin].filter { $0 }.count
         if sources > 1 { throw ValidationError("Give at most one of --password-env, --password-cmd and --password-stdin.") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds.") }
+        if let timeout, let problem = Timeouts.problem(perStep: timeout) { throw ValidationError("--timeout: \(problem).") }
     }
 
     /// Whether any option says something about the server (or where its settings come from).
@@ -117,12 +117,19 @@ extension ServerOptions {
     /// `startingFrom` is what the user already has (a restored draft): options overlay it, and the
     /// default profile does not replace it.
     func resolve(startingFrom base: ServerSettings? = nil) throws -> ResolvedServer {
+        var resolved = ResolvedServer(settings: base ?? ServerSettings())
+        // A broken config.toml stops only what needs it: a profile named with --profile. Otherwise
+        // it is reported and left out, so that a send with its options given still goes.
         let config: MailtuiConfig
-        do { config = try LoadedConfig.result.get() } catch {
+        switch LoadedConfig.result {
+        case .success(let loaded): config = loaded
+        case .failure(let error) where profile != nil:
             Console.err("error: \(error)")
             throw ExitCode(ExitStatus.badInput.rawValue)
+        case .failure(let error):
+            resolved.warnings.append("\(error) (config.toml was not used)")
+            config = MailtuiConfig()
         }
-        var resolved = ResolvedServer(settings: base ?? ServerSettings())
         let profileName = profile ?? (server == nil && base == nil ? config.defaultProfile : nil)
         if let profileName {
             guard let found = config.profile(named: profileName) else {

@@ -49,7 +49,8 @@ struct TUICommand: ParsableCommand {
                 : resolved.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
         }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
-        TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
+        let status = TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// Options given on the command line replace what the draft had.

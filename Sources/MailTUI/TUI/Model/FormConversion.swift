@@ -12,7 +12,8 @@ extension AppState {
         s.heloName = text(.helo).isEmpty ? nil : text(.helo)
         s.username = text(.user).isEmpty ? nil : text(.user)
         s.authMechanism = authMechanism
-        if let seconds = Double(text(.timeout)), seconds > 0 { s.timeouts = Timeouts(perStep: seconds) }
+        // Out-of-range numbers are kept, so that the check before a send marks the field.
+        if let seconds = Double(text(.timeout)) { s.timeouts = Timeouts(perStep: seconds) }
         return s
     }
 
@@ -37,8 +38,9 @@ extension AppState {
         fields[.helo] = TextField(s.heloName ?? "")
         fields[.user] = TextField(s.username ?? "")
         authMechanism = s.authMechanism
-        let perStep = s.timeouts.response
-        fields[.timeout] = TextField(perStep == Timeouts().response ? "" : String(Int(perStep)))
+        fields[.timeout] = TextField(s.timeouts.response == Timeouts().response ? "" : s.timeouts.perStepText)
+        // A draft or profile may hold limits that cannot be used: shown as they are, and marked.
+        if let problem = s.timeouts.problem { fieldErrors[.timeout] = problem } else { fieldErrors[.timeout] = nil }
     }
 
     mutating func apply(draft d: MessageDraft, inspected: [AttachmentItem]? = nil) {

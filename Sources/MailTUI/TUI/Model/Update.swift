@@ -180,7 +180,8 @@ extension AppState {
         let before = field
         switch key {
         case .character(let c):
-            if focus == .port || focus == .timeout { guard c.isNumber, c.isASCII else { return [] } }
+            if focus == .port { guard c.isNumber, c.isASCII else { return [] } }
+            if focus == .timeout { guard c.isASCII, c.isNumber || c == "." else { return [] } }
             field.insert(String(c))
         case .backspace: field.backspace()
         case .delete, .control("d"):

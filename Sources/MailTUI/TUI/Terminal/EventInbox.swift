@@ -40,23 +40,31 @@ final class EventInbox: Sendable {
     }
 }
 
-/// SIGTERM and SIGHUP reach the loop through a pipe, so that it can save the draft and restore
-/// the terminal before exiting.
+/// SIGTERM, SIGHUP and SIGINT (sent from outside: in raw mode Ctrl-C is a key, not a signal) reach
+/// the loop through a pipe, so that it can save the draft and restore the terminal before exiting.
 enum TerminationSignals {
     nonisolated(unsafe) static var pipeWrite: Int32 = -1
     nonisolated(unsafe) static var pipeRead: Int32 = -1
+
+    static let handled: [Int32] = [SIGTERM, SIGHUP, SIGINT]
 
     static func install() {
         var ends: [Int32] = [0, 0]
         guard makePipe(&ends) == 0 else { return }
         pipeRead = ends[0]
         pipeWrite = ends[1]
-        let handler: @convention(c) (Int32) -> Void = { _ in
-            var byte: UInt8 = 1
+        let handler: @convention(c) (Int32) -> Void = { number in
+            var byte = UInt8(truncatingIfNeeded: number)
             _ = write(TerminationSignals.pipeWrite, &byte, 1)
         }
-        signal(SIGTERM, handler)
-        signal(SIGHUP, handler)
+        for number in handled { signal(number, handler) }
+    }
+
+    /// The signal that asked the program to stop, if one did.
+    static func received() -> Int32? {
+        var byte: UInt8 = 0
+        guard pipeRead >= 0, read(pipeRead, &byte, 1) > 0 else { return nil }
+        return Int32(byte)
     }
 }
 

@@ -13,6 +13,7 @@ final class Terminal {
     /// Starts curses. `wantColors` is false with NO_COLOR.
     func start(wantColors: Bool) {
         setlocale(LC_ALL, "")
+        CrashGuard.install()
         initscr()
         raw()
         noecho()
@@ -30,6 +31,7 @@ final class Terminal {
 
     func stop() {
         endwin()
+        CrashGuard.uninstall()
     }
 
     var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }

@@ -25,8 +25,9 @@ final class TerminalApp {
         self.fallbackPassword = fallbackPassword
     }
 
-    /// Runs until the user quits; the draft is saved on the way out.
-    func run() {
+    /// Runs until the user quits; the draft is saved on the way out. Returns the exit status.
+    @discardableResult
+    func run() -> Int32 {
         TerminationSignals.install()
         terminal.start(wantColors: state.colors)
         state.colors = terminal.colorsAvailable
@@ -55,7 +56,11 @@ final class TerminalApp {
                 perform(state.update(event))
                 if !running { break }
             }
-            if terminated() || terminalGone { running = false }
+            if let number = TerminationSignals.received() {
+                running = false
+                exitStatus = 128 + number
+            }
+            if terminalGone { running = false }
             var changed = !events.isEmpty
             if let due = draftDue, clock.now >= due { changed = saveDraft() || changed }
             // The loop also wakes twice a second to check the window size: draw only when
@@ -65,6 +70,7 @@ final class TerminalApp {
         saveDraft()
         session?.cancel()
         terminal.stop()
+        return exitStatus
     }
 
     private func draw() { terminal.draw(Renderer.render(state)) }
@@ -88,10 +94,8 @@ final class TerminalApp {
     /// Set when standard input hung up.
     private var terminalGone = false
 
-    private func terminated() -> Bool {
-        var byte: UInt8 = 0
-        return TerminationSignals.pipeRead >= 0 && read(TerminationSignals.pipeRead, &byte, 1) > 0
-    }
+    /// 0, or 128 + the signal that stopped the screen (130 for SIGINT), as a shell reports it.
+    private(set) var exitStatus: Int32 = 0
 
     // MARK: Effects
 
