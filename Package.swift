@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         /// ncursesw, imported through a module map; see Sources/CNcurses/shim.h for the macros.
@@ -22,7 +21,7 @@ let package = Package(
         ),
         .target(
             name: "MailCore",
-            dependencies: ["CCurl", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["CCurl"],
             path: "Sources/MailCore"
         ),
         .executableTarget(

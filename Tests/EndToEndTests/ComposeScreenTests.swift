@@ -179,7 +179,7 @@ import TestSupport
         try tmux.type("local-test")
         try tmux.press("Enter")
         try tmux.waitFor("Saved profile local-test")
-        let config = try String(contentsOfFile: configHome + "/mailtui/config.toml", encoding: .utf8)
+        let config = try String(contentsOfFile: configHome + "/mailtui/profiles.toml", encoding: .utf8)
         #expect(config.contains("[profiles.local-test]") && config.contains("server = \"127.0.0.1\"") && config.contains("from = \"a@example.com\""))
         try tmux.press("Escape")
         // Change the subject, then bring the sent one back from the history.

@@ -32,7 +32,7 @@ import TestSupport
         #expect(save.status == 0, "\(save.out)\(save.err)")
         #expect(save.err.contains("stored in plain text"))
         var info = stat()
-        stat(config + "/mailtui/config.toml", &info)
+        stat(config + "/mailtui/profiles.toml", &info)
         #expect(info.st_mode & 0o777 == 0o600)
 
         let send = try mailtui(["send", "--profile", "test", "--to", "ada@example.org", "--subject", "from a profile", "--text", "hi"])
@@ -62,7 +62,7 @@ import TestSupport
             everything += show.out
         }
         #expect(everything.contains("[credentials hidden]"))
-        #expect(everything.contains("[stored in config.toml, hidden]"))
+        #expect(everything.contains("[stored in the profile's file, hidden]"))
         assertNoPassword(everything, "output, exports, profiles show or history")
         let historyFile = try String(contentsOfFile: state + "/mailtui/history.jsonl", encoding: .utf8)
         assertNoPassword(historyFile, "the history file")
@@ -143,8 +143,50 @@ import TestSupport
         #expect(r.status == 2)
         #expect(r.err.contains("config.toml:3: 'port' must be a number"))
         let save = try mailtui(["profiles", "save", "y", "--server", "b"])
-        #expect(save.status == 2)
-        #expect(try String(contentsOfFile: config + "/mailtui/config.toml", encoding: .utf8).contains("port = \"587\""), "not overwritten")
+        #expect(save.status == 0, "saving goes to profiles.toml and does not need config.toml: \(save.err)")
+        #expect(save.err.contains("config.toml:3"), "the broken line is still named")
+        #expect(try String(contentsOfFile: config + "/mailtui/config.toml", encoding: .utf8) == "[profiles.x]\nserver = \"a\"\nport = \"587\"\n", "not touched")
+        let delete = try mailtui(["profiles", "delete", "y"])
+        #expect(delete.status == 0, "\(delete.err)")
+    }
+
+    @Test func aProfileNameWithADotIsQuotedAndEverythingStillWorks() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let save = try mailtui(["profiles", "save", "a.b", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none"])
+        #expect(save.status == 0, "\(save.err)")
+        #expect(try String(contentsOfFile: config + "/mailtui/profiles.toml", encoding: .utf8).contains("[profiles.\"a.b\"]"))
+        let list = try mailtui(["profiles", "list"])
+        #expect(list.status == 0 && list.out.contains("a.b"), "\(list.err)")
+        let send = try mailtui(["send", "--profile", "a.b", "--from", "a@example.com", "--to", "b@example.com", "--text", "x"])
+        #expect(send.status == 0, "\(send.err)")
+        #expect(server.messages().count == 1)
+        #expect(try mailtui(["profiles", "delete", "a.b"]).status == 0)
+    }
+
+    @Test func theUsersConfigIsNeverRewritten() throws {
+        let folder = config + "/mailtui"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let written = "# my settings, by hand\nhistory_limit = 50 # keep it short\n\n[profiles.mine]\nserver = \"mine.example.com\"  # the relay\ntimeout = 12.5\n"
+        let real = TestPaths.temporaryDirectory("mailtui-dotfiles") + "/config.toml"
+        TestFiles.write(real, Data(written.utf8))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/config.toml", withDestinationPath: real)
+
+        #expect(try mailtui(["profiles", "save", "other", "--server", "other.example.com"]).status == 0)
+        let clash = try mailtui(["profiles", "save", "mine", "--server", "saved.example.com"])
+        #expect(clash.status == 0)
+        #expect(clash.err.contains("config.toml also has a profile \"mine\""), "\(clash.err)")
+        #expect(try String(contentsOfFile: real, encoding: .utf8) == written, "byte for byte")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/config.toml")) == real, "still a link")
+
+        let show = try mailtui(["profiles", "show", "mine", "--json"])
+        #expect(show.out.contains("mine.example.com"), "config.toml wins: \(show.out)")
+        #expect(show.err.contains("both"), "and the clash is reported: \(show.err)")
+        #expect(try mailtui(["profiles", "show", "other"]).out.contains("other.example.com"))
+        let delete = try mailtui(["profiles", "delete", "mine"])
+        #expect(delete.status == 0, "the saved one goes")
+        let again = try mailtui(["profiles", "delete", "mine"])
+        #expect(again.status == 2 && again.err.contains("never rewrites"), "\(again.err)")
     }
 }
 

@@ -126,9 +126,10 @@ import TestSupport
         var s = ServerSettings(host: "smtp.example.com", port: 2525, security: .tls, verifyCertificate: false, caFile: "/etc/ca.pem",
                                heloName: "me.example.com", username: "u \"quoted\"", authMechanism: .login, timeouts: Timeouts(perStep: 12))
         s.timeouts = Timeouts(perStep: 12)
-        let original = MailtuiConfig(defaultProfile: "one", historyLimit: 42, profiles: [
+        let original = MailtuiConfig(defaultProfile: "one", profiles: [
             Profile(name: "one", settings: s, passwordSource: .command("pass show 'smtp'"), from: "Zoë <z@example.com>"),
             Profile(name: "two", settings: ServerSettings(host: "b.example.com"), storedPassword: Secret("pa\"ss")),
+            Profile(name: "dotted.name", settings: ServerSettings(host: "c.example.com", timeouts: Timeouts(perStep: 12.5))),
         ])
         #expect(try config.save(original) == true)
         var info = stat()

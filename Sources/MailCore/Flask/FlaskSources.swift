@@ -37,7 +37,7 @@ public enum FlaskSources {
             return q == "\"" ? inner.replacing("\\n", with: "\n").replacing("\\\"", with: "\"") : inner
         }
         // An unquoted value ends at " #".
-        if let hash = value.range(of: " #") { return String(value[..<hash.lowerBound]).trimmingSpaces }
+        if let hash = value.firstRange(of: " #") { return String(value[..<hash.lowerBound]).trimmingSpaces }
         return value
     }
 
@@ -60,7 +60,7 @@ public enum FlaskSources {
             let key = String(line[..<equals]).trimmingSpaces
             guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
             var expression = String(line[line.index(after: equals)...]).trimmingSpaces
-            if let comment = expression.range(of: "  #") ?? expression.range(of: " # ") { expression = String(expression[..<comment.lowerBound]).trimmingSpaces }
+            if let comment = expression.firstRange(of: "  #") ?? expression.firstRange(of: " # ") { expression = String(expression[..<comment.lowerBound]).trimmingSpaces }
             if key == "MAIL_PASSWORD", let variable = environmentVariable(in: expression) {
                 result.passwordVariable = variable
                 continue
@@ -77,7 +77,7 @@ public enum FlaskSources {
     /// The variable name in `os.environ.get('V'...)`, `os.environ['V']` or `os.getenv('V'...)`.
     static func environmentVariable(in expression: String) -> String? {
         for prefix in ["os.environ.get(", "environ.get(", "os.getenv(", "getenv(", "os.environ[", "environ["] {
-            guard let range = expression.range(of: prefix) else { continue }
+            guard let range = expression.firstRange(of: prefix) else { continue }
             let rest = expression[range.upperBound...].trimmingSpaces
             guard let quote = rest.first, quote == "'" || quote == "\"" else { return nil }
             let name = rest.dropFirst().prefix(while: { $0 != quote })
@@ -94,7 +94,7 @@ public enum FlaskSources {
             if case .string(let s)? = inner { return Int(s.trimmingSpaces).map(FlaskValue.int) }
             return inner
         }
-        if let orRange = e.range(of: " or "), environmentVariable(in: String(e[..<orRange.lowerBound])) != nil {
+        if let orRange = e.firstRange(of: " or "), environmentVariable(in: String(e[..<orRange.lowerBound])) != nil {
             let first = evaluate(String(e[..<orRange.lowerBound]), environment: environment)
             if let first, first.truthy { return first }
             return evaluate(String(e[orRange.upperBound...]), environment: environment)

@@ -1,4 +1,3 @@
-import TOMLKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,8 +10,10 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(message)" }
 }
 
-/// `$XDG_CONFIG_HOME/mailtui/config.toml`: read with TOMLKit, written by mailtui in a fixed,
-/// commented layout, atomically. A file that does not parse is never overwritten.
+/// One of mailtui's two TOML files, both in `$XDG_CONFIG_HOME/mailtui/`:
+/// - `config.toml` is the user's: mailtui reads it and never writes it.
+/// - `profiles.toml` holds the profiles mailtui saves (`profiles save`, F8), written atomically in a
+///   fixed, commented layout. A file that does not parse is never overwritten.
 ///
 /// ```toml
 /// default_profile = "work"
@@ -25,6 +26,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 /// user = "app@example.com"
 /// password_env = "WORK_SMTP_PASSWORD"
 /// from = "App <noreply@example.com>"
+/// timeout = 12.5
 /// ```
 public struct ConfigFile: Sendable {
     public let path: String
@@ -32,6 +34,9 @@ public struct ConfigFile: Sendable {
     public init(path: String = XDGPaths.configDirectory + "/config.toml") {
         self.path = path
     }
+
+    /// The file where mailtui keeps the profiles it saves.
+    public static var savedProfiles: ConfigFile { ConfigFile(path: XDGPaths.configDirectory + "/profiles.toml") }
 
     /// The configuration; an empty one when the file does not exist.
     public func load() throws(ConfigError) -> MailtuiConfig {
@@ -43,46 +48,36 @@ public struct ConfigFile: Sendable {
     }
 
     static func parse(_ text: String, path: String) throws(ConfigError) -> MailtuiConfig {
-        let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
-        } catch {
-            throw ConfigError(path: path, line: nil, message: "\(error)")
+        let table: TOMLDocument.Table
+        do { table = try TOMLDocument(parsing: text).root } catch {
+            throw ConfigError(path: path, line: error.line, message: error.message)
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        func fail(_ key: String, section: String?, _ message: String) -> ConfigError {
-            ConfigError(path: path, line: Self.line(of: key, inSection: section, lines: lines), message: message)
-        }
+        func fail(_ line: Int?, _ message: String) -> ConfigError { ConfigError(path: path, line: line, message: message) }
 
         var config = MailtuiConfig()
-        for key in table.keys where !["default_profile", "history_limit", "profiles"].contains(key) {
-            throw fail(key, section: nil, "unknown setting '\(key)' (expected default_profile, history_limit or [profiles.NAME])")
+        for (key, _, line) in table.entries where !["default_profile", "history_limit", "profiles"].contains(key) {
+            throw fail(line, "unknown setting '\(key)' (expected default_profile, history_limit or [profiles.NAME])")
         }
         if let value = table["default_profile"] {
-            guard let name = value.string else { throw fail("default_profile", section: nil, "default_profile must be a string") }
+            guard let name = value.string else { throw fail(table.line(of: "default_profile"), "default_profile must be a string") }
             config.defaultProfile = name
         }
         if let value = table["history_limit"] {
-            guard let limit = value.int, limit > 0 else { throw fail("history_limit", section: nil, "history_limit must be a whole number above 0") }
+            guard let limit = value.int, (1...100_000).contains(limit) else {
+                throw fail(table.line(of: "history_limit"), "history_limit must be a whole number from 1 to 100000")
+            }
             config.historyLimit = limit
         }
         if let profilesValue = table["profiles"] {
-            guard let profiles = profilesValue.table else { throw fail("profiles", section: nil, "profiles must be a table: [profiles.NAME]") }
-            let order = lines.compactMap { line -> String? in
-                let trimmed = line.trimmingSpaces
-                guard trimmed.hasPrefix("[profiles."), trimmed.hasSuffix("]") else { return nil }
-                return String(trimmed.dropFirst(10).dropLast()).replacing("\"", with: "")
-            }
-            let names = profiles.keys.sorted { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }
-            for name in names {
-                let section = "profiles.\(name)"
-                guard Profile.isValidName(name) else { throw fail(name, section: nil, "profile name '\(name)' may only use letters, digits, '-', '_' and '.'") }
-                guard let entry = profiles[name]?.table else { throw fail(name, section: nil, "[\(section)] must be a table") }
-                config.profiles.append(try profile(name, entry, fail: { fail($0, section: section, $1) }))
+            guard let profiles = profilesValue.table else { throw fail(table.line(of: "profiles"), "profiles must be a table: [profiles.NAME]") }
+            for (name, value, line) in profiles.entries {
+                guard Profile.isValidName(name) else { throw fail(line, "profile name '\(name.visibleControls)' may only use letters, digits, '-', '_' and '.'") }
+                guard let entry = value.table else { throw fail(line, "[profiles.\(name)] must be a table") }
+                config.profiles.append(try profile(name, entry, fail: fail))
             }
         }
         if let name = config.defaultProfile, config.profile(named: name) == nil {
-            throw fail("default_profile", section: nil, "default_profile '\(name)' names no [profiles.\(name)]")
+            throw fail(table.line(of: "default_profile"), "default_profile '\(name)' names no [profiles.\(name)]")
         }
         return config
     }
@@ -90,7 +85,8 @@ public struct ConfigFile: Sendable {
     static let profileKeys = ["server", "port", "security", "verify_certificate", "ca_file", "helo", "user", "auth", "timeout",
                               "password_env", "password_cmd", "password_prompt", "password_stdin", "password", "from"]
 
-    private static func profile(_ name: String, _ t: TOMLTable, fail: (String, String) -> ConfigError) throws(ConfigError) -> Profile {
+    private static func profile(_ name: String, _ t: TOMLDocument.Table, fail failAt: (Int?, String) -> ConfigError) throws(ConfigError) -> Profile {
+        func fail(_ key: String, _ message: String) -> ConfigError { failAt(t.line(of: key) ?? t.line, message) }
         for key in t.keys where !profileKeys.contains(key) {
             throw fail(key, "unknown setting '\(key)' in [profiles.\(name)]; known: \(profileKeys.joined(separator: ", "))")
         }
@@ -111,7 +107,7 @@ public struct ConfigFile: Sendable {
             s.port = port
         }
         if let text = try string("security") {
-            guard let mode = SecurityMode(rawValue: text) else { throw fail("security", "'security' must be \"none\", \"starttls\" or \"tls\", not \"\(text)\"") }
+            guard let mode = SecurityMode(rawValue: text) else { throw fail("security", "'security' must be \"none\", \"starttls\" or \"tls\", not \"\(text.visibleControls)\"") }
             s.security = mode
         }
         s.verifyCertificate = try bool("verify_certificate") ?? true
@@ -125,7 +121,7 @@ public struct ConfigFile: Sendable {
             s.authMechanism = mechanism
         }
         if let value = t["timeout"] {
-            guard let seconds = value.double ?? value.int.map(Double.init) else { throw fail("timeout", "'timeout' must be a number of seconds, from 1 to 3600") }
+            guard let seconds = value.double else { throw fail("timeout", "'timeout' must be a number of seconds, from 1 to 3600") }
             if let problem = Timeouts.problem(perStep: seconds) { throw fail("timeout", "'timeout': \(problem)") }
             s.timeouts = Timeouts(perStep: seconds)
         }
@@ -139,18 +135,6 @@ public struct ConfigFile: Sendable {
         if stored != nil { count += 1 }
         if count > 1 { throw fail("password", "give only one of password_env, password_cmd, password_prompt, password_stdin and password in [profiles.\(name)]") }
         return Profile(name: name, settings: s, passwordSource: source, storedPassword: stored, from: try string("from"))
-    }
-
-    /// The line (1-based) where `key` is set in `section`, for error messages.
-    static func line(of key: String, inSection section: String?, lines: [String]) -> Int? {
-        var current: String? = nil
-        for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingSpaces
-            if line.hasPrefix("[") { current = String(line.dropFirst().prefix(while: { $0 != "]" })).replacing("\"", with: ""); continue }
-            if current == section, line.hasPrefix(key), line.dropFirst(key.count).trimmingSpaces.hasPrefix("=") { return index + 1 }
-            if section == nil, line == "[profiles.\(key)]" { return index + 1 }
-        }
-        return nil
     }
 
     // MARK: Writing
@@ -171,12 +155,12 @@ public struct ConfigFile: Sendable {
     }
 
     static func render(_ config: MailtuiConfig) -> String {
-        var out = "# mailtui configuration: see the README for every setting.\n"
+        var out = "# Profiles saved by mailtui (profiles save, F8). Your own settings go in config.toml beside\n"
+            + "# this file, which mailtui never rewrites; a profile there wins over one of the same name here.\n"
         if let name = config.defaultProfile { out += "default_profile = \(quote(name))\n" }
-        out += "history_limit = \(config.historyLimit)\n"
         for p in config.profiles {
             let s = p.settings
-            out += "\n[profiles.\(p.name)]\n"
+            out += "\n[profiles.\(key(p.name))]\n"
             out += "server = \(quote(s.host))\n"
             if let port = s.port { out += "port = \(port)\n" }
             out += "security = \(quote(s.security.rawValue))          # none, starttls or tls\n"
@@ -199,6 +183,12 @@ public struct ConfigFile: Sendable {
         return out
     }
 
+    /// A key as TOML needs it: bare when it can be, else quoted (`"a.b"`).
+    static func key(_ name: String) -> String {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+            ? name : quote(name)
+    }
+
     /// A TOML basic string.
     static func quote(_ s: String) -> String {
         var out = "\""
@@ -218,5 +208,26 @@ public struct ConfigFile: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+/// What mailtui reads at start: `config.toml` (the user's) and `profiles.toml` (mailtui's saved
+/// profiles) as one configuration.
+public enum Configuration {
+    /// Both files merged. config.toml's settings come first; a saved profile whose name config.toml
+    /// also uses is left out, and that is reported in `warnings`. The default profile is
+    /// config.toml's, else the saved one's.
+    public static func load(user: ConfigFile = ConfigFile(), saved: ConfigFile = .savedProfiles) throws(ConfigError) -> MailtuiConfig {
+        var config = try user.load()
+        let savedConfig = try saved.load()
+        for profile in savedConfig.profiles {
+            if config.profile(named: profile.name) != nil {
+                config.warnings.append("profile \"\(profile.name)\" is in both \(user.path) and \(saved.path): the one in config.toml is used")
+            } else {
+                config.profiles.append(profile)
+            }
+        }
+        if config.defaultProfile == nil { config.defaultProfile = savedConfig.defaultProfile }
+        return config
     }
 }

@@ -1,5 +1,5 @@
 /// A named server setup: everything needed to send through one server, and where its password
-/// comes from. Stored in `config.toml`.
+/// comes from. Written by hand in `config.toml`, or saved by mailtui in `profiles.toml`.
 public struct Profile: Sendable, Equatable {
     public var name: String
     public var settings: ServerSettings
@@ -36,6 +36,8 @@ public struct MailtuiConfig: Sendable, Equatable {
     public var historyLimit: Int
     /// In file order.
     public var profiles: [Profile]
+    /// What the user should know about how the files were read (a name used in both files).
+    public var warnings: [String] = []
 
     public init(defaultProfile: String? = nil, historyLimit: Int = 500, profiles: [Profile] = []) {
         self.defaultProfile = defaultProfile

@@ -1,28 +1,50 @@
 import ArgumentParser
 import MailCore
 
-/// `mailtui profiles list|show|save|delete`: named server setups in config.toml.
+/// `mailtui profiles list|show|save|delete`: named server setups, written by hand in config.toml
+/// or saved by mailtui in profiles.toml (mailtui never rewrites config.toml).
 struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
-        abstract: "List, show, save and delete server profiles (config.toml).",
+        abstract: "List, show, save and delete server profiles (config.toml and profiles.toml).",
         subcommands: [List.self, Show.self, Save.self, Delete.self],
         defaultSubcommand: List.self
     )
 
-    static func load() throws -> (ConfigFile, MailtuiConfig) {
-        let file = ConfigFile()
+    /// Both files, merged; clashes reported.
+    static func load() throws -> MailtuiConfig {
+        do {
+            let config = try Configuration.load()
+            for warning in config.warnings { Console.err("warning: \(warning)") }
+            return config
+        } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+
+    /// profiles.toml alone, for saving and deleting: a broken config.toml does not stop either.
+    static func loadSaved() throws -> (ConfigFile, MailtuiConfig) {
+        let file = ConfigFile.savedProfiles
         do { return (file, try file.load()) } catch {
             Console.err("error: \(error)")
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
     }
 
+    /// config.toml's profiles, or none when it cannot be read (said as a warning).
+    static func handWritten() -> MailtuiConfig {
+        do { return try ConfigFile().load() } catch {
+            Console.err("warning: \(error)")
+            return MailtuiConfig()
+        }
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the profiles.")
         func run() throws {
-            let (file, config) = try ProfilesCommand.load()
-            if config.profiles.isEmpty { Console.out("No profiles in \(file.path) yet: mailtui profiles save NAME --server HOST ..."); return }
+            let config = try ProfilesCommand.load()
+            if config.profiles.isEmpty { Console.out("No profiles yet: mailtui profiles save NAME --server HOST ..."); return }
             for p in config.profiles {
                 let mark = p.name == config.defaultProfile ? "*" : " "
                 let login = p.settings.username.map { " as \($0)" } ?? ""
@@ -36,7 +58,7 @@ struct ProfilesCommand: ParsableCommand {
         @Argument(help: "The profile's name.") var name: String
         @Flag(help: "JSON instead of text.") var json = false
         func run() throws {
-            let (_, config) = try ProfilesCommand.load()
+            let config = try ProfilesCommand.load()
             guard let p = config.profile(named: name) else { throw ValidationError("No profile \"\(name)\".") }
             let password = ProfilesCommand.describePassword(p)
             if json {
@@ -67,7 +89,7 @@ struct ProfilesCommand: ParsableCommand {
         @OptionGroup(title: "Server") var server: ServerOptions
         @Option(help: ArgumentHelp("The profile's default sender.", valueName: "addr")) var from: String?
         @Flag(help: "Make it the default profile.") var `default` = false
-        @Flag(help: "Store the password itself in config.toml (the file becomes mode 0600). Prefer --password-env or --password-cmd.")
+        @Flag(help: "Store the password itself in profiles.toml (the file becomes mode 0600). Prefer --password-env or --password-cmd.")
         var savePassword = false
 
         func validate() throws {
@@ -75,7 +97,7 @@ struct ProfilesCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (file, existing) = try ProfilesCommand.load()
+            let (file, existing) = try ProfilesCommand.loadSaved()
             var config = existing
             var resolved = try server.resolveChecked()
             if server.profile == nil, let old = existing.profile(named: name), server.server == nil {
@@ -99,6 +121,9 @@ struct ProfilesCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.badInput.rawValue)
             }
             Console.out("Saved profile \(name) in \(file.path)\(config.defaultProfile == name ? " (default)" : "").")
+            if ProfilesCommand.handWritten().profile(named: name) != nil {
+                Console.err("warning: config.toml also has a profile \"\(name)\", and that one is used; rename one of them.")
+            }
             if profile.storedPassword != nil && !hadStoredPasswords {
                 Console.err("warning: the password is stored in plain text in \(file.path); the file is now readable by you only (mode 0600).")
             }
@@ -109,9 +134,14 @@ struct ProfilesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a profile.")
         @Argument(help: "The profile's name.") var name: String
         func run() throws {
-            let (file, existing) = try ProfilesCommand.load()
+            let (file, existing) = try ProfilesCommand.loadSaved()
             var config = existing
-            guard config.profile(named: name) != nil else { throw ValidationError("No profile \"\(name)\".") }
+            guard config.profile(named: name) != nil else {
+                if ProfilesCommand.handWritten().profile(named: name) != nil {
+                    throw ValidationError("Profile \"\(name)\" is in config.toml, which mailtui never rewrites: delete its [profiles.\(name)] section there.")
+                }
+                throw ValidationError("No profile \"\(name)\".")
+            }
             config.profiles.removeAll { $0.name == name }
             if config.defaultProfile == name { config.defaultProfile = nil }
             do { try file.save(config) } catch {
@@ -124,7 +154,7 @@ struct ProfilesCommand: ParsableCommand {
 
     /// Where the password comes from, never the password.
     static func describePassword(_ p: Profile) -> String {
-        if p.storedPassword != nil { return "[stored in config.toml, hidden]" }
+        if p.storedPassword != nil { return "[stored in the profile's file, hidden]" }
         switch p.passwordSource {
         case .environment(let name)?: return "[from environment variable \(name)]"
         case .command(let command)?: return "[from command: \(command)]"

@@ -122,7 +122,9 @@ extension ServerOptions {
         // it is reported and left out, so that a send with its options given still goes.
         let config: MailtuiConfig
         switch LoadedConfig.result {
-        case .success(let loaded): config = loaded
+        case .success(let loaded):
+            config = loaded
+            resolved.warnings += loaded.warnings
         case .failure(let error) where profile != nil:
             Console.err("error: \(error)")
             throw ExitCode(ExitStatus.badInput.rawValue)
@@ -203,7 +205,8 @@ extension ServerOptions {
     }
 }
 
-/// config.toml as read once at start-up: option resolution and the history limit share it.
+/// config.toml and profiles.toml as read once, when first needed: option resolution and the
+/// history limit share it.
 enum LoadedConfig {
-    static let result: Result<MailtuiConfig, ConfigError> = Result { () throws(ConfigError) in try ConfigFile().load() }
+    static let result: Result<MailtuiConfig, ConfigError> = Result { () throws(ConfigError) in try Configuration.load() }
 }

@@ -115,17 +115,22 @@ final class TerminalApp {
             case .repaint: terminal.invalidate()
             case .quit: running = false
             case .loadProfiles:
-                do { inbox.post(.profilesLoaded(try ConfigFile().load().profiles, problem: nil)) } catch {
+                do {
+                    let config = try Configuration.load()
+                    inbox.post(.profilesLoaded(config.profiles, problem: config.warnings.first))
+                } catch {
                     inbox.post(.profilesLoaded([], problem: error.description))
                 }
             case .saveProfile(let profile):
-                let file = ConfigFile()
+                // Saved in profiles.toml: the user's config.toml is never rewritten.
+                let file = ConfigFile.savedProfiles
                 do {
                     var config = try file.load()
                     config.upsert(profile)
                     if config.defaultProfile == nil { config.defaultProfile = profile.name }
                     try file.save(config)
-                    inbox.post(.profileSaved(profile, problem: nil))
+                    let shadowed = (try? ConfigFile().load().profile(named: profile.name)) != nil
+                    inbox.post(.profileSaved(profile, problem: shadowed ? "config.toml has a profile of that name, which wins over the saved one" : nil))
                 } catch {
                     inbox.post(.profileSaved(profile, problem: error.description))
                 }
@@ -160,7 +165,7 @@ final class TerminalApp {
     /// The password: the field, else the profile's source or stored password, else the fallback.
     private func password(for plan: SendPlan) -> String? {
         if let typed = plan.password { return typed }
-        if let name = plan.profileName, let profile = try? ConfigFile().load().profile(named: name) {
+        if let name = plan.profileName, let profile = try? Configuration.load().profile(named: name) {
             // A prompt cannot be shown over the compose screen: type the password instead.
             if case .prompt? = profile.passwordSource { return fallbackPassword }
             if let secret = try? profile.secret(promptText: "") { return secret.value }

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import MailCore
+import TestSupport
+
+/// Every parser of outside input, fed thousands of seeded random variations of valid input: none
+/// may trap, and what they accept must be usable (settings pass their own checks or say why not).
+@Suite struct ParserPropertyTests {
+    static let rounds = 3000
+
+    static let config = """
+    default_profile = "work"
+    history_limit = 500
+
+    [profiles.work]
+    server = "smtp.example.com"
+    port = 587
+    security = "starttls"
+    user = "app@example.com"
+    timeout = 12.5
+    password_env = "WORK_SMTP_PASSWORD"
+    from = "App <noreply@example.com>"
+
+    [profiles."a.b"]
+    server = "h"
+    """
+
+    @Test func configFiles() {
+        var fuzz = Fuzz(seed: 1)
+        for _ in 0..<Self.rounds {
+            let text = fuzz.mutate(Self.config)
+            try? Data(text.utf8).write(to: URL(fileURLWithPath: "/tmp/last-config.toml"))
+            guard let config = try? ConfigFile.parse(text, path: "c.toml") else { continue }
+            for profile in config.profiles {
+                if let problem = profile.settings.timeouts.problem { Issue.record("accepted an unusable timeout: \(problem)") }
+                _ = profile.settings.problems()
+            }
+            _ = ConfigFile.render(config)
+        }
+    }
+
+    @Test func drafts() throws {
+        var fuzz = Fuzz(seed: 2)
+        let encoder = JSONEncoder()
+        var settings = ServerSettings(host: "smtp.example.com", port: 587, username: "u")
+        settings.timeouts = Timeouts(perStep: 20)
+        let draft = Draft(settings: settings, message: MessageDraft(from: "a@example.com", to: "b@example.com", subject: "s", textBody: "t"), savedAt: 1)
+        let valid = String(decoding: try encoder.encode(draft), as: UTF8.self)
+        let path = TestPaths.temporaryDirectory("mailtui-fuzz") + "/draft.json"
+        let store = DraftStore(path: path)
+        for round in 0..<Self.rounds {
+            let text = round % 10 == 0 ? String(decoding: fuzz.bytes(count: 200), as: UTF8.self) : fuzz.mutate(valid)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            guard let loaded = store.load() else { continue }
+            _ = loaded.settings.problems()
+            _ = loaded.settings.timeouts.perStepText
+            _ = try? loaded.message.validated()
+        }
+    }
+
+    @Test func historyFiles() throws {
+        var fuzz = Fuzz(seed: 3)
+        let path = TestPaths.temporaryDirectory("mailtui-fuzz") + "/history.jsonl"
+        let store = HistoryStore(path: path, limit: 5)
+        let report = SessionReport(failure: nil, finalReply: ServerReply(code: 250, lines: ["ok"]), acceptedRecipients: ["b@example.com"],
+                                   rejectedRecipients: [], greeting: nil, extensions: [], extensionsBeforeTLS: nil, tls: nil,
+                                   authenticated: false, stageTimes: [], elapsed: .seconds(1), messageBytes: 10, transcript: [])
+        try store.append(HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "h"),
+                                      draft: MessageDraft(from: "a@example.com", to: "b@example.com"), recipients: ["b@example.com"], report: report))
+        let valid = try String(contentsOfFile: path, encoding: .utf8)
+        for _ in 0..<Self.rounds {
+            try Data(fuzz.mutate(valid).utf8).write(to: URL(fileURLWithPath: path))
+            for entry in store.entries() {
+                _ = entry.settings.problems()
+                _ = entry.transcript.map(\.text)
+            }
+        }
+    }
+
+    @Test func serverReplies() {
+        var fuzz = Fuzz(seed: 4)
+        let conversation = ["220 mx ESMTP\r\n", "250-mx\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 10\r\n", "334 VXNlcm5hbWU6\r\n",
+                            "235 2.7.0 ok\r\n", "250 ok\r\n", "550 5.1.1 <x@y>: no\r\n", "354 go\r\n", "221 bye\r\n"]
+        let kinds: [DebugKind] = [.headerIn, .headerOut, .text, .dataOut, .other]
+        for round in 0..<(Self.rounds / 3) {
+            let recorder = TranscriptRecorder(security: .starttls, credentialsSet: true, emit: { _ in })
+            for step in 0..<30 {
+                let kind = kinds[(round + step) % kinds.count]
+                let bytes: [UInt8] = step % 4 == 0 ? fuzz.bytes(count: Int.random(in: 0...300, using: &fuzz))
+                                                   : Array(fuzz.mutate(conversation.randomElement(using: &fuzz)!).utf8)
+                bytes.withUnsafeBytes { recorder.handle(kind, $0) }
+            }
+            #expect(recorder.lines.allSatisfy { !$0.text.unicodeScalars.contains { $0.value < 32 || $0.value == 0x7F } })
+            let evidence = FailureEvidence(curlCode: 28, curlMessage: "x", stage: recorder.failingStage, settings: ServerSettings(host: "h"))
+            _ = FailureClassifier.classify(evidence)
+        }
+    }
+
+    @Test func addresses() {
+        var fuzz = Fuzz(seed: 5)
+        let seeds = ["Zoë Example <zoe@example.com>", "\"Doe, J.\" <j@example.com>, b@example.org", "=?utf-8?B?w6k=?= <x@y.z>", "a@[127.0.0.1]"]
+        for _ in 0..<Self.rounds {
+            let text = fuzz.mutate(seeds.randomElement(using: &fuzz)!)
+            if let list = try? Mailbox.parseList(text) {
+                for mailbox in list {
+                    #expect(!mailbox.address.contains { $0 == "\r" || $0 == "\n" }, "an accepted address holds a line break: \(text.debugDescription)")
+                }
+            }
+            _ = try? MessageDraft(from: text, to: text, subject: text).validated()
+        }
+    }
+
+    @Test func flaskSources() {
+        var fuzz = Fuzz(seed: 6)
+        let dotenv = "MAIL_SERVER=smtp.example.com\nMAIL_PORT=587\nMAIL_USE_TLS=True\nMAIL_USERNAME='a'\nMAIL_DEFAULT_SENDER=\"A <a@b.c>\"\n"
+        let python = "MAIL_SERVER = 'h'\nMAIL_PORT = int(os.environ.get('MAIL_PORT') or 25)\nMAIL_DEFAULT_SENDER = ('A', 'a@b.c')\n"
+        for _ in 0..<Self.rounds {
+            _ = FlaskImport(FlaskSources.dotenv(fuzz.mutate(dotenv))).settings.problems()
+            _ = FlaskImport(FlaskSources.pythonConfig(fuzz.mutate(python), environment: [:])).settings.problems()
+        }
+    }
+}
