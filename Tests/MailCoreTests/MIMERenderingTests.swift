@@ -17,6 +17,47 @@ import TestSupport
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 
+    @Test(arguments: [String(repeating: "x", count: 1200), String(repeating: "Very Long, Name ", count: 75), String(repeating: "Grüße ", count: 200),
+                      String(repeating: "a\"b\\c ", count: 170)])
+    func longNamesFoldInEveryAddressHeader(_ name: String) throws {
+        let quoted = "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        let draft = MessageDraft(from: "\(quoted) <a@example.com>", to: "\(quoted) <b@example.com>", cc: "\(quoted) <c@example.com>",
+                                 replyTo: "\(quoted) <d@example.com>", subject: name, textBody: "x")
+        let bytes = try render(draft)
+        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(lines.allSatisfy { $0.utf8.count <= 78 }, "longest: \(lines.map(\.utf8.count).max() ?? 0)")
+        let parsed = try ParsedEmail.parse(bytes)
+        let expected = name  // quoted, so kept exactly, spaces and all
+        for header in ["from", "to", "cc", "reply-to"] {
+            #expect(parsed.names[header] == [expected], "\(header) reads back")
+        }
+        #expect(parsed.from?.first?.address == "a@example.com")
+        #expect(parsed.subject == name)
+    }
+
+    @Test func fiveHundredRecipientsFoldBetweenAddresses() throws {
+        let to = (1...500).map { "Person \($0) <person\($0)@example.com>" }.joined(separator: ", ")
+        let bytes = try render(MessageDraft(from: "a@example.com", to: to, textBody: "x"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+        let parsed = try ParsedEmail.parse(bytes)
+        #expect(parsed.to?.count == 500)
+        #expect(parsed.to?.last == .init(name: "Person 500", address: "person500@example.com"))
+        #expect(parsed.defects.isEmpty)
+    }
+
+    @Test func aLongWordInASubjectStaysUnder998() throws {
+        let subject = "see " + String(repeating: "u", count: 1500) + " now"
+        let bytes = try render(MessageDraft(from: "a@example.com", to: "b@example.com", subject: subject, textBody: "x",
+                                            extraHeaders: ["X-Long: " + String(repeating: "v", count: 1500)]))
+        #expect(String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+        let parsed = try ParsedEmail.parse(bytes)
+        #expect(parsed.subject == subject)
+        #expect(parsed.extra["X-Long"] == String(repeating: "v", count: 1500))
+        let longName = MessageDraft(from: "a@example.com", to: "b@example.com", extraHeaders: ["X-" + String(repeating: "n", count: 80) + ": v"])
+        #expect(throws: ValidationFailure.self) { try longName.validated() }
+    }
+
     @Test func utf8EverywhereRoundTrips() throws {
         let draft = MessageDraft(
             from: "Jürgen Größe <j@example.com>", to: "\"Doe, Jane\" <jane@example.com>, 山田太郎 <taro@example.jp>",

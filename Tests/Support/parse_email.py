@@ -32,7 +32,20 @@ def addresses(name):
         return None
     return [{"name": a.display_name, "address": a.addr_spec} for a in header.addresses]
 
+legacy = email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def rfc2047_names(name):
+    """Display names read as RFC 2047 says: the list split first, then each name decoded, with the
+    white space between adjacent encoded-words dropped (the new parser above keeps it)."""
+    from email.header import decode_header, make_header
+    from email.utils import getaddresses
+    values = [v.replace("\r\n", "").replace("\n", "") for v in legacy.get_all(name) or []]
+    return [str(make_header(decode_header(n))) for n, _ in getaddresses(values)]
+
+
 print(json.dumps({
+    "names": {h: rfc2047_names(h) for h in ("from", "to", "cc", "reply-to")},
     "subject": msg["subject"],
     "from": addresses("from"),
     "to": addresses("to"),

@@ -28,6 +28,8 @@ public struct ParsedEmail: Decodable, Sendable {
     public var to: [Address]?
     public var cc: [Address]?
     public var reply_to: [Address]?
+    /// Display names by header (from, to, cc, reply-to), decoded as RFC 2047 says.
+    public var names: [String: [String]]
     public var has_bcc: Bool
     public var message_id: String?
     public var date: String?

@@ -111,7 +111,10 @@ public enum Diagnosis {
             return ("The message is too large for the server." + limit,
                     ["Send smaller attachments, or link to the files instead."])
         case .lineTooLong:
-            return ("The server refused a line that is too long.", ["This is a bug in mailtui's encoder if it happens: please report it."])
+            return ("The server refused a line as too long during \(stage.displayName). mailtui folds headers at 78 columns and never writes a message line over 998 octets or a command over 512, as RFC 5321 allows; this server's limit is lower.",
+                    stage == .data ? ["Shorten what made the long line: a very long subject or header value, or a text body with very long lines (the HTML and text parts are wrapped for you).",
+                                      "Check the server's configured line limit."]
+                                   : ["Shorten the address in \(stage.displayName): the server limits command lines."])
         case .messageRejected:
             return ("The server refused the message after receiving it (content or policy).",
                     ["Check the server's words: spam or virus filters, SPF/DMARC policy for the sender's domain, or a banned attachment type."])

@@ -23,27 +23,35 @@ enum HeaderEncoding {
 
     /// Unstructured text (Subject, extra header values): ASCII words as they are, anything else as
     /// encoded-words. Whitespace between ASCII words is kept exactly.
+    ///
+    /// A word too long to fold (over `longestWord`) sends the whole text into encoded-words, which
+    /// fold anywhere and keep every space exactly: no line can then pass 998 octets.
     static func unstructured(_ text: String) -> [String] {
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        let plain = text.allSatisfy { $0.isASCII && ($0.asciiValue! >= 32 || $0 == "\t") && $0.asciiValue! < 127 }
-        if plain && words.allSatisfy({ $0.utf8.count < 900 && !$0.hasPrefix("=?") }) {
+        let plain = text.unicodeScalars.allSatisfy { $0.isASCII && ($0.value >= 32 || $0 == "\t") && $0.value < 127 }
+        if plain && words.allSatisfy({ $0.utf8.count <= longestWord && !$0.hasPrefix("=?") }) {
             return words
         }
         return encodedWords(text)
     }
 
+    /// The longest word kept as it is: one that still fits a 78-column line after folding.
+    static let longestWord = foldAt - 2
+
     /// A display name: an atom phrase when it can be, a quoted string when it has specials, encoded
     /// words when it has non-ASCII text.
+    ///
+    /// Every token fits a folded line: atoms of at most `longestWord`, a quoted string of at most
+    /// that, and encoded-words (which split anywhere) for everything longer.
     static func phrase(_ name: String) -> [String] {
         if name.unicodeScalars.allSatisfy({ $0.isASCII }) {
-            let isAtoms = name.split(separator: " ").allSatisfy { word in word.allSatisfy(AddressSyntax.isAtext) }
+            let words = name.split(separator: " ")
+            let isAtoms = words.allSatisfy { word in word.allSatisfy(AddressSyntax.isAtext) && word.utf8.count <= longestWord }
             if isAtoms && !name.hasPrefix(" ") && !name.hasSuffix(" ") && !name.contains("  ") && !name.contains("=?") {
-                return name.split(separator: " ").map(String.init)
+                return words.map(String.init)
             }
-            if name.utf8.count < 900 {
-                let escaped = name.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-                return ["\"" + escaped + "\""]
-            }
+            let quoted = "\"" + name.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+            if quoted.utf8.count <= longestWord { return [quoted] }
         }
         return encodedWords(name)
     }

@@ -55,6 +55,9 @@ public struct HeaderField: Sendable, Equatable {
         if let bad = name.unicodeScalars.first(where: { $0.value < 33 || $0.value > 126 }) {
             throw HeaderFieldError(line: line, reason: "has the character \(bad.debugDescription) in its name; names are printable ASCII without spaces")
         }
+        if name.utf8.count > 76 {
+            throw HeaderFieldError(line: line, reason: "has a name of \(name.utf8.count) characters; at most 76 fit a header line")
+        }
         if let other = managedNames[name.lowercased()] {
             throw HeaderFieldError(line: line, reason: "'\(name)' is written by mailtui; use \(other) instead")
         }
