@@ -71,6 +71,48 @@ import TestSupport
         #expect(usesProfile.err.contains("config.toml:4") && usesProfile.err.contains("1 to 3600"), "\(usesProfile.err)")
     }
 
+    @Test func aBodyFileIsStreamedNotHeldAndStaysOutOfTheHistory() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-body")
+        // 80 MiB of text with umlauts (so quoted-printable) and every kind of line ending.
+        var line = Data("Zeile mit Umlauten äöü und einem Gleichheitszeichen = am Ende \r\n".utf8)
+        line += Data(String(repeating: "lang ", count: 300).utf8) + Data("\n".utf8) + Data("cr only\r".utf8)
+        var body = Data()
+        while body.count < 80 * 1024 * 1024 { body += line }
+        try body.write(to: URL(fileURLWithPath: folder + "/body.txt"))
+        let server = try TestSMTPServer.faulty(["--size", String(400 * 1024 * 1024)])
+        defer { server.stop() }
+        let state = TestPaths.temporaryDirectory("mailtui-state")
+        let result = try Program.run("/usr/bin/time", ["-f", "peak-kib=%M", TestPaths.mailtui, "send", "--server", "127.0.0.1", "--port", String(server.port),
+                                                       "--security", "none", "--from", "a@example.com", "--to", "b@example.com",
+                                                       "--text-file", folder + "/body.txt"],
+                                     environment: TestPaths.hermeticEnvironment(["XDG_STATE_HOME": state, "NO_COLOR": "1"]))
+        #expect(result.status == 0, "\(result.err)")
+        let peak = Int(result.err.split(separator: "\n").last { $0.hasPrefix("peak-kib=") }?.dropFirst(9) ?? "") ?? Int.max
+        #expect(peak < 64 * 1024, "peak RSS \(peak / 1024) MiB for an 80 MiB body")
+        #expect(server.commandLog.contains("DATA"))
+        let history = (try? Data(contentsOf: URL(fileURLWithPath: state + "/mailtui/history.jsonl"))) ?? Data()
+        #expect(history.count < 64 * 1024, "the history keeps the path, not the body: \(history.count) bytes")
+        #expect(String(decoding: history, as: UTF8.self).contains("body.txt"))
+    }
+
+    @Test func aBodyFileArrivesExactly() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-body")
+        let text = "Grüße ✓\r\nline two\rline three\n" + String(repeating: "long ", count: 400) + "\n.dot line\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/body.txt"))
+        try Data("<p>Hällo</p>".utf8).write(to: URL(fileURLWithPath: folder + "/body.html"))
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let result = try mailtui(["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none", "--from", "a@example.com",
+                                  "--to", "b@example.com", "--text-file", folder + "/body.txt", "--html-file", folder + "/body.html"])
+        #expect(result.status == 0, "\(result.err)")
+        let parsed = try ParsedEmail.parse(try #require(server.messages().first).bytes)
+        #expect(parsed.leafParts[0].text == text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+        #expect(parsed.leafParts[1].text.hasPrefix("<p>Hällo</p>"))
+        let missing = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--text-file", folder + "/nope.txt"])
+        #expect(missing.status == 2)
+        #expect(missing.err.contains("nope.txt: no such file"), "\(missing.err)")
+    }
+
     @Test func sendsWithStarttlsAndAuthAndPrintsASafeTranscript() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
         defer { server.stop() }

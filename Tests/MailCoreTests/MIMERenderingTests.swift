@@ -58,6 +58,39 @@ import TestSupport
         #expect(throws: ValidationFailure.self) { try longName.validated() }
     }
 
+    /// The encoder gives the same bytes whether the text comes whole or in blocks of any size, and
+    /// the survey measures exactly what it writes.
+    @Test func textEncodesTheSameInBlocksAsWhole() {
+        var fuzz = Fuzz(seed: 7)
+        let pieces = ["a", " ", "\t", "\r", "\n", "\r\n", "=", "ü", "東", ".", String(repeating: "x", count: 90), "=_mailtui", "\0"]
+        for _ in 0..<500 {
+            let text = Array((0..<Int.random(in: 0...60, using: &fuzz)).map { _ in pieces.randomElement(using: &fuzz)! }.joined().utf8)
+            var survey = TextPartSurvey()
+            var offset = 0
+            var blocks: [[UInt8]] = []
+            while offset < text.count {
+                let size = Int.random(in: 1...7, using: &fuzz)
+                blocks.append(Array(text[offset..<min(text.count, offset + size)]))
+                offset += size
+            }
+            for block in blocks { block.withUnsafeBytes { survey.add($0) } }
+            survey.finish()
+            for quoted in [false, true] {
+                let whole = TextPartEncoder.encode(text, quotedPrintable: quoted)
+                var encoder = TextPartEncoder(quotedPrintable: quoted)
+                var pieced: [UInt8] = []
+                for block in blocks { block.withUnsafeBytes { encoder.encode($0, into: &pieced) } }
+                encoder.finish(into: &pieced)
+                #expect(pieced == whole)
+                #expect((quoted ? survey.quotedPrintableSize : survey.sevenBitSize) == whole.count)
+                if quoted {
+                    let lines = String(decoding: whole, as: UTF8.self).components(separatedBy: "\r\n")
+                    #expect(lines.allSatisfy { $0.utf8.count <= 76 })
+                }
+            }
+        }
+    }
+
     @Test func utf8EverywhereRoundTrips() throws {
         let draft = MessageDraft(
             from: "Jürgen Größe <j@example.com>", to: "\"Doe, Jane\" <jane@example.com>, 山田太郎 <taro@example.jp>",

@@ -36,6 +36,55 @@ import Testing
         #expect(s.settings.problems().isEmpty)
     }
 
+    @Test func typingIntoTheDimDefaultPortReplacesIt() {
+        var s = state()
+        s.focus = .port
+        #expect(s.text(.port) == "587")
+        type("2525", into: &s)
+        #expect(s.text(.port) == "2525")
+        #expect(s.settings.port == 2525)
+        // Once typed, it is the user's: typing appends, and the security choice leaves it alone.
+        type("0", into: &s)
+        #expect(s.text(.port) == "25250")
+        var other = state()
+        other.focus = .port
+        _ = press(.backspace, in: &other)
+        #expect(other.text(.port) == "")
+        #expect(other.settings.effectivePort == 587, "an empty port follows the security choice")
+    }
+
+    @Test func pageKeysScrollTheConversationWhateverHasTheFocus() {
+        var s = state(80, 24)
+        s.transcript = (0..<200).map { TranscriptLine(elapsed: .zero, speaker: .server, inTLS: false, stage: .ehlo, text: "line \($0)") }
+        s.focus = .body
+        s.bodies[.text] = TextArea((0..<100).map { "body \($0)" }.joined(separator: "\n"))
+        let bodyBefore = s.bodies[.text]
+        _ = press(.pageUp, in: &s)
+        #expect(s.transcriptTop != nil, "the conversation scrolled")
+        #expect(s.bodies[.text] == bodyBefore, "the body did not")
+        #expect(s.hintKeys.contains { $0.0.contains("PgUp") && $0.1 == "Conversation" })
+    }
+
+    @Test func everyExportFormatIsReachableAndTheShownOneCanBeSaved() {
+        var s = state(120, 40)
+        s.fields[.host] = TextField("smtp.example.com")
+        var shown: [String] = []
+        for _ in 0..<6 {
+            _ = press(.function(8), in: &s)
+            _ = press(.character("e"), in: &s)
+            shown.append(s.lastExport?.format.rawValue ?? "?")
+        }
+        #expect(shown == ["flask", "dotenv", "swaks", "curl", "msmtp", "flask"])
+        _ = press(.function(8), in: &s)
+        _ = press(.character("w"), in: &s)
+        guard case .profiles(let picker) = s.overlay else { Issue.record("F8 closed"); return }
+        #expect(picker.exportPath?.text == "mail_settings.py")
+        let effects = press(.enter, in: &s)
+        #expect(effects == [.writeExport(path: "mail_settings.py", text: s.lastExport!.text)])
+        _ = s.update(.exportWritten(path: "mail_settings.py", problem: nil))
+        #expect(screen(s).contains("Saved the flask export to mail_settings.py"))
+    }
+
     @Test func readlineEditingInTextFields() {
         var s = state()
         type("smtp.example.com", into: &s)

@@ -28,7 +28,7 @@ public struct MessageRenderer: Sendable {
         let textPart = message.textBody.map { BodyPart.text($0, subtype: "plain") }
         let htmlPart = message.htmlBody.map { BodyPart.text($0, subtype: "html") }
         var bodyParts = [textPart, htmlPart].compactMap { $0 }
-        if bodyParts.isEmpty { bodyParts = [.text("", subtype: "plain")] }
+        if bodyParts.isEmpty { bodyParts = [.text(.text(""), subtype: "plain")] }
 
         func writeBody(_ builder: inout SegmentBuilder) {
             if bodyParts.count == 1 {
@@ -85,24 +85,28 @@ public struct MessageRenderer: Sendable {
 
 /// One leaf part: a text body or an attached file.
 enum BodyPart {
-    case text(String, subtype: String)
+    case text(TextBody, subtype: String)
     case file(Attachment)
 
     func write(into builder: inout SegmentBuilder) {
         switch self {
-        case .text(let text, let subtype):
-            let bytes = Self.crlfNormalized(text)
-            let plain = bytes.allSatisfy { $0 < 128 && $0 != 0 } && Self.longestLine(bytes) <= 998
-                && !text.contains("=_mailtui")
-            builder.text("Content-Type: text/\(subtype); charset=utf-8\r\n")
-            if plain {
-                builder.text("Content-Transfer-Encoding: 7bit\r\n\r\n")
-                builder.bytes(bytes)
-            } else {
-                builder.text("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
-                builder.bytes(QuotedPrintable.encode(bytes))
+        case .text(.text(let text), let subtype):
+            let bytes = Array(text.utf8)
+            var survey = TextPartSurvey()
+            bytes.withUnsafeBytes { survey.add($0) }
+            survey.finish()
+            Self.textHeaders(subtype, quotedPrintable: survey.needsQuotedPrintable, into: &builder)
+            builder.bytes(TextPartEncoder.encode(bytes, quotedPrintable: survey.needsQuotedPrintable))
+        case .text(.file(let path), let subtype):
+            // Measured now, block by block, and encoded again block by block while it is sent.
+            switch TextFileSurvey.survey(path) {
+            case .success(let survey):
+                Self.textHeaders(subtype, quotedPrintable: survey.needsQuotedPrintable, into: &builder)
+                builder.segments.append(.textFile(path: path, quotedPrintable: survey.needsQuotedPrintable, size: survey.encodedSize))
+            case .failure(let error):
+                Self.textHeaders(subtype, quotedPrintable: false, into: &builder)
+                builder.segments.append(.unreadable(error))
             }
-            if !(bytes.last == 10) { builder.text("\r\n") }
         case .file(let file):
             builder.text(HeaderEncoding.fold(name: "Content-Type", tokens: ["\(file.mimeType);"] + Self.dropLastSemicolon(HeaderEncoding.parameter("name", file.fileName))))
             builder.text(HeaderEncoding.fold(name: "Content-Disposition", tokens: ["attachment;"] + Self.dropLastSemicolon(HeaderEncoding.parameter("filename", file.fileName))))
@@ -111,40 +115,37 @@ enum BodyPart {
         }
     }
 
-    /// Any mix of CRLF, CR and LF becomes CRLF.
-    static func crlfNormalized(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 64)
-        var previousCR = false
-        for byte in text.utf8 {
-            if byte == 10 {
-                if !previousCR { out.append(13) }
-                out.append(10)
-                previousCR = false
-            } else {
-                if previousCR { out.append(10) }
-                if byte == 13 { out.append(13); previousCR = true; continue }
-                out.append(byte)
-                previousCR = false
-            }
-        }
-        if previousCR { out.append(10) }
-        return out
-    }
-
-    static func longestLine(_ bytes: [UInt8]) -> Int {
-        var longest = 0
-        var current = 0
-        for byte in bytes {
-            if byte == 13 || byte == 10 { longest = max(longest, current); current = 0 } else { current += 1 }
-        }
-        return max(longest, current)
+    static func textHeaders(_ subtype: String, quotedPrintable: Bool, into builder: inout SegmentBuilder) {
+        builder.text("Content-Type: text/\(subtype); charset=utf-8\r\n")
+        builder.text("Content-Transfer-Encoding: \(quotedPrintable ? "quoted-printable" : "7bit")\r\n\r\n")
     }
 
     static func dropLastSemicolon(_ tokens: [String]) -> [String] {
         var tokens = tokens
         if let last = tokens.last, last.hasSuffix(";") { tokens[tokens.count - 1] = String(last.dropLast()) }
         return tokens
+    }
+}
+
+/// Reads a body file once, a block at a time, to learn how it will be encoded and how long it is.
+enum TextFileSurvey {
+    static let blockSize = 64 * 1024
+
+    static func survey(_ path: String) -> Result<TextPartSurvey, MessageStream.ReadError> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(MessageStream.ReadError(path: path, reason: String(cString: strerror(errno)))) }
+        defer { close(fd) }
+        var survey = TextPartSurvey()
+        var block = [UInt8](repeating: 0, count: blockSize)
+        while true {
+            let n = block.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, blockSize) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return .failure(MessageStream.ReadError(path: path, reason: String(cString: strerror(errno)))) }
+            if n == 0 { break }
+            block.withUnsafeBytes { survey.add(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        survey.finish()
+        return .success(survey)
     }
 }
 

@@ -10,11 +10,17 @@ public final class MessageStream: @unchecked Sendable {
     enum Segment {
         case bytes([UInt8])
         case base64File(path: String, size: Int)
+        /// A text body file, encoded as it is read; `size` is its encoded size, measured beforehand.
+        case textFile(path: String, quotedPrintable: Bool, size: Int)
+        /// A file that could not be read when the message was rendered: reading fails here.
+        case unreadable(ReadError)
 
         var encodedSize: Int {
             switch self {
             case .bytes(let b): b.count
             case .base64File(_, let size): Base64.encodedSize(ofByteCount: size)
+            case .textFile(_, _, let size): size
+            case .unreadable: 0
             }
         }
     }
@@ -36,6 +42,10 @@ public final class MessageStream: @unchecked Sendable {
     private var file: Int32 = -1
     private var fileRemaining = 0
     private var readBuffer: [UInt8] = []
+    /// While a text body file is being read: its encoder, path, and the bytes still expected.
+    private var textEncoder: TextPartEncoder?
+    private var textPath = ""
+    private var textRemaining = 0
     public private(set) var error: ReadError?
 
     /// Input bytes per block read from an attachment: whole base64 lines, about 56 KiB.
@@ -90,7 +100,7 @@ public final class MessageStream: @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
         pendingOffset = 0
         if file >= 0 {
-            readFileBlock()
+            if textEncoder != nil { readTextBlock() } else { readFileBlock() }
             return true
         }
         guard segmentIndex < segments.count else { return false }
@@ -107,8 +117,47 @@ public final class MessageStream: @unchecked Sendable {
             }
             fileRemaining = size
             readFileBlock()
+        case .textFile(let path, let quotedPrintable, let size):
+            file = open(path, O_RDONLY | O_CLOEXEC)
+            if file < 0 {
+                error = ReadError(path: path, reason: String(cString: strerror(errno)))
+                return true
+            }
+            textEncoder = TextPartEncoder(quotedPrintable: quotedPrintable)
+            textPath = path
+            textRemaining = size
+            readTextBlock()
+        case .unreadable(let problem):
+            error = problem
         }
         return true
+    }
+
+    /// Encodes the next block of a text body file. The bytes must come out exactly as measured: a
+    /// file that changed since is an error, never a message of another size than announced.
+    private func readTextBlock() {
+        let blockSize = TextFileSurvey.blockSize
+        if readBuffer.count < blockSize { readBuffer = [UInt8](repeating: 0, count: blockSize) }
+        var n = 0
+        repeat { n = readBuffer.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress, blockSize) } } while n < 0 && errno == EINTR
+        if n < 0 {
+            error = ReadError(path: textPath, reason: String(cString: strerror(errno)))
+            closeFile()
+            return
+        }
+        if n == 0 {
+            textEncoder?.finish(into: &pending)
+            textEncoder = nil
+            closeFile()
+        } else {
+            readBuffer.withUnsafeBytes { textEncoder?.encode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), into: &pending) }
+        }
+        textRemaining -= pending.count
+        if textRemaining < 0 || (textEncoder == nil && textRemaining != 0) {
+            error = ReadError(path: textPath, reason: "the file changed while it was being sent")
+            textEncoder = nil
+            closeFile()
+        }
     }
 
     private func readFileBlock() {

@@ -8,8 +8,8 @@ public struct Message: Sendable, Equatable {
     public var bcc: [Mailbox]
     public var replyTo: [Mailbox]
     public var subject: String
-    public var textBody: String?
-    public var htmlBody: String?
+    public var textBody: TextBody?
+    public var htmlBody: TextBody?
     public var attachments: [Attachment]
     public var extraHeaders: [HeaderField]
 
@@ -18,6 +18,12 @@ public struct Message: Sendable, Equatable {
         var seen = Set<String>()
         return (to + cc + bcc).map(\.address).filter { seen.insert($0.lowercased()).inserted }
     }
+}
+
+/// A text or HTML body: typed text, or a file that is streamed while sending (never held whole).
+public enum TextBody: Sendable, Equatable {
+    case text(String)
+    case file(path: String)
 }
 
 /// A file to attach, checked.

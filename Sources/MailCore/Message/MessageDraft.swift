@@ -10,6 +10,11 @@ public struct MessageDraft: Sendable, Codable, Equatable {
     public var subject: String
     public var textBody: String
     public var htmlBody: String
+    /// A file to send as the text body instead of `textBody` (`--text-file`): streamed, never
+    /// read whole, and kept in drafts and the history as its path.
+    public var textBodyFile: String?
+    /// Likewise for the HTML body (`--html-file`).
+    public var htmlBodyFile: String?
     public var attachments: [AttachmentSpec]
     /// Extra header lines, each `Name: value`.
     public var extraHeaders: [String]

@@ -49,6 +49,18 @@ extension MessageDraft {
             }
         }
 
+        func body(_ text: String, file: String?, _ field: MessageField) -> TextBody? {
+            guard let file else { return text.isEmpty ? nil : .text(text) }
+            switch Attachment.check(AttachmentSpec(path: file)) {
+            case .success(let checked): return .file(path: checked.path)
+            case .failure(let problem):
+                issues.append(ValidationIssue(field: field, message: problem.description))
+                return nil
+            }
+        }
+        let text = body(textBody, file: textBodyFile, .textBody)
+        let html = body(htmlBody, file: htmlBodyFile, .htmlBody)
+
         var files: [Attachment] = []
         for spec in attachments {
             switch Attachment.check(spec) {
@@ -60,7 +72,7 @@ extension MessageDraft {
         if !issues.isEmpty { throw ValidationFailure(issues: issues) }
         return Message(
             from: sender!, to: toList, cc: ccList, bcc: bccList, replyTo: replyList, subject: subject,
-            textBody: textBody.isEmpty ? nil : textBody, htmlBody: htmlBody.isEmpty ? nil : htmlBody,
+            textBody: text, htmlBody: html,
             attachments: files, extraHeaders: headers
         )
     }
@@ -116,7 +128,7 @@ extension String {
     }
 
     /// `~/x` with the home directory put in.
-    var expandingTilde: String {
+    public var expandingTilde: String {
         guard hasPrefix("~/") || self == "~", let home = getenv("HOME") else { return self }
         return String(cString: home) + dropFirst()
     }

@@ -44,8 +44,9 @@ struct MessageOptions: ParsableArguments {
         if html != nil && htmlFile != nil { throw ValidationError("Give --html or --html-file, not both.") }
     }
 
-    /// The draft these options describe; reads body files.
-    func draft() throws -> MessageDraft {
+    /// The draft these options describe. Body files are streamed when the message is sent; the
+    /// compose screen, which shows the text, reads them (`readingBodyFiles`).
+    func draft(readingBodyFiles: Bool = false) throws -> MessageDraft {
         var d = MessageDraft()
         d.from = from ?? ""
         d.to = to.joined(separator: ", ")
@@ -53,8 +54,15 @@ struct MessageOptions: ParsableArguments {
         d.bcc = bcc.joined(separator: ", ")
         d.replyTo = replyTo ?? ""
         d.subject = subject ?? ""
-        d.textBody = try text ?? textFile.map(readTextFile) ?? ""
-        d.htmlBody = try html ?? htmlFile.map(readTextFile) ?? ""
+        if readingBodyFiles {
+            d.textBody = try text ?? textFile.map(readTextFile) ?? ""
+            d.htmlBody = try html ?? htmlFile.map(readTextFile) ?? ""
+        } else {
+            d.textBody = text ?? ""
+            d.htmlBody = html ?? ""
+            d.textBodyFile = textFile
+            d.htmlBodyFile = htmlFile
+        }
         d.attachments = attach.map(Self.attachment)
         d.extraHeaders = header
         return d

@@ -58,7 +58,7 @@ struct TUICommand: ParsableCommand {
         var draft = state.draft
         state.apply(settings: resolved.settings)
         if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
-        let given = try message.draft()
+        let given = try message.draft(readingBodyFiles: true)
         if message.from != nil { draft.from = given.from }
         if !message.to.isEmpty { draft.to = given.to }
         if !message.cc.isEmpty { draft.cc = given.cc }

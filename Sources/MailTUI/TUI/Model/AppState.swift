@@ -38,6 +38,10 @@ struct AppState: Equatable, Sendable {
     var profileName: String?
     /// Shown in an empty password field when a password will come from elsewhere.
     var passwordHint: String?
+    /// The export format F8's `e` shows next; kept here because the F8 window is made anew each time.
+    var exportIndex = 0
+    /// The export shown last, which F8's `w` saves to a file.
+    var lastExport: ShownExport?
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -98,8 +102,25 @@ struct ProfilePicker: Equatable, Sendable {
     /// Non-nil while the user types a name for "save as".
     var naming: TextField?
     var message: String?
-    /// The next export format `e` shows.
-    var exportIndex = 0
+    /// Non-nil while the user types the path to save the last export to.
+    var exportPath: TextField?
+}
+
+/// Settings exported in one format, as shown in the conversation pane.
+struct ShownExport: Equatable, Sendable {
+    var format: SettingsExport.Format
+    var text: String
+
+    /// A file name that says what the file is.
+    var suggestedFileName: String {
+        switch format {
+        case .flask: "mail_settings.py"
+        case .dotenv: "mail.env"
+        case .swaks: "swaks.sh"
+        case .curl: "curl.sh"
+        case .msmtp: "msmtprc"
+        }
+    }
 }
 
 /// The F9 window: past sends and probes, newest first.
@@ -123,6 +144,8 @@ enum Effect: Equatable, Sendable {
     case loadProfiles
     case saveProfile(Profile)
     case loadHistory
+    /// Writes an export to a file (it never holds a password).
+    case writeExport(path: String, text: String)
 }
 
 /// Everything a send needs, taken from the form.
@@ -150,6 +173,7 @@ enum AppEvent: Sendable {
     case profilesLoaded([Profile], problem: String?)
     case profileSaved(Profile, problem: String?)
     case historyLoaded([HistoryEntry])
+    case exportWritten(path: String, problem: String?)
     /// Auto-detection finished: the table and the recommended port and security.
     case autoProbed(lines: [String], port: Int?, security: SecurityMode?)
 }

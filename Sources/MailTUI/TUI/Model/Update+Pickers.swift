@@ -4,6 +4,24 @@ import MailCore
 extension AppState {
     mutating func handle(_ key: Key, in picker: ProfilePicker) -> [Effect] {
         var picker = picker
+        if var path = picker.exportPath {
+            switch key {
+            case .escape: picker.exportPath = nil
+            case .enter:
+                guard let export = lastExport, !path.text.trimmingSpaces.isEmpty else { break }
+                picker.exportPath = nil
+                overlay = .profiles(picker)
+                return [.writeExport(path: path.text.trimmingSpaces, text: export.text)]
+            case .character(let c): path.insert(String(c)); picker.exportPath = path
+            case .backspace: path.backspace(); picker.exportPath = path
+            case .left: path.left(); picker.exportPath = path
+            case .right: path.right(); picker.exportPath = path
+            case .control("u"): path.killToStart(); picker.exportPath = path
+            default: break
+            }
+            overlay = .profiles(picker)
+            return []
+        }
         if var name = picker.naming {
             switch key {
             case .escape: picker.naming = nil
@@ -48,15 +66,23 @@ extension AppState {
             picker.naming = TextField(profileName ?? "")
             picker.message = nil
         case .character("e"):
-            let format = SettingsExport.Format.allCases[picker.exportIndex % SettingsExport.Format.allCases.count]
-            picker.exportIndex += 1
+            let formats = SettingsExport.Format.allCases
+            let format = formats[exportIndex % formats.count]
+            exportIndex = (exportIndex + 1) % formats.count
             let source = picker.profiles.first { $0.name == profileName }?.passwordSource
             let text = SettingsExport.render(format, settings: settings, sender: self.text(.from).isEmpty ? nil : self.text(.from), passwordSource: source,
                                              profileName: profileName ?? "mailtui")
-            phase = .showing(lines: ["Export as \(format.rawValue) (press e again in F8 for the next format):", ""] + text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            lastExport = ShownExport(format: format, text: text)
+            let next = formats[exportIndex].rawValue
+            phase = .showing(lines: ["Export as \(format.rawValue) (F8 then e shows \(next), F8 then w saves this one to a file):", ""]
+                             + text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
             transcriptTop = nil
             overlay = nil
             return []
+        case .character("w"):
+            guard let export = lastExport else { picker.message = "Press e first to show an export; w saves the one shown."; break }
+            picker.exportPath = TextField(export.suggestedFileName)
+            picker.message = nil
         default: break
         }
         overlay = .profiles(picker)

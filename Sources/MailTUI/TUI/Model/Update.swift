@@ -69,6 +69,13 @@ extension AppState {
                 return changed()
             }
             return []
+        case .exportWritten(let path, let problem):
+            notice = problem.map { "Export not saved: \($0)" } ?? "Saved the \(lastExport?.format.rawValue ?? "") export to \(path)"
+            if case .profiles(var picker) = overlay {
+                picker.message = notice
+                overlay = .profiles(picker)
+            }
+            return []
         case .draftSaved(let problem):
             draftProblem = problem
             if let problem { notice = "Draft not saved: \(problem)" }
@@ -123,7 +130,8 @@ extension AppState {
         case .function(4):
             let tab = bodyTab
             return [.openEditor(tab, bodies[tab]?.text ?? "")]
-        case .pageUp where focus != .body, .pageDown where focus != .body:
+        case .pageUp, .pageDown:
+            // Always the conversation, as the hint bar says, whichever field has the focus.
             scrollTranscript(page: key == .pageUp ? -1 : 1)
             return []
         default:
@@ -182,7 +190,11 @@ extension AppState {
         case .character(let c):
             if focus == .port { guard c.isNumber, c.isASCII else { return [] } }
             if focus == .timeout { guard c.isASCII, c.isNumber || c == "." else { return [] } }
+            // A port that follows the security choice is shown dim, as a placeholder: typing replaces it.
+            if showsDerivedDefault(focus) { field = TextField() }
             field.insert(String(c))
+        case .backspace where showsDerivedDefault(focus), .delete where showsDerivedDefault(focus):
+            field = TextField()
         case .backspace: field.backspace()
         case .delete, .control("d"):
             if focus == .attachments && field.isEmpty { return removeAttachment() }
@@ -215,6 +227,9 @@ extension AppState {
         fieldErrors[focus] = nil
         return focus == .attachments ? [] : changed()
     }
+
+    /// Whether the field holds a value the form derived (shown dim), not one the user typed.
+    func showsDerivedDefault(_ id: FieldID) -> Bool { id == .port && !portEdited }
 
     private mutating func removeAttachment() -> [Effect] {
         guard !attachments.isEmpty else { return [] }
@@ -288,8 +303,6 @@ extension AppState {
         case .end, .control("e"): area.end()
         case .control("k"): area.killToEnd()
         case .control("u"): area.killToStart()
-        case .pageUp: area.page(-1, height: height)
-        case .pageDown: area.page(1, height: height)
         default: return []
         }
         area.keepCursorVisible(height: height)

@@ -134,6 +134,13 @@ final class TerminalApp {
                 } catch {
                     inbox.post(.profileSaved(profile, problem: error.description))
                 }
+            case .writeExport(let path, let text):
+                do throws(FileWriteError) {
+                    try FileContents.writeAtomically(Array(text.utf8), to: path.expandingTilde, mode: 0o644)
+                    inbox.post(.exportWritten(path: path, problem: nil))
+                } catch {
+                    inbox.post(.exportWritten(path: path, problem: error.reason))
+                }
             case .loadHistory:
                 inbox.post(.historyLoaded(historyStore.entries()))
             }

@@ -202,7 +202,7 @@ enum Renderer {
         case .help: lines = HelpText.lines
         case .confirmQuit(let reason): lines = ["Quit mailtui?", "", reason, "", "y: quit    n / Esc: stay"]
         case .profiles(let picker):
-            var list = ["Profiles (config.toml)", ""]
+            var list = ["Profiles (config.toml, profiles.toml)", ""]
             if picker.profiles.isEmpty { list.append("No profiles yet: press s to save the form as one.") }
             for (index, p) in picker.profiles.enumerated() {
                 let mark = index == picker.selected ? "▸ " : "  "
@@ -210,8 +210,9 @@ enum Renderer {
             }
             list.append("")
             if let naming = picker.naming { list.append("Save the form as: \(naming.text)▏") }
+            if let path = picker.exportPath { list.append("Save the \(state.lastExport?.format.rawValue ?? "") export to: \(path.text)▏") }
             if let message = picker.message { list.append(message) }
-            list.append("Enter load · s save form as · e export · Esc close")
+            list.append("Enter load · s save form as · e export · w save export · Esc close")
             lines = list
         case .history(let picker):
             var list = ["History (newest first)", ""]

@@ -120,7 +120,8 @@ extension AppState {
     var hintKeys: [(String, String)] {
         switch overlay {
         case .profiles(let picker)?:
-            return picker.naming != nil ? [("Enter", "Save"), ("Esc", "Back")] : [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export"), ("Esc", "Close")]
+            if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
+            return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
         case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
         case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
         case .help?: return [("any key", "close")]
