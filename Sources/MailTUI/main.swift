@@ -13,9 +13,24 @@ sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
 // libcurl's global set-up must happen on the main thread before any other thread starts.
 CurlRuntime.initialize()
 
+var command: ParsableCommand
 do {
-    var command = try RootCommand.parseAsRoot()
+    command = try RootCommand.parseAsRoot()
+} catch {
+    // Usage mistakes are bad input (status 2), like every other problem found before sending.
+    if RootCommand.exitCode(for: error).rawValue == 64 {
+        Console.err(RootCommand.fullMessage(for: error))
+        exit(ExitStatus.badInput.rawValue)
+    }
+    RootCommand.exit(withError: error)
+}
+do {
     try command.run()
+} catch let error as ValidationError {
+    // Found while running (a missing password, an unknown profile): the options parsed, so no
+    // usage line, only what is wrong.
+    Console.err("error: \(error.message)")
+    exit(ExitStatus.badInput.rawValue)
 } catch {
     let code = RootCommand.exitCode(for: error)
     // Usage mistakes are bad input (status 2), like every other problem found before sending.

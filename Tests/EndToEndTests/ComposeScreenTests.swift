@@ -123,6 +123,34 @@ import TestSupport
         try again.waitFor("interrupted@example.com")
     }
 
+    @Test func aSlowPasswordCommandNeitherDelaysTheScreenNorLosesKeys() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--user", "alice", "--password-cmd", "sleep 3; printf '%s' \(shellQuote(Self.password))",
+                                                                      "--to", "rcpt@example.com"], password: nil)
+        defer { tmux.stop() }
+        let clock = ContinuousClock()
+        let started = clock.now
+        try tmux.waitFor("Ready: 127.0.0.1", timeout: 2.5)
+        #expect(clock.now - started < .seconds(3), "the screen is up before the command could have finished")
+        try tmux.type("me@example.com")
+        try tmux.waitFor("me@example.com")
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent", timeout: 20)
+        #expect(server.messages().first?.envelope.authenticated == true, "logged in with the command's password")
+    }
+
+    @Test func aProbeWithoutAPasswordShowsWhatTheServerOffers() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:pw"])
+        defer { server.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--user", "alice"], width: 120, height: 40, password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F6")
+        let screen = try tmux.waitFor("Login       not tested")
+        #expect(screen.contains("AUTH        before STARTTLS"))
+    }
+
     @Test func aKilledSessionLeavesItsDraft() throws {
         let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
         try tmux.waitFor("Ready: smtp.example.com")

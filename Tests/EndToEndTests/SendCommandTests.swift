@@ -113,6 +113,30 @@ import TestSupport
         #expect(missing.err.contains("nope.txt: no such file"), "\(missing.err)")
     }
 
+    @Test func thePasswordCommandRunsOnlyWhenALoginWillHappen() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let mark = TestPaths.temporaryDirectory("mailtui-mark") + "/ran"
+        let result = try mailtui(["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none", "--user", "alice",
+                                  "--password-cmd", "touch \(mark); echo pw", "--quit-after", "ehlo",
+                                  "--from", "a@example.com", "--to", "b@example.com"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(!FileManager.default.fileExists(atPath: mark), "--quit-after ehlo never reaches AUTH, so no password is needed")
+    }
+
+    @Test func aProbeWorksWithoutAPassword() throws {
+        let server = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:pw"])
+        defer { server.stop() }
+        let result = try mailtui(["probe"] + serverArguments(server, security: "starttls") + ["--user", "alice"])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        #expect(result.out.contains("Login       not tested: no password was given"), "\(result.out)")
+        #expect(result.out.contains("AUTH"))
+        #expect(!result.err.contains("Usage:"))
+        let noProfile = try mailtui(["send", "--profile", "nope", "--to", "b@example.com"])
+        #expect(noProfile.status == 2)
+        #expect(noProfile.err.contains("No profile \"nope\"") && !noProfile.err.contains("Usage: mailtui <subcommand>"), "\(noProfile.err)")
+    }
+
     @Test func sendsWithStarttlsAndAuthAndPrintsASafeTranscript() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
         defer { server.stop() }

@@ -30,9 +30,19 @@ public struct PasswordError: Error, Sendable, Equatable, CustomStringConvertible
     public var source: String
     public var reason: String
     public var description: String { "password from \(source): \(reason)" }
+
+    public init(source: String, reason: String) {
+        self.source = source
+        self.reason = reason
+    }
 }
 
 extension PasswordSource {
+    /// The most a password command may print.
+    public static let commandOutputLimit = 64 * 1024
+    /// How long a password command may take (a keyring asking for its own passphrase takes a while).
+    public static let commandTimeout: Duration = .seconds(30)
+
     /// Reads the secret. Trailing newlines are dropped; an empty result is an error.
     public func resolve(promptText: String = "Password: ") throws(PasswordError) -> Secret {
         let value: String
@@ -43,11 +53,17 @@ extension PasswordSource {
             }
             value = String(cString: raw)
         case .command(let command):
-            let result = ShellCommand.run(command)
-            guard result.status == 0 else {
-                throw PasswordError(source: description, reason: "the command failed (exit status \(result.status))")
+            switch ShellCommand.capture(command, limit: Self.commandOutputLimit, timeout: Self.commandTimeout) {
+            case .exited(0, let output): value = output
+            case .exited(let status, _):
+                throw PasswordError(source: description, reason: status == 127 ? "the command was not found (exit status 127)" : "the command failed (exit status \(status))")
+            case .tooMuchOutput(let limit):
+                throw PasswordError(source: description, reason: "the command printed more than \(limit / 1024) KiB, which is no password; it was stopped")
+            case .timedOut(let after):
+                throw PasswordError(source: description, reason: "the command gave no answer within \(after.components.seconds) s and was stopped (does it wait for input?)")
+            case .notStarted:
+                throw PasswordError(source: description, reason: "the command could not be started")
             }
-            value = result.output
         case .standardInput:
             value = readLine(strippingNewline: true) ?? ""
         case .prompt:

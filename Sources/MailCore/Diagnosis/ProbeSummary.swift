@@ -38,7 +38,11 @@ public enum ProbeSummary {
                 lines.append("            not verified (--insecure)")
             }
         }
-        if settings.wantsLogin { lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted")) }
+        if report.loginSkipped {
+            lines.append("Login       not tested: no password was given (MAIL_PASSWORD, --password-env, --password-cmd, or the Password field)")
+        } else if settings.wantsLogin {
+            lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted"))
+        }
         var times: [String] = []
         if let lookup = report.nameLookup { times.append("name lookup \(lookup.milliseconds) ms") }
         if let connect = report.tcpConnect { times.append("TCP connect \(connect.milliseconds) ms") }

@@ -361,7 +361,8 @@ final class TransferContext {
             tls: recorder.tlsInfo, authenticated: recorder.authenticated,
             stageTimes: recorder.stageTimes(until: end), elapsed: recorder.elapsed,
             messageBytes: recorder.messageBytes, transcript: recorder.lines,
-            nameLookup: networkTimes?.lookup, tcpConnect: networkTimes?.connect
+            nameLookup: networkTimes?.lookup, tcpConnect: networkTimes?.connect,
+            loginSkipped: request.settings.wantsLogin && request.secret == nil
         )
     }
 }

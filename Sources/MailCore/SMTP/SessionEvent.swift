@@ -38,6 +38,8 @@ public struct SessionReport: Sendable {
     /// Name lookup and TCP connect, as libcurl measured them (nil when not reached).
     public var nameLookup: Duration? = nil
     public var tcpConnect: Duration? = nil
+    /// A user was set but no password was given, so no login was tried (a probe does this).
+    public var loginSkipped = false
 
     public var succeeded: Bool { failure == nil }
 }

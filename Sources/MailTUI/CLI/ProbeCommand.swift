@@ -22,7 +22,7 @@ struct ProbeCommand: ParsableCommand {
         if auto { return try runAuto() }
         let resolved = try server.resolveChecked()
         let settings = resolved.settings
-        let secret = try resolved.secret(user: server.user)
+        let secret = try resolved.secret(user: server.user, optional: true)
         let report = SendCommand.runPrinting(SessionRequest(settings: settings, secret: secret, purpose: .probe), what: "probed")
         for line in [""] + ProbeSummary.lines(report, settings: settings) { Console.out(line) }
         History.record(HistoryEntry(kind: "probe", profile: resolved.profileName, settings: settings, draft: nil, recipients: [], report: report))

@@ -47,7 +47,8 @@ struct SendCommand: ParsableCommand {
             try Self.printDryRun(validated)
             return
         }
-        let secret = try resolved.secret(user: server.user)
+        // The password (and its command) only when the session goes as far as AUTH.
+        let secret = quitAfter.map({ $0 >= .auth }) ?? true ? try resolved.secret(user: server.user) : nil
         let request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
         let what = quitAfter.map { "stopped after \($0.displayName) as asked, nothing delivered," } ?? "sent to \(validated.envelopeRecipients.count) recipient(s)"
         let report = Self.runPrinting(request, what: what)

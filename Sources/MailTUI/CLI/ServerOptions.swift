@@ -96,11 +96,13 @@ struct ResolvedServer {
     var warnings: [String] = []
     var notes: [String] = []
 
-    /// The secret, read only now; nil when no login is wanted.
-    func secret(user: String?) throws -> Secret? {
+    /// The secret, read only now; nil when no login is wanted. With `optional`, a missing password
+    /// gives nil instead of an error (a probe then reports what the server offers without logging in).
+    func secret(user: String?, optional: Bool = false) throws -> Secret? {
         guard settings.wantsLogin else { return nil }
         if let password { return password }
         guard let source = passwordSource ?? PasswordSource.fallback() else {
+            if optional { return nil }
             throw ValidationError("A user is set but there is no password: set MAIL_PASSWORD, or use --password-env, --password-cmd or --password-stdin (or password_env in the profile).")
         }
         do {

@@ -37,19 +37,23 @@ struct TUICommand: ParsableCommand {
         for warning in resolved.warnings { Console.err("warning: \(warning)") }
         try apply(to: &state, resolved: resolved)
         state.profileName = resolved.profileName
-        // The password is never in the draft: it comes from a source given here, the profile, or MAIL_PASSWORD.
-        var fallback: String?
-        if resolved.password != nil || resolved.passwordSource != nil, state.settings.wantsLogin {
-            fallback = try resolved.secret(user: server.user)?.value
+        // The password is never in the draft: it comes from a source given here, the profile, or
+        // MAIL_PASSWORD. A command runs only when a send needs it, off the UI thread; a prompt or
+        // standard input is read now, before the screen starts, since nothing can ask over it.
+        var passwords = PasswordLookup()
+        if state.settings.wantsLogin, let source = resolved.passwordSource, resolved.password == nil {
+            if case .command = source { passwords.command = source } else { passwords.known = try resolved.secret(user: server.user)?.value }
+        } else if let password = resolved.password {
+            passwords.known = password.value
         } else if let value = getenv("MAIL_PASSWORD").map({ String(cString: $0) }), !value.isEmpty {
-            fallback = value
+            passwords.known = value
         }
-        if fallback != nil {
+        if passwords.known != nil || passwords.command != nil {
             state.passwordHint = server.passwordEnv.map { "(from $\($0))" } ?? (server.passwordCmd != nil ? "(from --password-cmd)" : server.passwordStdin ? "(from stdin)"
                 : resolved.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
         }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
-        let status = TerminalApp(state: state, draftStore: store, fallbackPassword: fallback).run()
+        let status = TerminalApp(state: state, draftStore: store, passwords: passwords).run()
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -12,17 +12,17 @@ final class TerminalApp {
     private let inbox = EventInbox()
     private let draftStore: DraftStore
     private var session: SMTPSession?
-    /// The password from the environment or a command-line source, used when the field is empty.
-    private let fallbackPassword: String?
+    /// Where the password comes from when the field is empty.
+    private let passwords: PasswordLookup
     private let clock = ContinuousClock()
     /// When the draft must be written (changes are saved at most a quarter second late).
     private var draftDue: ContinuousClock.Instant?
     private var running = true
 
-    init(state: AppState, draftStore: DraftStore, fallbackPassword: String?) {
+    init(state: AppState, draftStore: DraftStore, passwords: PasswordLookup) {
         self.state = state
         self.draftStore = draftStore
-        self.fallbackPassword = fallbackPassword
+        self.passwords = passwords
     }
 
     /// Runs until the user quits; the draft is saved on the way out. Returns the exit status.
@@ -157,60 +157,42 @@ final class TerminalApp {
     }
 
     /// What is running, for the history entry written when it ends.
-    private var inFlight: (kind: String, plan: SendPlan, recipients: [String])?
+    private var inFlight: (kind: String, plan: SendPlan)?
 
     private var historyStore: HistoryStore { History.store }
 
     private func record(_ report: SessionReport) {
         guard let current = inFlight else { return }
         inFlight = nil
+        let recipients = report.acceptedRecipients + report.rejectedRecipients.map(\.address)
         let entry = HistoryEntry(kind: current.kind, profile: current.plan.profileName, settings: current.plan.settings,
-                                 draft: current.kind == "send" ? current.plan.draft : nil, recipients: current.recipients, report: report)
+                                 draft: current.kind == "send" ? current.plan.draft : nil, recipients: recipients, report: report)
         try? historyStore.append(entry)
     }
 
-    /// The password: the field, else the profile's source or stored password, else the fallback.
-    private func password(for plan: SendPlan) -> String? {
-        if let typed = plan.password { return typed }
-        if let name = plan.profileName, let profile = try? Configuration.load().profile(named: name) {
-            // A prompt cannot be shown over the compose screen: type the password instead.
-            if case .prompt? = profile.passwordSource { return fallbackPassword }
-            if let secret = try? profile.secret(promptText: "") { return secret.value }
-        }
-        return fallbackPassword
-    }
+    private func startSend(_ plan: SendPlan) { start(plan, kind: "send") }
 
-    private func startSend(_ plan: SendPlan) {
-        let password = self.password(for: plan)
-        var problems = SendPreparation.problems(plan, fallbackPassword: password)
-        let message: Message?
-        do { message = try plan.draft.validated() } catch {
-            message = nil
-            for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
-        }
-        guard problems.isEmpty, let message else {
-            inbox.post(.sendRefused(problems))
-            return
-        }
-        let request = SessionRequest.send(message, settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil,
-                                          allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
-        inFlight = ("send", plan, message.envelopeRecipients)
+    private func startProbe(_ plan: SendPlan) { start(plan, kind: "probe") }
+
+    /// Starts a send or a probe. Everything that may take time (the password command, the checks
+    /// of the attachments) happens on the session's thread; the UI hears back through the inbox.
+    private func start(_ plan: SendPlan, kind: String) {
+        inFlight = (kind, plan)
         let session = SMTPSession()
         self.session = session
         let inbox = self.inbox
-        session.start(request) { event in inbox.post(.session(event)) }
-    }
-
-    private func startProbe(_ plan: SendPlan) {
-        let password = self.password(for: plan)
-        let problems = SendPreparation.problems(plan, fallbackPassword: password)
-        guard problems.isEmpty else { inbox.post(.sendRefused(problems)); return }
-        let request = SessionRequest(settings: plan.settings, secret: plan.settings.wantsLogin ? password.map(Secret.init) : nil, purpose: .probe)
-        inFlight = ("probe", plan, [])
-        let session = SMTPSession()
-        self.session = session
-        let inbox = self.inbox
-        session.start(request) { event in inbox.post(.session(event)) }
+        var passwords = self.passwords
+        passwords.typed = plan.password
+        passwords.profileName = plan.profileName
+        let lookup = passwords
+        DispatchQueue.global(qos: .userInitiated).async {
+            let request: SessionRequest
+            switch SendPreparation.request(plan, kind: kind, password: lookup.resolve()) {
+            case .success(let prepared): request = prepared
+            case .failure(let refusal): inbox.post(.sendRefused(refusal.problems)); return
+            }
+            session.run(request) { event in inbox.post(.session(event)) }
+        }
     }
 
     private func startAutoProbe(_ settings: ServerSettings) {
@@ -254,9 +236,15 @@ final class TerminalApp {
     }
 }
 
-/// Checks before a send that need no network: server settings and the login.
+/// Checks before a send that need no network: server settings, the login, the message.
 enum SendPreparation {
-    static func problems(_ plan: SendPlan, fallbackPassword: String?) -> [FieldID: String] {
+    struct Refusal: Error {
+        var problems: [FieldID: String]
+    }
+
+    /// The session to run, or the problems by field. A probe with a user but no password still
+    /// runs: it shows what the server offers and says the login was not tested.
+    static func request(_ plan: SendPlan, kind: String, password: Result<String?, PasswordError>) -> Result<SessionRequest, Refusal> {
         var problems: [FieldID: String] = [:]
         for problem in plan.settings.problems() {
             let field: FieldID = switch problem.setting {
@@ -269,9 +257,27 @@ enum SendPreparation {
             }
             problems[field] = problem.reason
         }
-        if plan.settings.wantsLogin && (plan.password ?? fallbackPassword ?? "").isEmpty {
+        var secret: Secret?
+        switch password {
+        case .success(let value?) where !value.isEmpty: secret = Secret(value)
+        case .success: break
+        case .failure(let error): problems[.password] = error.description
+        }
+        if kind == "probe" {
+            guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
+            return .success(SessionRequest(settings: plan.settings, secret: plan.settings.wantsLogin ? secret : nil, purpose: .probe))
+        }
+        let logsIn = plan.settings.wantsLogin && (plan.quitAfter.map { $0 >= .auth } ?? true)
+        if logsIn && secret == nil && problems[.password] == nil {
             problems[.password] = "a user is set but no password: type it here (it is never saved) or set MAIL_PASSWORD"
         }
-        return problems
+        let message: Message
+        do { message = try plan.draft.validated() } catch {
+            for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
+            return .failure(Refusal(problems: problems))
+        }
+        guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
+        return .success(SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
+                                            allowPartial: plan.allowPartial, quitAfter: plan.quitAfter))
     }
 }
