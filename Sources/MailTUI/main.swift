@@ -10,6 +10,9 @@ var noSignalsBlocked = sigset_t()
 sigemptyset(&noSignalsBlocked)
 sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
 
+// Past a file-size limit a write should fail (and the history say so), not kill the process.
+signal(SIGXFSZ, SIG_IGN)
+
 // libcurl's global set-up must happen on the main thread before any other thread starts.
 CurlRuntime.initialize()
 

@@ -137,6 +137,58 @@ import TestSupport
         #expect(noProfile.err.contains("No profile \"nope\"") && !noProfile.err.contains("Usage: mailtui <subcommand>"), "\(noProfile.err)")
     }
 
+    @Test func reportsSayWhatHappened() throws {
+        let server = try TestSMTPServer(["--mode", "plain", "--reject", "gone@example.com", "--auth", "alice:pw", "--auth-plaintext"])
+        defer { server.stop() }
+        let base = ["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none", "--from", "a@example.com", "--text", "x"]
+        let partial = try mailtui(base + ["--to", "b@example.com, gone@example.com", "--allow-partial"])
+        #expect(partial.status == 0, "\(partial.err)")
+        #expect(partial.out.contains("sent to 1 of 2 recipients"), "\(partial.out)")
+        let all = try mailtui(base + ["--to", "b@example.com"])
+        #expect(all.out.contains("sent to 1 recipient in"), "\(all.out)")
+        let cram = try mailtui(base + ["--to", "b@example.com", "--user", "alice", "--auth", "cram-md5"], environment: ["MAIL_PASSWORD": "pw"])
+        #expect(cram.status != 0)
+        #expect(cram.out.contains("does not offer the login mechanism chosen (cram-md5)"), "\(cram.out)")
+        #expect(!cram.out.contains("rejected the username or password"))
+        #expect(!cram.out.contains("-> AUTH"), "no AUTH was sent")
+    }
+
+    @Test func controlBytesFromLocalInputNeverReachTheTerminal() throws {
+        let evil = "x\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}1m\u{202E}"
+        let attach = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--attach", "/tmp/\(evil)"])
+        let header = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--header", "X-A\(evil): 1"])
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let state = TestPaths.temporaryDirectory("mailtui-state")
+        let environment = ["XDG_STATE_HOME": state]
+        _ = try mailtui(["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none", "--from", "a@example.com",
+                         "--to", "b@example.com", "--subject", "s \(evil)", "--text", "x"], environment: environment)
+        let history = try mailtui(["history"], environment: environment)
+        let historyJSON = try mailtui(["history", "--json"], environment: environment)
+        #expect(history.out.contains("s x^[]0;pwned^G"), "\(history.out)")
+        for output in [attach.err, header.err, history.out, historyJSON.out] {
+            #expect(!output.unicodeScalars.contains { ($0.value < 32 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" },
+                    "\(output.debugDescription)")
+        }
+    }
+
+    @Test func aFullDiskLeavesTheHistoryWholeAndSaysWhy() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let state = TestPaths.temporaryDirectory("mailtui-state")
+        let arguments = ["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none", "--from", "a@example.com",
+                         "--to", "b@example.com", "--text", "x"]
+        _ = try mailtui(arguments, environment: ["XDG_STATE_HOME": state])
+        let file = state + "/mailtui/history.jsonl"
+        let before = try Data(contentsOf: URL(fileURLWithPath: file))
+        var env = TestPaths.hermeticEnvironment(["XDG_STATE_HOME": state, "NO_COLOR": "1"])
+        env["XDG_STATE_HOME"] = state
+        let limited = try Program.run("/usr/bin/prlimit", ["--fsize=\(before.count + 100)", TestPaths.mailtui] + arguments, environment: env)
+        #expect(limited.status == 0, "the mail went; only the history failed: \(limited.err)")
+        #expect(limited.err.contains("history not saved") && limited.err.contains("File too large"), "\(limited.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before, "no cut line left behind")
+    }
+
     @Test func sendsWithStarttlsAndAuthAndPrintsASafeTranscript() throws {
         let server = try TestSMTPServer(["--mode", "starttls", "--require-starttls", "--auth", "alice:\(Self.password)"])
         defer { server.stop() }
@@ -148,7 +200,7 @@ import TestSupport
         #expect(result.out.contains("-> STARTTLS"))
         #expect(result.out.contains("~> AUTH PLAIN [credentials hidden]"))
         #expect(result.out.contains("<~ 250 2.0.0 Ok: queued as TEST001"))
-        #expect(result.out.contains("OK  sent to 1 recipient(s)"))
+        #expect(result.out.contains("OK  sent to 1 recipient in"))
         let everything = result.out + result.err
         #expect(!everything.contains(Self.password))
         #expect(!everything.contains(Data("\0alice\0\(Self.password)".utf8).base64EncodedString()))

@@ -63,6 +63,12 @@ import TestSupport
         #expect(outcome.report.transcript.contains { $0.text.contains("more bytes cut]") })
     }
 
+    @Test func aReplyTooLongForLibcurlIsNotAClosedConnection() throws {
+        let server = try TestSMTPServer.faulty(["--huge", "ehlo", "--huge-size", String(1024 * 1024)])
+        defer { server.stop() }
+        expect(try run(server, security: .none), .ehlo, .replyTooLong, mentions: ["more reply text", "speaks SMTP"])
+    }
+
     @Test func authOnlyAfterStarttls() throws {
         let server = try TestSMTPServer.faulty([])
         defer { server.stop() }

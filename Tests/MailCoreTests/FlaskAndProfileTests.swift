@@ -164,3 +164,46 @@ import TestSupport
         #expect(store.entries().first?.draft?.subject == "n13", "the next entry starts on a fresh line")
     }
 }
+
+@Suite struct HistoryLimitsTests {
+    func entry(body: String = "x") -> HistoryEntry {
+        let report = SessionReport(failure: nil, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
+                                   extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: [])
+        return HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "h"), draft: MessageDraft(from: "a@b.c", to: "d@e.f", textBody: body),
+                            recipients: [], report: report)
+    }
+
+    @Test func bigBodiesAreCutAndSaySo() {
+        let big = entry(body: String(repeating: "ü", count: 100_000))
+        #expect(big.bodyCut == true)
+        #expect(big.draft!.textBody.utf8.count <= HistoryEntry.bodyLimit)
+        #expect(big.draft!.textBody.allSatisfy { $0 == "ü" }, "cut at a character boundary")
+        #expect(entry().bodyCut == nil)
+    }
+
+    @Test func anAppendDoesNotReadAFileThatHasNotDoubled() throws {
+        let path = TestPaths.temporaryDirectory("mailtui-history") + "/history.jsonl"
+        let store = HistoryStore(path: path, limit: 10)
+        // One huge old line (as a 60 MB body once made): the first append after it trims and notes
+        // the size; later appends do not read the file again until it has doubled.
+        let huge = "{\"x\":\"" + String(repeating: "y", count: 2_000_000) + "\"}\n"
+        try Data(huge.utf8).write(to: URL(fileURLWithPath: path))
+        try store.append(entry())
+        let noted = HistoryStore.notedSize(path + ".lock")
+        #expect(noted > 2_000_000)
+        for _ in 0..<15 { try store.append(entry()) }
+        #expect(HistoryStore.notedSize(path + ".lock") == noted, "no trim: the file has not doubled")
+        #expect(store.entries().count == 10, "readers see the newest limit entries")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 17, "the file was not rewritten")
+        // Past the limit and doubled: trimmed to the newest 10.
+        for _ in 0..<5 { try store.append(entry(body: String(repeating: "z", count: 60_000))) }
+        let many = String(repeating: "{\"x\":1}\n", count: 300_000)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(many.utf8))
+        try handle.close()
+        try store.append(entry())
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 10)
+    }
+}

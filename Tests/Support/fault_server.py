@@ -35,6 +35,7 @@ p.add_argument("--close", action="append", default=[])
 p.add_argument("--hang", action="append", default=[])
 p.add_argument("--malformed", action="append", default=[])
 p.add_argument("--huge", action="append", default=[])
+p.add_argument("--huge-size", type=int, default=20000, help="the length of a --huge line")
 p.add_argument("--no-auth", action="store_true")
 p.add_argument("--auth-plaintext", action="store_true")
 p.add_argument("--no-starttls", action="store_true")
@@ -124,7 +125,7 @@ async def session(reader, writer):
         if stage in ARGS.malformed:
             lines = ("hello, this is not SMTP",)
         elif stage in ARGS.huge:
-            lines = ("250 " + "x" * 20000,)
+            lines = ("250 " + "x" * ARGS.huge_size,)
         elif stage in REPLIES:
             lines = (REPLIES[stage],)
         if ARGS.slow and stage != "greeting":

@@ -18,6 +18,7 @@ CURLcode mt_setopt_debugfunction(CURL *handle, curl_debug_callback callback);
 CURLcode mt_setopt_xferinfofunction(CURL *handle, curl_xferinfo_callback callback);
 
 CURLcode mt_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
+CURLcode mt_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode mt_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
 
 /// Lets some recipients fail (the option was renamed in curl 8.2).

@@ -81,7 +81,7 @@ public enum Diagnosis {
             }
             return ("A username is set, but the server did not offer AUTH, so no login happened; mailtui refuses to send unauthenticated.", tips)
         case .authMechanismUnsupported:
-            return ("The server does not support the chosen login mechanism.",
+            return ("The server does not offer the login mechanism chosen (\(s.authMechanism.rawValue)), so no login was tried.",
                     ["Use --auth auto to let mailtui pick one the server offers" + mechanismsText(e) + "."])
         case .authFailed:
             return ("The server rejected the username or password.",
@@ -125,6 +125,9 @@ public enum Diagnosis {
         case .serverTimeout:
             return ("The server stopped answering during \(stage.displayName): no reply within \(seconds) s.",
                     ["Raise --timeout if the server is just slow.", "Check the server; it may be overloaded or stuck."])
+        case .replyTooLong:
+            return ("The server sent more reply text during \(stage.displayName) than libcurl accepts (over 300 KiB), so mailtui stopped listening; an SMTP server answers in short lines.",
+                    ["Check that this port speaks SMTP: another service, or a broken proxy in between, may be answering."])
         case .malformedReply:
             return ("The server's reply could not be understood (\(e.curlMessage)).",
                     ["Check that this port speaks SMTP; another service may be listening on it."])

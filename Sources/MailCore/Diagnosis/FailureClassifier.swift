@@ -26,6 +26,8 @@ public struct FailureEvidence: Sendable, Equatable {
     /// After no greeting: whether a TLS handshake on the same port worked (nil: not checked).
     public var speaksImplicitTLS: Bool?
     public var tls: TLSInfo?
+    /// Reply bytes libcurl received in the whole session (CURLINFO_HEADER_SIZE).
+    public var replyBytes = 0
 
     public init(curlCode: Int, curlMessage: String, stage: SMTPStage, settings: ServerSettings) {
         self.curlCode = curlCode
@@ -68,6 +70,8 @@ public enum FailureClassifier {
     static let couldntResolveHost = 6, couldntConnect = 7, weirdServerReply = 8, readError = 26
     static let operationTimedOut = 28, sslConnectError = 35, abortedByCallback = 42, sendError = 55, recvError = 56
     static let peerFailedVerification = 60, useSSLFailed = 64, loginDenied = 67, gotNothing = 52
+    /// libcurl stops reading replies past this many bytes (MAX_HTTP_RESP_HEADER_SIZE, 300 KiB).
+    static let replyByteLimit = 300 * 1024
 
     public static func classify(_ e: FailureEvidence) -> (stage: SMTPStage, kind: FailureKind, reply: ServerReply?) {
         if e.cancelled { return (e.stage, .cancelled, nil) }
@@ -83,6 +87,13 @@ public enum FailureClassifier {
             }
         case couldntResolveHost:
             return (.connect, .nameLookup, nil)
+        case recvError where e.replyBytes > replyByteLimit:
+            return (e.stage, .replyTooLong, nil)
+        case loginDenied where e.credentialsSet && !e.authenticated && e.lastReplyStage != .auth:
+            // No AUTH was sent: the mechanism asked for is not among those the server offers.
+            if let wanted = e.settings.authMechanism.curlLoginOption, !FailureEvidence.authMechanisms(in: e.extensions).contains(wanted) {
+                return (.auth, .authMechanismUnsupported, nil)
+            }
         case couldntConnect:
             return (.connect, message.contains("timed out") ? .connectTimeout : .connectionRefused, nil)
         case operationTimedOut:

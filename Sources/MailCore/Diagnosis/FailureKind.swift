@@ -32,6 +32,8 @@ public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
     case connectionClosed
     case serverTimeout
     case malformedReply
+    /// The server's replies grew past what libcurl accepts (300 KiB): not how an SMTP server talks.
+    case replyTooLong
     case localFileError
     case cancelled
     case other

@@ -21,6 +21,11 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public var explanation: String?
     public var suggestions: [String]
     public var transcript: [TranscriptLine]
+    /// True when a body was longer than `bodyLimit` and only its start is kept here.
+    public var bodyCut: Bool?
+
+    /// How much of each typed body the history keeps. A body sent from a file is kept as its path.
+    public static let bodyLimit = 64 * 1024
 
     public init(kind: String, profile: String?, settings: ServerSettings, draft: MessageDraft?, recipients: [String], report: SessionReport, time: Int = Int(Glibc.time(nil))) {
         self.id = "\(time)-\(RandomToken.hex(bytes: 3))"
@@ -28,7 +33,8 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         self.kind = kind
         self.profile = profile
         self.settings = settings
-        self.draft = draft
+        self.draft = draft.map(Self.capped)
+        if let draft, draft.textBody.utf8.count > Self.bodyLimit || draft.htmlBody.utf8.count > Self.bodyLimit { bodyCut = true }
         self.recipients = recipients
         self.succeeded = report.succeeded
         if let failure = report.failure {
@@ -43,12 +49,31 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         }
         self.transcript = report.transcript
     }
+
+    /// The draft with each body cut to `bodyLimit` bytes, at a character boundary.
+    static func capped(_ draft: MessageDraft) -> MessageDraft {
+        var draft = draft
+        for keyPath in [\MessageDraft.textBody, \MessageDraft.htmlBody] where draft[keyPath: keyPath].utf8.count > bodyLimit {
+            var kept = 0
+            var cut = String.UnicodeScalarView()
+            for scalar in draft[keyPath: keyPath].unicodeScalars {
+                kept += String(scalar).utf8.count
+                if kept > bodyLimit { break }
+                cut.append(scalar)
+            }
+            draft[keyPath: keyPath] = String(cut)
+        }
+        return draft
+    }
 }
 
 /// The history: one JSON object per line in `$XDG_STATE_HOME/mailtui/history.jsonl`. Each entry is
 /// appended with a single write under an exclusive lock (a separate lock file, so that trimming
-/// can replace the file), which keeps entries whole when two processes write at once; a line cut
-/// short by a crash is skipped when reading, and every earlier entry survives.
+/// can replace the file), which keeps entries whole when two processes write at once; a write that
+/// fails (a full disk) is undone, and a line cut short by a crash is skipped when reading.
+///
+/// An append costs the same whatever the file's size: the file is trimmed only when it has doubled
+/// since the last trim (the lock file remembers that size), so reading it whole is rare.
 public struct HistoryStore: Sendable {
     public let path: String
     public var limit: Int
@@ -70,18 +95,30 @@ public struct HistoryStore: Sendable {
             line.append(10)
             // After a crash mid-write the file may end in a cut line: start on a fresh one.
             if Self.endsWithoutNewline(path) { line.insert(10, at: 0) }
-            let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let sizeBefore = lseek(fd, 0, SEEK_END)
+            var offset = 0
+            while offset < line.count {
+                let n = line.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    // A full disk or a size limit: take back what was written, so no cut line stays.
+                    let reason = n < 0 ? String(cString: strerror(errno)) : "nothing could be written"
+                    if sizeBefore >= 0 { _ = ftruncate(fd, sizeBefore) }
+                    throw FileWriteError(path: path, reason: reason)
+                }
+                offset += n
+            }
             // No fsync: a crash can only cut this last line, which readers skip; earlier entries are safe.
-            guard written == line.count else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
-            try trimIfNeeded()
+            try trimIfNeeded(size: Int(sizeBefore) + line.count)
         }
     }
 
-    /// Every readable entry, newest first.
+    /// The newest `limit` readable entries, newest first (the file may hold more until its next trim).
     public func entries() -> [HistoryEntry] {
         guard let bytes = FileContents.read(path) else { return [] }
         let decoder = JSONDecoder()
-        return bytes.split(separator: 10).compactMap { try? decoder.decode(HistoryEntry.self, from: Data($0)) }.reversed()
+        let entries = bytes.split(separator: 10).compactMap { try? decoder.decode(HistoryEntry.self, from: Data($0)) }
+        return Array(entries.suffix(limit).reversed())
     }
 
     public func entry(id: String) -> HistoryEntry? { entries().first { $0.id == id } }
@@ -95,21 +132,44 @@ public struct HistoryStore: Sendable {
         return size > 0 && pread(fd, &last, 1, size - 1) == 1 && last != 10
     }
 
-    /// Keeps the newest `limit` entries, replacing the file atomically (called under the lock).
-    private func trimIfNeeded() throws(FileWriteError) {
+    /// Keeps the newest `limit` entries, replacing the file atomically (called under the lock). The
+    /// file is read only when it has doubled since the size noted at the last trim, so the cost of
+    /// trimming, spread over the appends, stays constant.
+    private func trimIfNeeded(size: Int) throws(FileWriteError) {
         // Entries are at least 300 bytes: below that size there cannot be too many to count.
-        var info = stat()
-        guard stat(path, &info) == 0, Int(info.st_size) > limit * 300, let bytes = FileContents.read(path) else { return }
+        let noted = Self.notedSize(lockPath)
+        guard size > limit * 300, size > 2 * noted else { return }
+        guard let bytes = FileContents.read(path) else { return }
         let lines = bytes.split(separator: 10)
-        guard lines.count > limit + limit / 10 else { return }
-        var kept: [UInt8] = []
-        for line in lines.suffix(limit) { kept += line; kept.append(10) }
-        try FileContents.writeAtomically(kept, to: path, mode: 0o600)
+        var kept = bytes
+        if lines.count > limit {
+            kept = []
+            for line in lines.suffix(limit) { kept += line; kept.append(10) }
+            try FileContents.writeAtomically(kept, to: path, mode: 0o600)
+        }
+        Self.note(size: kept.count, in: lockPath)
+    }
+
+    private var lockPath: String { path + ".lock" }
+
+    /// The file's size after the last trim, kept in the lock file (0 when unknown).
+    static func notedSize(_ lockPath: String) -> Int {
+        guard let bytes = FileContents.read(lockPath) else { return 0 }
+        return Int(String(decoding: bytes.prefix { $0 != 10 }, as: UTF8.self)) ?? 0
+    }
+
+    static func note(size: Int, in lockPath: String) {
+        let fd = open(lockPath, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let text = Array("\(size)\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
     private func withLock<T>(_ body: () throws(FileWriteError) -> T) throws(FileWriteError) -> T {
-        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw FileWriteError(path: path + ".lock", reason: String(cString: strerror(errno))) }
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw FileWriteError(path: lockPath, reason: String(cString: strerror(errno))) }
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
         defer { flock(lock, LOCK_UN) }

@@ -311,6 +311,11 @@ final class TransferContext {
         e.authenticated = recorder.authenticated
         e.envelopeFrom = envelopeFrom
         e.tls = recorder.tlsInfo
+        if let easy {
+            var replyBytes = 0
+            mt_getinfo_long(easy, CURLINFO_HEADER_SIZE, &replyBytes)
+            e.replyBytes = replyBytes
+        }
         return e
     }
 

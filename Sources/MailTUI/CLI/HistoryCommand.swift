@@ -21,7 +21,7 @@ struct HistoryCommand: ParsableCommand {
             let entries = History.store.entries().prefix(max(0, limit))
             if entries.isEmpty && !json { Console.out("No sends or probes yet."); return }
             for entry in entries {
-                if json { Console.out(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); continue }
+                if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); continue }
                 let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
                 let to = entry.recipients.isEmpty ? "" : " to \(entry.recipients.joined(separator: ", "))"
                 Console.out("\(entry.id)  \(HistoryCommand.date(entry.time))  \(entry.kind)  \(entry.settings.host):\(entry.settings.effectivePort)\(to)\(subject)  \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)")
@@ -35,7 +35,7 @@ struct HistoryCommand: ParsableCommand {
         @Flag(help: "JSON instead of text.") var json = false
         func run() throws {
             guard let entry = History.store.entry(id: id) else { throw ValidationError("No history entry \(id).") }
-            if json { Console.out(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); return }
+            if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); return }
             let s = entry.settings
             var lines = ["\(entry.kind) \(entry.id) at \(HistoryCommand.date(entry.time))" + (entry.profile.map { " (profile \($0))" } ?? ""),
                          "server   \(s.host):\(s.effectivePort) \(s.security.displayName)" + (s.username.map { " as \($0)" } ?? "")]

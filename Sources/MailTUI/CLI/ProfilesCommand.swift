@@ -68,7 +68,7 @@ struct ProfilesCommand: ParsableCommand {
                                          user: p.settings.username, auth: p.settings.authMechanism.rawValue, password: password, from: p.from)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                Console.out(String(decoding: try encoder.encode(shown), as: UTF8.self))
+                Console.json(String(decoding: try encoder.encode(shown), as: UTF8.self))
                 return
             }
             let s = p.settings

@@ -50,8 +50,13 @@ struct SendCommand: ParsableCommand {
         // The password (and its command) only when the session goes as far as AUTH.
         let secret = quitAfter.map({ $0 >= .auth }) ?? true ? try resolved.secret(user: server.user) : nil
         let request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
-        let what = quitAfter.map { "stopped after \($0.displayName) as asked, nothing delivered," } ?? "sent to \(validated.envelopeRecipients.count) recipient(s)"
-        let report = Self.runPrinting(request, what: what)
+        let count = validated.envelopeRecipients.count
+        let quitAfter = self.quitAfter
+        let report = Self.runPrinting(request) { report in
+            if let quitAfter { return "stopped after \(quitAfter.displayName) as asked, nothing delivered," }
+            let accepted = report.acceptedRecipients.count
+            return accepted == count ? "sent to \(count) recipient\(count == 1 ? "" : "s")" : "sent to \(accepted) of \(count) recipients"
+        }
         History.record(HistoryEntry(kind: "send", profile: resolved.profileName, settings: resolved.settings, draft: draft,
                                     recipients: validated.envelopeRecipients, report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
@@ -82,7 +87,7 @@ struct SendCommand: ParsableCommand {
     }
 
     /// Runs a session on this thread, printing each line as it arrives; Ctrl-C cancels it at once.
-    static func runPrinting(_ request: SessionRequest, what: String) -> SessionReport {
+    static func runPrinting(_ request: SessionRequest, what: (SessionReport) -> String) -> SessionReport {
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
         let session = SMTPSession()
         signal(SIGINT, SIG_IGN)
@@ -91,9 +96,9 @@ struct SendCommand: ParsableCommand {
         interrupt.resume()
         defer { interrupt.cancel() }
         let report = session.run(request) { event in
-            if case .line(let line) = event { Console.out(printer.format(line)) }
+            if case .line(let line) = event { Console.outFormatted(printer.format(line)) }
         }
-        for line in printer.summary(report, what: what) { Console.out(line) }
+        for line in printer.summary(report, what: what(report)) { Console.outFormatted(line) }
         return report
     }
 }

@@ -15,8 +15,9 @@ struct TranscriptPrinter {
         return isatty(fd) == 1 && noColor.isEmpty && term != "dumb"
     }
 
+    /// One line for the terminal: its text made safe, then coloured.
     func format(_ line: TranscriptLine) -> String {
-        let body = "\(line.elapsedText) \(line.marker) \(line.text)"
+        let body = Console.safe("\(line.elapsedText) \(line.marker) \(line.text)")
         guard colour else { return body }
         switch line.speaker {
         case .client: return paint(body, "36")
@@ -26,8 +27,9 @@ struct TranscriptPrinter {
         }
     }
 
+    /// The text made safe, then wrapped in the colour's escape codes (the only ones that reach the terminal).
     func paint(_ text: String, _ code: String) -> String {
-        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        colour ? "\u{1B}[\(code)m\(Console.safe(text))\u{1B}[0m" : Console.safe(text)
     }
 
     /// The closing lines: success with the server's final reply, or the failure explained.
@@ -45,14 +47,42 @@ struct TranscriptPrinter {
         if let reply = failure.reply { lines.append("  server said: \(reply)") }
         if let code = failure.curlCode, let message = failure.curlMessage { lines.append("  libcurl: \(message) (\(code))") }
         for suggestion in failure.suggestions { lines.append("  try: \(suggestion)") }
-        return lines
+        return lines.map(Console.safe)
     }
 }
 
 /// Writes to standard output or standard error without buffering surprises.
+///
+/// Everything printed goes through `TerminalSanitizer`, whatever its source (a server, a file name,
+/// an option, the history): only `outFormatted`, for lines whose escape codes mailtui made itself
+/// around text it made safe, prints as it is.
 enum Console {
-    static func out(_ text: String) { write(1, text + "\n") }
-    static func err(_ text: String) { write(2, text + "\n") }
+    static func out(_ text: String) { write(1, safe(text) + "\n") }
+    static func err(_ text: String) { write(2, safe(text) + "\n") }
+    static func outFormatted(_ text: String) { write(1, text + "\n") }
+
+    /// A JSON line, with whatever could steer a terminal written as JSON escapes (JSONEncoder
+    /// already escapes C0 controls, not DEL, C1 controls or bidirectional overrides).
+    static func json(_ text: String) {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x7F, 0x80...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        write(1, out + "\n")
+    }
+
+    /// Each line made safe, line breaks kept, nothing cut.
+    static func safe(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { TerminalSanitizer.sanitize(String($0), maxLength: Int.max) }
+            .joined(separator: "\n")
+    }
 
     static func write(_ fd: Int32, _ text: String) {
         let bytes = Array(text.utf8)
