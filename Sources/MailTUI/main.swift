@@ -18,7 +18,8 @@ CurlRuntime.initialize()
 
 var command: ParsableCommand
 do {
-    command = try RootCommand.parseAsRoot()
+    // File names may not be UTF-8: keep their bytes (see RawPath).
+    command = try RootCommand.parseAsRoot(Array(RawPath.arguments().dropFirst()))
 } catch {
     // Usage mistakes are bad input (status 2), like every other problem found before sending.
     if RootCommand.exitCode(for: error).rawValue == 64 {

@@ -151,6 +151,28 @@ import TestSupport
         #expect(screen.contains("AUTH        before STARTTLS"))
     }
 
+    @Test func twoScreensOnOneStateFolderLoseNothing() throws {
+        let first = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        defer { first.stop() }
+        try first.waitFor("Ready: smtp.example.com")
+        try first.type("first@example.com")
+        let second = try launch(["--fresh", "--server", "smtp.example.com"], width: 160, password: nil)
+        defer { second.stop() }
+        try second.waitFor("Another mailtui is open")
+        try second.type("second@example.com")
+        try first.waitFor("first@example.com")
+        try second.waitFor("second@example.com")
+        try first.press("F10")
+        try first.waitFor("EXIT=0")
+        try second.press("F10")
+        try second.waitFor("EXIT=0")
+        let drafts = try FileManager.default.contentsOfDirectory(atPath: stateHome + "/mailtui").filter { $0.hasPrefix("draft.") && $0.hasSuffix(".json") }
+        let texts = try drafts.map { try String(contentsOfFile: stateHome + "/mailtui/" + $0, encoding: .utf8) }
+        #expect(drafts.count == 2, "\(drafts)")
+        #expect(try String(contentsOfFile: stateHome + "/mailtui/draft.json", encoding: .utf8).contains("first@example.com"))
+        #expect(texts.contains { $0.contains("second@example.com") })
+    }
+
     @Test func aKilledSessionLeavesItsDraft() throws {
         let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
         try tmux.waitFor("Ready: smtp.example.com")

@@ -137,6 +137,22 @@ import TestSupport
         #expect(noProfile.err.contains("No profile \"nope\"") && !noProfile.err.contains("Usage: mailtui <subcommand>"), "\(noProfile.err)")
     }
 
+    @Test func aFileNameThatIsNotUTF8CanBeAttached() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-latin1")
+        // caf\xE9.txt, a Latin-1 name: made and passed by bash, since Swift strings cannot hold it.
+        let script = "cd \(shellQuote(folder)) && printf 'content' > \"$(printf 'caf\\351.txt')\" && "
+            + "\(shellQuote(TestPaths.mailtui)) send --dry-run --from a@example.com --to b@example.com --attach \"$PWD/$(printf 'caf\\351.txt')\""
+        let result = try Program.run("/bin/bash", ["-c", script], environment: TestPaths.hermeticEnvironment())
+        #expect(result.status == 0, "\(result.err)")
+        let parsed = try ParsedEmail.parse(result.stdout)
+        let attachment = try #require(parsed.leafParts.last)
+        #expect(attachment.filename == "café.txt", "read as Latin-1 for the recipient")
+        #expect(attachment.payload == Data("content".utf8))
+        let missing = try Program.run("/bin/bash", ["-c", "\(shellQuote(TestPaths.mailtui)) send --dry-run --from a@example.com --to b@example.com --attach \"$(printf '/nope/\\351')\""],
+                                      environment: TestPaths.hermeticEnvironment())
+        #expect(missing.err.contains("/nope/\\xE9: no such file"), "the byte is shown, not lost: \(missing.err)")
+    }
+
     @Test func reportsSayWhatHappened() throws {
         let server = try TestSMTPServer(["--mode", "plain", "--reject", "gone@example.com", "--auth", "alice:pw", "--auth-plaintext"])
         defer { server.stop() }

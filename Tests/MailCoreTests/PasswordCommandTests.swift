@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+import TestSupport
 
 /// A password command can neither hang mailtui nor fill its memory.
 @Suite struct PasswordCommandTests {
@@ -33,5 +34,37 @@ import Testing
         do { _ = try PasswordSource.command("no-such-command-anywhere").resolve() } catch {
             #expect(error.reason.contains("not found"))
         }
+    }
+}
+
+@Suite struct LocalStateTests {
+    @Test func holdingASecretForbidsCoreDumps() {
+        _ = Secret("s3cret")
+        #expect(!CoreDumps.allowed)
+    }
+
+    @Test func staleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+        let directory = TestPaths.temporaryDirectory("mailtui-state")
+        // A process that certainly ended: one this test started and waited for.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = "\(directory)/draft.json.tmp-\(child.processIdentifier)-0a1b2c3d"
+        let alive = "\(directory)/draft.json.tmp-\(getpid())-0a1b2c3d"
+        for path in [dead, alive] { _ = FileManager.default.createFile(atPath: path, contents: Data("{".utf8)) }
+        _ = DraftStore.claim(directory: directory)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: alive), "a running process's save is left alone")
+    }
+
+    @Test func aSecondClaimGetsADraftOfItsOwn() {
+        let directory = TestPaths.temporaryDirectory("mailtui-state")
+        let first = DraftStore.claim(directory: directory)
+        #expect(first.store.path == directory + "/draft.json" && first.shared == nil)
+        // flock locks belong to the open file description: a second open in this process conflicts too.
+        let second = DraftStore.claim(directory: directory)
+        #expect(second.store.path == directory + "/draft.\(getpid()).json")
+        #expect(second.shared?.path == directory + "/draft.json")
     }
 }

@@ -33,4 +33,10 @@ CURLcode mt_getinfo_socket(CURL *handle, curl_socket_t *value);
 /// Called with each socket libcurl creates.
 CURLcode mt_setopt_sockoptfunction(CURL *handle, curl_sockopt_callback callback);
 
+/// Marks the process not dumpable (prctl PR_SET_DUMPABLE 0): no core dump, no ptrace by other
+/// processes of the same user, once a password is in memory. prctl is variadic, hence here.
+int mt_forbid_core_dumps(void);
+/// 1 when the process may dump core, 0 when not.
+int mt_is_dumpable(void);
+
 #endif

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the compose screen keeps between runs: everything but the password.
 public struct Draft: Codable, Sendable, Equatable {
     public var settings: ServerSettings
@@ -18,6 +22,21 @@ public struct DraftStore: Sendable {
 
     public init(path: String = XDGPaths.stateDirectory + "/draft.json") {
         self.path = path
+    }
+
+    /// The draft this compose screen may write. The first screen on a state folder takes
+    /// `draft.json` and holds a lock on it while it runs; a second one gets a draft of its own
+    /// (`draft.PID.json`), so that neither overwrites what the other has typed. `shared` then
+    /// names the draft that is in use elsewhere. Temporary files left by a killed save are removed.
+    public static func claim(directory: String = XDGPaths.stateDirectory) -> (store: DraftStore, shared: DraftStore?) {
+        FileContents.makeDirectories(directory)
+        FileContents.removeStaleTemporaries(in: directory)
+        let main = DraftStore(path: directory + "/draft.json")
+        let lock = open(directory + "/draft.json.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // The descriptor stays open (and the lock held) until the process ends.
+        if lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 { return (main, nil) }
+        if lock >= 0 { close(lock) }
+        return (DraftStore(path: directory + "/draft.\(getpid()).json"), main)
     }
 
     public func load() -> Draft? {

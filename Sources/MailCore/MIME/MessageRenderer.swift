@@ -132,7 +132,7 @@ enum TextFileSurvey {
     static let blockSize = 64 * 1024
 
     static func survey(_ path: String) -> Result<TextPartSurvey, MessageStream.ReadError> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = RawPath.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(MessageStream.ReadError(path: path, reason: String(cString: strerror(errno)))) }
         defer { close(fd) }
         var survey = TextPartSurvey()

@@ -110,7 +110,7 @@ public final class MessageStream: @unchecked Sendable {
         case .bytes(let bytes):
             pending = bytes
         case .base64File(let path, let size):
-            file = open(path, O_RDONLY | O_CLOEXEC)
+            file = RawPath.open(path, O_RDONLY | O_CLOEXEC)
             if file < 0 {
                 error = ReadError(path: path, reason: String(cString: strerror(errno)))
                 return true
@@ -118,7 +118,7 @@ public final class MessageStream: @unchecked Sendable {
             fileRemaining = size
             readFileBlock()
         case .textFile(let path, let quotedPrintable, let size):
-            file = open(path, O_RDONLY | O_CLOEXEC)
+            file = RawPath.open(path, O_RDONLY | O_CLOEXEC)
             if file < 0 {
                 error = ReadError(path: path, reason: String(cString: strerror(errno)))
                 return true

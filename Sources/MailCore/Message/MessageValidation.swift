@@ -90,7 +90,7 @@ extension Attachment {
     public static func check(_ spec: AttachmentSpec) -> Result<Attachment, AttachmentProblem> {
         let path = spec.path.expandingTilde
         var info = stat()
-        guard stat(path, &info) == 0 else {
+        guard RawPath.stat(path, &info) == 0 else {
             return .failure(AttachmentProblem(path: spec.path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno))))
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
@@ -99,10 +99,10 @@ extension Attachment {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             return .failure(AttachmentProblem(path: spec.path, reason: "is not a regular file"))
         }
-        guard access(path, R_OK) == 0 else {
+        guard RawPath.access(path, R_OK) == 0 else {
             return .failure(AttachmentProblem(path: spec.path, reason: "is not readable (permission denied)"))
         }
-        let name = (spec.displayName?.isEmpty == false) ? spec.displayName! : path.lastPathComponent
+        let name = (spec.displayName?.isEmpty == false) ? spec.displayName! : RawPath.displayName(path.lastPathComponent)
         if let bad = name.unicodeScalars.first(where: { $0.value < 32 || $0.value == 127 }) {
             return .failure(AttachmentProblem(path: spec.path, reason: "the file name contains a \(bad.controlName)"))
         }

@@ -38,6 +38,7 @@ public enum TerminalSanitizer {
 
     /// The scalar itself when harmless, else a visible escape.
     static func visible(_ scalar: Unicode.Scalar) -> String {
+        if let byte = RawPath.byte(scalar) { return "\\x" + HeaderEncoding.hex(byte) }
         switch scalar.value {
         case 0x1B: return "^["
         case 0x09: return "\\t"

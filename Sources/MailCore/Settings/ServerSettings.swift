@@ -106,9 +106,14 @@ extension Double {
 /// The secret used to log in: a password, or an OAuth 2.0 bearer token for XOAUTH2.
 ///
 /// Its description never shows the value, so it cannot leak through string interpolation or a log.
+///
+/// Making one marks the process not dumpable: a crash then leaves no core file holding it.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public let value: String
-    public init(_ value: String) { self.value = value }
+    public init(_ value: String) {
+        self.value = value
+        CoreDumps.forbid()
+    }
     public var description: String { "<secret>" }
     public var debugDescription: String { "<secret>" }
 }

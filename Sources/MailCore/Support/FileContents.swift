@@ -7,7 +7,7 @@ import Glibc
 public enum FileContents {
     /// The file's bytes, or nil when it cannot be read.
     public static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path.expandingTilde, O_RDONLY | O_CLOEXEC)
+        let fd = RawPath.open(path.expandingTilde, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var result: [UInt8] = []
@@ -57,7 +57,21 @@ public enum FileContents {
         }
     }
 
-    public static func exists(_ path: String) -> Bool { access(path.expandingTilde, F_OK) == 0 }
+    /// Removes `NAME.tmp-PID-XXXX` files that a save killed half-way left behind: those whose
+    /// process is gone. A file of a running process is left alone.
+    public static func removeStaleTemporaries(in directory: String) {
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard let marker = name.firstRange(of: ".tmp-") else { continue }
+            let fields = name[marker.upperBound...].split(separator: "-")
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool { RawPath.access(path.expandingTilde, F_OK) == 0 }
 }
 
 public struct FileWriteError: Error, Sendable, CustomStringConvertible {

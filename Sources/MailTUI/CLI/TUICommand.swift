@@ -24,9 +24,12 @@ struct TUICommand: ParsableCommand {
             Console.err("error: the compose screen needs a terminal; for scripts use `mailtui send`")
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
-        let store = DraftStore()
+        // A password may be typed into the form at any moment: no core dump may hold it.
+        CoreDumps.forbid()
+        let (store, shared) = DraftStore.claim()
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
-        let restored = fresh ? nil : store.load()
+        // A second screen starts from the draft the first one has, and saves to its own.
+        let restored = fresh ? nil : (store.load() ?? shared?.load())
         if let restored {
             state.apply(settings: restored.settings)
             state.apply(draft: restored.message)
@@ -35,6 +38,7 @@ struct TUICommand: ParsableCommand {
         // the default profile).
         let resolved = try server.resolve(startingFrom: restored?.settings)
         for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        if let warning = resolved.warnings.first { state.notice = "Warning: \(warning)" }
         try apply(to: &state, resolved: resolved)
         state.profileName = resolved.profileName
         // The password is never in the draft: it comes from a source given here, the profile, or
@@ -53,6 +57,9 @@ struct TUICommand: ParsableCommand {
                 : resolved.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
         }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
+        if let shared {
+            state.notice = "Another mailtui is open on \(shared.path): this one keeps its draft in \(store.path), so neither loses what was typed"
+        }
         let status = TerminalApp(state: state, draftStore: store, passwords: passwords).run()
         if status != 0 { throw ExitCode(status) }
     }

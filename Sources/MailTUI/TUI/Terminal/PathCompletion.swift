@@ -1,3 +1,4 @@
+import MailCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,16 +31,16 @@ enum PathCompletion {
     }
 
     static func list(_ directory: String) -> [(name: String, isDirectory: Bool)] {
-        guard let dir = opendir(directory) else { return [] }
+        guard let dir = RawPath.withCString(directory, { opendir($0) }) else { return [] }
         defer { closedir(dir) }
         var entries: [(String, Bool)] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                RawPath.string(fromBytes: raw.prefix(while: { $0 != 0 }))
             }
             if name == "." || name == ".." { continue }
             var info = stat()
-            let isDirectory = stat(directory + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            let isDirectory = RawPath.stat(directory + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             entries.append((name, isDirectory))
         }
         return entries
