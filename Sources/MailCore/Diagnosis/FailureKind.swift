@@ -39,6 +39,46 @@ public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
     case other
 }
 
+extension FailureKind {
+    /// The kind in a few words, for lists a person reads (the history, auto-detect's table).
+    public var words: String {
+        switch self {
+        case .nameLookup: "the host name does not resolve"
+        case .connectionRefused: "nothing listens on that port"
+        case .connectTimeout: "no answer to the connection"
+        case .noGreeting: "connected, but no greeting"
+        case .greetingRefused: "the server refused the session"
+        case .ehloRejected: "EHLO refused"
+        case .starttlsNotOffered: "STARTTLS not offered"
+        case .tlsOnPlainPort: "plain SMTP on this port, not TLS"
+        case .tlsHandshake: "the TLS handshake failed"
+        case .certificateUntrusted: "certificate not trusted"
+        case .certificateNameMismatch: "certificate for another name"
+        case .certificateExpired: "certificate expired"
+        case .certificateProblem: "certificate problem"
+        case .authNotOffered: "no login offered"
+        case .authMechanismUnsupported: "login mechanism not offered"
+        case .authFailed: "username or password refused"
+        case .authAppPasswordRequired: "an app password is needed"
+        case .authRequired: "a login is required"
+        case .senderRejected: "sender refused"
+        case .relayDenied: "relaying denied"
+        case .recipientRejected: "recipient refused"
+        case .temporaryFailure: "temporary failure, try later"
+        case .messageTooLarge: "message too large"
+        case .lineTooLong: "a line too long for the server"
+        case .messageRejected: "message refused"
+        case .connectionClosed: "the server closed the connection"
+        case .serverTimeout: "the server stopped answering"
+        case .malformedReply: "a reply that is not SMTP"
+        case .replyTooLong: "a reply far too long"
+        case .localFileError: "a local file could not be read"
+        case .cancelled: "cancelled"
+        case .other: "failed"
+        }
+    }
+}
+
 /// Why a session failed: the stage, the kind, the server's words, libcurl's, and the explanation.
 public struct SessionFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var stage: SMTPStage

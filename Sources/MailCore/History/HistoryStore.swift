@@ -38,7 +38,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
         self.recipients = recipients
         self.succeeded = report.succeeded
         if let failure = report.failure {
-            result = "failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? ": \(failure.kind.rawValue)")
+            result = "failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? ": \(failure.kind.words)")
             failureStage = failure.stage.rawValue
             failureKind = failure.kind.rawValue
             explanation = failure.explanation

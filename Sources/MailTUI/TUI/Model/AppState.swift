@@ -88,7 +88,10 @@ enum Phase: Equatable, Sendable {
 
 /// A window over the form.
 enum Overlay: Equatable, Sendable {
-    case help
+    /// The keys, scrolled to `top`.
+    case help(top: Int)
+    /// The whole status and result text (Ctrl-O), scrolled to `top`.
+    case fullText([String], top: Int)
     /// Quit? The reason says what would be lost.
     case confirmQuit(String)
     case profiles(ProfilePicker)
@@ -146,6 +149,8 @@ enum Effect: Equatable, Sendable {
     case loadHistory
     /// Writes an export to a file (it never holds a password).
     case writeExport(path: String, text: String)
+    /// Renders the draft as it would be sent (`send --dry-run`), for the preview.
+    case preview(MessageDraft)
 }
 
 /// Everything a send needs, taken from the form.
@@ -174,6 +179,8 @@ enum AppEvent: Sendable {
     case profileSaved(Profile, problem: String?)
     case historyLoaded([HistoryEntry])
     case exportWritten(path: String, problem: String?)
+    /// The preview: the message's lines, or what stops it from being rendered.
+    case previewReady(lines: [String], problems: [FieldID: String])
     /// Auto-detection finished: the table and the recommended port and security.
     case autoProbed(lines: [String], port: Int?, security: SecurityMode?)
 }

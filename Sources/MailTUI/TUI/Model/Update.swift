@@ -69,6 +69,17 @@ extension AppState {
                 return changed()
             }
             return []
+        case .previewReady(let lines, let problems):
+            guard problems.isEmpty else {
+                fieldErrors = problems
+                notice = "No preview: " + (FieldID.allCases.first { problems[$0] != nil }.map { "\($0.label): \(problems[$0]!)" } ?? "")
+                return []
+            }
+            phase = .showing(lines: lines)
+            transcript = []
+            transcriptTop = 0
+            notice = "Preview: the exact bytes that F5 would send (PgUp/PgDn scroll)"
+            return []
         case .exportWritten(let path, let problem):
             notice = problem.map { "Export not saved: \($0)" } ?? "Saved the \(lastExport?.format.rawValue ?? "") export to \(path)"
             if case .profiles(var picker) = overlay {
@@ -88,54 +99,12 @@ extension AppState {
     private mutating func handle(_ key: Key) -> [Effect] {
         if let overlay { return handle(key, in: overlay) }
         notice = nil
-        switch key {
-        case .function(5), .control("s"):
-            return startSend()
-        case .function(6), .control("p"):
-            return startProbe()
-        case .function(7):
-            guard !isSending else { return [] }
-            transcript = []
-            transcriptTop = nil
-            phase = .autoProbing
-            return [.autoProbe(settings)]
-        case .escape:
-            if isSending, phase != .cancelling { phase = .cancelling; return [.cancelSend] }
-            return []
-        case .function(10), .control("q"):
-            if isSending { overlay = .confirmQuit("A send is running; quitting cancels it."); return [] }
-            if let draftProblem { overlay = .confirmQuit("The draft could not be saved (\(draftProblem)); your changes would be lost."); return [] }
-            return [.quit]
-        case .function(1):
-            overlay = .help
-            return []
-        case .function(8):
-            overlay = .profiles(ProfilePicker())
-            return [.loadProfiles]
-        case .function(9):
-            overlay = .history(HistoryPicker())
-            return [.loadHistory]
-        case .control("l"):
-            return [.repaint]
-        case .tab:
-            if focus == .attachments && !text(.attachments).isEmpty { return [.completePath(text(.attachments))] }
-            moveFocus(1)
-            return []
-        case .backTab:
-            moveFocus(-1)
-            return []
-        case .function(3), .control("t"):
-            bodyTab = BodyTab(rawValue: (bodyTab.rawValue + 1) % BodyTab.allCases.count)!
-            return []
-        case .function(4):
-            let tab = bodyTab
-            return [.openEditor(tab, bodies[tab]?.text ?? "")]
-        case .pageUp, .pageDown:
-            // Always the conversation, as the hint bar says, whichever field has the focus.
-            scrollTranscript(page: key == .pageUp ? -1 : 1)
-            return []
-        default:
-            break
+        // Tab completes a path being typed in Attach instead of moving on.
+        if key == .tab && focus == .attachments && !text(.attachments).isEmpty { return [.completePath(text(.attachments))] }
+        if let command = KeyMap.command(for: key) { return perform(command) }
+        if key == .control("c") {
+            notice = isSending ? nil : "F10 or Ctrl-Q quits; Esc cancels a running send"
+            return isSending ? perform(.cancel) : []
         }
         switch focus {
         case .security: return cycleSecurity(key)
@@ -152,10 +121,84 @@ extension AppState {
         }
     }
 
+    /// How many lines a scrolling window holds.
+    func overlayLineCount(_ overlay: Overlay) -> Int {
+        switch overlay {
+        case .help: HelpText.lines.count
+        case .fullText(let lines, _): lines.count
+        default: 0
+        }
+    }
+
+    /// Carries out a command from the key map.
+    mutating func perform(_ command: Command) -> [Effect] {
+        if isSending, [.send, .probe, .autoDetect, .preview, .editor, .profiles, .history].contains(command) {
+            notice = "A send is running: Esc cancels it"
+            return []
+        }
+        switch command {
+        case .send: return startSend()
+        case .probe: return startProbe()
+        case .autoDetect:
+            if let problem = settings.problems().first(where: { $0.setting == .server }) {
+                fieldErrors[.host] = problem.reason
+                focus = .host
+                return []
+            }
+            transcript = []
+            transcriptTop = nil
+            phase = .autoProbing
+            return [.autoProbe(settings)]
+        case .cancel:
+            if isSending, phase != .cancelling { phase = .cancelling; return [.cancelSend] }
+            return []
+        case .preview:
+            return [.preview(draft)]
+        case .bodyTab:
+            bodyTab = BodyTab(rawValue: (bodyTab.rawValue + 1) % BodyTab.allCases.count)!
+            return []
+        case .editor:
+            return [.openEditor(bodyTab, bodies[bodyTab]?.text ?? "")]
+        case .nextField: moveFocus(1); return []
+        case .previousField: moveFocus(-1); return []
+        case .scrollUp: scrollTranscript(page: -1); return []
+        case .scrollDown: scrollTranscript(page: 1); return []
+        case .profiles:
+            overlay = .profiles(ProfilePicker())
+            return [.loadProfiles]
+        case .history:
+            overlay = .history(HistoryPicker())
+            return [.loadHistory]
+        case .fullText:
+            overlay = .fullText(fullTextLines, top: 0)
+            return []
+        case .repaint: return [.repaint]
+        case .help:
+            overlay = .help(top: 0)
+            return []
+        case .quit:
+            if isSending { overlay = .confirmQuit("A send is running. Quit and cancel it?"); return [] }
+            if let draftProblem { overlay = .confirmQuit("The draft could not be saved (\(draftProblem)); quit and lose your changes?"); return [] }
+            return [.quit]
+        }
+    }
+
     private mutating func handle(_ key: Key, in overlay: Overlay) -> [Effect] {
         switch overlay {
-        case .help:
-            self.overlay = nil
+        case .help(let top), .fullText(_, let top):
+            // Long windows scroll with ↑ ↓ PgUp PgDn; any other key closes them.
+            let rows = max(1, height - 6)
+            let step: Int? = switch key {
+            case .up: -1
+            case .down: 1
+            case .pageUp: -rows
+            case .pageDown: rows
+            default: nil
+            }
+            guard let step else { self.overlay = nil; return [] }
+            let count = overlayLineCount(overlay)
+            let newTop = min(max(0, top + step), max(0, count - rows))
+            if case .fullText(let lines, _) = overlay { self.overlay = .fullText(lines, top: newTop) } else { self.overlay = .help(top: newTop) }
             return []
         case .profiles(let picker):
             return handle(key, in: picker)
@@ -384,12 +427,14 @@ extension AppState {
         case .tls:
             break
         case .finished(let report):
+            notice = nil
             if let probeSettings {
                 phase = .probed(lines: ProbeSummary.lines(report, settings: probeSettings), failure: report.failure)
             } else if let failure = report.failure {
                 phase = .failed(failure, elapsed: report.elapsed)
             } else {
-                let reply = quitAfter.map { "stopped after \($0.displayName) as asked; nothing delivered" } ?? report.finalReply?.description ?? "done"
+                let reply = quitAfter.map { "Stopped after \($0.displayName) as asked: nothing was delivered" }
+                    ?? "Sent: \(report.finalReply?.description ?? "done")"
                 phase = .sent(reply: reply, elapsed: report.elapsed,
                               refused: report.rejectedRecipients.map { "\($0.address) (\($0.reply))" })
             }

@@ -134,6 +134,9 @@ final class TerminalApp {
                 } catch {
                     inbox.post(.profileSaved(profile, problem: error.description))
                 }
+            case .preview(let draft):
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async { inbox.post(Preview.event(for: draft)) }
             case .writeExport(let path, let text):
                 do throws(FileWriteError) {
                     try FileContents.writeAtomically(Array(text.utf8), to: path.expandingTilde, mode: 0o644)

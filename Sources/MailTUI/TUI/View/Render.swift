@@ -197,9 +197,11 @@ enum Renderer {
     }
 
     static func draw(_ overlay: Overlay, _ state: AppState, _ theme: Theme, into screen: inout ScreenBuffer) {
-        let lines: [String]
+        var lines: [String]
+        var top = 0
         switch overlay {
-        case .help: lines = HelpText.lines
+        case .help(let scrolled): lines = HelpText.lines; top = scrolled
+        case .fullText(let text, let scrolled): lines = text; top = scrolled
         case .confirmQuit(let reason): lines = ["Quit mailtui?", "", reason, "", "y: quit    n / Esc: stay"]
         case .profiles(let picker):
             var list = ["Profiles (config.toml, profiles.toml)", ""]
@@ -219,15 +221,18 @@ enum Renderer {
             if picker.entries.isEmpty { list.append("No sends or probes yet.") }
             let window = max(0, picker.selected - 12)
             for (index, entry) in picker.entries.enumerated().dropFirst(window).prefix(14) {
-                let mark = index == picker.selected ? "▸ " : "  "
-                let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
-                list.append(mark + "\(LocalTime.text(entry.time, short: true)) \(entry.kind) \(entry.settings.host)\(subject): \(entry.succeeded ? "ok" : "FAILED")")
+                list.append((index == picker.selected ? "▸ " : "  ") + HistoryRow.text(entry))
             }
             list += ["", "Enter re-open in the form · Esc close"]
             lines = list
         }
-        let width = min(state.width - 4, (lines.map { DisplayWidth.of($0) }.max() ?? 20) + 4)
-        let height = min(state.height - 2, lines.count + 2)
+        let maxWidth = state.width - 4
+        let width = min(maxWidth, (lines.map { DisplayWidth.of($0) }.max() ?? 20) + 4)
+        // Long lines wrap inside the window; long windows scroll (the help at 80x24).
+        lines = lines.flatMap { TextWrap.wrap($0, width: width - 4) }
+        let rows = max(1, min(state.height - 4, lines.count))
+        top = min(top, max(0, lines.count - rows))
+        let height = rows + 2
         let x = (state.width - width) / 2
         let y = max(0, (state.height - height) / 2)
         screen.fill(x: x, y: y, width: width, height: height, style: theme.overlay)
@@ -235,9 +240,15 @@ enum Renderer {
         for row in 1..<(height - 1) {
             screen.put("│", x: x, y: y + row, style: theme.overlay)
             screen.put("│", x: x + width - 1, y: y + row, style: theme.overlay)
-            if row - 1 < lines.count { screen.put(lines[row - 1], x: x + 2, y: y + row, style: theme.overlay, maxWidth: width - 4) }
+            let index = top + row - 1
+            if index < lines.count { screen.put(lines[index], x: x + 2, y: y + row, style: theme.overlay, maxWidth: width - 4) }
         }
-        screen.put("└" + String(repeating: "─", count: width - 2) + "┘", x: x, y: y + height - 1, style: theme.overlay)
+        var bottom = String(repeating: "─", count: width - 2)
+        if top + rows < lines.count {
+            bottom = "─ ↓ \(lines.count - top - rows) more " + String(repeating: "─", count: max(0, width - 2 - 12 - String(lines.count - top - rows).count))
+        }
+        screen.put("└" + bottom, x: x, y: y + height - 1, style: theme.overlay, maxWidth: width - 1)
+        screen.put("┘", x: x + width - 1, y: y + height - 1, style: theme.overlay)
         screen.cursor = nil
     }
 

@@ -1,0 +1,138 @@
+import MailCore
+
+/// What a line of the result block is.
+enum ResultKind { case success, error, plain }
+
+/// The words under the form: the result block under the conversation, the status line and the
+/// hint bar, all derived from the state.
+extension AppState {
+    /// The result of the last send, shown under the conversation: the server's final reply, or the
+    /// failure with the stage, the server's words and what to try.
+    var resultLines: [(String, ResultKind)] {
+        let width = max(20, Layout(width: width, height: height).transcript.width - 2)
+        return unwrappedResultLines.flatMap { line, kind in
+            TextWrap.wrap(line, width: width).map { ($0, kind) }
+        }
+    }
+
+    var unwrappedResultLines: [(String, ResultKind)] {
+        switch phase {
+        case .sent(let reply, let elapsed, let refused):
+            var lines = [("", ResultKind.plain), ("✓ \(reply) (\(elapsed.milliseconds) ms)", .success)]
+            if !refused.isEmpty { lines.append(("  Refused: " + refused.joined(separator: "; "), .error)) }
+            return lines
+        case .failed(let failure, let elapsed):
+            return [("", ResultKind.plain)] + Self.failureLines(failure, elapsed: elapsed)
+        case .showing(let text):
+            return [("", .plain)] + text.map { ($0, .plain) }
+        case .probed(let summary, let failure):
+            var lines: [(String, ResultKind)] = [("", .plain)]
+            if let failure { lines += Self.failureLines(failure, elapsed: nil) }
+            return lines + summary.map { ($0, failure == nil && $0 == summary.first ? .success : .plain) }
+        default:
+            return []
+        }
+    }
+
+    static func failureLines(_ failure: SessionFailure, elapsed: Duration?) -> [(String, ResultKind)] {
+        let after = elapsed.map { " after \($0.milliseconds) ms" } ?? ""
+        var lines = [("✗ Failed at \(failure.stage.displayName)\(after): \(FormWords.inForm(failure.explanation))", ResultKind.error)]
+        if let reply = failure.reply { lines.append(("  Server said: \(reply)", .plain)) }
+        for suggestion in failure.suggestions { lines.append(("  Try: \(FormWords.inForm(suggestion))", .plain)) }
+        return lines
+    }
+
+    /// Everything the status line and the result block say, unwrapped, for the Ctrl-O window.
+    var fullTextLines: [String] {
+        ["Status: " + statusText(Theme(colors: false)).0, ""] + unwrappedResultLines.map(\.0)
+    }
+
+    /// The status line: the phase, the focused field's problem, or a notice.
+    func statusText(_ theme: Theme) -> (String, Style) {
+        if let notice, !isSending { return (notice, theme.statusBar) }
+        if let problem = fieldErrors[focus] { return ("\(focus.label): \(problem)", errorOnBar(theme)) }
+        if let first = FieldID.allCases.first(where: { fieldErrors[$0] != nil }), case .idle = phase {
+            return ("\(first.label): \(fieldErrors[first]!)", errorOnBar(theme))
+        }
+        switch phase {
+        case .idle, .showing:
+            let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
+            return ("Ready: \(server)" + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+        case .autoProbing:
+            return ("Auto-detecting: trying 587, 465, 25 and 2525 at once… (Esc cancels)", theme.statusBar)
+        case .probed(_, let failure):
+            if let failure { return ("Probe failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? failure.explanation)", errorOnBar(theme)) }
+            return ("Probe done: see the conversation pane (PgUp scrolls)", theme.statusBar)
+        case .sending(let stage, let sent, let total):
+            var text = (probeSettings == nil ? "Sending" : "Probing") + ": \(stage.displayName)…"
+            if let sent, let total, total > 0 { text += " \(ByteCount.human(sent)) of \(ByteCount.human(total)) (\(sent * 100 / total)%)" }
+            return (text + "   Esc cancels", theme.statusBar)
+        case .cancelling:
+            return ("Cancelling…", theme.statusBar)
+        case .sent(let reply, _, _):
+            return (reply, theme.statusBar)
+        case .failed(let failure, _):
+            return ("Failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? FormWords.inForm(failure.explanation))", errorOnBar(theme))
+        }
+    }
+
+    private func errorOnBar(_ theme: Theme) -> Style {
+        theme.colors ? Style(foreground: .white, background: .red, bold: true) : Style(bold: true, reverse: true)
+    }
+
+    /// The keys that work now, for the hint bar, each key once; F1 and F10 come last and are
+    /// always drawn.
+    var hintKeys: [(String, String)] {
+        switch overlay {
+        case .profiles(let picker)?:
+            if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
+            return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
+        case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
+        case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
+        case .help?, .fullText?: return [("↑↓ PgUp/PgDn", "Scroll"), ("any other key", "Close")]
+        case nil: break
+        }
+        func hint(_ command: Command) -> (String, String) {
+            let binding = KeyMap.binding(command)
+            return (binding.keyText, binding.hint)
+        }
+        func hint(_ keys: FieldKeys) -> (String, String) { (keys.keyText, keys.hint) }
+        let tail = [("PgUp/PgDn", "Conversation"), hint(.help), hint(.quit)]
+        if isSending { return [hint(.cancel), ("^O", "Full text")] + tail }
+        var keys = [hint(.send), hint(.probe)]
+        switch focus {
+        case .security, .auth, .quitAfter: keys.append(hint(KeyMap.choice))
+        case .host, .port: keys.append(hint(.autoDetect))
+        case .verify, .allowPartial: keys.append(hint(KeyMap.toggle))
+        case .attachments:
+            if text(.attachments).isEmpty {
+                keys += [("Tab", "Next")] + (attachments.isEmpty ? [] : [hint(KeyMap.attachSelect)])
+            } else {
+                keys += [hint(KeyMap.attachAdd), hint(KeyMap.attachComplete)]
+            }
+            return keys + [hint(.profiles), hint(.history)] + tail
+        case .body: keys += [hint(.bodyTab), hint(.editor)]
+        case .transcript: keys.append(hint(KeyMap.conversation))
+        default: keys.append(hint(KeyMap.textEditing))
+        }
+        return keys + [hint(.nextField), hint(.profiles), hint(.history), hint(.preview)] + tail
+    }
+}
+
+/// Advice in the form's own words: the diagnosis names command-line options, which the compose
+/// screen shows as the fields that hold them.
+enum FormWords {
+    static let replacements: [(String, String)] = [
+        ("--security starttls", "Security STARTTLS"), ("--security tls", "Security TLS"), ("--security none", "Security none"),
+        ("--port ", "Port "), ("--ca-file PATH", "CA file"), ("--ca-file", "CA file"), ("--insecure", "Verify cert off"),
+        ("--helo", "EHLO"), ("--timeout", "Timeout"), ("--auth auto", "Auth auto"), ("--auth", "Auth"), ("--user", "User"),
+        ("--password-env", "the Password field"), ("--server", "Host"), ("--allow-partial", "Deliver if some recipients are refused"),
+        ("--quit-after", "Stop after"),
+    ]
+
+    static func inForm(_ text: String) -> String {
+        var out = text
+        for (flag, field) in replacements { out = out.replacing(flag, with: field) }
+        return out
+    }
+}
