@@ -237,7 +237,7 @@ import TestSupport
         try tmux.press("C-u")
         try tmux.type("changed")
         try tmux.press("F9")
-        try tmux.waitFor("\"remember me\": ok")
+        try tmux.waitFor("\"remember me\"  ok: 250")
         try tmux.press("Enter")
         let screen = try tmux.waitFor("Re-opened send")
         #expect(screen.contains("Subject remember me"))
@@ -316,7 +316,7 @@ import TestSupport
         try tmux.press("F5")
         let screen = try tmux.waitFor("✗ Failed at AUTH")
         #expect(screen.contains("Server said: 535"))
-        #expect(screen.contains("Try: Check the username (--user, MAIL_USERNAME)"))
+        #expect(screen.contains("Try: Check the username (User, MAIL_USERNAME)"), "the advice names the form's fields")
         #expect(screen.contains("Failed at AUTH: 535"))
         #expect(server.messages().isEmpty)
     }

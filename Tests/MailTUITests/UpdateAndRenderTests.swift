@@ -324,7 +324,9 @@ import Testing
         #expect(s.draft.htmlBody == "<p>x</p>")
         #expect(s.draft.extraHeaders == ["X-Campaign: test"])
         #expect(press(.function(4), in: &s) == [.openEditor(.headers, "X-Campaign: test")])
-        _ = s.update(.editorFinished(.headers, "X-A: 1\nX-B: 2"))
+        _ = s.update(.editorFinished(.headers, .success("X-A: 1\nX-B: 2")))
+        _ = s.update(.editorFinished(.headers, .failure(EditorFailure(reason: "the editor `nano` was not found: set $VISUAL or $EDITOR"))))
+        #expect(screen(s).contains("The body is unchanged: the editor `nano` was not found"))
         #expect(s.draft.extraHeaders == ["X-A: 1", "X-B: 2"])
     }
 
@@ -390,6 +392,8 @@ import Testing
     @Test func stopAfterProbeAndAutoDetect() {
         var s = AppState(width: 80, height: 24)
         s.fields[.host] = TextField("mail.example.com")
+        s.fields[.from] = TextField("a@example.com")
+        s.fields[.to] = TextField("b@example.com")
         s.focus = .quitAfter
         #expect(Renderer.render(s).text.contains("Stop after ‹ deliver ›"))
         for _ in 0..<7 { _ = s.update(.key(.right)) }
@@ -489,6 +493,9 @@ extension AppState {
 @Suite struct AllowPartialInTheUITests {
     @Test func toggleReachesTheSendPlan() {
         var s = AppState(width: 80, height: 24)
+        s.fields[.host] = TextField("mail.example.com")
+        s.fields[.from] = TextField("a@example.com")
+        s.fields[.to] = TextField("b@example.com")
         #expect(Renderer.render(s).text.contains("Deliver if some recipients are refused [ ]"))
         s.focus = .allowPartial
         _ = s.update(.key(.character(" ")))

@@ -27,8 +27,35 @@ public enum AutoProbe {
         Candidate(port: 25, security: .starttls), Candidate(port: 2525, security: .starttls),
     ]
 
+    /// The sessions of one auto-detection, so that it can be cancelled as a whole, at once.
+    public final class Group: Sendable {
+        private let state = Mutex<(sessions: [SMTPSession], cancelled: Bool)>(([], false))
+        public init() {}
+
+        /// Stops every session, and any that would start later.
+        public func cancel() {
+            let sessions = state.withLock { state in
+                state.cancelled = true
+                return state.sessions
+            }
+            sessions.forEach { $0.cancel() }
+        }
+
+        public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+        func session() -> SMTPSession {
+            let session = SMTPSession()
+            let cancelled = state.withLock { state in
+                state.sessions.append(session)
+                return state.cancelled
+            }
+            if cancelled { session.cancel() }
+            return session
+        }
+    }
+
     /// Probes every candidate concurrently (no login) and returns the results in candidate order.
-    public static func run(_ base: ServerSettings, candidates: [Candidate] = usual, timeout: Double = 5) -> [Result] {
+    public static func run(_ base: ServerSettings, candidates: [Candidate] = usual, timeout: Double = 5, group: Group = Group()) -> [Result] {
         CurlRuntime.initialize()
         let results = Mutex<[Int: Result]>([:])
         DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
@@ -37,7 +64,7 @@ public enum AutoProbe {
             settings.security = candidates[index].security
             settings.username = nil
             settings.timeouts = Timeouts(connect: timeout, response: timeout, total: timeout * 3)
-            let report = SMTPSession().run(SessionRequest(settings: settings, secret: nil, purpose: .probe)) { _ in }
+            let report = group.session().run(SessionRequest(settings: settings, secret: nil, purpose: .probe)) { _ in }
             results.withLock { $0[index] = Result(candidate: candidates[index], report: report) }
         }
         return results.withLock { all in candidates.indices.compactMap { all[$0] } }

@@ -7,7 +7,9 @@ extension MessageDraft {
     ///
     /// Nothing here touches the network; attachments are checked on disk (exists, is a file,
     /// readable).
-    public func validated() throws(ValidationFailure) -> Message {
+    /// Without `checkingFiles`, attachments and body files are not looked at (for the UI's pure
+    /// update; the send checks them again, for real).
+    public func validated(checkingFiles: Bool = true) throws(ValidationFailure) -> Message {
         var issues: [ValidationIssue] = []
 
         func mailboxes(_ text: String, _ field: MessageField) -> [Mailbox] {
@@ -51,6 +53,7 @@ extension MessageDraft {
 
         func body(_ text: String, file: String?, _ field: MessageField) -> TextBody? {
             guard let file else { return text.isEmpty ? nil : .text(text) }
+            guard checkingFiles else { return .file(path: file) }
             switch Attachment.check(AttachmentSpec(path: file)) {
             case .success(let checked): return .file(path: checked.path)
             case .failure(let problem):
@@ -62,7 +65,7 @@ extension MessageDraft {
         let html = body(htmlBody, file: htmlBodyFile, .htmlBody)
 
         var files: [Attachment] = []
-        for spec in attachments {
+        for spec in attachments where checkingFiles {
             switch Attachment.check(spec) {
             case .success(let file): files.append(file)
             case .failure(let problem): issues.append(ValidationIssue(field: .attachments, message: problem.description))

@@ -13,7 +13,7 @@ public enum SessionEvent: Sendable {
 }
 
 /// How a session ended, with everything a person or a script may want to know about it.
-public struct SessionReport: Sendable {
+public struct SessionReport: Sendable, Equatable {
     /// nil when the session succeeded.
     public var failure: SessionFailure?
     /// The server's reply to the end of the message (`250 2.0.0 Ok: queued as ...`).

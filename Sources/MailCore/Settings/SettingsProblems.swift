@@ -15,8 +15,9 @@ public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 extension ServerSettings {
-    /// Problems that make a connection pointless, found without touching the network.
-    public func problems() -> [SettingsError] {
+    /// Problems that make a connection pointless, found without touching the network. Without
+    /// `checkingFiles`, nothing is read from disk either (for the UI's pure update).
+    public func problems(checkingFiles: Bool = true) -> [SettingsError] {
         var found: [SettingsError] = []
         if host.isEmpty {
             found.append(SettingsError(setting: .server, reason: "no server given (--server, MAIL_SERVER)"))
@@ -29,7 +30,7 @@ extension ServerSettings {
         if let helo = heloName, !helo.isEmpty, !helo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._[]:".contains($0)) }) {
             found.append(SettingsError(setting: .helo, reason: "\"\(helo.visibleControls)\" is not a host name"))
         }
-        if let ca = caFile, !ca.isEmpty, access(ca.expandingTilde, R_OK) != 0 {
+        if checkingFiles, let ca = caFile, !ca.isEmpty, RawPath.access(ca.expandingTilde, R_OK) != 0 {
             found.append(SettingsError(setting: .caFile, reason: "cannot read \(ca) (\(String(cString: strerror(errno))))"))
         }
         if let user = username, user.unicodeScalars.contains(where: { $0.value < 32 }) {

@@ -27,6 +27,10 @@ struct AppState: Equatable, Sendable {
     /// The first transcript line shown, or nil to follow the end.
     var transcriptTop: Int?
     var phase: Phase = .idle
+    /// The phase before the running send, to return to if the runtime refuses to start it.
+    var previousPhase: Phase?
+    /// The send or probe that is running, for its history entry.
+    var inFlight: SendPlan?
     /// Problems found before sending, by field.
     var fieldErrors: [FieldID: String] = [:]
     var overlay: Overlay?
@@ -151,6 +155,8 @@ enum Effect: Equatable, Sendable {
     case writeExport(path: String, text: String)
     /// Renders the draft as it would be sent (`send --dry-run`), for the preview.
     case preview(MessageDraft)
+    /// Adds a finished send or probe to the history.
+    case recordHistory(kind: String, plan: SendPlan, report: SessionReport)
 }
 
 /// Everything a send needs, taken from the form.
@@ -171,12 +177,13 @@ enum AppEvent: Sendable {
     case session(SessionEvent)
     /// The form could not be sent: problems by field, found by the runtime before connecting.
     case sendRefused([FieldID: String])
-    case editorFinished(BodyTab, String?)
+    case editorFinished(BodyTab, Result<String, EditorFailure>)
     case attachmentInspected(AttachmentItem)
     case completed(input: String, completion: String, candidates: [String])
     case draftSaved(problem: String?)
     case profilesLoaded([Profile], problem: String?)
-    case profileSaved(Profile, problem: String?)
+    /// A profile was saved (or not: `problem`); `note` says what the user should know.
+    case profileSaved(Profile, problem: String?, note: String? = nil)
     case historyLoaded([HistoryEntry])
     case exportWritten(path: String, problem: String?)
     /// The preview: the message's lines, or what stops it from being rendered.

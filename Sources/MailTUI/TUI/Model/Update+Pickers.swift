@@ -35,9 +35,7 @@ extension AppState {
                     profile.passwordSource = old.passwordSource
                     profile.storedPassword = old.storedPassword
                 }
-                if profile.passwordSource == nil && profile.storedPassword == nil && settings.wantsLogin && password.isEmpty == false {
-                    picker.message = "The typed password is not saved; set password_env or password_cmd in config.toml."
-                }
+                picker.message = Self.passwordNote(profile, typed: !password.isEmpty)
                 overlay = .profiles(picker)
                 return [.saveProfile(profile)]
             case .character(let c): name.insert(String(c)); picker.naming = name
@@ -57,8 +55,10 @@ extension AppState {
             apply(settings: profile.settings)
             if let from = profile.from { fields[.from] = TextField(from) }
             profileName = profile.name
-            passwordHint = profile.storedPassword != nil || profile.passwordSource != nil ? "(from profile \(profile.name))" : nil
-            fields[.password] = TextField()
+            // A password already typed stays: it is what the user meant to use.
+            if text(.password).isEmpty {
+                passwordHint = profile.storedPassword != nil || profile.passwordSource != nil ? "(from profile \(profile.name))" : nil
+            }
             overlay = nil
             notice = "Loaded profile \(profile.name)"
             return changed()
@@ -87,6 +87,15 @@ extension AppState {
         }
         overlay = .profiles(picker)
         return []
+    }
+
+    /// What saving a profile does with the password, in words.
+    static func passwordNote(_ profile: Profile, typed: Bool) -> String? {
+        guard profile.settings.wantsLogin else { return nil }
+        if profile.storedPassword != nil { return "Its password stays stored in the profile." }
+        if let source = profile.passwordSource { return "Its password will come from the \(source.description)." }
+        return "Its password is not saved" + (typed ? " (the typed one is never written)" : "")
+            + ": type it each time, or set password_env or password_cmd for it in profiles.toml."
     }
 
     mutating func handle(_ key: Key, in picker: HistoryPicker) -> [Effect] {

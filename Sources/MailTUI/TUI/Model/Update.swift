@@ -12,20 +12,21 @@ extension AppState {
             height = h
             return []
         case .session(let sessionEvent):
-            receive(sessionEvent)
-            return []
+            return receive(sessionEvent)
         case .sendRefused(let problems):
-            phase = .idle
-            fieldErrors = problems
-            if let first = FieldID.allCases.first(where: { problems[$0] != nil }) {
-                focus = first
-                notice = "Not sent: \(first.label): \(problems[first]!)"
-            }
+            phase = previousPhase ?? .idle
+            inFlight = nil
+            refuse(problems)
             return []
-        case .editorFinished(let tab, let text):
-            guard let text else { notice = "The editor failed; the body is unchanged."; return [] }
-            bodies[tab] = TextArea(text)
-            return changed()
+        case .editorFinished(let tab, let result):
+            switch result {
+            case .success(let text):
+                bodies[tab] = TextArea(text)
+                return changed()
+            case .failure(let failure):
+                notice = "The body is unchanged: \(failure.reason)."
+                return []
+            }
         case .attachmentInspected(let item):
             attachments.append(item)
             selectedAttachment = attachments.count - 1
@@ -44,10 +45,11 @@ extension AppState {
             picker.message = problem
             overlay = .profiles(picker)
             return []
-        case .profileSaved(let profile, let problem):
+        case .profileSaved(let profile, let problem, let note):
             guard case .profiles(var picker) = overlay else { notice = problem ?? "Saved profile \(profile.name)"; return [] }
             picker.naming = nil
-            picker.message = problem.map { "Not saved: \($0)" } ?? "Saved profile \(profile.name)"
+            picker.message = problem.map { "Not saved: \($0)" }
+                ?? "Saved profile \(profile.name) in profiles.toml. " + (note.map { $0 + " " } ?? "") + (Self.passwordNote(profile, typed: !text(.password).isEmpty) ?? "")
             if problem == nil {
                 if let index = picker.profiles.firstIndex(where: { $0.name == profile.name }) { picker.profiles[index] = profile } else { picker.profiles.append(profile) }
                 profileName = profile.name
@@ -283,26 +285,35 @@ extension AppState {
         return changed()
     }
 
+    /// A choice field's new index for a key: ← → and Space step, a letter picks the choice that
+    /// starts with it; anything else changes nothing.
+    private mutating func choose<T: Equatable>(_ key: Key, in all: [T], current: T, name: (T) -> String) -> T? {
+        if let step = selectorStep(key), let index = all.firstIndex(of: current) {
+            return all[(index + step + all.count) % all.count]
+        }
+        guard case .character(let c) = key, c.isLetter else { return nil }
+        if let match = all.first(where: { name($0).lowercased().hasPrefix(c.lowercased()) }) { return match }
+        notice = "\(focus.label): " + all.map(name).joined(separator: ", ") + " (← → Space, or the first letter)"
+        return nil
+    }
+
     private mutating func cycleSecurity(_ key: Key) -> [Effect] {
-        let all = SecurityMode.allCases
-        guard let step = selectorStep(key) else { return navigate(key) }
-        security = all[(all.firstIndex(of: security)! + step + all.count) % all.count]
+        guard let chosen = choose(key, in: SecurityMode.allCases, current: security, name: \.displayName) else { return navigate(key) }
+        security = chosen
         if !portEdited { fields[.port] = TextField(String(security.defaultPort)) }
         return changed()
     }
 
     private mutating func cycleQuitAfter(_ key: Key) -> [Effect] {
         let all: [SMTPStage?] = [nil] + SessionRequest.quitAfterStages
-        guard let step = selectorStep(key) else { return navigate(key) }
-        let index = all.firstIndex(of: quitAfter) ?? 0
-        quitAfter = all[(index + step + all.count) % all.count]
+        guard let chosen = choose(key, in: all, current: quitAfter, name: { $0?.displayName ?? "deliver" }) else { return navigate(key) }
+        quitAfter = chosen
         return []
     }
 
     private mutating func cycleAuth(_ key: Key) -> [Effect] {
-        let all = AuthMechanism.allCases
-        guard let step = selectorStep(key) else { return navigate(key) }
-        authMechanism = all[(all.firstIndex(of: authMechanism)! + step + all.count) % all.count]
+        guard let chosen = choose(key, in: AuthMechanism.allCases, current: authMechanism, name: \.rawValue) else { return navigate(key) }
+        authMechanism = chosen
         return changed()
     }
 
@@ -389,30 +400,60 @@ extension AppState {
 
     // MARK: Sending
 
-    private mutating func startSend() -> [Effect] {
-        guard !isSending else { notice = "A send is already running (Esc cancels it)."; return [] }
+    /// Marks the fields at fault and says the first; the conversation shown stays.
+    private mutating func refuse(_ problems: [FieldID: String]) {
+        fieldErrors = problems
+        if let first = FieldID.allCases.first(where: { problems[$0] != nil }) {
+            focus = first
+            notice = "Not sent: \(first.label): \(problems[first]!)"
+        }
+    }
+
+    /// What is wrong with the form that needs no file or network to see, by field.
+    func formProblems(sending: Bool) -> [FieldID: String] {
+        var problems: [FieldID: String] = [:]
+        for problem in settings.problems(checkingFiles: false) {
+            let field: FieldID = switch problem.setting {
+            case .server: .host
+            case .port: .port
+            case .helo: .helo
+            case .user: .user
+            case .caFile: .caFile
+            case .timeout: .timeout
+            }
+            problems[field] = problem.reason
+        }
+        if sending {
+            do { _ = try draft.validated(checkingFiles: false) } catch {
+                for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
+            }
+        }
+        return problems
+    }
+
+    private mutating func startSend() -> [Effect] { start(probing: false) }
+
+    private mutating func startProbe() -> [Effect] { start(probing: true) }
+
+    /// Checks the form here, in update; only a form without problems starts a session, and only
+    /// then is the conversation cleared.
+    private mutating func start(probing: Bool) -> [Effect] {
+        let problems = formProblems(sending: !probing)
+        guard problems.isEmpty else { refuse(problems); return [] }
         fieldErrors = [:]
         transcript = []
         transcriptTop = nil
+        previousPhase = phase
         phase = .sending(stage: .connect, sent: nil, total: nil)
+        probeSettings = probing ? settings : nil
         let password = text(.password)
-        probeSettings = nil
-        return [.send(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: allowPartial,
-                               quitAfter: quitAfter, profileName: profileName))]
+        let plan = SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: probing ? false : allowPartial,
+                            quitAfter: probing ? nil : quitAfter, profileName: profileName)
+        inFlight = plan
+        return probing ? [.probe(plan)] : [.send(plan)]
     }
 
-    private mutating func startProbe() -> [Effect] {
-        guard !isSending else { notice = "A send is already running (Esc cancels it)."; return [] }
-        fieldErrors = [:]
-        transcript = []
-        transcriptTop = nil
-        phase = .sending(stage: .connect, sent: nil, total: nil)
-        probeSettings = settings
-        let password = text(.password)
-        return [.probe(SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: false, profileName: profileName))]
-    }
-
-    private mutating func receive(_ event: SessionEvent) {
+    private mutating func receive(_ event: SessionEvent) -> [Effect] {
         switch event {
         case .line(let line):
             transcript.append(line)
@@ -428,17 +469,21 @@ extension AppState {
             break
         case .finished(let report):
             notice = nil
+            defer { inFlight = nil; previousPhase = nil }
+            let record = inFlight.map { [Effect.recordHistory(kind: probeSettings == nil ? "send" : "probe", plan: $0, report: report)] } ?? []
             if let probeSettings {
                 phase = .probed(lines: ProbeSummary.lines(report, settings: probeSettings), failure: report.failure)
             } else if let failure = report.failure {
                 phase = .failed(failure, elapsed: report.elapsed)
             } else {
-                let reply = quitAfter.map { "Stopped after \($0.displayName) as asked: nothing was delivered" }
+                let reply = inFlight?.quitAfter.map { "Stopped after \($0.displayName) as asked: nothing was delivered" }
                     ?? "Sent: \(report.finalReply?.description ?? "done")"
                 phase = .sent(reply: reply, elapsed: report.elapsed,
                               refused: report.rejectedRecipients.map { "\($0.address) (\($0.reply))" })
             }
+            return record
         }
+        return []
     }
 
     /// Marks the form changed so the draft is saved.

@@ -12,6 +12,11 @@ final class TerminalApp {
     private let inbox = EventInbox()
     private let draftStore: DraftStore
     private var session: SMTPSession?
+    /// The running auto-detection, for Esc.
+    private var autoProbe: AutoProbe.Group?
+    /// Every effect that touches a file (the draft, the history, the config, an export, a path's
+    /// directory) runs here, in order, off the UI thread; each comes back as one event.
+    private let io = DispatchQueue(label: "mailtui.io")
     /// Where the password comes from when the field is empty.
     private let passwords: PasswordLookup
     private let clock = ContinuousClock()
@@ -52,7 +57,6 @@ final class TerminalApp {
             }
             events += inbox.drain()
             for event in events {
-                if case .session(.finished(let report)) = event { record(report) }
                 perform(state.update(event))
                 if !running { break }
             }
@@ -67,10 +71,28 @@ final class TerminalApp {
             // something happened.
             if changed { draw() }
         }
-        saveDraft()
-        session?.cancel()
+        finishRunningSend()
+        io.sync {}
+        saveDraftNow()
         terminal.stop()
         return exitStatus
+    }
+
+    /// A send cancelled by quitting still ends, and is still recorded in the history.
+    private func finishRunningSend() {
+        autoProbe?.cancel()
+        guard state.inFlight != nil, let session else { return }
+        session.cancel()
+        let deadline = clock.now + .seconds(3)
+        while state.inFlight != nil && clock.now < deadline {
+            var fd = pollfd(fd: inbox.readEnd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, 100)
+            for event in inbox.drain() {
+                for effect in state.update(event) {
+                    if case .recordHistory(let kind, let plan, let report) = effect { Self.record(kind: kind, plan: plan, report: report) }
+                }
+            }
+        }
     }
 
     private func draw() { terminal.draw(Renderer.render(state)) }
@@ -105,47 +127,66 @@ final class TerminalApp {
             case .send(let plan): startSend(plan)
             case .probe(let plan): startProbe(plan)
             case .autoProbe(let settings): startAutoProbe(settings)
-            case .cancelSend: session?.cancel()
+            case .cancelSend:
+                session?.cancel()
+                autoProbe?.cancel()
             case .openEditor(let tab, let text): openEditor(tab, text)
             case .saveDraft: if draftDue == nil { draftDue = clock.now + .milliseconds(250) }
-            case .inspectAttachment(let spec): inbox.post(.attachmentInspected(Self.inspect(spec)))
+            case .inspectAttachment(let spec):
+                let inbox = self.inbox
+                io.async { inbox.post(.attachmentInspected(Self.inspect(spec))) }
             case .completePath(let input):
-                let result = PathCompletion.complete(input)
-                inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
+                let inbox = self.inbox
+                io.async {
+                    let result = PathCompletion.complete(input)
+                    inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
+                }
+            case .recordHistory(let kind, let plan, let report):
+                io.async { Self.record(kind: kind, plan: plan, report: report) }
             case .repaint: terminal.invalidate()
             case .quit: running = false
             case .loadProfiles:
-                do {
-                    let config = try Configuration.load()
-                    inbox.post(.profilesLoaded(config.profiles, problem: config.warnings.first))
-                } catch {
-                    inbox.post(.profilesLoaded([], problem: error.description))
+                let inbox = self.inbox
+                io.async {
+                    do throws(ConfigError) {
+                        let config = try Configuration.load()
+                        inbox.post(.profilesLoaded(config.profiles, problem: config.warnings.first))
+                    } catch {
+                        inbox.post(.profilesLoaded([], problem: error.description))
+                    }
                 }
             case .saveProfile(let profile):
-                // Saved in profiles.toml: the user's config.toml is never rewritten.
-                let file = ConfigFile.savedProfiles
-                do {
-                    var config = try file.load()
-                    config.upsert(profile)
-                    if config.defaultProfile == nil { config.defaultProfile = profile.name }
-                    try file.save(config)
-                    let shadowed = (try? ConfigFile().load().profile(named: profile.name)) != nil
-                    inbox.post(.profileSaved(profile, problem: shadowed ? "config.toml has a profile of that name, which wins over the saved one" : nil))
-                } catch {
-                    inbox.post(.profileSaved(profile, problem: error.description))
+                let inbox = self.inbox
+                io.async {
+                    // Saved in profiles.toml: the user's config.toml is never rewritten.
+                    let file = ConfigFile.savedProfiles
+                    do throws(ConfigError) {
+                        var config = try file.load()
+                        config.upsert(profile)
+                        if config.defaultProfile == nil { config.defaultProfile = profile.name }
+                        try file.save(config)
+                        let shadowed = (try? ConfigFile().load().profile(named: profile.name)) != nil
+                        inbox.post(.profileSaved(profile, problem: nil, note: shadowed ? "config.toml has a profile of that name, and that one is used." : nil))
+                    } catch {
+                        inbox.post(.profileSaved(profile, problem: error.description))
+                    }
                 }
             case .preview(let draft):
                 let inbox = self.inbox
-                DispatchQueue.global(qos: .userInitiated).async { inbox.post(Preview.event(for: draft)) }
+                io.async { inbox.post(Preview.event(for: draft)) }
             case .writeExport(let path, let text):
-                do throws(FileWriteError) {
-                    try FileContents.writeAtomically(Array(text.utf8), to: path.expandingTilde, mode: 0o644)
-                    inbox.post(.exportWritten(path: path, problem: nil))
-                } catch {
-                    inbox.post(.exportWritten(path: path, problem: error.reason))
+                let inbox = self.inbox
+                io.async {
+                    do throws(FileWriteError) {
+                        try FileContents.writeAtomically(Array(text.utf8), to: path.expandingTilde, mode: 0o644)
+                        inbox.post(.exportWritten(path: path, problem: nil))
+                    } catch {
+                        inbox.post(.exportWritten(path: path, problem: error.reason))
+                    }
                 }
             case .loadHistory:
-                inbox.post(.historyLoaded(historyStore.entries()))
+                let inbox = self.inbox
+                io.async { inbox.post(.historyLoaded(History.store.entries())) }
             }
         }
     }
@@ -159,18 +200,12 @@ final class TerminalApp {
         }
     }
 
-    /// What is running, for the history entry written when it ends.
-    private var inFlight: (kind: String, plan: SendPlan)?
-
-    private var historyStore: HistoryStore { History.store }
-
-    private func record(_ report: SessionReport) {
-        guard let current = inFlight else { return }
-        inFlight = nil
+    /// Adds a finished send or probe to the history (on the I/O queue, or at exit).
+    private static func record(kind: String, plan: SendPlan, report: SessionReport) {
         let recipients = report.acceptedRecipients + report.rejectedRecipients.map(\.address)
-        let entry = HistoryEntry(kind: current.kind, profile: current.plan.profileName, settings: current.plan.settings,
-                                 draft: current.kind == "send" ? current.plan.draft : nil, recipients: recipients, report: report)
-        try? historyStore.append(entry)
+        let entry = HistoryEntry(kind: kind, profile: plan.profileName, settings: plan.settings,
+                                 draft: kind == "send" ? plan.draft : nil, recipients: recipients, report: report)
+        try? History.store.append(entry)
     }
 
     private func startSend(_ plan: SendPlan) { start(plan, kind: "send") }
@@ -180,7 +215,6 @@ final class TerminalApp {
     /// Starts a send or a probe. Everything that may take time (the password command, the checks
     /// of the attachments) happens on the session's thread; the UI hears back through the inbox.
     private func start(_ plan: SendPlan, kind: String) {
-        inFlight = (kind, plan)
         let session = SMTPSession()
         self.session = session
         let inbox = self.inbox
@@ -199,17 +233,18 @@ final class TerminalApp {
     }
 
     private func startAutoProbe(_ settings: ServerSettings) {
-        var settings = settings
-        settings.port = nil
-        if let problem = settings.problems().first(where: { $0.setting == .server }) {
-            inbox.post(.sendRefused([.host: problem.reason]))
-            return
-        }
+        var base = settings
+        base.port = nil
+        let settings = base
         let inbox = self.inbox
-        let base = settings
+        let group = AutoProbe.Group()
+        autoProbe = group
         DispatchQueue.global().async {
-            let settings = base
-            let results = AutoProbe.run(settings)
+            let results = AutoProbe.run(settings, group: group)
+            if group.isCancelled {
+                inbox.post(.autoProbed(lines: ["Auto-detect cancelled."], port: nil, security: nil))
+                return
+            }
             let best = AutoProbe.recommendation(results)
             inbox.post(.autoProbed(lines: ["Auto-detect for \(settings.host):"] + AutoProbe.lines(results),
                                    port: best?.candidate.port, security: best?.candidate.security))
@@ -223,19 +258,28 @@ final class TerminalApp {
         inbox.post(.editorFinished(tab, edited))
     }
 
-    /// Writes the draft; true when that changed what the screen shows (a save started or stopped failing).
-    @discardableResult
+    /// Writes the draft on the I/O queue; the outcome comes back as `.draftSaved`.
     private func saveDraft() -> Bool {
         draftDue = nil
         let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
-        let before = state.draftProblem
-        do {
-            try draftStore.save(draft)
-            if state.draftProblem != nil { _ = state.update(.draftSaved(problem: nil)) }
-        } catch {
-            _ = state.update(.draftSaved(problem: error.reason))
+        let store = draftStore
+        let inbox = self.inbox
+        let hadProblem = state.draftProblem != nil
+        io.async {
+            do throws(FileWriteError) {
+                try store.save(draft)
+                if hadProblem { inbox.post(.draftSaved(problem: nil)) }
+            } catch {
+                inbox.post(.draftSaved(problem: error.reason))
+            }
         }
-        return state.draftProblem != before
+        return false
+    }
+
+    /// The last save, at exit, when nothing else runs.
+    private func saveDraftNow() {
+        let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
+        try? draftStore.save(draft)
     }
 }
 

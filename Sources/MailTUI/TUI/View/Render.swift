@@ -187,10 +187,21 @@ enum Renderer {
         screen.put(" " + text, x: rect.x, y: rect.y, style: style, maxWidth: rect.width)
     }
 
+    /// The hint bar: as many keys as fit, in order, but F1 Help and F10 Quit always.
     static func hints(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
+        func width(_ hint: (String, String)) -> Int { DisplayWidth.of(hint.0) + DisplayWidth.of(hint.1) + 3 }
+        let all = state.hintKeys
+        let kept = all.filter { $0.0 == "F1" || $0.0 == "F10" }
+        var budget = layout.hints.width - kept.reduce(0) { $0 + width($1) }
+        var shown: [(String, String)] = []
+        for hint in all {
+            if hint.0 == "F1" || hint.0 == "F10" { shown.append(hint); continue }
+            guard width(hint) <= budget else { continue }
+            budget -= width(hint)
+            shown.append(hint)
+        }
         var x = layout.hints.x
-        for (key, action) in state.hintKeys {
-            if x + DisplayWidth.of(key) + DisplayWidth.of(action) + 2 > layout.hints.width { break }
+        for (key, action) in shown {
             x += screen.put(key, x: x, y: layout.hints.y, style: theme.hintKey)
             x += screen.put(" " + action + "  ", x: x, y: layout.hints.y, style: theme.hintText)
         }
