@@ -18,11 +18,16 @@ static inline attr_t mt_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t mt_a_dim(void) { return A_DIM; }
 static inline attr_t mt_color_pair(int n) { return COLOR_PAIR(n); }
 
-/// Draws one cell: a single wide character with attributes and a colour pair.
-static inline int mt_put_cell(int y, int x, wchar_t ch, attr_t attrs, short pair) {
-    wchar_t text[2] = { ch, 0 };
+/// Draws one cell: a grapheme cluster (a NUL-terminated run of at most CCHARW_MAX code points)
+/// with attributes and a colour pair; the first code point alone when ncurses refuses the cluster.
+static inline int mt_put_cell(int y, int x, const wchar_t *text, attr_t attrs, short pair) {
     cchar_t cell;
-    setcchar(&cell, text, attrs, pair, NULL);
+    if (setcchar(&cell, text, attrs, pair, NULL) != OK) {
+        wchar_t first[2] = { text[0], 0 };
+        setcchar(&cell, first, attrs, pair, NULL);
+    }
     return mvadd_wch(y, x, &cell);
 }
+
+static inline int mt_cchar_max(void) { return CCHARW_MAX; }
 #endif

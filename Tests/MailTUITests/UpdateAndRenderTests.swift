@@ -342,11 +342,17 @@ import Testing
         #expect(press(.enter, in: &s) == [.inspectAttachment(AttachmentSpec(path: "/tmp/report.pdf"))])
         _ = s.update(.attachmentInspected(AttachmentItem(spec: AttachmentSpec(path: "/tmp/report.pdf"), size: 12_345, mimeType: "application/pdf", problem: nil)))
         _ = s.update(.attachmentInspected(AttachmentItem(spec: AttachmentSpec(path: "/nope"), size: nil, mimeType: "application/octet-stream", problem: "no such file")))
-        #expect(screen(s).contains("[2/2] nope ✗ no such file"))
+        #expect(screen(s).contains("report.pdf (12.1 KiB), ▸nope ✗ no such file"), "every file, the selected one marked")
         s.focus = .subject
-        #expect(screen(s).contains("2 file(s): report.pdf (12.1 KiB, application/pdf)  nope"))
+        #expect(screen(s).contains("Attach report.pdf (12.1 KiB), nope ✗ no such file"))
+        // Checked again (before a send): the file that went away is marked, not shown with its old size.
+        let specs = s.attachments.map(\.spec)
+        _ = s.update(.attachmentsChecked([AttachmentItem(spec: specs[0], size: nil, mimeType: "application/pdf", problem: "no such file"), s.attachments[1]]))
+        #expect(screen(s).contains("report.pdf ✗ no such file"))
+        #expect(s.fieldErrors[.attachments] == "report.pdf: no such file")
+        _ = s.update(.attachmentsChecked([AttachmentItem(spec: specs[0], size: 12_345, mimeType: "application/pdf", problem: nil), s.attachments[1]]))
         s.focus = .attachments
-        #expect(s.fieldErrors[.attachments] == "no such file")
+        #expect(s.fieldErrors[.attachments] == "nope: no such file")
         _ = press(.delete, in: &s)
         #expect(s.attachments.map(\.name) == ["report.pdf"])
         #expect(s.fieldErrors[.attachments] == nil)

@@ -155,6 +155,8 @@ enum Effect: Equatable, Sendable {
     case writeExport(path: String, text: String)
     /// Renders the draft as it would be sent (`send --dry-run`), for the preview.
     case preview(MessageDraft)
+    /// Looks at the attachments on disk again (before a send, after re-opening a draft).
+    case checkAttachments([AttachmentSpec])
     /// Adds a finished send or probe to the history.
     case recordHistory(kind: String, plan: SendPlan, report: SessionReport)
 }
@@ -179,6 +181,8 @@ enum AppEvent: Sendable {
     case sendRefused([FieldID: String])
     case editorFinished(BodyTab, Result<String, EditorFailure>)
     case attachmentInspected(AttachmentItem)
+    /// Every attachment as it is on disk now, in the list's order.
+    case attachmentsChecked([AttachmentItem])
     case completed(input: String, completion: String, candidates: [String])
     case draftSaved(problem: String?)
     case profilesLoaded([Profile], problem: String?)

@@ -18,11 +18,12 @@ struct TextArea: Equatable, Sendable {
 
     var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
 
+    /// Inserts text; code points typed one by one (an emoji with a skin tone, a family, a flag)
+    /// join the character before them, as they do on screen.
     mutating func insert(_ text: String) {
         for character in text {
             if character == "\n" || character == "\r\n" || character == "\r" { newline() } else {
-                lines[row].insert(character, at: column)
-                column += 1
+                (lines[row], column) = Clusters.insert(character, into: lines[row], at: column)
             }
         }
     }

@@ -1,3 +1,14 @@
+/// Grapheme clusters, as the terminal draws them: what the cursor moves over and Backspace deletes.
+enum Clusters {
+    /// `characters` with `character` inserted at `index`, re-joined into clusters around it, and
+    /// the index after it.
+    static func insert(_ character: Character, into characters: [Character], at index: Int) -> ([Character], Int) {
+        let before = String(characters[..<index]) + String(character)
+        let joined = Array(before)
+        return (joined + characters[index...], joined.count)
+    }
+}
+
 /// A one-line editable text with a cursor, edited like readline: the model behind every form field.
 struct TextField: Equatable, Sendable {
     private(set) var characters: [Character]
@@ -19,10 +30,12 @@ struct TextField: Equatable, Sendable {
     /// Moves the cursor to `index`, clamped to the text.
     mutating func moveCursor(to index: Int) { cursor = min(max(0, index), characters.count) }
 
+    /// Inserts text; code points typed one by one join the character before them when they
+    /// belong to it (a skin tone, a zero-width joiner, the second half of a flag).
     mutating func insert(_ text: String) {
-        let new = Array(text.filter { $0 != "\n" && $0 != "\r" })
-        characters.insert(contentsOf: new, at: cursor)
-        cursor += new.count
+        for character in text where character != "\n" && character != "\r" && character != "\r\n" {
+            (characters, cursor) = Clusters.insert(character, into: characters, at: cursor)
+        }
     }
     mutating func backspace() { if cursor > 0 { characters.remove(at: cursor - 1); cursor -= 1 } }
     mutating func delete() { if cursor < characters.count { characters.remove(at: cursor) } }

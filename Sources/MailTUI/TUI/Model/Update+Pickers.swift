@@ -118,12 +118,13 @@ extension AppState {
             profileName = entry.profile
             overlay = nil
             notice = "Re-opened \(entry.id) into the form"
+            let check: [Effect] = attachments.isEmpty ? [] : [.checkAttachments(attachments.map(\.spec))]
             if let file = entry.draft?.textBodyFile ?? entry.draft?.htmlBodyFile {
                 notice = "Re-opened \(entry.id): its body was sent from \(file), which the history does not keep"
             } else if entry.bodyCut == true {
                 notice = "Re-opened \(entry.id): the body was longer than \(HistoryEntry.bodyLimit / 1024) KiB and only its start was kept"
             }
-            return changed()
+            return changed() + check
         default: break
         }
         overlay = .history(picker)

@@ -33,6 +33,11 @@ extension AppState {
             notice = item.problem.map { "Cannot attach \(item.spec.path): \($0)" } ?? "Attached \(item.name) (\(ByteCount.human(item.size ?? 0)), \(item.mimeType))"
             if item.problem != nil { fieldErrors[.attachments] = item.problem }
             return changed()
+        case .attachmentsChecked(let items):
+            guard items.map(\.spec) == attachments.map(\.spec) else { return [] }
+            attachments = items
+            fieldErrors[.attachments] = items.first { $0.problem != nil }.map { "\($0.name): \($0.problem ?? "")" }
+            return []
         case .completed(let input, let completion, let candidates):
             guard text(.attachments) == input else { return [] }
             fields[.attachments] = TextField(completion)
@@ -450,7 +455,8 @@ extension AppState {
         let plan = SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: probing ? false : allowPartial,
                             quitAfter: probing ? nil : quitAfter, profileName: profileName)
         inFlight = plan
-        return probing ? [.probe(plan)] : [.send(plan)]
+        if probing { return [.probe(plan)] }
+        return [.send(plan)] + (attachments.isEmpty ? [] : [.checkAttachments(attachments.map(\.spec))])
     }
 
     private mutating func receive(_ event: SessionEvent) -> [Effect] {

@@ -125,8 +125,9 @@ final class Terminal {
                 let cell = screen[x, y]
                 if cell.continuation { continue }
                 if !full, let old = previous, old[x, y] == cell { continue }
-                let scalar = cell.character.unicodeScalars.first!
-                mt_put_cell(Int32(y), Int32(x), wchar_t(bitPattern: scalar.value), attributes(cell.style), pair(cell.style))
+                // The whole cluster (👍🏽, 👨‍👩‍👧, 🇩🇪), up to what a cell holds.
+                let text = cell.character.unicodeScalars.prefix(Int(mt_cchar_max())).map { wchar_t(bitPattern: $0.value) } + [0]
+                text.withUnsafeBufferPointer { _ = mt_put_cell(Int32(y), Int32(x), $0.baseAddress, attributes(cell.style), pair(cell.style)) }
             }
         }
         if let cursor = screen.cursor {

@@ -141,6 +141,9 @@ final class TerminalApp {
                     let result = PathCompletion.complete(input)
                     inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
                 }
+            case .checkAttachments(let specs):
+                let inbox = self.inbox
+                io.async { inbox.post(.attachmentsChecked(specs.map(Self.inspect))) }
             case .recordHistory(let kind, let plan, let report):
                 io.async { Self.record(kind: kind, plan: plan, report: report) }
             case .repaint: terminal.invalidate()

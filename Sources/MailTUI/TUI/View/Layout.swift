@@ -78,7 +78,7 @@ struct Layout: Equatable, Sendable {
     /// Message labels are right-aligned to one width, like neomutt's compose screen.
     static func labelWidth(_ id: FieldID) -> Int {
         switch id {
-        case .from, .to, .replyTo, .subject, .attachments: 10
+        case .from, .to, .cc, .replyTo, .subject, .attachments: 10
         default: id.label.count + 1
         }
     }

@@ -62,6 +62,10 @@ enum Renderer {
                 screen.put(field.text, x: rect.x, y: rect.y, style: theme.placeholder(valueStyle), maxWidth: rect.width)
                 return
             }
+            if id == .caFile && !focused && DisplayWidth.of(field.text) > rect.width {
+                screen.put(TextWrap.middle(field.text, width: rect.width), x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
+                return
+            }
             let shown = field.visible(width: rect.width)
             if shown.text.isEmpty && !focused, let hint = id == .password ? state.passwordHint : placeholder(id) {
                 screen.put(hint, x: rect.x, y: rect.y, style: theme.placeholder(valueStyle), maxWidth: rect.width)
@@ -92,14 +96,16 @@ enum Renderer {
         }
     }
 
+    /// The Attach field: the path being typed, then every attachment with its size (the one Delete
+    /// would remove marked ▸ while the field has the focus); a file that is gone is marked ✗.
     static func attachmentsField(_ state: AppState, _ rect: Rect, _ focused: Bool, _ style: Style, _ theme: Theme, into screen: inout ScreenBuffer) {
         let input = state.fields[.attachments] ?? TextField()
         func describe(_ item: AttachmentItem) -> String {
-            item.problem.map { "\(item.name) ✗ \($0)" } ?? "\(item.name) (\(item.size.map { ByteCount.human($0) } ?? "?"), \(item.mimeType))"
+            item.problem.map { "\(item.name) ✗ \($0)" } ?? "\(item.name) (\(item.size.map { ByteCount.human($0) } ?? "checking…"))"
         }
+        var x = rect.x
         if focused || state.attachments.isEmpty {
-            // Typing a path; beside it, the selected attachment (Ctrl-N / Ctrl-P select, Delete removes).
-            let inputWidth = state.attachments.isEmpty ? rect.width : max(12, rect.width / 2)
+            let inputWidth = state.attachments.isEmpty ? rect.width : max(16, rect.width / 3)
             let shown = input.visible(width: inputWidth)
             if shown.text.isEmpty && !focused {
                 screen.put(placeholder(.attachments)!, x: rect.x, y: rect.y, style: theme.placeholder(style), maxWidth: inputWidth)
@@ -107,16 +113,13 @@ enum Renderer {
                 screen.put(shown.text, x: rect.x, y: rect.y, style: style, maxWidth: inputWidth)
             }
             if focused { screen.cursor = (rect.x + shown.cursorColumn, rect.y) }
-            if !state.attachments.isEmpty {
-                let index = min(state.selectedAttachment, state.attachments.count - 1)
-                let item = state.attachments[index]
-                screen.put(" [\(index + 1)/\(state.attachments.count)] " + describe(item), x: rect.x + inputWidth, y: rect.y,
-                           style: item.problem == nil ? theme.value : theme.error, maxWidth: rect.width - inputWidth)
-            }
-        } else {
-            let list = state.attachments.map(describe).joined(separator: "  ")
-            screen.put("\(state.attachments.count) file(s): " + list, x: rect.x, y: rect.y,
-                       style: state.attachments.contains { $0.problem != nil } ? theme.error : style, maxWidth: rect.width)
+            x += inputWidth + 1
+        }
+        let end = rect.x + rect.width
+        for (index, item) in state.attachments.enumerated() where x < end {
+            let selected = focused && index == min(state.selectedAttachment, state.attachments.count - 1)
+            let text = (selected ? "▸" : "") + describe(item) + (index < state.attachments.count - 1 ? "," : "")
+            x += screen.put(text, x: x, y: rect.y, style: item.problem != nil ? theme.error : (focused ? theme.value : style), maxWidth: end - x) + 1
         }
     }
 
@@ -155,27 +158,51 @@ enum Renderer {
         // Computed once: the result block is laid out and word-wrapped.
         let results = state.resultLines
         let all = state.transcript.count + results.count
-        let top = state.transcriptTop ?? max(0, all - rect.height)
         if all == 0 {
             screen.put("Press F5 to send. The SMTP conversation appears here as it happens.", x: rect.x + 1, y: rect.y, style: theme.placeholder(theme.value), maxWidth: rect.width - 2)
+            return
         }
-        for row in 0..<rect.height {
-            let index = top + row
-            guard index < all else { break }
-            let y = rect.y + row
-            if index < state.transcript.count {
-                let line = state.transcript[index]
-                var x = rect.x + 1
-                x += screen.put(line.elapsedText + " ", x: x, y: y, style: theme.time, maxWidth: rect.width - 1)
-                x += screen.put(line.marker + " ", x: x, y: y, style: line.inTLS ? theme.tls : theme.marker, maxWidth: rect.x + rect.width - x)
-                screen.put(line.text, x: x, y: y, style: theme.style(for: line), maxWidth: rect.x + rect.width - x)
-            } else {
+        // Each entry's rows, wrapped to the pane; only the entries on screen are wrapped.
+        func rows(_ index: Int) -> [(text: String, x: Int, style: Style, line: TranscriptLine?)] {
+            guard index < state.transcript.count else {
                 let (text, kind) = results[index - state.transcript.count]
-                screen.put(text, x: rect.x + 1, y: y, style: kind == .error ? theme.error : kind == .success ? theme.success : theme.value, maxWidth: rect.width - 2)
+                return [(text, rect.x + 1, kind == .error ? theme.error : kind == .success ? theme.success : theme.value, nil)]
             }
+            let line = state.transcript[index]
+            let prefix = line.elapsedText + " " + line.marker + " "
+            let textWidth = max(10, rect.width - 1 - DisplayWidth.of(prefix))
+            return TextWrap.hard(line.text, width: textWidth).map { ($0, rect.x + 1 + DisplayWidth.of(prefix), theme.style(for: line), line) }
         }
-        if state.transcriptTop != nil {
-            let more = " ↓ \(all - top - rect.height) more (End follows) "
+        var first = state.transcriptTop ?? all - 1
+        var skip = 0
+        if state.transcriptTop == nil {
+            // Following the end: fill the pane upwards from the last entry.
+            var used = 0
+            while first >= 0 {
+                used += rows(first).count
+                if used >= rect.height { skip = used - rect.height; break }
+                first -= 1
+            }
+            first = max(0, first)
+        }
+        var y = rect.y
+        var index = first
+        while y < rect.y + rect.height && index < all {
+            for (number, row) in rows(index).enumerated() where skip == 0 || number >= skip {
+                guard y < rect.y + rect.height else { break }
+                if number == 0, let line = row.line {
+                    var x = rect.x + 1
+                    x += screen.put(line.elapsedText + " ", x: x, y: y, style: theme.time)
+                    screen.put(line.marker + " ", x: x, y: y, style: line.inTLS ? theme.tls : theme.marker)
+                }
+                screen.put(row.text, x: row.x, y: y, style: row.style, maxWidth: rect.x + rect.width - row.x)
+                y += 1
+            }
+            skip = 0
+            index += 1
+        }
+        if state.transcriptTop != nil, index < all {
+            let more = " ↓ \(all - index) more (End follows) "
             screen.put(more, x: rect.x + rect.width - DisplayWidth.of(more) - 1, y: layout.transcriptRule.y, style: theme.warning)
         }
     }

@@ -48,11 +48,25 @@ struct ScreenBuffer: Equatable, Sendable {
     }
 
     /// Writes text from (x, y), clipped to `maxWidth` columns and the screen edge, by display
-    /// width; a wide character that does not fit is replaced by a space. Returns columns used.
+    /// width; a wide character that does not fit is replaced by a space. Text cut at `maxWidth`
+    /// ends in "…", so that a cut never passes for the whole. Returns columns used.
     @discardableResult
     mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: Style = .plain, maxWidth: Int? = nil) -> Int {
         guard y >= 0 && y < height && x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
+        if let maxWidth, maxWidth > 1, DisplayWidth.of(text) > min(maxWidth, width - x) {
+            let room = min(maxWidth, width - x) - 1
+            var kept = ""
+            var used = 0
+            for character in text {
+                let w = DisplayWidth.of(character)
+                if used + w > room { break }
+                kept.append(character)
+                used += w
+            }
+            let written = put(kept, x: x, y: y, style: style)
+            return written + put("…", x: x + written, y: y, style: style)
+        }
         var column = x
         for character in text {
             let w = DisplayWidth.of(character)

@@ -22,3 +22,52 @@ enum TextWrap {
         return lines
     }
 }
+
+extension TextWrap {
+    /// A path cut in the middle to fit `width`, keeping its file name: `/home/…/certs/ca.pem`.
+    static func middle(_ path: String, width: Int) -> String {
+        guard DisplayWidth.of(path) > width, width > 4 else { return path }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let nameWidth = DisplayWidth.of(name)
+        if nameWidth + 2 > width { return "…" + String(name.suffix(width - 1)) }
+        let room = width - nameWidth - 2
+        var head = ""
+        for character in path {
+            if DisplayWidth.of(head) + DisplayWidth.of(character) > room { break }
+            head.append(character)
+        }
+        return head + "…/" + name
+    }
+}
+
+extension TextWrap {
+    /// Cuts text into rows of at most `width` columns, at spaces where it can and anywhere when a
+    /// word is longer than a row (a base64 line, a long reply): nothing is lost.
+    static func hard(_ text: String, width: Int) -> [String] {
+        guard DisplayWidth.of(text) > width, width > 0 else { return [text] }
+        var rows: [String] = []
+        var current = ""
+        var used = 0
+        var lastSpace: (index: String.Index, used: Int)?
+        for character in text {
+            let w = DisplayWidth.of(character)
+            if used + w > width {
+                if let space = lastSpace, space.used > width / 3 {
+                    rows.append(String(current[..<space.index]))
+                    current = String(current[current.index(after: space.index)...])
+                    used = DisplayWidth.of(current)
+                } else {
+                    rows.append(current)
+                    current = ""
+                    used = 0
+                }
+                lastSpace = nil
+            }
+            if character == " " { lastSpace = (current.endIndex, used) }
+            current.append(character)
+            used += w
+        }
+        rows.append(current)
+        return rows
+    }
+}
