@@ -50,4 +50,31 @@ public struct TranscriptLine: Sendable, Codable, Equatable {
 
     /// The line as plain text: `  0.012s <- 220 mail.example.org ESMTP`.
     public var plainText: String { "\(elapsedText) \(marker) \(text)" }
+
+    private enum CodingKeys: String, CodingKey { case elapsed, speaker, inTLS, stage, text }
+
+    /// `elapsed` is written as seconds (`0.012`), which people and other tools read; the pair of
+    /// integers older versions wrote is still read.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let seconds = try? c.decode(Double.self, forKey: .elapsed) {
+            elapsed = .microseconds((seconds * 1_000_000).saturatingInt)
+        } else {
+            elapsed = try c.decode(Duration.self, forKey: .elapsed)
+        }
+        speaker = try c.decode(Speaker.self, forKey: .speaker)
+        inTLS = try c.decode(Bool.self, forKey: .inTLS)
+        stage = try c.decode(SMTPStage.self, forKey: .stage)
+        text = try c.decode(String.self, forKey: .text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let parts = elapsed.components
+        try c.encode(Double(parts.seconds) + Double(parts.attoseconds) / 1e18, forKey: .elapsed)
+        try c.encode(speaker, forKey: .speaker)
+        try c.encode(inTLS, forKey: .inTLS)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(text, forKey: .text)
+    }
 }

@@ -82,7 +82,10 @@ struct ServerOptions: ParsableArguments {
 
 extension SecurityMode: ExpressibleByArgument {}
 extension AuthMechanism: ExpressibleByArgument {}
-extension SMTPStage: ExpressibleByArgument {}
+extension SMTPStage: ExpressibleByArgument {
+    /// Only the stages `--quit-after` accepts, so that its help lists what it takes.
+    public static var allValueStrings: [String] { SessionRequest.quitAfterStages.map(\.rawValue) }
+}
 
 /// Server settings after profile, Flask-Mail import and explicit options, in that order (explicit
 /// options win), with where the password comes from and what the user should know.

@@ -51,6 +51,14 @@ extension TextWrap {
         var lastSpace: (index: String.Index, used: Int)?
         for character in text {
             let w = DisplayWidth.of(character)
+            if used + w > width && character == " " {
+                // The row is full just before a space: break there.
+                rows.append(current)
+                current = ""
+                used = 0
+                lastSpace = nil
+                continue
+            }
             if used + w > width {
                 if let space = lastSpace, space.used > width / 3 {
                     rows.append(String(current[..<space.index]))
