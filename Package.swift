@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(
             name: "MailTUITests",
             dependencies: ["MailTUI", "MailCore", "TestSupport"],
-            path: "Tests/MailTUITests"
+            path: "Tests/MailTUITests",
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "EndToEndTests",

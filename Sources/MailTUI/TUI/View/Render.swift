@@ -88,7 +88,7 @@ enum Renderer {
         case .from: "App <noreply@example.com>"
         case .to: "one or more addresses, comma-separated"
         case .user: "(no login)"
-        case .helo: "(this machine)"
+        case .helo: "(auto)"
         case .caFile: "(system CAs)"
         case .timeout: "30"
         case .attachments: "type a path, Enter adds it"
@@ -281,12 +281,9 @@ enum Renderer {
             let index = top + row - 1
             if index < lines.count { screen.put(lines[index], x: x + 2, y: y + row, style: theme.overlay, maxWidth: width - 4) }
         }
-        var bottom = String(repeating: "─", count: width - 2)
-        if top + rows < lines.count {
-            bottom = "─ ↓ \(lines.count - top - rows) more " + String(repeating: "─", count: max(0, width - 2 - 12 - String(lines.count - top - rows).count))
-        }
-        screen.put("└" + bottom, x: x, y: y + height - 1, style: theme.overlay, maxWidth: width - 1)
-        screen.put("┘", x: x + width - 1, y: y + height - 1, style: theme.overlay)
+        var bottom = top + rows < lines.count ? "─ ↓ \(lines.count - top - rows) more " : ""
+        bottom += String(repeating: "─", count: max(0, width - 2 - DisplayWidth.of(bottom)))
+        screen.put("└" + bottom + "┘", x: x, y: y + height - 1, style: theme.overlay)
         screen.cursor = nil
     }
 
