@@ -173,6 +173,25 @@ import TestSupport
         #expect(texts.contains { $0.contains("second@example.com") })
     }
 
+    @Test func emojiAreShownWholeAndTheCursorStaysWhereTheTerminalDrawsIt() throws {
+        let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: smtp.example.com")
+        try tmux.type("a👍🏽b🇩🇪c👨\u{200D}👩\u{200D}👧d東e")
+        let screen = try tmux.waitFor("d東e")
+        #expect(screen.contains("From a👍🏽b🇩🇪c👨👩👧d東e"), "\(screen)")
+        let row = try #require(screen.split(separator: "\n").firstIndex { $0.contains("From a") })
+        #expect(try tmux.cursor() == (11 + 19, row), "the cursor after e, counted as the terminal counts")
+        try tmux.press("Left", "Left", "Left")
+        try tmux.waitUntil("the cursor after the family") { _ in (try? tmux.cursor().x) == 11 + 15 }
+        try tmux.press("BSpace")
+        try tmux.waitFor("From a👍🏽b🇩🇪cd東e")
+        try tmux.press("F10")
+        try tmux.waitFor("EXIT=0")
+        let draft = try String(contentsOfFile: stateHome + "/mailtui/draft.json", encoding: .utf8)
+        #expect(draft.contains("a👍🏽b🇩🇪cd東e"), "Backspace took the whole cluster, and the draft holds no piece of it")
+    }
+
     @Test func aKilledSessionLeavesItsDraft() throws {
         let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
         try tmux.waitFor("Ready: smtp.example.com")

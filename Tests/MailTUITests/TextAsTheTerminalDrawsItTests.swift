@@ -25,16 +25,21 @@ import Testing
         #expect(area.text == "")
     }
 
-    @Test func cellsHoldWholeClustersAndWidthsAreTheCLibrarys() {
-        var screen = ScreenBuffer(width: 20, height: 1)
-        let used = screen.put("a👍🏽🇩🇪b", x: 0, y: 0)
-        #expect(screen[1, 0].character == "👍🏽")
-        #expect(screen[1, 0].character.unicodeScalars.count == 2)
-        #expect(DisplayWidth.of(Character("👍🏽")) == Int(wcwidth(0x1F44D)))
-        #expect(DisplayWidth.of(Character("🇩🇪")) == Int(wcwidth(0x1F1E9)))
+    @Test func clustersAreDrawnWholeWithTheCLibrarysWidths() {
+        var screen = ScreenBuffer(width: 30, height: 1)
+        let used = screen.put("a👍🏽b🇩🇪c👨\u{200D}👩\u{200D}👧de\u{301}", x: 0, y: 0)
+        #expect(screen.row(0).hasPrefix("a👍🏽b🇩🇪c👨👩👧de\u{301}"), "every code point is drawn: \(screen.row(0).debugDescription)")
+        #expect(DisplayWidth.of(Character("👍🏽")) == Int(wcwidth(0x1F44D) + wcwidth(0x1F3FD)), "as wcswidth counts it")
+        #expect(DisplayWidth.of(Character("🇩🇪")) == Int(wcwidth(0x1F1E9) + wcwidth(0x1F1EA)))
         #expect(DisplayWidth.of(Character("東")) == 2)
         #expect(DisplayWidth.of(Character("e\u{301}")) == 1)
-        #expect(used == 1 + 2 + DisplayWidth.of(Character("🇩🇪")) + 1)
+        #expect(DisplayWidth.cells(of: Character("👨\u{200D}👩\u{200D}👧")).map(\.text) == ["👨", "👩", "👧"], "its parts side by side, no joiner for the terminal to join")
+        #expect(DisplayWidth.of(Character("👨\u{200D}👩\u{200D}👧")) == 6, "as wcswidth counts it")
+        #expect(used == DisplayWidth.of("a👍🏽b🇩🇪c👨\u{200D}👩\u{200D}👧de\u{301}"))
+        var field = TextField("a👍🏽b")
+        field.left()
+        field.left()
+        #expect(field.visible(width: 20).cursorColumn == 1, "the cursor stands before the whole emoji")
     }
 
     @Test func aCutShowsAnEllipsisAndAPathKeepsItsName() {

@@ -66,6 +66,13 @@ public final class Tmux: @unchecked Sendable {
         throw TmuxError.timedOut(waitingFor: what, screen: last)
     }
 
+    /// Where the terminal's cursor is, as tmux sees it.
+    public func cursor() throws -> (x: Int, y: Int) {
+        let parts = try tmux(["display-message", "-p", "-t", "t", "#{cursor_x},#{cursor_y}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : (-1, -1)
+    }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", "t", "-x", String(width), "-y", String(height)])
         self.width = width

@@ -15,7 +15,9 @@ struct Style: Equatable, Sendable {
     static let plain = Style()
 }
 
-/// One terminal cell. A double-width character occupies its cell and a `continuation` cell after it.
+/// One terminal cell: one spacing code point with the zero-width ones that follow it (a joiner, a
+/// variation selector, a combining accent). A double-width one occupies its cell and a
+/// `continuation` cell after it.
 struct Cell: Equatable, Sendable {
     var character: Character = " "
     var style: Style = .plain
@@ -68,19 +70,19 @@ struct ScreenBuffer: Equatable, Sendable {
             return written + put("…", x: x + written, y: y, style: style)
         }
         var column = x
-        for character in text {
-            let w = DisplayWidth.of(character)
-            if w == 0 { continue }
-            let shown: Character = character.unicodeScalars.allSatisfy({ $0.value >= 32 && !(0x7F..<0xA0).contains($0.value) }) ? character : "?"
-            if column + w > limit {
-                if column < limit && w == 2 { self[column, y] = Cell(character: " ", style: style) ; column += 1 }
-                break
+        drawing: for character in text {
+            let safe = character.unicodeScalars.allSatisfy { $0.value >= 32 && !(0x7F..<0xA0).contains($0.value) }
+            for cell in safe ? DisplayWidth.cells(of: character) : [("?", 1)] {
+                if column + cell.width > limit {
+                    if column < limit && cell.width == 2 { self[column, y] = Cell(character: " ", style: style); column += 1 }
+                    break drawing
+                }
+                if column >= 0 {
+                    self[column, y] = Cell(character: Character(cell.text), style: style)
+                    if cell.width == 2 { self[column + 1, y] = Cell(character: " ", style: style, continuation: true) }
+                }
+                column += cell.width
             }
-            if column >= 0 {
-                self[column, y] = Cell(character: shown, style: style)
-                if w == 2 { self[column + 1, y] = Cell(character: " ", style: style, continuation: true) }
-            }
-            column += w
         }
         return column - x
     }
