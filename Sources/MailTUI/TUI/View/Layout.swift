@@ -27,7 +27,8 @@ struct Layout: Equatable, Sendable {
         fits = width >= Self.minimumWidth && height >= Self.minimumHeight
         guard fits else { return }
         let sideBySide = width >= 150
-        let formWidth = sideBySide ? min(100, width / 2) : width
+        // Side by side, the conversation gets two fifths (at least 70 columns) and the form the rest.
+        let formWidth = sideBySide ? max(80, width - max(70, width * 2 / 5)) : width
         status = Rect(x: 0, y: height - 2, width: width, height: 1)
         hints = Rect(x: 0, y: height - 1, width: width, height: 1)
 
