@@ -9,6 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
     ],
     targets: [
         /// ncursesw, imported through a module map; see Sources/CNcurses/shim.h for the macros.
@@ -24,10 +29,25 @@ let package = Package(
             dependencies: ["CCurl"],
             path: "Sources/MailCore"
         ),
+        /// The SMTP server side (`mailtui serve`): capture, faults, limits. No UI.
+        .target(
+            name: "MailServer",
+            dependencies: [
+                "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Sources/MailServer"
+        ),
         .executableTarget(
             name: "MailTUI",
             dependencies: [
                 "MailCore",
+                "MailServer",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -54,6 +74,11 @@ let package = Package(
             dependencies: ["MailTUI", "MailCore", "TestSupport"],
             path: "Tests/MailTUITests",
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "MailServerTests",
+            dependencies: ["MailServer", "MailCore", "TestSupport"],
+            path: "Tests/MailServerTests"
         ),
         .testTarget(
             name: "EndToEndTests",

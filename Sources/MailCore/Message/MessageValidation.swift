@@ -123,7 +123,7 @@ extension String {
     }
 
     /// The path made absolute (libcurl's TLS back end does not reliably resolve relative CA paths).
-    var absolutePath: String {
+    public var absolutePath: String {
         let expanded = expandingTilde
         guard let resolved = realpath(expanded, nil) else { return expanded }
         defer { free(resolved) }

@@ -1,0 +1,117 @@
+import MailCore
+import Synchronization
+
+/// Where in a session a fault can strike. `data` is the reply after the message content.
+public enum FaultStage: String, Sendable, CaseIterable, Codable {
+    case connect, greeting, ehlo, starttls, auth, mail, rcpt, data, quit
+}
+
+/// What a fault does at its stage.
+public enum FaultAction: Sendable, Equatable, Codable {
+    /// Answer with this reply instead of the normal one (`550 5.1.1 No such user`).
+    case reply(code: Int, text: String)
+    /// Wait, then go on normally.
+    case delay(seconds: Double)
+    /// Drop the connection.
+    case close
+    /// Never answer.
+    case hang
+    /// STARTTLS only: say 220, then break the handshake.
+    case tlsFail
+
+    var words: String {
+        switch self {
+        case .reply(let code, let text): "\(code) \(text)"
+        case .delay(let seconds): "delay \(seconds.plainText) s"
+        case .close: "close"
+        case .hang: "hang"
+        case .tlsFail: "tls-fail"
+        }
+    }
+}
+
+/// `--fault 'STAGE[@N]=ACTION'`: at a stage, on its Nth occurrence since the server started (or
+/// every time), do something other than the normal reply.
+public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var stage: FaultStage
+    /// 1-based: `rcpt@2` is the second recipient since start; nil is every time.
+    public var occurrence: Int?
+    public var action: FaultAction
+
+    public init(stage: FaultStage, occurrence: Int? = nil, action: FaultAction) {
+        self.stage = stage
+        self.occurrence = occurrence
+        self.action = action
+    }
+
+    public var description: String { "\(stage.rawValue)\(occurrence.map { "@\($0)" } ?? "")=\(action.words)" }
+
+    /// Parses `rcpt@2=550 5.1.1 No such user`, `greeting=delay 3`, `data=close`, `starttls=tls-fail`.
+    public init(parsing text: String) throws(FaultError) {
+        guard let equals = text.firstIndex(of: "=") else { throw FaultError(text: text, reason: "expected STAGE[@N]=ACTION") }
+        let left = text[..<equals].trimmingSpaces
+        let right = String(text[text.index(after: equals)...]).trimmingSpaces
+        let parts = left.split(separator: "@", maxSplits: 1).map(String.init)
+        guard let stageName = parts.first, let stage = FaultStage(rawValue: stageName.lowercased()) else {
+            throw FaultError(text: text, reason: "the stage must be one of \(FaultStage.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var occurrence: Int?
+        if parts.count == 2 {
+            guard let n = Int(parts[1]), n >= 1, n <= 1_000_000_000 else { throw FaultError(text: text, reason: "@N takes a whole number from 1") }
+            occurrence = n
+        }
+        let words = right.split(separator: " ", maxSplits: 1).map(String.init)
+        let action: FaultAction
+        switch words.first?.lowercased() {
+        case "close": action = .close
+        case "hang": action = .hang
+        case "tls-fail":
+            guard stage == .starttls else { throw FaultError(text: text, reason: "tls-fail is for the starttls stage only") }
+            action = .tlsFail
+        case "delay":
+            guard words.count == 2, let seconds = Double(words[1]), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
+                throw FaultError(text: text, reason: "delay takes seconds, from 0 to 3600")
+            }
+            action = .delay(seconds: seconds)
+        case let first?:
+            guard first.count == 3, let code = Int(first), (200...599).contains(code) else {
+                throw FaultError(text: text, reason: "the action must be a reply (CODE TEXT), delay SECONDS, close, hang or tls-fail")
+            }
+            let reply = words.count == 2 ? words[1] : ""
+            guard !reply.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw FaultError(text: text, reason: "a reply is one line") }
+            action = .reply(code: code, text: reply)
+        case nil:
+            throw FaultError(text: text, reason: "no action after '='")
+        }
+        self.init(stage: stage, occurrence: occurrence, action: action)
+    }
+}
+
+public struct FaultError: Error, Sendable, CustomStringConvertible {
+    public var text: String
+    public var reason: String
+    public var description: String { "--fault '\(text)': \(reason)" }
+}
+
+/// The faults in force and how often each stage was reached since the server started (shared by
+/// all connections), so that `rcpt@2` strikes the second recipient whichever session it is in.
+public final class FaultBook: Sendable {
+    private let state: Mutex<(faults: [Fault], counts: [FaultStage: Int])>
+
+    public init(_ faults: [Fault] = []) { state = Mutex((faults, [:])) }
+
+    /// Counts one more arrival at `stage` and returns the fault that strikes it, if one does.
+    func reach(_ stage: FaultStage) -> (fault: Fault, occurrence: Int)? {
+        state.withLock { state in
+            let count = (state.counts[stage] ?? 0) + 1
+            state.counts[stage] = count
+            guard let fault = state.faults.first(where: { $0.stage == stage && ($0.occurrence == nil || $0.occurrence == count) }) else { return nil }
+            return (fault, count)
+        }
+    }
+
+    /// Replaces the faults (the compose screen's fault panel); counts start again.
+    public func set(_ faults: [Fault]) { state.withLock { $0 = (faults, [:]) } }
+
+    public var faults: [Fault] { state.withLock { $0.faults } }
+}

@@ -1,0 +1,33 @@
+/// Faults worded as real providers word their replies, so that an app's error handling can be
+/// rehearsed against what it will meet (`mailtui serve --preset gmail-app-password`).
+public struct Preset: Sendable {
+    public var name: String
+    /// What it imitates, for `serve --list-presets`.
+    public var imitates: String
+    public var faults: [Fault]
+
+    public static let all: [Preset] = [
+        Preset(name: "gmail-bad-credentials", imitates: "Gmail refusing a wrong username or password",
+               faults: [Fault(stage: .auth, action: .reply(code: 535, text: "5.7.8 Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials"))]),
+        Preset(name: "gmail-app-password", imitates: "Gmail asking for an app password (2-step verification is on)",
+               faults: [Fault(stage: .auth, action: .reply(code: 534, text: "5.7.9 Application-specific password required. For more information, go to https://support.google.com/mail/?p=InvalidSecondFactor"))]),
+        Preset(name: "m365-auth-disabled", imitates: "Microsoft 365 with SMTP AUTH disabled for the tenant",
+               faults: [Fault(stage: .auth, action: .reply(code: 535, text: "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information."))]),
+        Preset(name: "starttls-required", imitates: "a server that wants STARTTLS before anything else",
+               faults: [Fault(stage: .mail, action: .reply(code: 530, text: "5.7.0 Must issue a STARTTLS command first"))]),
+        Preset(name: "ses-unverified", imitates: "Amazon SES refusing a sender address that is not verified",
+               faults: [Fault(stage: .data, action: .reply(code: 554, text: "Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.com"))]),
+        Preset(name: "sender-not-owned", imitates: "a server refusing a From that the login does not own",
+               faults: [Fault(stage: .mail, action: .reply(code: 553, text: "5.7.1 Sender address rejected: not owned by user"))]),
+        Preset(name: "greylisting", imitates: "greylisting: the first try of each recipient is deferred",
+               faults: [Fault(stage: .rcpt, occurrence: 1, action: .reply(code: 451, text: "4.7.1 Greylisted, please try again in 5 minutes"))]),
+        Preset(name: "rate-limit", imitates: "a provider's rate limit after 3 messages",
+               faults: [Fault(stage: .mail, occurrence: 4, action: .reply(code: 421, text: "4.7.0 Too many messages, try again later (rate limit)"))]),
+        Preset(name: "mailbox-full", imitates: "a recipient whose mailbox is full",
+               faults: [Fault(stage: .rcpt, action: .reply(code: 552, text: "5.2.2 The email account that you tried to reach is over quota"))]),
+        Preset(name: "relay-denied", imitates: "a server that does not relay for this client",
+               faults: [Fault(stage: .rcpt, action: .reply(code: 554, text: "5.7.1 Relay access denied"))]),
+    ]
+
+    public static func named(_ name: String) -> Preset? { all.first { $0.name == name } }
+}

@@ -1,0 +1,616 @@
+import Crypto
+import MailCore
+import NIOCore
+import NIOSSL
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every connection shares.
+final class ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let faults: FaultBook
+    let store: MessageStore
+    let sslContext: NIOSSLContext?
+    let emit: @Sendable (ServerEvent) -> Void
+    let connections = Mutex(0)
+
+    init(configuration: ServerConfiguration, faults: FaultBook, store: MessageStore, sslContext: NIOSSLContext?, emit: @escaping @Sendable (ServerEvent) -> Void) {
+        self.configuration = configuration
+        self.faults = faults
+        self.store = store
+        self.sslContext = sslContext
+        self.emit = emit
+    }
+}
+
+/// One SMTP session, server side (RFC 5321, with STARTTLS, AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN,
+/// PIPELINING and ENHANCEDSTATUSCODES). Input is split into lines here, with limits: a command
+/// line over 512 octets or a message line over 1000 gets 500 5.5.2 and never grows memory, and a
+/// message is streamed to the store. Faults from the `FaultBook` replace answers at their stage.
+final class SMTPSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Mode {
+        case beforeGreeting, command, data, finished
+        case auth(AuthExchange)
+        /// Waiting out a delay fault: input stays buffered until it ends.
+        case paused
+        /// A hang fault: nothing is ever answered again.
+        case hung
+    }
+
+    private let server: ServerContext
+    private let implicitTLS: Bool
+    private var mode = Mode.beforeGreeting
+    private var input = ByteBuffer()
+    private var discardingLongLine = false
+    private var needsFlush = false
+    private var counted = false
+    private let started = NIODeadline.now()
+
+    private var client = "?"
+    private var helo: String?
+    private var inTLS: Bool
+    private var tlsVersion: String?
+    private var authUser: String?
+    private var authMechanism: String?
+    private var messages = 0
+    private var transcript: [String] = []
+    private var faultsHit: [String] = []
+    private var ending = "closed by the client"
+
+    private var from: (address: String, parameters: [String])?
+    private var recipients: [StoredMessage.Recipient] = []
+    private var receiving: MessageStore.Receiving?
+    private var messageProblem: (code: Int, text: String)?
+
+    init(server: ServerContext, implicitTLS: Bool) {
+        self.server = server
+        self.implicitTLS = implicitTLS
+        self.inTLS = implicitTLS
+    }
+
+    private var configuration: ServerConfiguration { server.configuration }
+
+    // MARK: Connection
+
+    func channelActive(context: ChannelHandlerContext) {
+        client = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        let admitted = server.connections.withLock { count in
+            guard count < configuration.maxConnections else { return false }
+            count += 1
+            return true
+        }
+        counted = admitted
+        guard admitted else {
+            ending = "too many connections"
+            reply(context, 421, ["4.7.0 Too many connections, try again later"])
+            finish(context)
+            return
+        }
+        answer(.connect, context, lines: nil, onNormal: { [self] in
+            answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), onNormal: { [self] in
+                mode = .command
+                process(context)
+            })
+        })
+        flushIfNeeded(context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted { server.connections.withLock { $0 -= 1 } }
+        if let receiving { server.store.drop(receiving) }
+        receiving = nil
+        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        server.emit(.session(SessionSummary(client: client, helo: helo, tls: tlsVersion ?? (inTLS ? "TLS" : nil), authUser: authUser,
+                                            messages: messages, ending: ending, seconds: seconds)))
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            ending = "idle timeout"
+            reply(context, 421, ["4.4.2 Idle for too long, closing the connection"])
+            finish(context)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        ending = "error: \(error)"
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        switch mode {
+        case .finished, .hung:
+            return
+        case .beforeGreeting:
+            // A client that talks before the greeting is not speaking SMTP (or is a spammer's).
+            ending = "spoke before the greeting"
+            reply(context, 554, ["5.5.1 Commands were sent before the greeting"])
+            finish(context)
+            return
+        default:
+            input.writeBuffer(&bytes)
+            process(context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfNeeded(context)
+        context.fireChannelReadComplete()
+    }
+
+    private func flushIfNeeded(_ context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    private func finish(_ context: ChannelHandlerContext) {
+        mode = .finished
+        needsFlush = false
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: nil)
+        context.close(promise: nil)
+    }
+
+    // MARK: Lines
+
+    /// Handles every complete line in the input, in order (PIPELINING: replies come in order).
+    private func process(_ context: ChannelHandlerContext) {
+        while true {
+            let limit: Int
+            switch mode {
+            case .command: limit = ServerConfiguration.commandLineLimit
+            case .data: limit = ServerConfiguration.dataLineLimit
+            case .auth: limit = 16 * 1024
+            default: return
+            }
+            guard let newline = input.readableBytesView.firstIndex(of: 10) else {
+                if input.readableBytes > limit {
+                    // Over the limit with no end in sight: drop it, remember to answer at its end.
+                    input.clear()
+                    discardingLongLine = true
+                }
+                input.discardReadBytes()
+                return
+            }
+            var line = input.readBytes(length: newline - input.readerIndex + 1) ?? []
+            line.removeLast()
+            if line.last == 13 { line.removeLast() }
+            if discardingLongLine || line.count + 2 > limit {
+                discardingLongLine = false
+                lineTooLong(context)
+                continue
+            }
+            switch mode {
+            case .data: dataLine(line, context)
+            case .auth(let exchange): authLine(line, exchange, context)
+            case .command: command(line, context)
+            default: return
+            }
+        }
+    }
+
+    private func lineTooLong(_ context: ChannelHandlerContext) {
+        switch mode {
+        case .data:
+            messageProblem = messageProblem ?? (500, "5.5.2 A line of the message is longer than 1000 octets; it was not stored")
+        case .auth:
+            mode = .command
+            reply(context, 500, ["5.5.2 Line too long"])
+        default:
+            note("C: (a line over \(ServerConfiguration.commandLineLimit) octets)")
+            reply(context, 500, ["5.5.2 Line too long"])
+        }
+    }
+
+    // MARK: Commands
+
+    private func command(_ raw: [UInt8], _ context: ChannelHandlerContext) {
+        let line = String(decoding: raw, as: UTF8.self)
+        let verb = line.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } ?? ""
+        let argument = line.count > verb.count ? String(line.dropFirst(verb.count + 1)) : ""
+        note("C: " + (verb == "AUTH" ? "AUTH " + (argument.split(separator: " ").first.map(String.init) ?? "") + (argument.contains(" ") ? " [credentials hidden]" : "") : line))
+        if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
+        if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
+            reply(context, 530, ["5.7.0 Must issue a STARTTLS command first"])
+            return
+        }
+        switch verb {
+        case "EHLO", "HELO": hello(verb, argument, context)
+        case "STARTTLS": startTLS(argument, context)
+        case "AUTH": auth(argument, context)
+        case "MAIL": mail(argument, context)
+        case "RCPT": rcpt(argument, context)
+        case "DATA": data(argument, context)
+        case "RSET":
+            resetTransaction()
+            reply(context, 250, ["2.0.0 Ok"])
+        case "NOOP": reply(context, 250, ["2.0.0 Ok"])
+        case "VRFY": reply(context, 252, ["2.1.5 Cannot verify the user, but will take the message"])
+        case "HELP": reply(context, 214, ["2.0.0 mailtui test server: EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP VRFY QUIT"])
+        case "QUIT":
+            answer(.quit, context, lines: (221, ["2.0.0 Bye"]), onNormal: { [self] in
+                ending = "quit"
+                finish(context)
+            })
+        case "": reply(context, 500, ["5.5.2 Empty command"])
+        default: reply(context, 500, ["5.5.2 Command not recognized"])
+        }
+    }
+
+    private var authOffered: Bool { inTLS || configuration.authBeforeTLS }
+
+    private func hello(_ verb: String, _ argument: String, _ context: ChannelHandlerContext) {
+        let name = argument.trimmingSpaces
+        guard !name.isEmpty, !name.contains(" ") else { reply(context, 501, ["5.5.4 Syntax: \(verb) hostname"]); return }
+        var lines = [configuration.hostname + " greets " + String(name.prefix(64))]
+        if verb == "EHLO" {
+            lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN"]
+            if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
+            if authOffered { lines.append("AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2") }
+        }
+        answer(.ehlo, context, lines: (250, lines), onNormal: { [self] in
+            helo = String(name.prefix(255))
+            resetTransaction()
+            process(context)
+        })
+    }
+
+    private func startTLS(_ argument: String, _ context: ChannelHandlerContext) {
+        guard let sslContext = server.sslContext else { reply(context, 454, ["4.7.0 TLS not available"]); return }
+        guard !inTLS else { reply(context, 503, ["5.5.1 Already in TLS"]); return }
+        guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: STARTTLS"]); return }
+        if let (fault, count) = server.faults.reach(.starttls) {
+            guard fault.action == .tlsFail else {
+                apply(fault, count, normal: (220, ["2.0.0 Ready to start TLS"]), context, onNormal: { [self] in upgrade(sslContext, context) })
+                return
+            }
+            struck(fault, count)
+            reply(context, 220, ["2.0.0 Ready to start TLS"])
+            // Then no handshake: plain text where the client expects a TLS server hello.
+            context.write(wrapOutboundOut(ByteBuffer(string: "this is not a TLS handshake\r\n")), promise: nil)
+            ending = "fault: tls-fail"
+            finish(context)
+            return
+        }
+        reply(context, 220, ["2.0.0 Ready to start TLS"])
+        upgrade(sslContext, context)
+    }
+
+    private func upgrade(_ sslContext: NIOSSLContext, _ context: ChannelHandlerContext) {
+        // Whatever the client sent after STARTTLS in the clear is thrown away (RFC 3207).
+        input.clear()
+        flushIfNeeded(context)
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext), position: .first)
+        } catch {
+            ending = "TLS could not start: \(error)"
+            finish(context)
+            return
+        }
+        inTLS = true
+        helo = nil
+        authUser = nil
+        authMechanism = nil
+        resetTransaction()
+    }
+
+    private func tlsFacts(_ context: ChannelHandlerContext) {
+        guard inTLS, tlsVersion == nil, let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else { return }
+        tlsVersion = handler.tlsVersion.map { version in
+            switch version {
+            case .tlsv13: "TLSv1.3"
+            case .tlsv12: "TLSv1.2"
+            case .tlsv11: "TLSv1.1"
+            case .tlsv1: "TLSv1"
+            }
+        }
+    }
+
+    private func mail(_ argument: String, _ context: ChannelHandlerContext) {
+        guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO or HELO first"]); return }
+        guard from == nil else { reply(context, 503, ["5.5.1 A transaction is already open (RSET first)"]); return }
+        if configuration.requireAuth && authUser == nil { reply(context, 530, ["5.7.0 Authentication required"]); return }
+        guard let (address, parameters) = Self.path(argument, prefix: "FROM:") else {
+            reply(context, 501, ["5.5.4 Syntax: MAIL FROM:<address> [parameters]"])
+            return
+        }
+        if let size = parameters.first(where: { $0.uppercased().hasPrefix("SIZE=") }).flatMap({ Int($0.dropFirst(5)) }), size > configuration.maxMessageSize {
+            reply(context, 552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
+            return
+        }
+        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), onNormal: { [self] in
+            from = (address, parameters)
+            process(context)
+        })
+    }
+
+    private func rcpt(_ argument: String, _ context: ChannelHandlerContext) {
+        guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
+        guard let (address, parameters) = Self.path(argument, prefix: "TO:"), !address.isEmpty else {
+            reply(context, 501, ["5.5.4 Syntax: RCPT TO:<address> [parameters]"])
+            return
+        }
+        guard recipients.count < configuration.maxRecipients else {
+            reply(context, 452, ["4.5.3 Too many recipients (at most \(configuration.maxRecipients) a message)"])
+            return
+        }
+        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), onNormal: { [self] in
+            recipients.append(StoredMessage.Recipient(address: address, parameters: parameters))
+            process(context)
+        })
+    }
+
+    private func data(_ argument: String, _ context: ChannelHandlerContext) {
+        guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
+        guard !recipients.isEmpty else { reply(context, 554, ["5.5.1 No valid recipients"]); return }
+        guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: DATA"]); return }
+        reply(context, 354, ["End data with <CR><LF>.<CR><LF>"])
+        receiving = server.store.begin()
+        messageProblem = nil
+        mode = .data
+    }
+
+    private func dataLine(_ line: [UInt8], _ context: ChannelHandlerContext) {
+        guard let receiving else { return }
+        if line == [46] {
+            endOfMessage(receiving, context)
+            return
+        }
+        let content = line.first == 46 ? line.dropFirst() : line[...]
+        if receiving.bytes + content.count + 2 > configuration.maxMessageSize {
+            messageProblem = messageProblem ?? (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
+            return
+        }
+        guard messageProblem == nil else { return }
+        receiving.append(content)
+        receiving.append([13, 10] as [UInt8])
+    }
+
+    private func endOfMessage(_ receiving: MessageStore.Receiving, _ context: ChannelHandlerContext) {
+        mode = .command
+        self.receiving = nil
+        if let (code, text) = messageProblem {
+            server.store.drop(receiving)
+            reply(context, code, [text])
+            resetTransaction()
+            return
+        }
+        tlsFacts(context)
+        answer(.data, context, lines: nil, onNormal: { [self] in
+            let record = StoredMessage(id: receiving.id, path: server.store.directory + "/" + receiving.id + ".eml", from: from?.address ?? "",
+                                       fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
+                                       tls: tlsVersion ?? (inTLS ? "TLS" : nil), authUser: authUser, authMechanism: authMechanism,
+                                       time: Self.now(), bytes: receiving.bytes,
+                                       transcript: transcript, faults: faultsHit)
+            switch server.store.commit(receiving, record) {
+            case .success(let stored):
+                messages += 1
+                reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
+                server.emit(.message(stored))
+            case .failure(let error):
+                reply(context, 451, ["4.3.0 \(error.reason)"])
+            }
+            resetTransaction()
+            process(context)
+        }, onFault: { [self] in
+            server.store.drop(receiving)
+            resetTransaction()
+        })
+    }
+
+    private func resetTransaction() {
+        from = nil
+        recipients = []
+        if let receiving { server.store.drop(receiving) }
+        receiving = nil
+        messageProblem = nil
+    }
+
+    static func now() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec)
+    }
+
+    /// `FROM:<a@b> SIZE=10` gives `a@b` and `["SIZE=10"]`; `FROM:<>` gives the null sender.
+    static func path(_ argument: String, prefix: String) -> (String, [String])? {
+        let trimmed = argument.trimmingSpaces
+        guard trimmed.uppercased().hasPrefix(prefix) else { return nil }
+        let rest = trimmed.dropFirst(prefix.count).trimmingSpaces
+        guard rest.hasPrefix("<"), let close = rest.firstIndex(of: ">") else { return nil }
+        let address = String(rest[rest.index(after: rest.startIndex)..<close])
+        guard !address.contains(where: { $0 == " " || $0 == "<" }) else { return nil }
+        let parameters = rest[rest.index(after: close)...].split(separator: " ").map(String.init)
+        return (address, parameters)
+    }
+
+    // MARK: AUTH
+
+    private enum AuthExchange {
+        case plain
+        case loginUser
+        case loginPassword(user: String)
+        case cramMD5(challenge: String)
+        case xoauth2
+    }
+
+    private func auth(_ argument: String, _ context: ChannelHandlerContext) {
+        guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO first"]); return }
+        guard authUser == nil else { reply(context, 503, ["5.5.1 Already authenticated"]); return }
+        guard authOffered else { reply(context, 538, ["5.7.11 Encryption required: STARTTLS first"]); return }
+        let words = argument.split(separator: " ").map(String.init)
+        guard let mechanism = words.first?.uppercased() else { reply(context, 501, ["5.5.4 Syntax: AUTH mechanism"]); return }
+        let initial = words.count > 1 ? words[1] : nil
+        authMechanism = mechanism
+        switch mechanism {
+        case "PLAIN":
+            if let initial { finishPlain(initial, context) } else { challenge("", .plain, context) }
+        case "LOGIN":
+            if let initial { challenge("UGFzc3dvcmQ6", .loginPassword(user: Self.decode(initial) ?? ""), context) } else { challenge("VXNlcm5hbWU6", .loginUser, context) }
+        case "CRAM-MD5":
+            let text = "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>"
+            challenge(Base64.encode(Array(text.utf8)), .cramMD5(challenge: text), context)
+        case "XOAUTH2":
+            if let initial { finishXOAUTH2(initial, context) } else { challenge("", .xoauth2, context) }
+        default:
+            authMechanism = nil
+            reply(context, 504, ["5.5.4 Unrecognized authentication mechanism"])
+        }
+    }
+
+    private func challenge(_ text: String, _ next: AuthExchange, _ context: ChannelHandlerContext) {
+        mode = .auth(next)
+        reply(context, 334, [text])
+    }
+
+    private func authLine(_ raw: [UInt8], _ exchange: AuthExchange, _ context: ChannelHandlerContext) {
+        note("C: [credentials hidden]")
+        mode = .command
+        let line = String(decoding: raw, as: UTF8.self).trimmingSpaces
+        if line == "*" { authMechanism = nil; reply(context, 501, ["5.0.0 Authentication cancelled"]); return }
+        switch exchange {
+        case .plain: finishPlain(line, context)
+        case .loginUser: challenge("UGFzc3dvcmQ6", .loginPassword(user: Self.decode(line) ?? ""), context)
+        case .loginPassword(let user): verdict(user, password: Self.decode(line), context)
+        case .cramMD5(let text):
+            let answer = (Self.decode(line) ?? "").split(separator: " ")
+            guard answer.count == 2 else { verdict(nil, password: nil, context); return }
+            let user = String(answer[0])
+            if configuration.users.isEmpty { verdict(user, password: nil, context, accepted: true); return }
+            guard let secret = configuration.users[user] else { verdict(user, password: nil, context, accepted: false); return }
+            let mac = HMAC<Insecure.MD5>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: Array(secret.utf8)))
+            let hex = mac.map { String(format2: $0) }.joined()
+            verdict(user, password: nil, context, accepted: hex == answer[1].lowercased())
+        case .xoauth2: finishXOAUTH2(line, context)
+        }
+    }
+
+    private func finishPlain(_ base64: String, _ context: ChannelHandlerContext) {
+        let fields = (Self.decode(base64) ?? "").split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 3 else { verdict(nil, password: nil, context); return }
+        verdict(fields[1], password: fields[2], context)
+    }
+
+    private func finishXOAUTH2(_ base64: String, _ context: ChannelHandlerContext) {
+        let text = Self.decode(base64) ?? ""
+        var fields: [String: String] = [:]
+        for part in text.split(separator: "\u{1}") {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { fields[pair[0]] = pair[1] }
+        }
+        let token = fields["auth"].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
+        verdict(fields["user"], password: token, context)
+    }
+
+    /// The login's outcome: any login when no users are set, else the exact pair. A fault at the
+    /// auth stage answers instead.
+    private func verdict(_ user: String?, password: String?, _ context: ChannelHandlerContext, accepted: Bool? = nil) {
+        let ok = accepted ?? (user.map { user in configuration.users.isEmpty || (password != nil && configuration.users[user] == password) } ?? false)
+        guard ok, let user else {
+            authMechanism = nil
+            reply(context, 535, ["5.7.8 Authentication credentials invalid"])
+            return
+        }
+        answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), onNormal: { [self] in
+            authUser = String(user.prefix(255))
+            process(context)
+        }, onFault: { [self] in authMechanism = nil })
+    }
+
+    static func decode(_ base64: String) -> String? {
+        Base64.decode(base64).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    // MARK: Answers and faults
+
+    /// Sends the normal answer for `stage` (none when `lines` is nil), unless a fault strikes:
+    /// then its reply, delay, close or hang. `onNormal` runs when the normal answer went out
+    /// (after a delay, later), `onFault` when a fault reply replaced it.
+    private func answer(_ stage: FaultStage, _ context: ChannelHandlerContext, lines: (Int, [String])?,
+                        onNormal: @escaping () -> Void = {}, onFault: @escaping () -> Void = {}) {
+        guard let (fault, count) = server.faults.reach(stage) else {
+            if let (code, texts) = lines { reply(context, code, texts) }
+            onNormal()
+            return
+        }
+        apply(fault, count, normal: lines, context, onNormal: onNormal, onFault: onFault)
+    }
+
+    private func apply(_ fault: Fault, _ count: Int, normal: (Int, [String])?, _ context: ChannelHandlerContext,
+                       onNormal: @escaping () -> Void, onFault: @escaping () -> Void = {}) {
+        struck(fault, count)
+        switch fault.action {
+        case .reply(let code, let text):
+            reply(context, code, [text])
+            onFault()
+            // A refusing greeting (421, 554) ends the session, as real servers do; so does a 421.
+            if fault.stage == .connect || fault.stage == .greeting || code == 421 {
+                ending = "fault: \(code)"
+                finish(context)
+            } else if case .paused = mode {
+                mode = .command
+            }
+        case .delay(let seconds):
+            let resume = mode
+            mode = .paused
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [self] in
+                guard case .paused = mode else { return }
+                mode = resume
+                if let (code, texts) = normal { reply(context, code, texts) }
+                onNormal()
+                if case .command = mode { process(context) }
+                flushIfNeeded(context)
+            }
+        case .close:
+            onFault()
+            ending = "fault: close at \(fault.stage.rawValue)"
+            finish(context)
+        case .hang:
+            onFault()
+            ending = "fault: hang at \(fault.stage.rawValue)"
+            mode = .hung
+        case .tlsFail:
+            break
+        }
+    }
+
+    private func struck(_ fault: Fault, _ count: Int) {
+        faultsHit.append(fault.description)
+        note("(fault \(fault.description))")
+        server.emit(.fault(FaultReport(stage: fault.stage, occurrence: count, action: fault.action.words, client: client)))
+    }
+
+    private func reply(_ context: ChannelHandlerContext, _ code: Int, _ texts: [String]) {
+        var out = ""
+        for (index, text) in texts.enumerated() {
+            let line = "\(code)\(index == texts.count - 1 ? " " : "-")\(text)"
+            note("S: " + line)
+            out += line + "\r\n"
+        }
+        context.write(wrapOutboundOut(ByteBuffer(string: out)), promise: nil)
+        needsFlush = true
+    }
+
+    /// The server's side of the conversation, kept for the stored message (the first 200 lines).
+    private func note(_ line: String) {
+        if transcript.count < 200 { transcript.append(TerminalSanitizer.sanitize(line, maxLength: 300)) }
+    }
+}
+
+private extension String {
+    /// Two lower-case hex digits.
+    init(format2 byte: UInt8) {
+        let digits = Array("0123456789abcdef")
+        self = String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+}

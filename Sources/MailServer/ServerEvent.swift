@@ -1,0 +1,57 @@
+/// What the server tells its owner (the `serve` command's output, the compose screen's inbox).
+public enum ServerEvent: Sendable, Equatable {
+    /// Listening: `127.0.0.1:2525`-style addresses, the real ports when 0 was asked for.
+    case listening(smtp: [String], smtps: [String])
+    case message(StoredMessage)
+    case session(SessionSummary)
+    case fault(FaultReport)
+}
+
+/// One finished connection.
+public struct SessionSummary: Sendable, Equatable, Codable {
+    public var client: String
+    public var helo: String?
+    public var tls: String?
+    public var authUser: String?
+    public var messages: Int
+    /// How it ended: `quit`, `closed by the client`, `idle timeout`, `fault: close`, …
+    public var ending: String
+    public var seconds: Double
+}
+
+/// A fault that struck.
+public struct FaultReport: Sendable, Equatable, Codable {
+    public var stage: FaultStage
+    public var occurrence: Int
+    public var action: String
+    public var client: String
+}
+
+/// A message the server accepted, as stored beside its `.eml` in `<id>.json`.
+public struct StoredMessage: Sendable, Equatable, Codable {
+    public struct Recipient: Sendable, Equatable, Codable {
+        public var address: String
+        /// RCPT TO parameters, e.g. `NOTIFY=SUCCESS,FAILURE`.
+        public var parameters: [String]
+    }
+    public var id: String
+    /// The `.eml` file: the message's bytes exactly as received, after dot-unstuffing.
+    public var path: String
+    public var from: String
+    /// MAIL FROM parameters, e.g. `SIZE=1234`, `RET=HDRS`, `ENVID=x`.
+    public var fromParameters: [String]
+    public var recipients: [Recipient]
+    public var helo: String?
+    public var client: String
+    /// The TLS version, when the message came over TLS.
+    public var tls: String?
+    public var authUser: String?
+    public var authMechanism: String?
+    /// Seconds since 1970.
+    public var time: Int
+    public var bytes: Int
+    /// The server's side of the session up to this message; credentials hidden.
+    public var transcript: [String]
+    /// The faults that struck this session before the message was accepted.
+    public var faults: [String]
+}

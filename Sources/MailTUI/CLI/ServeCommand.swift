@@ -1,0 +1,239 @@
+import ArgumentParser
+import MailCore
+import MailServer
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mailtui serve`: a local SMTP server that captures mail and fails on purpose.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a local SMTP server that captures mail (never relays it) and fails on purpose.",
+        discussion: """
+        Point an app at it (Flask: MAIL_SERVER=127.0.0.1, MAIL_PORT=2525) and every message it sends \
+        is stored in the inbox folder. --fault and --preset make it answer as a failing or strict \
+        server would, at an exact stage. SIGTERM or Ctrl-C stops it; a message being received is \
+        stored whole or not at all.
+
+        Faults: --fault 'STAGE[@N]=ACTION'. STAGE: connect, greeting, ehlo, starttls, auth, mail, \
+        rcpt, data (the reply after the message), quit. @N strikes only the Nth time that stage is \
+        reached since start (rcpt@2: the second recipient). ACTION: a reply 'CODE TEXT', \
+        'delay SECONDS', close, hang, or (starttls only) tls-fail.
+        """
+    )
+
+    @Option(name: .customLong("host"), help: ArgumentHelp("Address to listen on; repeatable (default 127.0.0.1 and ::1).", valueName: "addr"))
+    var hosts: [String] = []
+
+    @Option(help: ArgumentHelp("Plain SMTP port, offering STARTTLS; 0 picks a free one.", valueName: "n"))
+    var port: Int = 2525
+
+    @Option(help: ArgumentHelp("Implicit TLS port; 0 picks a free one; 'off' for none.", valueName: "n|off"))
+    var tlsPort: String = "2465"
+
+    @Option(help: ArgumentHelp("Server certificate chain (PEM), instead of the local CA's.", valueName: "pem"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("Private key (PEM) for --cert.", valueName: "pem"))
+    var key: String?
+
+    @Option(name: .customLong("user"), help: ArgumentHelp("A test login NAME:PASSWORD; repeatable. Without one, any login is accepted.", valueName: "name:password"))
+    var users: [String] = []
+
+    @Flag(help: "Offer AUTH before STARTTLS too (it is offered only inside TLS otherwise).")
+    var authPlaintext = false
+
+    @Flag(help: "Answer MAIL FROM with 530 5.7.0 until a login was made.")
+    var requireAuth = false
+
+    @Flag(help: "Answer every command but EHLO, STARTTLS and QUIT with 530 5.7.0 until STARTTLS.")
+    var requireTLS = false
+
+    @Option(help: ArgumentHelp("Largest message in bytes (SIZE); default 32 MiB.", valueName: "bytes"))
+    var maxSize: Int = 32 * 1024 * 1024
+
+    @Option(help: ArgumentHelp("Connections at once; beyond that, 421.", valueName: "n"))
+    var maxConnections: Int = 100
+
+    @Option(help: ArgumentHelp("The inbox folder (default $XDG_DATA_HOME/mailtui/inbox).", valueName: "dir"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("Keep the newest N messages.", valueName: "n"))
+    var keep: Int = 1000
+
+    @Option(name: .customLong("fault"), help: ArgumentHelp("STAGE[@N]=ACTION, e.g. 'rcpt@2=550 5.1.1 No such user'; repeatable.", valueName: "fault"))
+    var faults: [String] = []
+
+    @Option(name: .customLong("preset"), help: ArgumentHelp("Replies worded as a provider words them (see --list-presets); repeatable.", valueName: "name"))
+    var presets: [String] = []
+
+    @Flag(help: "List the presets and what each imitates.")
+    var listPresets = false
+
+    @Flag(help: "One JSON object per line instead of text.")
+    var json = false
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port takes 0 to 65535.") }
+        if tlsPort != "off", Int(tlsPort).map({ (0...65535).contains($0) }) != true { throw ValidationError("--tls-port takes 0 to 65535, or off.") }
+        if (cert == nil) != (key == nil) { throw ValidationError("Give --cert and --key together.") }
+        if maxSize < 1024 { throw ValidationError("--max-size takes at least 1024 bytes.") }
+        if !(1...10_000).contains(maxConnections) { throw ValidationError("--max-connections takes 1 to 10000.") }
+        if keep < 1 { throw ValidationError("--keep takes at least 1.") }
+        for user in users where !user.contains(":") { throw ValidationError("--user takes NAME:PASSWORD, not \"\(user)\".") }
+        for name in presets where Preset.named(name) == nil {
+            throw ValidationError("No preset \"\(name)\"; known: \(Preset.all.map(\.name).joined(separator: ", ")).")
+        }
+        for text in faults { do { _ = try Fault(parsing: text) } catch { throw ValidationError(error.description) } }
+    }
+
+    func run() throws {
+        if listPresets {
+            for preset in Preset.all { Console.out("\(preset.name)\n    \(preset.imitates)\n    " + preset.faults.map(\.description).joined(separator: "\n    ")) }
+            return
+        }
+        var configuration = ServerConfiguration()
+        if !hosts.isEmpty { configuration.hosts = hosts }
+        for host in configuration.hosts where !["127.0.0.1", "::1", "localhost"].contains(host) && !host.hasPrefix("127.") {
+            Console.err("warning: listening on \(host), which is not a loopback address: other machines may send to this server")
+        }
+        configuration.port = port
+        configuration.tlsPort = tlsPort == "off" ? nil : Int(tlsPort)
+        configuration.users = Dictionary(users.map { user in
+            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }, uniquingKeysWith: { $1 })
+        configuration.authBeforeTLS = authPlaintext
+        configuration.requireAuth = requireAuth
+        configuration.requireTLS = requireTLS
+        configuration.maxMessageSize = maxSize
+        configuration.maxConnections = maxConnections
+        configuration.keep = keep
+        if let store { configuration.store = store.absolutePath }
+        var ca: String?
+        do {
+            if let cert, let key {
+                guard let chain = FileContents.read(cert), let secret = FileContents.read(key) else { throw ValidationError("Cannot read \(cert) or \(key).") }
+                configuration.certificatePEM = String(decoding: chain, as: UTF8.self)
+                configuration.keyPEM = String(decoding: secret, as: UTF8.self)
+            } else {
+                let local = LocalCertificates()
+                let made = try local.ensure()
+                configuration.certificatePEM = made.chainPEM
+                configuration.keyPEM = made.keyPEM
+                ca = local.caPath
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
+        }
+        let allFaults = try faults.map { try Fault(parsing: $0) } + presets.compactMap(Preset.named).flatMap(\.faults)
+
+        // SIGINT and SIGTERM are taken by sigwait below: block them before the server's threads
+        // start, so that they inherit the mask and the main thread alone receives them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let output = ServeOutput(json: json, ca: ca, store: configuration.store)
+        let server: CaptureServer
+        do {
+            server = try CaptureServer(configuration, faults: allFaults) { output.show($0) }
+        } catch {
+            Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
+        }
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        server.stop()
+        output.stopped()
+    }
+}
+
+/// What `serve` prints: a line a person reads, or one JSON object, per event.
+final class ServeOutput: Sendable {
+    let json: Bool
+    let ca: String?
+    let store: String
+    private let lock = Mutex(())
+
+    init(json: Bool, ca: String?, store: String) {
+        self.json = json
+        self.ca = ca
+        self.store = store
+    }
+
+    func show(_ event: ServerEvent) {
+        lock.withLock { _ in json ? Console.json(Self.json(event, ca: ca, store: store)) : Console.out(Self.text(event, ca: ca, store: store)) }
+    }
+
+    func stopped() {
+        lock.withLock { _ in json ? Console.json("{\"event\":\"stopped\"}") : Console.out("Stopped.") }
+    }
+
+    static func text(_ event: ServerEvent, ca: String?, store: String) -> String {
+        let time = LocalTime.text(Int(Glibc.time(nil))).split(separator: " ").last.map(String.init) ?? ""
+        switch event {
+        case .listening(let smtp, let smtps):
+            var lines = ["mailtui test server: mail sent here is stored, never relayed.",
+                         "  SMTP (STARTTLS offered): \(smtp.joined(separator: ", "))"]
+            if !smtps.isEmpty { lines.append("  SMTPS (implicit TLS):    \(smtps.joined(separator: ", "))") }
+            if let ca { lines.append("  CA to trust: \(ca)  (curl --cacert \(ca), mailtui --ca-file \(ca))") }
+            lines.append("  Inbox: \(store)")
+            lines.append("  Flask: MAIL_SERVER=\(smtp.first?.split(separator: ":").dropLast().joined(separator: ":") ?? "127.0.0.1") MAIL_PORT=\(smtp.first?.split(separator: ":").last ?? "2525")")
+            return lines.joined(separator: "\n")
+        case .message(let m):
+            let login = m.authUser.map { ", login \($0)" } ?? ""
+            return "\(time) message \(m.id) from <\(m.from)> to \(m.recipients.map(\.address).joined(separator: ", ")), \(ByteCount.human(m.bytes))\(m.tls.map { ", \($0)" } ?? "")\(login)"
+        case .session(let s):
+            return "\(time) session \(s.client)\(s.helo.map { " (\($0))" } ?? "")\(s.tls.map { " \($0)" } ?? ""): \(s.messages) message\(s.messages == 1 ? "" : "s"), \(s.ending)"
+        case .fault(let f):
+            return "\(time) fault \(f.stage.rawValue)@\(f.occurrence) → \(f.action) (\(f.client))"
+        }
+    }
+
+    static func json(_ event: ServerEvent, ca: String?, store: String) -> String {
+        func q(_ s: String?) -> String { s.map { "\"" + escape($0) + "\"" } ?? "null" }
+        switch event {
+        case .listening(let smtp, let smtps):
+            return "{\"event\":\"listening\",\"smtp\":\(q(smtp.first)),\"smtps\":\(q(smtps.first)),\"ca\":\(q(ca)),\"store\":\(q(store)),"
+                + "\"addresses\":[\(smtp.map(q).joined(separator: ","))],\"tls_addresses\":[\(smtps.map(q).joined(separator: ","))]}"
+        case .message(let m):
+            return "{\"event\":\"message\",\"id\":\(q(m.id)),\"path\":\(q(m.path)),\"from\":\(q(m.from)),\"rcpt\":[\(m.recipients.map { q($0.address) }.joined(separator: ","))],"
+                + "\"auth_user\":\(q(m.authUser)),\"tls\":\(q(m.tls)),\"bytes\":\(m.bytes)}"
+        case .session(let s):
+            return "{\"event\":\"session\",\"client\":\(q(s.client)),\"helo\":\(q(s.helo)),\"tls\":\(q(s.tls)),\"auth_user\":\(q(s.authUser)),"
+                + "\"messages\":\(s.messages),\"ending\":\(q(s.ending)),\"seconds\":\(s.seconds)}"
+        case .fault(let f):
+            return "{\"event\":\"fault\",\"stage\":\(q(f.stage.rawValue)),\"occurrence\":\(f.occurrence),\"action\":\(q(f.action)),\"client\":\(q(f.client))}"
+        }
+    }
+
+    /// A JSON string's contents.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 32 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

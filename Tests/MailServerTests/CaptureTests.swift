@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import MailCore
+@testable import MailServer
+import TestSupport
+
+/// Real clients against the capture server: the bytes it stores are the bytes sent.
+@Suite struct CaptureTests {
+    @Test(arguments: [SecurityMode.none, .starttls, .tls])
+    func mailtuiSendsAndTheServerStoresWhatWasSent(_ security: SecurityMode) throws {
+        let harness = try ServerHarness()
+        let message = try MessageDraft(from: "a@example.com", to: "b@example.com, c@example.com", subject: "Grüße", textBody: "Hallo\n.dot line\n").validated()
+        let rendered = try MessageRenderer(options: .deterministic).render(message).readAll()
+        CurlRuntime.initialize()
+        // In the clear, this server offers no AUTH (and mailtui would refuse to send without it).
+        let user: String? = security == .none ? nil : "alice"
+        let report = SMTPSession().run(SessionRequest(settings: harness.settings(security, user: user), secret: user.map { _ in Secret("pw") },
+                                                      purpose: .send(envelopeFrom: "a@example.com", recipients: message.envelopeRecipients,
+                                                                     message: MessageRenderer(options: .deterministic).render(message)))) { _ in }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let stored = try #require(harness.stored.first)
+        #expect(harness.storedBytes(stored) == Data(rendered), "exactly the bytes sent, dot-unstuffed")
+        #expect(stored.from == "a@example.com")
+        #expect(stored.recipients.map(\.address) == ["b@example.com", "c@example.com"])
+        #expect(stored.recipients.first?.parameters == [])
+        #expect(stored.fromParameters.contains { $0.hasPrefix("SIZE=") })
+        #expect(stored.authUser == (security == .none ? nil : "alice"), "AUTH is offered only inside TLS")
+        #expect(stored.tls == (security == .none ? nil : "TLSv1.3"))
+        #expect(stored.helo == "client.test.invalid")
+        #expect(!stored.transcript.joined().contains("pw") || security == .none)
+        #expect(stored.transcript.contains { $0.contains("[credentials hidden]") } || security == .none)
+    }
+
+    @Test func loginsAreCheckedWhenUsersAreGiven() throws {
+        let harness = try ServerHarness { $0.users = ["alice": "right"] }
+        for mechanism in [AuthMechanism.plain, .login, .cramMD5, .xoauth2] {
+            CurlRuntime.initialize()
+            var settings = harness.settings(.starttls, user: "alice")
+            settings.authMechanism = mechanism
+            let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
+            let good = SMTPSession().run(.send(message, settings: settings, secret: Secret("right"))) { _ in }
+            #expect(good.succeeded, "\(mechanism): \(good.failure?.description ?? "")")
+            let bad = SMTPSession().run(.send(message, settings: settings, secret: Secret("wrong"))) { _ in }
+            #expect(bad.failure?.kind == .authFailed, "\(mechanism)")
+        }
+        #expect(harness.stored.count == 4)
+        #expect(harness.stored.allSatisfy { $0.authUser == "alice" })
+    }
+
+    @Test func curlWithTheCAItPrintsOverStarttlsAndImplicitTLS() throws {
+        let harness = try ServerHarness()
+        let file = TestPaths.temporaryDirectory("mailtui-curl") + "/m.eml"
+        let body = "From: x@example.com\r\nTo: y@example.com\r\nSubject: curl\r\n\r\nline one\r\n.leading dot\r\n"
+        try Data(body.utf8).write(to: URL(fileURLWithPath: file))
+        for url in ["smtp://127.0.0.1:\(harness.port)", "smtps://127.0.0.1:\(harness.tlsPort)"] {
+            let result = try Program.run("/usr/bin/curl", ["-sS", "--ssl-reqd", "--cacert", harness.certificates.caPath, url, "--mail-from", "x@example.com",
+                                                           "--mail-rcpt", "y@example.com", "-u", "bob:secret", "-T", file])
+            #expect(result.status == 0, "\(url): \(result.err)")
+        }
+        #expect(harness.stored.count == 2)
+        for message in harness.stored {
+            #expect(String(decoding: harness.storedBytes(message), as: UTF8.self) == body)
+            #expect(message.authUser == "bob")
+        }
+    }
+
+    @Test func pythonsSmtplibWithStarttlsAndLogin() throws {
+        let harness = try ServerHarness()
+        let script = """
+        import smtplib, ssl, sys
+        from email.message import EmailMessage
+        m = EmailMessage(); m["From"] = "p@example.com"; m["To"] = "q@example.com"; m["Subject"] = "smtplib"; m.set_content("hi from python")
+        ctx = ssl.create_default_context(cafile=sys.argv[2])
+        with smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10) as s:
+            s.starttls(context=ctx); s.login("carol", "pw"); s.send_message(m)
+        """
+        let path = TestPaths.temporaryDirectory("mailtui-py") + "/send.py"
+        try Data(script.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Program.run("/usr/bin/env", ["python3", path, String(harness.port), harness.certificates.caPath])
+        #expect(result.status == 0, "\(result.err)")
+        let stored = try #require(harness.stored.first)
+        #expect(stored.authUser == "carol" && stored.tls == "TLSv1.3")
+        #expect(String(decoding: harness.storedBytes(stored), as: UTF8.self).contains("hi from python"))
+    }
+
+    @Test func theNewestAreKept() throws {
+        let harness = try ServerHarness { $0.keep = 3 }
+        for n in 1...5 { #expect(try harness.send(.none, text: "n\(n)").succeeded) }
+        let kept = harness.stored
+        #expect(kept.count == 3)
+        #expect(String(decoding: harness.storedBytes(kept[0]), as: UTF8.self).contains("n5"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: harness.server.store.directory)
+        #expect(files.filter { $0.hasSuffix(".eml") }.count == 3)
+    }
+
+    @Test func pipelinedCommandsAreAnsweredInOrder() throws {
+        let harness = try ServerHarness()
+        let client = try RawClient(port: harness.port)
+        #expect(client.reply()?.hasPrefix("220") == true)
+        #expect(client.command("EHLO pipe.example").hasPrefix("250"))
+        client.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n")
+        #expect(client.reply()?.hasPrefix("250 2.1.0") == true)
+        #expect(client.reply()?.hasPrefix("250 2.1.5") == true)
+        #expect(client.reply()?.hasPrefix("250 2.1.5") == true)
+        #expect(client.reply()?.hasPrefix("354") == true)
+        client.send("Subject: p\r\n\r\n..dot\r\n.\r\nQUIT\r\n")
+        #expect(client.reply()?.hasPrefix("250 2.0.0 Ok: queued") == true)
+        #expect(client.reply()?.hasPrefix("221") == true)
+        #expect(String(decoding: harness.storedBytes(try #require(harness.stored.first)), as: UTF8.self) == "Subject: p\r\n\r\n.dot\r\n")
+    }
+
+    @Test func dsnParametersAreRecorded() throws {
+        let harness = try ServerHarness()
+        let client = try RawClient(port: harness.port)
+        _ = client.reply()
+        #expect(client.command("EHLO x").hasPrefix("250"))
+        #expect(client.command("MAIL FROM:<a@example.com> RET=HDRS ENVID=abc123") == "250")
+        #expect(client.command("RCPT TO:<b@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.com") == "250")
+        #expect(client.command("DATA") == "354")
+        #expect(client.command("Subject: dsn\r\n\r\nx\r\n.") == "250")
+        let stored = try #require(harness.stored.first)
+        #expect(stored.fromParameters == ["RET=HDRS", "ENVID=abc123"])
+        #expect(stored.recipients.first?.parameters == ["NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;b@example.com"])
+    }
+}
