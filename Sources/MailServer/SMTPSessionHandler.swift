@@ -49,6 +49,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var discardingLongLine = false
     private var needsFlush = false
     private var counted = false
+    /// Whether the greeting went out: a client must not speak before it.
+    private var greeted = false
     private let started = NIODeadline.now()
 
     private var client = "?"
@@ -93,6 +95,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         }
         answer(.connect, context, lines: nil, onNormal: { [self] in
             answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), onNormal: { [self] in
+                greeted = true
                 mode = .command
                 process(context)
             })
@@ -127,10 +130,11 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
+        if !greeted, case .finished = mode { return }
         switch mode {
         case .finished, .hung:
             return
-        case .beforeGreeting:
+        case _ where !greeted:
             // A client that talks before the greeting is not speaking SMTP (or is a spammer's).
             ending = "spoke before the greeting"
             reply(context, 554, ["5.5.1 Commands were sent before the greeting"])
@@ -276,10 +280,15 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             }
             struck(fault, count)
             reply(context, 220, ["2.0.0 Ready to start TLS"])
-            // Then no handshake: plain text where the client expects a TLS server hello.
-            context.write(wrapOutboundOut(ByteBuffer(string: "this is not a TLS handshake\r\n")), promise: nil)
-            ending = "fault: tls-fail"
-            finish(context)
+            flushIfNeeded(context)
+            mode = .hung
+            // Then no handshake: once the client has begun one, plain text where it expects the
+            // server's hello, and the connection closed.
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) { [self] in
+                context.write(wrapOutboundOut(ByteBuffer(string: "this is not a TLS handshake\r\n")), promise: nil)
+                ending = "fault: tls-fail"
+                finish(context)
+            }
             return
         }
         reply(context, 220, ["2.0.0 Ready to start TLS"])

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import MailCore
+@testable import MailServer
+import TestSupport
+
+/// Each fault action, at its stage, seen through mailtui's own client and its diagnosis.
+@Suite struct FaultTests {
+    func fault(_ text: String) throws -> Fault { try Fault(parsing: text) }
+
+    @Test(arguments: [
+        ("ehlo=554 5.7.1 No thanks", SMTPStage.ehlo, 554),
+        ("auth=535 5.7.8 Wrong", .auth, 535),
+        ("mail=553 5.7.1 Sender address rejected: not owned by user", .mail, 553),
+        ("rcpt=550 5.1.1 No such user", .rcpt, 550),
+        ("data=554 5.7.1 Message refused", .data, 554),
+        ("greeting=421 4.3.2 Busy, try later", .greeting, 421),
+    ])
+    func aReplyFaultIsWhatTheClientSeesAtThatStage(_ text: String, _ stage: SMTPStage, _ code: Int) throws {
+        let harness = try ServerHarness(faults: [try fault(text)])
+        let report = try harness.send(.starttls, user: stage == .auth ? "alice" : nil)
+        #expect(report.failure?.stage == stage, "\(report.failure?.description ?? "no failure")")
+        #expect(report.failure?.reply?.code == code)
+        #expect(harness.stored.isEmpty)
+        #expect(harness.waitForEvents { $0.contains { if case .fault(let f) = $0 { f.stage.rawValue == text.split(separator: "=")[0] } else { false } } })
+    }
+
+    @Test func theNthOccurrenceOnly() throws {
+        let harness = try ServerHarness(faults: [try fault("rcpt@2=550 5.1.1 Second recipient unknown")])
+        let first = try harness.send(.none, to: "one@example.com")
+        #expect(first.succeeded, "rcpt@1 is not struck")
+        let second = try harness.send(.none, to: "two@example.com, three@example.com")
+        #expect(second.failure?.stage == .rcpt)
+        #expect(second.rejectedRecipients.map(\.address) == ["two@example.com"])
+        #expect(try harness.send(.none, to: "four@example.com").succeeded)
+    }
+
+    @Test func delayThenNormally() throws {
+        let harness = try ServerHarness(faults: [try fault("mail=delay 1")])
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try harness.send(.none).succeeded)
+        #expect(clock.now - start >= .milliseconds(900))
+        #expect(harness.stored.count == 1)
+    }
+
+    @Test func closeAndHang() throws {
+        let closing = try ServerHarness(faults: [try fault("rcpt=close")])
+        let closed = try closing.send(.none)
+        #expect(closed.failure?.kind == .connectionClosed && closed.failure?.stage == .rcpt, "\(closed.failure?.description ?? "")")
+        let hanging = try ServerHarness(faults: [try fault("data=hang")])
+        var settings = hanging.settings(.none)
+        settings.timeouts = Timeouts(perStep: 1)
+        CurlRuntime.initialize()
+        let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
+        let hung = SMTPSession().run(.send(message, settings: settings, secret: nil)) { _ in }
+        #expect(hung.failure?.kind == .serverTimeout, "\(hung.failure?.description ?? "")")
+        #expect(hanging.stored.isEmpty, "nothing partial is stored")
+    }
+
+    @Test func tlsFailBreaksTheHandshake() throws {
+        let harness = try ServerHarness(faults: [try fault("starttls=tls-fail")])
+        let report = try harness.send(.starttls)
+        #expect(report.failure?.stage == .tls, "\(report.failure?.description ?? "")")
+        #expect([FailureKind.tlsHandshake, .tlsOnPlainPort, .connectionClosed].contains(report.failure?.kind))
+    }
+
+    @Test(arguments: Preset.all.map(\.name))
+    func everyPresetAnswersAsItsProviderDoes(_ name: String) throws {
+        let preset = try #require(Preset.named(name))
+        let harness = try ServerHarness(faults: preset.faults)
+        guard case .reply(let code, let text) = preset.faults[0].action else { Issue.record("not a reply"); return }
+        var report = try harness.send(.starttls, user: "alice")
+        // The rate limit strikes the fourth message.
+        if preset.faults[0].occurrence == 4 { for _ in 0..<3 { report = try harness.send(.starttls, user: "alice") } }
+        #expect(report.failure?.reply?.code == code, "\(name): \(report.failure?.description ?? "no failure")")
+        #expect(report.failure?.reply?.description.contains(text.split(separator: " ").dropFirst().prefix(3).joined(separator: " ")) == true)
+    }
+
+    @Test(arguments: ["rcpt", "rcpt@0=550 x", "nowhere=close", "auth=delay forever", "data=tls-fail", "mail=99 x", "ehlo="])
+    func badFaultsAreRefusedWithAReason(_ text: String) {
+        #expect(throws: FaultError.self) { try Fault(parsing: text) }
+    }
+}
