@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mailtui needs to build and test on Debian 12: the C libraries it links
-# (ncursesw, libcurl with OpenSSL), tmux for the end-to-end tests, and Python's aiosmtpd and
-# cryptography for the test SMTP server and its certificates. Swift itself must be on PATH.
+# (ncursesw, libcurl with OpenSSL), tmux for the end-to-end tests, Python's aiosmtpd and
+# cryptography for the test SMTP server and its certificates, and curl, swaks and Flask-Mail as
+# real clients of `mailtui serve`. Swift itself must be on PATH.
 set -euo pipefail
 
 SUDO=""
@@ -9,12 +10,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 python3-pip openssl ca-certificates >/dev/null
+$SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 python3-pip openssl ca-certificates curl swaks >/dev/null
 
 # pip refuses to touch Debian's own Python without --break-system-packages; a pyenv or venv
 # Python does not need it.
-python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography 2>/dev/null \
-  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography
+python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail
 
 command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first" >&2; exit 1; }
 echo "setup done: $(swift --version 2>&1 | head -1)"

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `mailtui serve` as a person or a CI job runs it: the real binary, real clients (swaks, a Flask
+/// app with Flask-Mail), JSON events, and SIGTERM.
+@Suite(.serialized) struct ServeCommandTests {
+    /// The server in the background, stopped by its PID.
+    final class Serve: @unchecked Sendable {
+        let process = Process()
+        let output = Pipe()
+        let listening: [String: Any]
+        let data = TestPaths.temporaryDirectory("mailtui-data")
+        private var lines: [String] = []
+        private var pending = Data()
+
+        init(_ arguments: [String]) throws {
+            process.executableURL = URL(fileURLWithPath: TestPaths.mailtui)
+            process.arguments = ["serve", "--json", "--port", "0", "--tls-port", "0", "--host", "127.0.0.1"] + arguments
+            process.environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": data])
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var first: [String: Any] = [:]
+            pending = Data()
+            while let line = Self.readLine(output.fileHandleForReading, &pending) {
+                first = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+                break
+            }
+            listening = first
+        }
+
+        static func readLine(_ handle: FileHandle, _ pending: inout Data) -> String? {
+            while true {
+                if let newline = pending.firstIndex(of: 10) {
+                    let line = String(decoding: pending[..<newline], as: UTF8.self)
+                    pending.removeSubrange(...newline)
+                    return line
+                }
+                let chunk = handle.availableData
+                if chunk.isEmpty { return nil }
+                pending.append(chunk)
+            }
+        }
+
+        /// The next JSON event.
+        func next() -> [String: Any]? {
+            guard let line = Self.readLine(output.fileHandleForReading, &pending) else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+
+        var port: String { (listening["smtp"] as? String ?? ":").split(separator: ":").last.map(String.init) ?? "" }
+        var tlsPort: String { (listening["smtps"] as? String ?? ":").split(separator: ":").last.map(String.init) ?? "" }
+        var ca: String { listening["ca"] as? String ?? "" }
+        var store: String { listening["store"] as? String ?? "" }
+
+        func stop() -> Int32 {
+            guard process.isRunning else { return process.terminationStatus }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    @Test func theListeningLineSaysWhereAndSigtermStopsIt() throws {
+        let serve = try Serve([])
+        #expect(serve.listening["event"] as? String == "listening")
+        #expect(Int(serve.port) ?? 0 > 0 && Int(serve.tlsPort) ?? 0 > 0, "the real ports, not 0")
+        #expect(serve.ca.hasSuffix("/mailtui/tls/ca.pem") && FileManager.default.fileExists(atPath: serve.ca))
+        #expect(serve.store.hasSuffix("/mailtui/inbox"))
+        var info = stat()
+        stat(serve.data + "/mailtui/tls", &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+        #expect(serve.stop() == 0)
+    }
+
+    @Test func swaksOverStarttlsWithALogin() throws {
+        let serve = try Serve(["--user", "dave:s3cret"])
+        defer { _ = serve.stop() }
+        let result = try Program.run("/usr/bin/swaks", ["--server", "127.0.0.1", "--port", serve.port, "--tls", "--tls-ca-path", serve.ca,
+                                                        "--auth", "LOGIN", "--auth-user", "dave", "--auth-password", "s3cret",
+                                                        "--from", "swaks@example.com", "--to", "r@example.com", "--body", "from swaks"])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        let message = try #require(serve.next())
+        #expect(message["event"] as? String == "message")
+        #expect(message["from"] as? String == "swaks@example.com")
+        #expect(message["auth_user"] as? String == "dave")
+        #expect(message["tls"] as? String == "TLSv1.3")
+        let stored = try String(contentsOfFile: message["path"] as? String ?? "", encoding: .utf8)
+        #expect(stored.contains("from swaks"))
+    }
+
+    @Test func aFlaskAppSendsThroughIt() throws {
+        let serve = try Serve([])
+        defer { _ = serve.stop() }
+        let app = """
+        import sys
+        from flask import Flask
+        from flask_mail import Mail, Message
+        app = Flask(__name__)
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=int(sys.argv[1]), MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                          MAIL_DEFAULT_SENDER="App <noreply@example.com>")
+        mail = Mail(app)
+        with app.app_context():
+            mail.send(Message("Reset your password", recipients=["ada@example.org"], body="Your link: https://example.com/r/1"))
+        """
+        let path = TestPaths.temporaryDirectory("mailtui-flask") + "/app.py"
+        try Data(app.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Program.run("/usr/bin/env", ["python3", path, serve.port])
+        #expect(result.status == 0, "\(result.err)")
+        let message = try #require(serve.next())
+        #expect(message["rcpt"] as? [String] == ["ada@example.org"])
+        let stored = try String(contentsOfFile: message["path"] as? String ?? "", encoding: .utf8)
+        #expect(stored.contains("Subject: Reset your password") && stored.contains("https://example.com/r/1"))
+    }
+
+    @Test func aPresetRehearsesTheAppsErrorHandling() throws {
+        let serve = try Serve(["--preset", "gmail-app-password"])
+        defer { _ = serve.stop() }
+        let result = try Program.run(TestPaths.mailtui, ["send", "--server", "127.0.0.1", "--port", serve.port, "--ca-file", serve.ca,
+                                                         "--user", "me@gmail.com", "--password-env", "P", "--from", "me@gmail.com", "--to", "x@example.com"],
+                                     environment: TestPaths.hermeticEnvironment(["P": "pw", "NO_COLOR": "1"]))
+        #expect(result.status == 7, "AUTH failed: \(result.out)")
+        #expect(result.out.contains("534 5.7.9 Application-specific password required"))
+        let fault = try #require(serve.next())
+        #expect(fault["event"] as? String == "fault" && fault["stage"] as? String == "auth")
+        let list = try Program.run(TestPaths.mailtui, ["serve", "--list-presets"], environment: TestPaths.hermeticEnvironment())
+        #expect(list.out.contains("m365-auth-disabled") && list.out.contains("5.7.139"))
+        let bad = try Program.run(TestPaths.mailtui, ["serve", "--fault", "rcpt=maybe"], environment: TestPaths.hermeticEnvironment())
+        #expect(bad.status == 2 && bad.err.contains("rcpt=maybe"))
+    }
+}
