@@ -60,6 +60,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var authUser: String?
     private var authMechanism: String?
     private var messages = 0
+    /// The session's opening (greeting, EHLO, STARTTLS, AUTH) and the lines since the last
+    /// message: what a stored message keeps of the conversation.
+    private var opening: [String] = []
     private var transcript: [String] = []
     private var faultsHit: [String] = []
     private var ending = "closed by the client"
@@ -400,7 +403,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                                        fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
                                        tls: tlsVersion ?? (inTLS ? "TLS" : nil), authUser: authUser, authMechanism: authMechanism,
                                        time: Self.now(), bytes: receiving.bytes,
-                                       transcript: transcript, faults: faultsHit)
+                                       transcript: opening + transcript, faults: faultsHit)
+            transcript = []
             switch server.store.commit(receiving, record) {
             case .success(let stored):
                 messages += 1
@@ -610,9 +614,15 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         needsFlush = true
     }
 
-    /// The server's side of the conversation, kept for the stored message (the first 200 lines).
+    /// The conversation, kept for the stored message: the opening until the first MAIL FROM, then
+    /// each transaction's lines (at most 200 of each).
     private func note(_ line: String) {
-        if transcript.count < 200 { transcript.append(TerminalSanitizer.sanitize(line, maxLength: 300)) }
+        let safe = TerminalSanitizer.sanitize(line, maxLength: 300)
+        if messages == 0 && from == nil && !line.hasPrefix("C: MAIL") {
+            if opening.count < 200 { opening.append(safe) }
+        } else if transcript.count < 200 {
+            transcript.append(safe)
+        }
     }
 }
 

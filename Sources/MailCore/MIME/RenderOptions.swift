@@ -53,8 +53,8 @@ enum RFC5322Date {
 }
 
 /// Random hex for boundaries and Message-IDs.
-enum RandomToken {
-    static func hex(bytes: Int) -> String {
+public enum RandomToken {
+    public static func hex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<bytes).map { _ in HeaderEncoding.hex(UInt8.random(in: 0...255, using: &generator)) }.joined().lowercased()
     }
