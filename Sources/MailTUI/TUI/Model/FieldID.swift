@@ -34,6 +34,18 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The form field that holds a server setting.
+    init(_ setting: SettingsError.Setting) {
+        switch setting {
+        case .server: self = .host
+        case .port: self = .port
+        case .helo: self = .helo
+        case .user: self = .user
+        case .caFile: self = .caFile
+        case .timeout: self = .timeout
+        }
+    }
+
     /// The form field a message validation issue points at.
     init(_ field: MessageField) {
         switch field {

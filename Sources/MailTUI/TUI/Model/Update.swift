@@ -417,17 +417,7 @@ extension AppState {
     /// What is wrong with the form that needs no file or network to see, by field.
     func formProblems(sending: Bool) -> [FieldID: String] {
         var problems: [FieldID: String] = [:]
-        for problem in settings.problems(checkingFiles: false) {
-            let field: FieldID = switch problem.setting {
-            case .server: .host
-            case .port: .port
-            case .helo: .helo
-            case .user: .user
-            case .caFile: .caFile
-            case .timeout: .timeout
-            }
-            problems[field] = problem.reason
-        }
+        for problem in settings.problems(checkingFiles: false) { problems[FieldID(problem.setting)] = problem.reason }
         if sending {
             do { _ = try draft.validated(checkingFiles: false) } catch {
                 for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }

@@ -296,17 +296,7 @@ enum SendPreparation {
     /// runs: it shows what the server offers and says the login was not tested.
     static func request(_ plan: SendPlan, kind: String, password: Result<String?, PasswordError>) -> Result<SessionRequest, Refusal> {
         var problems: [FieldID: String] = [:]
-        for problem in plan.settings.problems() {
-            let field: FieldID = switch problem.setting {
-            case .server: .host
-            case .port: .port
-            case .helo: .helo
-            case .user: .user
-            case .caFile: .caFile
-            case .timeout: .timeout
-            }
-            problems[field] = problem.reason
-        }
+        for problem in plan.settings.problems() { problems[FieldID(problem.setting)] = problem.reason }
         var secret: Secret?
         switch password {
         case .success(let value?) where !value.isEmpty: secret = Secret(value)
