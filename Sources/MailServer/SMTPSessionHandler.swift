@@ -71,6 +71,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var recipients: [StoredMessage.Recipient] = []
     private var receiving: MessageStore.Receiving?
     private var messageProblem: (code: Int, text: String)?
+    /// The message's Subject, read while its header passes; nil past the header.
+    private var subject: String?
+    private var inHeader = false
 
     init(server: ServerContext, implicitTLS: Bool) {
         self.server = server
@@ -369,6 +372,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         reply(context, 354, ["End data with <CR><LF>.<CR><LF>"])
         receiving = server.store.begin()
         messageProblem = nil
+        subject = nil
+        inHeader = true
         mode = .data
     }
 
@@ -379,6 +384,12 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             return
         }
         let content = line.first == 46 ? line.dropFirst() : line[...]
+        if inHeader {
+            if content.isEmpty { inHeader = false }
+            else if subject == nil, content.count > 8, String(decoding: content.prefix(8), as: UTF8.self).lowercased() == "subject:" {
+                subject = String(decoding: content.dropFirst(8), as: UTF8.self).trimmingSpaces
+            }
+        }
         if receiving.bytes + content.count + 2 > configuration.maxMessageSize {
             messageProblem = messageProblem ?? (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
             return
@@ -403,7 +414,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                                        fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
                                        tls: tlsVersion ?? (inTLS ? "TLS" : nil), authUser: authUser, authMechanism: authMechanism,
                                        time: Self.now(), bytes: receiving.bytes,
-                                       transcript: opening + transcript, faults: faultsHit)
+                                       subject: subject, transcript: opening + transcript, faults: faultsHit)
             transcript = []
             switch server.store.commit(receiving, record) {
             case .success(let stored):

@@ -50,6 +50,8 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     /// Seconds since 1970.
     public var time: Int
     public var bytes: Int
+    /// The Subject header as it came (encoded words left as they are), for lists.
+    public var subject: String?
     /// The server's side of the session up to this message; credentials hidden.
     public var transcript: [String]
     /// The faults that struck this session before the message was accepted.

@@ -7,10 +7,11 @@ import TestSupport
     static let password = "tmux-s3cret-ü"
     let stateHome = TestPaths.temporaryDirectory("mailtui-state")
     let configHome = TestPaths.temporaryDirectory("mailtui-config")
+    let dataHome = TestPaths.temporaryDirectory("mailtui-data")
 
     func launch(_ arguments: [String], width: Int = 100, height: Int = 30, password: String? = password) throws -> Tmux {
         let command = ([TestPaths.mailtui] + arguments).map(shellQuote).joined(separator: " ")
-        var environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "NO_COLOR": ""]
+        var environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "XDG_DATA_HOME": dataHome, "NO_COLOR": ""]
         if let password { environment["MAIL_PASSWORD"] = password }
         return try Tmux(command, width: width, height: height, environment: environment)
     }
@@ -171,6 +172,32 @@ import TestSupport
         #expect(drafts.count == 2, "\(drafts)")
         #expect(try String(contentsOfFile: stateHome + "/mailtui/draft.json", encoding: .utf8).contains("first@example.com"))
         #expect(texts.contains { $0.contains("second@example.com") })
+    }
+
+    @Test func aFirstStartSendsToItsOwnServerAndF2ShowsTheMessage() throws {
+        let tmux = try launch([], width: 110, height: 34, password: nil)
+        defer { tmux.stop() }
+        let start = try tmux.waitFor("Local test server on 127.0.0.1:")
+        #expect(start.contains("Host 127.0.0.1") && start.contains("you@example.org"), "a form ready to send:\n\(start)")
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent: 250 2.0.0 Ok: queued as")
+        try tmux.press("F2")
+        try tmux.waitFor("\"Hello from mailtui\"")
+        try tmux.press("Enter")
+        try tmux.waitFor("caught by the local server")
+        let inbox = try FileManager.default.contentsOfDirectory(atPath: dataHome + "/mailtui/inbox").filter { $0.hasSuffix(".eml") }
+        #expect(inbox.count == 1, "stored where mailtui serve stores")
+        let record = try String(contentsOfFile: dataHome + "/mailtui/inbox/" + inbox[0].dropLast(4) + ".json", encoding: .utf8)
+        #expect(record.contains("\"authUser\":\"test\"") && record.contains("\"tls\":\"TLSv1.3\""), "over STARTTLS, with a login: \(record)")
+        try tmux.press("F10")
+        try tmux.waitFor("EXIT=0")
+    }
+
+    @Test func noLocalServerWhenAskedOrWhenAServerIsGiven() throws {
+        let tmux = try launch(["--no-local-server"], password: nil)
+        defer { tmux.stop() }
+        let screen = try tmux.waitFor("Ready: no server yet")
+        #expect(!screen.contains("Local test server"))
     }
 
     @Test func emojiAreShownWholeAndTheCursorStaysWhereTheTerminalDrawsIt() throws {

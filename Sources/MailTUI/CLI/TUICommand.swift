@@ -1,5 +1,6 @@
 import ArgumentParser
 import MailCore
+import MailServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,9 @@ struct TUICommand: ParsableCommand {
 
     @Flag(help: "Start with an empty form instead of the saved draft.")
     var fresh = false
+
+    @Flag(help: "Never start the local test server (a first start otherwise runs one on 127.0.0.1:2525).")
+    var noLocalServer = false
 
     func run() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -57,11 +61,40 @@ struct TUICommand: ParsableCommand {
                 : resolved.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
         }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
+
+        // A first start (nothing restored, no server given, no profile) gets mailtui's own server,
+        // so that F5 works on a machine with no mail server; so does a draft that points at it.
+        let firstStart = restored == nil && !server.givesServerSettings && resolved.profileName == nil
+        let local = LocalCertificates()
+        let aimsAtLocal = state.settings.host == "127.0.0.1" && state.settings.caFile == local.caPath
+        var localServer: LocalServer?
+        if !noLocalServer && (firstStart || aimsAtLocal) {
+            let (started, note) = LocalServer.start()
+            localServer = started
+            if let started {
+                if firstStart { Self.fillForLocal(&state, started, &passwords) }
+                state.localServer = started.address
+                state.captured = started.earlier
+                state.notice = "Local test server on \(started.address)\(note.map { " " + $0 } ?? ""): mail sent here stays on this machine (F2 shows it)"
+            } else if let note {
+                state.notice = note
+            }
+        }
         if let shared {
             state.notice = "Another mailtui is open on \(shared.path): this one keeps its draft in \(store.path), so neither loses what was typed"
         }
-        let status = TerminalApp(state: state, draftStore: store, passwords: passwords).run()
+        let status = TerminalApp(state: state, draftStore: store, passwords: passwords, localServer: localServer).run()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The form of a first start: mailtui's own server and a message ready to go.
+    static func fillForLocal(_ state: inout AppState, _ server: LocalServer, _ passwords: inout PasswordLookup) {
+        state.apply(settings: ServerSettings(host: "127.0.0.1", port: server.port, security: .starttls, caFile: server.caPath, username: "test"))
+        state.apply(draft: MessageDraft(from: "Test <test@example.com>", to: "you@example.org", subject: "Hello from mailtui",
+                                        textBody: "This message went to mailtui's local test server and stays on this machine.\n"))
+        passwords.known = "test"
+        state.passwordHint = "(any password works here)"
+        state.focus = .to
     }
 
     /// Options given on the command line replace what the draft had.

@@ -1,4 +1,5 @@
 import MailCore
+import MailServer
 
 /// The whole UI as one value: what the form holds, where the focus is, the conversation so far and
 /// the send's phase. `update` changes it; `render` draws it. No ncurses, no I/O.
@@ -46,6 +47,10 @@ struct AppState: Equatable, Sendable {
     var exportIndex = 0
     /// The export shown last, which F8's `w` saves to a file.
     var lastExport: ShownExport?
+    /// Where the local test server in this screen listens (`127.0.0.1:2525`), when one runs.
+    var localServer: String?
+    /// The messages the local server caught, newest first.
+    var captured: [StoredMessage] = []
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -100,6 +105,8 @@ enum Overlay: Equatable, Sendable {
     case confirmQuit(String)
     case profiles(ProfilePicker)
     case history(HistoryPicker)
+    /// F2: the local server's inbox; the index of the selected message.
+    case inbox(selected: Int)
 }
 
 /// The F8 window: profiles to load, and a name being typed to save the form as one.
@@ -157,6 +164,8 @@ enum Effect: Equatable, Sendable {
     case preview(MessageDraft)
     /// Looks at the attachments on disk again (before a send, after re-opening a draft).
     case checkAttachments([AttachmentSpec])
+    /// Reads a caught message's file for showing.
+    case openCaptured(StoredMessage)
     /// Adds a finished send or probe to the history.
     case recordHistory(kind: String, plan: SendPlan, report: SessionReport)
 }
@@ -190,6 +199,10 @@ enum AppEvent: Sendable {
     case profileSaved(Profile, problem: String?, note: String? = nil)
     case historyLoaded([HistoryEntry])
     case exportWritten(path: String, problem: String?)
+    /// Something happened at the local server (a message arrived).
+    case server(ServerEvent)
+    /// A caught message's lines, to show in the conversation pane.
+    case capturedOpened(lines: [String])
     /// The preview: the message's lines, or what stops it from being rendered.
     case previewReady(lines: [String], problems: [FieldID: String])
     /// Auto-detection finished: the table and the recommended port and security.

@@ -1,7 +1,7 @@
 /// What a key asks the compose screen to do, whatever field has the focus.
 enum Command: Equatable, Sendable, CaseIterable {
     case send, probe, autoDetect, cancel, preview, bodyTab, editor, nextField, previousField
-    case scrollUp, scrollDown, profiles, history, fullText, repaint, help, quit
+    case scrollUp, scrollDown, inbox, profiles, history, fullText, repaint, help, quit
 }
 
 /// One command with its keys and words: the hint bar, the F1 help and the README's key table are
@@ -43,6 +43,8 @@ enum KeyMap {
         Binding(command: .previousField, keys: [.backTab], keyText: "S-Tab", hint: "Previous", help: "previous field (↑ too, outside the body)"),
         Binding(command: .scrollUp, keys: [.pageUp], keyText: "PgUp", hint: "Conversation", help: "scroll the conversation up, whatever has the focus"),
         Binding(command: .scrollDown, keys: [.pageDown], keyText: "PgDn", hint: "Conversation", help: "scroll the conversation down"),
+        Binding(command: .inbox, keys: [.function(2)], keyText: "F2", hint: "Inbox",
+                help: "the local test server's inbox: the messages it caught, newest first; Enter shows one"),
         Binding(command: .profiles, keys: [.function(8)], keyText: "F8", hint: "Profiles",
                 help: "profiles: Enter loads one, s saves the form as one, e shows an export (each press the next format), w saves it"),
         Binding(command: .history, keys: [.function(9)], keyText: "F9", hint: "History", help: "history: Enter re-opens a past send or probe, with its transcript"),

@@ -76,6 +76,19 @@ extension AppState {
                 return changed()
             }
             return []
+        case .server(.message(let message)):
+            captured.insert(message, at: 0)
+            if captured.count > 1000 { captured.removeLast() }
+            if case .inbox(let selected) = overlay { overlay = .inbox(selected: selected + 1 < captured.count ? selected + 1 : selected) }
+            if !isSending { notice = "The local server caught a message from <\(message.from)> (F2 shows it)" }
+            return []
+        case .server:
+            return []
+        case .capturedOpened(let lines):
+            phase = .showing(lines: lines)
+            transcript = []
+            transcriptTop = 0
+            return []
         case .previewReady(let lines, let problems):
             guard problems.isEmpty else {
                 fieldErrors = problems
@@ -170,6 +183,13 @@ extension AppState {
         case .previousField: moveFocus(-1); return []
         case .scrollUp: scrollTranscript(page: -1); return []
         case .scrollDown: scrollTranscript(page: 1); return []
+        case .inbox:
+            guard localServer != nil || !captured.isEmpty else {
+                notice = "No local server runs in this screen (it starts on a first start; `mailtui serve` runs one on its own)"
+                return []
+            }
+            overlay = .inbox(selected: 0)
+            return []
         case .profiles:
             overlay = .profiles(ProfilePicker())
             return [.loadProfiles]
@@ -211,6 +231,18 @@ extension AppState {
             return handle(key, in: picker)
         case .history(let picker):
             return handle(key, in: picker)
+        case .inbox(let selected):
+            switch key {
+            case .escape, .function(2): self.overlay = nil
+            case .up: self.overlay = .inbox(selected: max(0, selected - 1))
+            case .down: self.overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
+            case .enter:
+                guard selected < captured.count else { return [] }
+                self.overlay = nil
+                return [.openCaptured(captured[selected])]
+            default: break
+            }
+            return []
         case .confirmQuit:
             switch key {
             case .character("y"), .character("Y"):

@@ -1,5 +1,6 @@
 import Dispatch
 import MailCore
+import MailServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,10 +25,15 @@ final class TerminalApp {
     private var draftDue: ContinuousClock.Instant?
     private var running = true
 
-    init(state: AppState, draftStore: DraftStore, passwords: PasswordLookup) {
+    /// The local test server this screen runs, if it runs one; stopped on the way out.
+    private let localServer: LocalServer?
+
+    init(state: AppState, draftStore: DraftStore, passwords: PasswordLookup, localServer: LocalServer? = nil) {
         self.state = state
         self.draftStore = draftStore
         self.passwords = passwords
+        self.localServer = localServer
+        localServer?.deliver(to: inbox)
     }
 
     /// Runs until the user quits; the draft is saved on the way out. Returns the exit status.
@@ -75,6 +81,7 @@ final class TerminalApp {
         io.sync {}
         saveDraftNow()
         terminal.stop()
+        localServer?.stop()
         return exitStatus
     }
 
@@ -141,6 +148,9 @@ final class TerminalApp {
                     let result = PathCompletion.complete(input)
                     inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
                 }
+            case .openCaptured(let message):
+                let inbox = self.inbox
+                io.async { inbox.post(.capturedOpened(lines: LocalServer.lines(of: message))) }
             case .checkAttachments(let specs):
                 let inbox = self.inbox
                 io.async { inbox.post(.attachmentsChecked(specs.map(Self.inspect))) }

@@ -263,6 +263,15 @@ enum Renderer {
             }
             list += ["", "Enter re-open in the form · Esc close"]
             lines = list
+        case .inbox(let selected):
+            var list = ["Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "") + " (newest first)", ""]
+            if state.captured.isEmpty { list.append("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1).") }
+            let window = max(0, selected - 12)
+            for (index, message) in state.captured.enumerated().dropFirst(window).prefix(14) {
+                list.append((index == selected ? "▸ " : "  ") + InboxRow.text(message))
+            }
+            list += ["", "Enter show · Esc close"]
+            lines = list
         }
         let maxWidth = state.width - 4
         let width = min(maxWidth, (lines.map { DisplayWidth.of($0) }.max() ?? 20) + 4)

@@ -1,0 +1,105 @@
+import MailCore
+import MailServer
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// mailtui's own server inside the compose screen, so that a first start has somewhere to send:
+/// 127.0.0.1:2525 with STARTTLS and the local CA, any login, storing into the same inbox as
+/// `mailtui serve`. Its events reach the screen through the event inbox.
+final class LocalServer: Sendable {
+    let server: CaptureServer?
+    /// Where it listens (or where a running `mailtui serve` was found).
+    let address: String
+    let port: Int
+    let caPath: String
+    private let target: EventTarget
+
+    private init(server: CaptureServer?, address: String, port: Int, caPath: String, target: EventTarget = EventTarget()) {
+        self.server = server
+        self.address = address
+        self.port = port
+        self.caPath = caPath
+        self.target = target
+    }
+
+    /// Where the server's events go once the screen exists.
+    final class EventTarget: Sendable {
+        let inbox = Mutex<EventInbox?>(nil)
+    }
+
+    /// Starts one on 2525, or uses a `mailtui serve` already there, or takes a free port when
+    /// something else has 2525. nil (with the reason) when none can run.
+    static func start() -> (server: LocalServer?, note: String?) {
+        let certificates = LocalCertificates()
+        if greeting(port: 2525)?.contains("mailtui test server") == true {
+            return (LocalServer(server: nil, address: "127.0.0.1:2525", port: 2525, caPath: certificates.caPath), "(a running mailtui serve)")
+        }
+        do {
+            let made = try certificates.ensure()
+            var configuration = ServerConfiguration()
+            configuration.hosts = ["127.0.0.1"]
+            configuration.tlsPort = nil
+            configuration.certificatePEM = made.chainPEM
+            configuration.keyPEM = made.keyPEM
+            let target = EventTarget()
+            let onEvent: @Sendable (ServerEvent) -> Void = { event in target.inbox.withLock { $0 }?.post(.server(event)) }
+            var note: String?
+            let server: CaptureServer
+            if let first = try? CaptureServer(configuration, onEvent: onEvent) {
+                server = first
+            } else {
+                configuration.port = 0
+                server = try CaptureServer(configuration, onEvent: onEvent)
+                note = "(2525 is taken by another program)"
+            }
+            let address = server.smtpAddresses.first ?? "127.0.0.1:2525"
+            return (LocalServer(server: server, address: address, port: Int(address.split(separator: ":").last ?? "") ?? 2525,
+                                caPath: certificates.caPath, target: target), note)
+        } catch {
+            return (nil, "no local test server: \(error)")
+        }
+    }
+
+    /// Sends the server's events to the screen's event inbox from now on.
+    func deliver(to inbox: EventInbox) {
+        target.inbox.withLock { $0 = inbox }
+    }
+
+    func stop() { server?.stop() }
+
+    /// The messages already in the inbox (from earlier runs or `mailtui serve`), newest first.
+    var earlier: [StoredMessage] { server?.store.records() ?? MessageStore(directory: XDGPaths.dataDirectory + "/inbox", keep: 1000).records() }
+
+    /// A caught message as lines to read (its source, at most 2,000 lines).
+    static func lines(of message: StoredMessage) -> [String] {
+        guard let bytes = FileContents.read(message.path) else { return ["The message \(message.id) is no longer in the inbox."] }
+        var lines = ["Message \(message.id), caught by the local server: from <\(message.from)> to \(message.recipients.map(\.address).joined(separator: ", ")), "
+                     + ByteCount.human(message.bytes) + (message.tls.map { ", \($0)" } ?? "") + (message.authUser.map { ", login \($0)" } ?? ""), ""]
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines += all.prefix(2000).map(String.init)
+        if all.count > 2000 { lines.append("… \(all.count - 2000) more lines in \(message.path)") }
+        return lines
+    }
+
+    /// The greeting of whatever listens on a loopback port, if anything answers within half a second.
+    static func greeting(port: Int) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { return nil }
+        var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        _ = "QUIT\r\n".withCString { send(fd, $0, 6, Int32(MSG_NOSIGNAL)) }
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
+    }
+}

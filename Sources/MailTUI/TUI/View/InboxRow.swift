@@ -1,0 +1,11 @@
+import MailCore
+import MailServer
+
+/// One caught message in a line: when, who to whom, what, how big, and how it came.
+enum InboxRow {
+    static func text(_ m: StoredMessage) -> String {
+        let time = LocalTime.text(m.time, short: true)
+        let badges = (m.tls != nil ? " [TLS]" : "") + (m.authUser.map { " [login \($0)]" } ?? "") + (m.faults.isEmpty ? "" : " [fault]")
+        return "\(time)  \(m.from) → \(m.recipients.map(\.address).joined(separator: ", "))  \"\(m.subject ?? "")\"  \(ByteCount.human(m.bytes))\(badges)"
+    }
+}
