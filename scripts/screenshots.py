@@ -42,7 +42,8 @@ def launch(args, width=110, height=34):
     tmux("kill-server")
     # A socket name reused right after kill-server can fail: take a new one each time.
     SOCKET = SOCKET.rsplit("-", 1)[0] + "-" + str(int(SOCKET.rsplit("-", 1)[1]) + 1)
-    env = ["-e", "LANG=C.UTF-8", "-e", "TERM=tmux-256color", "-e", f"XDG_STATE_HOME={TMP}/state", "-e", f"MAIL_PASSWORD={PASSWORD}"]
+    env = ["-e", "LANG=C.UTF-8", "-e", "TERM=tmux-256color", "-e", f"XDG_STATE_HOME={TMP}/state", "-e", f"XDG_DATA_HOME={TMP}/data",
+           "-e", f"XDG_CONFIG_HOME={TMP}/config", "-e", f"MAIL_PASSWORD={PASSWORD}"]
     command = " ".join("'" + a.replace("'", "'\\''") + "'" for a in [MAILTUI, "--fresh", *args])
     tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), *env, command + "; sleep 60")
 
@@ -81,6 +82,15 @@ def main():
     good, good_port = start_server("--mode", "starttls", "--require-starttls", "--auth", f"alice:{PASSWORD}")
     bad, bad_port = start_server("--mode", "starttls", "--auth", "alice:another-password")
     try:
+        # 0. A first start: mailtui's own server, a message sent to it, the inbox.
+        launch([], height=36)
+        wait_for("Local test server on 127.0.0.1:")
+        keys("F5")
+        wait_for("✓ Sent")
+        keys("F2")
+        wait_for("Hello from mailtui")
+        shoot("00-first-start", "mailtui: a first start sends to its own local server (F2: the inbox)")
+
         # 1. The empty form.
         launch(["--server", "smtp.example.com"])
         wait_for("Ready: smtp.example.com")
