@@ -587,7 +587,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         case .delay(let seconds):
             let resume = mode
             mode = .paused
-            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [self] in
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64((seconds * 1000).saturatingInt))) { [self] in
                 guard case .paused = mode else { return }
                 mode = resume
                 if let (code, texts) = normal { reply(context, code, texts) }
