@@ -136,7 +136,6 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if !greeted, case .finished = mode { return }
         switch mode {
         case .finished, .hung:
             return
