@@ -190,25 +190,7 @@ public struct ConfigFile: Sendable {
     }
 
     /// A TOML basic string.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 32 || scalar.value == 127 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { QuotedString.basic(s) }
 }
 
 /// What mailtui reads at start: `config.toml` (the user's) and `profiles.toml` (mailtui's saved

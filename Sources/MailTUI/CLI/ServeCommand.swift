@@ -199,7 +199,7 @@ final class ServeOutput: Sendable {
     }
 
     static func json(_ event: ServerEvent, ca: String?, store: String) -> String {
-        func q(_ s: String?) -> String { s.map { "\"" + escape($0) + "\"" } ?? "null" }
+        func q(_ s: String?) -> String { s.map(QuotedString.basic) ?? "null" }
         switch event {
         case .listening(let smtp, let smtps):
             return "{\"event\":\"listening\",\"smtp\":\(q(smtp.first)),\"smtps\":\(q(smtps.first)),\"ca\":\(q(ca)),\"store\":\(q(store)),"
@@ -213,27 +213,5 @@ final class ServeOutput: Sendable {
         case .fault(let f):
             return "{\"event\":\"fault\",\"stage\":\(q(f.stage.rawValue)),\"occurrence\":\(f.occurrence),\"action\":\(q(f.action)),\"client\":\(q(f.client))}"
         }
-    }
-
-    /// A JSON string's contents.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 32 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 }
