@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailTUITests",
-            dependencies: ["MailTUI", "MailCore", "TestSupport"],
+            dependencies: ["MailTUI", "MailCore", "MailServer", "TestSupport"],
             path: "Tests/MailTUITests",
             exclude: ["Golden"]
         ),

@@ -151,10 +151,36 @@ public final class MessageStore: Sendable {
         return nil
     }
 
-    /// Every stored message's record, newest first.
+    /// Removes stored messages (both files); returns the ids that were removed.
+    @discardableResult
+    public func delete(_ remove: [String]) -> [String] {
+        ids.withLock { ids in ids.removeAll { remove.contains($0) } }
+        // Another process (a `mailtui serve`) may have stored some: the files decide.
+        return remove.filter { id in
+            guard !id.contains("/") else { return false }
+            let gone = unlink(directory + "/" + id + ".eml") == 0
+            unlink(directory + "/" + id + ".json")
+            return gone
+        }
+    }
+
+    /// Removes every stored message.
+    @discardableResult
+    public func deleteAll() -> [String] { delete(records().map(\.id)) }
+
+    /// Every stored message's record, newest first, as the folder has them now (another process
+    /// may store into it too).
     public func records() -> [StoredMessage] {
         let decoder = JSONDecoder()
-        return ids.withLock { $0 }.reversed().compactMap { id in
+        var found: [String] = []
+        if let dir = opendir(directory) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasSuffix(".eml") && !name.hasPrefix(".") { found.append(String(name.dropLast(4))) }
+            }
+            closedir(dir)
+        }
+        return found.sorted().reversed().compactMap { id in
             FileContents.read(directory + "/" + id + ".json").flatMap { try? decoder.decode(StoredMessage.self, from: Data($0)) }
         }
     }

@@ -33,6 +33,11 @@ public struct StoredMessage: Sendable, Equatable, Codable {
         public var address: String
         /// RCPT TO parameters, e.g. `NOTIFY=SUCCESS,FAILURE`.
         public var parameters: [String]
+
+        public init(address: String, parameters: [String]) {
+            self.address = address
+            self.parameters = parameters
+        }
     }
     public var id: String
     /// The `.eml` file: the message's bytes exactly as received, after dot-unstuffing.
@@ -56,4 +61,23 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     public var transcript: [String]
     /// The faults that struck this session before the message was accepted.
     public var faults: [String]
+
+    public init(id: String, path: String, from: String, fromParameters: [String], recipients: [Recipient], helo: String?, client: String,
+                tls: String?, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [String], faults: [String]) {
+        self.id = id
+        self.path = path
+        self.from = from
+        self.fromParameters = fromParameters
+        self.recipients = recipients
+        self.helo = helo
+        self.client = client
+        self.tls = tls
+        self.authUser = authUser
+        self.authMechanism = authMechanism
+        self.time = time
+        self.bytes = bytes
+        self.subject = subject
+        self.transcript = transcript
+        self.faults = faults
+    }
 }

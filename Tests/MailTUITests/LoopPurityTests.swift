@@ -1,6 +1,7 @@
 import Testing
 @testable import MailTUI
 @testable import MailCore
+import MailServer
 
 /// What update decides by itself, and the state it keeps.
 @Suite struct LoopPurityTests {
@@ -93,5 +94,33 @@ import Testing
         #expect(s.update(.key(.escape)) == [.cancelSend])
         _ = s.update(.autoProbed(lines: ["Auto-detect cancelled."], port: nil, security: nil))
         #expect(!s.isSending)
+    }
+}
+
+@Suite struct InboxInTheUITests {
+    static func message(_ id: String, subject: String) -> StoredMessage {
+        StoredMessage(id: id, path: "/tmp/\(id).eml", from: "a@example.com", fromParameters: [], recipients: [.init(address: "b@example.com", parameters: [])],
+                      helo: "x", client: "127.0.0.1:1", tls: "TLSv1.3", authUser: "test", authMechanism: "PLAIN", time: 1_795_000_000, bytes: 2048,
+                      subject: subject, transcript: [], faults: [])
+    }
+
+    @Test func theInboxListsLiveAndDeletes() {
+        var s = AppState(width: 120, height: 40, colors: false)
+        s.localServer = "127.0.0.1:2525"
+        _ = s.update(.server(.message(Self.message("1", subject: "first"))))
+        _ = s.update(.server(.message(Self.message("2", subject: "second"))))
+        #expect(s.notice == "The local server caught a message from <a@example.com> (F2 shows it)")
+        _ = s.update(.key(.function(2)))
+        let screen = Renderer.render(s).text
+        #expect(screen.contains("a@example.com → b@example.com  \"second\"  2 KiB [TLS] [login test]"), "newest first:\n\(screen)")
+        #expect(screen.range(of: "\"second\"")!.lowerBound < screen.range(of: "\"first\"")!.lowerBound)
+        #expect(s.update(.key(.enter)) == [.openCaptured(s.captured[0])])
+        _ = s.update(.key(.function(2)))
+        #expect(s.update(.key(.character("d"))) == [.deleteCaptured(["2"])])
+        _ = s.update(.capturedDeleted(["2"]))
+        #expect(s.captured.map(\.id) == ["1"])
+        #expect(s.update(.key(.character("D"))).isEmpty, "the first D only asks")
+        #expect(Renderer.render(s).text.contains("Press D again to delete all 1 messages"))
+        #expect(s.update(.key(.character("D"))) == [.deleteAllCaptured])
     }
 }

@@ -51,6 +51,8 @@ struct AppState: Equatable, Sendable {
     var localServer: String?
     /// The messages the local server caught, newest first.
     var captured: [StoredMessage] = []
+    /// True after a first `D` in the inbox: a second deletes every message.
+    var confirmingDeleteAll = false
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -166,6 +168,9 @@ enum Effect: Equatable, Sendable {
     case checkAttachments([AttachmentSpec])
     /// Reads a caught message's file for showing.
     case openCaptured(StoredMessage)
+    /// Removes these caught messages from the inbox.
+    case deleteCaptured([String])
+    case deleteAllCaptured
     /// Adds a finished send or probe to the history.
     case recordHistory(kind: String, plan: SendPlan, report: SessionReport)
 }
@@ -203,6 +208,8 @@ enum AppEvent: Sendable {
     case server(ServerEvent)
     /// A caught message's lines, to show in the conversation pane.
     case capturedOpened(lines: [String])
+    /// These caught messages are gone from the inbox.
+    case capturedDeleted([String])
     /// The preview: the message's lines, or what stops it from being rendered.
     case previewReady(lines: [String], problems: [FieldID: String])
     /// Auto-detection finished: the table and the recommended port and security.

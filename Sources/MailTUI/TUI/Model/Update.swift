@@ -84,6 +84,11 @@ extension AppState {
             return []
         case .server:
             return []
+        case .capturedDeleted(let ids):
+            captured.removeAll { ids.contains($0.id) }
+            if case .inbox(let selected) = overlay { overlay = .inbox(selected: min(selected, max(0, captured.count - 1))) }
+            notice = ids.count == 1 ? "Deleted the message from the inbox" : "Deleted \(ids.count) messages from the inbox"
+            return []
         case .capturedOpened(let lines):
             phase = .showing(lines: lines)
             transcript = []
@@ -232,7 +237,18 @@ extension AppState {
         case .history(let picker):
             return handle(key, in: picker)
         case .inbox(let selected):
+            let confirming = confirmingDeleteAll
+            confirmingDeleteAll = false
             switch key {
+            case .character("d"), .delete:
+                guard selected < captured.count else { return [] }
+                return [.deleteCaptured([captured[selected].id])]
+            case .character("D"):
+                guard !captured.isEmpty else { return [] }
+                if confirming { return [.deleteAllCaptured] }
+                confirmingDeleteAll = true
+                notice = "Press D again to delete all \(captured.count) messages from the inbox"
+                return []
             case .escape, .function(2): self.overlay = nil
             case .up: self.overlay = .inbox(selected: max(0, selected - 1))
             case .down: self.overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))

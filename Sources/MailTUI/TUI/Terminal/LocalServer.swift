@@ -69,8 +69,11 @@ final class LocalServer: Sendable {
 
     func stop() { server?.stop() }
 
+    /// The inbox this screen shows: the server's own, or the one `mailtui serve` shares with it.
+    var store: MessageStore { server?.store ?? MessageStore(directory: XDGPaths.dataDirectory + "/inbox", keep: 1000) }
+
     /// The messages already in the inbox (from earlier runs or `mailtui serve`), newest first.
-    var earlier: [StoredMessage] { server?.store.records() ?? MessageStore(directory: XDGPaths.dataDirectory + "/inbox", keep: 1000).records() }
+    var earlier: [StoredMessage] { store.records() }
 
     /// A caught message as lines to read (its source, at most 2,000 lines).
     static func lines(of message: StoredMessage) -> [String] {

@@ -151,6 +151,12 @@ final class TerminalApp {
             case .openCaptured(let message):
                 let inbox = self.inbox
                 io.async { inbox.post(.capturedOpened(lines: LocalServer.lines(of: message))) }
+            case .deleteCaptured(let ids):
+                let inbox = self.inbox, store = localServer?.store
+                io.async { inbox.post(.capturedDeleted(store?.delete(ids) ?? [])) }
+            case .deleteAllCaptured:
+                let inbox = self.inbox, store = localServer?.store
+                io.async { inbox.post(.capturedDeleted(store?.deleteAll() ?? [])) }
             case .checkAttachments(let specs):
                 let inbox = self.inbox
                 io.async { inbox.post(.attachmentsChecked(specs.map(Self.inspect))) }

@@ -270,7 +270,8 @@ enum Renderer {
             for (index, message) in state.captured.enumerated().dropFirst(window).prefix(14) {
                 list.append((index == selected ? "▸ " : "  ") + InboxRow.text(message))
             }
-            list += ["", "Enter show · Esc close"]
+            if let notice = state.notice, state.confirmingDeleteAll { list += ["", notice] }
+            list += ["", "Enter show · d delete · D delete all · Esc close"]
             lines = list
         }
         let maxWidth = state.width - 4

@@ -88,7 +88,7 @@ extension AppState {
             if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
             return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
         case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
-        case .inbox?: return [("↑↓", "Select"), ("Enter", "Show"), ("Esc", "Close")]
+        case .inbox?: return [("↑↓", "Select"), ("Enter", "Show"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close")]
         case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
         case .help?, .fullText?: return [("↑↓ PgUp/PgDn", "Scroll"), ("any other key", "Close")]
         case nil: break
