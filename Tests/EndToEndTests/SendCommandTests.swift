@@ -153,6 +153,29 @@ import TestSupport
         #expect(missing.err.contains("/nope/\\xE9: no such file"), "the byte is shown, not lost: \(missing.err)")
     }
 
+    @Test func aDotenvIsReadWithFlaskMailsDefaultsAndNothingElse() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        // A default profile that must not leak in: another server, a login, a CA file, a sender.
+        let config = TestPaths.temporaryDirectory("mailtui-config")
+        try FileManager.default.createDirectory(atPath: config + "/mailtui", withIntermediateDirectories: true)
+        TestFiles.write(config + "/mailtui/config.toml", Data("""
+        default_profile = "work"
+        [profiles.work]
+        server = "smtp.example.com"
+        user = "app@example.com"
+        ca_file = "/nonexistent/ca.pem"
+        from = "Work <work@example.com>"
+        """.utf8))
+        let env = TestPaths.temporaryDirectory("mailtui-env") + "/.env"
+        TestFiles.write(env, Data("MAIL_SERVER=127.0.0.1\nMAIL_PORT=\(server.port)\n".utf8))
+        let result = try mailtui(["send", "--env-file", env, "--from", "app@example.com", "--to", "b@example.com", "--text", "x"],
+                                 environment: ["XDG_CONFIG_HOME": config])
+        #expect(result.status == 0, "MAIL_USE_TLS defaults to False, as in Flask-Mail: \(result.out)\(result.err)")
+        #expect(!result.out.contains("STARTTLS") && !result.out.contains("AUTH"), "no TLS and no login from the profile")
+        #expect(server.messages().first?.envelope.mail_from == "app@example.com")
+    }
+
     @Test func reportsSayWhatHappened() throws {
         let server = try TestSMTPServer(["--mode", "plain", "--reject", "gone@example.com", "--auth", "alice:pw", "--auth-plaintext"])
         defer { server.stop() }

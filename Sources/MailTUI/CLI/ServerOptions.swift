@@ -120,8 +120,12 @@ struct ResolvedServer {
 extension ServerOptions {
     /// Profile, then import, then explicit options. Config and import problems are bad input.
     /// `startingFrom` is what the user already has (a restored draft): options overlay it, and the
-    /// default profile does not replace it.
-    func resolve(startingFrom base: ServerSettings? = nil) throws -> ResolvedServer {
+    /// default profile does not replace it. An import (`--env-file`, `--flask-config`,
+    /// `--mail-env`) is read as Flask-Mail reads it, with Flask-Mail's defaults for every key it
+    /// does not give: it never mixes with the default profile or a draft.
+    func resolve(startingFrom draft: ServerSettings? = nil) throws -> ResolvedServer {
+        let imports = try importedValues().map(FlaskImport.init)
+        let base = imports.isEmpty ? draft : nil
         var resolved = ResolvedServer(settings: base ?? ServerSettings())
         // A broken config.toml stops only what needs it: a profile named with --profile. Otherwise
         // it is reported and left out, so that a send with its options given still goes.
@@ -137,7 +141,7 @@ extension ServerOptions {
             resolved.warnings.append("\(error) (config.toml was not used)")
             config = MailtuiConfig()
         }
-        let profileName = profile ?? (server == nil && base == nil ? config.defaultProfile : nil)
+        let profileName = profile ?? (server == nil && base == nil && imports.isEmpty ? config.defaultProfile : nil)
         if let profileName {
             guard let found = config.profile(named: profileName) else {
                 let known = config.profiles.map(\.name)
@@ -149,8 +153,17 @@ extension ServerOptions {
             resolved.password = found.storedPassword
             resolved.passwordSource = found.passwordSource
         }
-        for values in try importedValues() {
-            let imported = FlaskImport(values)
+        for (index, imported) in imports.enumerated() {
+            if index == 0 && profileName == nil {
+                // The app's whole mail configuration: what it gives, and Flask-Mail's defaults.
+                resolved.settings = imported.settings
+                resolved.passwordSource = imported.passwordSource
+                resolved.password = imported.password
+                resolved.sender = imported.sender
+                resolved.warnings += imported.warnings
+                resolved.notes += imported.notes
+                continue
+            }
             let given = imported.givenKeys
             if given.contains("MAIL_SERVER") { resolved.settings.host = imported.settings.host }
             if given.contains("MAIL_PORT") || given.contains("MAIL_USE_SSL") || given.contains("MAIL_USE_TLS") { resolved.settings.port = imported.settings.port }
@@ -164,7 +177,7 @@ extension ServerOptions {
         }
         let explicit = settings
         if let server { resolved.settings.host = server }
-        if let security { resolved.settings.security = security; if port == nil && profileName == nil && base == nil { resolved.settings.port = nil } }
+        if let security { resolved.settings.security = security; if port == nil && profileName == nil && base == nil && imports.isEmpty { resolved.settings.port = nil } }
         if let port { resolved.settings.port = port }
         if insecure { resolved.settings.verifyCertificate = false }
         if let caFile { resolved.settings.caFile = caFile }
