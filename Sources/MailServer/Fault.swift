@@ -109,9 +109,4 @@ public final class FaultBook: Sendable {
             return (fault, count)
         }
     }
-
-    /// Replaces the faults (the compose screen's fault panel); counts start again.
-    public func set(_ faults: [Fault]) { state.withLock { $0 = (faults, [:]) } }
-
-    public var faults: [Fault] { state.withLock { $0.faults } }
 }

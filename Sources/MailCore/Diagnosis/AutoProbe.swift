@@ -90,7 +90,7 @@ public enum AutoProbe {
     public static func lines(_ results: [Result]) -> [String] {
         var lines = ["PORT   SECURITY  RESULT                        TLS       AUTH"]
         for r in results {
-            let outcome = r.works ? "ok" : "\(r.report.failure!.stage.displayName): \(r.report.failure!.kind.words)"
+            let outcome = r.report.failure.map { "\($0.stage.displayName): \($0.kind.words)" } ?? "ok"
             let tls = r.report.tls?.version ?? "-"
             let auth = r.authMechanisms.isEmpty ? "-" : r.authMechanisms.joined(separator: " ")
             lines.append(pad(String(r.candidate.port), 7) + pad(r.candidate.security.rawValue, 10) + pad(outcome, 30) + pad(tls, 10) + auth)

@@ -97,7 +97,7 @@ extension AppState {
         case .previewReady(let lines, let problems):
             guard problems.isEmpty else {
                 fieldErrors = problems
-                notice = "No preview: " + (FieldID.allCases.first { problems[$0] != nil }.map { "\($0.label): \(problems[$0]!)" } ?? "")
+                notice = "No preview: " + (FieldID.allCases.lazy.compactMap { id in problems[id].map { "\(id.label): \($0)" } }.first ?? "")
                 return []
             }
             phase = .showing(lines: lines)
@@ -456,9 +456,9 @@ extension AppState {
     /// Marks the fields at fault and says the first; the conversation shown stays.
     private mutating func refuse(_ problems: [FieldID: String]) {
         fieldErrors = problems
-        if let first = FieldID.allCases.first(where: { problems[$0] != nil }) {
+        if let (first, problem) = FieldID.allCases.lazy.compactMap({ id in problems[id].map { (id, $0) } }).first {
             focus = first
-            notice = "Not sent: \(first.label): \(problems[first]!)"
+            notice = "Not sent: \(first.label): \(problem)"
         }
     }
 

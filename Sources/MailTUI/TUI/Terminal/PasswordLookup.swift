@@ -21,10 +21,11 @@ struct PasswordLookup: Sendable {
             switch profile.passwordSource {
             case .environment?, .command?:
                 do { return .success(try profile.passwordSource?.resolve().value) } catch { return .failure(error) }
-            case .prompt?, .standardInput?:
-                // Nothing can be asked over the compose screen: the field, or what was known at start.
+            case let interactive?:
+                // A prompt or standard input: nothing can be asked over the compose screen, so the
+                // field, or what was known at start.
                 if let known { return .success(known) }
-                return .failure(PasswordError(source: profile.passwordSource!.description,
+                return .failure(PasswordError(source: interactive.description,
                                               reason: "profile \(profileName) asks for the password; type it into the Password field"))
             case nil:
                 break

@@ -51,8 +51,8 @@ extension AppState {
     func statusText(_ theme: Theme) -> (String, Style) {
         if let notice, !isSending { return (notice, theme.statusBar) }
         if let problem = fieldErrors[focus] { return ("\(focus.label): \(problem)", errorOnBar(theme)) }
-        if let first = FieldID.allCases.first(where: { fieldErrors[$0] != nil }), case .idle = phase {
-            return ("\(first.label): \(fieldErrors[first]!)", errorOnBar(theme))
+        if case .idle = phase, let (first, problem) = FieldID.allCases.lazy.compactMap({ id in fieldErrors[id].map { (id, $0) } }).first {
+            return ("\(first.label): \(problem)", errorOnBar(theme))
         }
         switch phase {
         case .idle, .showing:
