@@ -23,21 +23,9 @@ public final class MessageStore: Sendable {
         self.directory = directory
         self.keep = max(1, keep)
         FileContents.makeDirectories(directory)
+        // Part files of a server that is gone: their messages were never stored.
         FileContents.removeStaleTemporaries(in: directory)
-        var found: [String] = []
-        if let dir = opendir(directory) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name.hasSuffix(".eml") && !name.hasPrefix(".") { found.append(String(name.dropLast(4))) }
-                // A part file of a server that is gone: its message was never stored.
-                if name.hasPrefix("."), let marker = name.firstRange(of: ".part-"), let pid = Int32(name[marker.upperBound...]),
-                   kill(pid, 0) != 0 && errno == ESRCH {
-                    unlink(directory + "/" + name)
-                }
-            }
-            closedir(dir)
-        }
-        ids = Mutex(found.sorted())
+        ids = Mutex(Self.storedIDs(in: directory))
     }
 
     /// A message being received: its bytes go to a hidden file until it is committed or dropped.
@@ -88,7 +76,7 @@ public final class MessageStore: Sendable {
         clock_gettime(CLOCK_REALTIME, &now)
         let millis = Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
         let id = "\(millis)-\(String(getpid()))-" + String(repeating: "0", count: max(0, 6 - String(number).count)) + String(number)
-        return Receiving(id: id, partPath: "\(directory)/.\(id).part-\(getpid())")
+        return Receiving(id: id, partPath: "\(directory)/\(id).eml.tmp-\(getpid())-part")
     }
 
     func drop(_ receiving: Receiving) {
@@ -110,9 +98,9 @@ public final class MessageStore: Sendable {
         guard let json = try? encoder.encode(record) else { unlink(receiving.partPath); return .failure(MessageStoreError(reason: "could not encode the record")) }
         // Written and renamed, not synced: a test server trades durability for speed, and a crash
         // still leaves each file whole or absent.
-        if let problem = Self.writeFile(Array(json), to: base + ".json") {
+        do { try FileContents.writeAtomically(Array(json), to: base + ".json", mode: 0o600, sync: false) } catch {
             unlink(receiving.partPath)
-            return .failure(MessageStoreError(reason: problem))
+            return .failure(MessageStoreError(reason: error.reason))
         }
         guard rename(receiving.partPath, base + ".eml") == 0 else {
             let reason = String(cString: strerror(errno))
@@ -134,23 +122,6 @@ public final class MessageStore: Sendable {
         return .success(record)
     }
 
-    /// Writes `bytes` to a hidden file beside `path` and renames it; nil, or why it failed.
-    private static func writeFile(_ bytes: [UInt8], to path: String) -> String? {
-        let temporary = path + ".tmp-\(getpid())-\(RandomToken.hex(bytes: 3))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { let reason = String(cString: strerror(errno)); close(fd); unlink(temporary); return reason }
-            offset += n
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else { let reason = String(cString: strerror(errno)); unlink(temporary); return reason }
-        return nil
-    }
-
     /// Removes stored messages (both files); returns the ids that were removed.
     @discardableResult
     public func delete(_ remove: [String]) -> [String] {
@@ -168,19 +139,16 @@ public final class MessageStore: Sendable {
     @discardableResult
     public func deleteAll() -> [String] { delete(records().map(\.id)) }
 
+    /// The ids of the messages in a folder, oldest first (ids sort by time).
+    static func storedIDs(in directory: String) -> [String] {
+        FileContents.names(in: directory).filter { $0.hasSuffix(".eml") }.map { String($0.dropLast(4)) }.sorted()
+    }
+
     /// Every stored message's record, newest first, as the folder has them now (another process
     /// may store into it too).
     public func records() -> [StoredMessage] {
         let decoder = JSONDecoder()
-        var found: [String] = []
-        if let dir = opendir(directory) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name.hasSuffix(".eml") && !name.hasPrefix(".") { found.append(String(name.dropLast(4))) }
-            }
-            closedir(dir)
-        }
-        return found.sorted().reversed().compactMap { id in
+        return Self.storedIDs(in: directory).reversed().compactMap { id in
             FileContents.read(directory + "/" + id + ".json").flatMap { try? decoder.decode(StoredMessage.self, from: Data($0)) }
         }
     }

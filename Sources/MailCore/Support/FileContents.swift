@@ -22,7 +22,9 @@ public enum FileContents {
     }
 
     /// Replaces the file atomically; `mode` applies to a new file. Creates missing parent folders.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileWriteError) {
+    /// Without `sync`, a crash still leaves the old file or the new one whole, but a power cut may
+    /// lose the new one (for a test server's inbox, where speed matters more).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, sync: Bool = true) throws(FileWriteError) {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !directory.isEmpty { makeDirectories(directory) }
         let temporary = "\(path).tmp-\(getpid())-\(RandomToken.hex(bytes: 4))"
@@ -39,7 +41,7 @@ public enum FileContents {
             }
             offset += n
         }
-        fsync(fd)
+        if sync { fsync(fd) }
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -60,15 +62,25 @@ public enum FileContents {
     /// Removes `NAME.tmp-PID-XXXX` files that a save killed half-way left behind: those whose
     /// process is gone. A file of a running process is left alone.
     public static func removeStaleTemporaries(in directory: String) {
-        guard let dir = opendir(directory) else { return }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        for name in names(in: directory) {
             guard let marker = name.firstRange(of: ".tmp-") else { continue }
             let fields = name[marker.upperBound...].split(separator: "-")
             guard fields.count == 2, let pid = Int32(fields[0]), pid > 0 else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
         }
+    }
+
+    /// The names in a folder (without `.` and `..`), every byte kept (see `RawPath`); none when
+    /// it cannot be read.
+    public static func names(in directory: String) -> [String] {
+        guard let dir = RawPath.withCString(directory, { opendir($0) }) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { RawPath.string(fromBytes: $0.prefix(while: { $0 != 0 })) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     public static func exists(_ path: String) -> Bool { RawPath.access(path.expandingTilde, F_OK) == 0 }

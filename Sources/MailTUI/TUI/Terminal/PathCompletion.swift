@@ -31,18 +31,9 @@ enum PathCompletion {
     }
 
     static func list(_ directory: String) -> [(name: String, isDirectory: Bool)] {
-        guard let dir = RawPath.withCString(directory, { opendir($0) }) else { return [] }
-        defer { closedir(dir) }
-        var entries: [(String, Bool)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                RawPath.string(fromBytes: raw.prefix(while: { $0 != 0 }))
-            }
-            if name == "." || name == ".." { continue }
+        FileContents.names(in: directory).map { name in
             var info = stat()
-            let isDirectory = RawPath.stat(directory + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-            entries.append((name, isDirectory))
+            return (name, RawPath.stat(directory + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR)
         }
-        return entries
     }
 }
