@@ -89,6 +89,8 @@ public final class CaptureServer: Sendable {
             return channels
         }
         for channel in open { try? channel.close().wait() }
+        // Messages already received are stored and answered before the connections close.
+        store.close()
         try? group.syncShutdownGracefully()
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import MailCore
 import Synchronization
 #if canImport(FoundationEssentials)
@@ -10,64 +11,68 @@ import Glibc
 #endif
 
 /// Where accepted messages go: `<id>.eml` (the bytes as received) and `<id>.json` (the envelope
-/// and the session), each written to a hidden temporary file and renamed, so that a message is
-/// either stored whole or not at all. Keeps the newest `keep`.
+/// and the session). Each file is written nameless (`O_TMPFILE`) and then linked into the folder,
+/// so a message is either stored whole or not at all, and a crash leaves nothing behind. Keeps the
+/// newest `keep`.
+///
+/// Every change to the folder happens on one writer thread: connections on several event loops
+/// that each created and renamed files spent most of their time waiting on the directory's lock.
+/// And the files of an expired message are not deleted but kept as hidden spares that the next
+/// messages are written into: on ext4 without a journal, creating a file soon after deleting
+/// others scans for inodes that were not deleted recently, and a busy store spent its time there.
 public final class MessageStore: Sendable {
     public let directory: String
     let keep: Int
     /// Stored ids, oldest first (loaded once, then kept up to date).
     private let ids: Mutex<[String]>
     private let sequence = Mutex(0)
+    private let writer = DispatchQueue(label: "mailtui.message-store")
+    /// Hidden files of expired messages, ready to be written into (the writer thread's).
+    private let spares = Mutex<[String]>([])
+    private let spareNumber = Mutex(0)
+    static let maximumSpares = 256
+    /// A message up to this size stays in memory until it is committed; a larger one spills to a
+    /// nameless file as it arrives, so memory stays bounded at any size.
+    static let spillAt = 128 * 1024
 
     public init(directory: String, keep: Int) {
         self.directory = directory
         self.keep = max(1, keep)
         FileContents.makeDirectories(directory)
-        // Part files of a server that is gone: their messages were never stored.
+        // Part files of a server that is gone (where O_TMPFILE is missing): never stored.
         FileContents.removeStaleTemporaries(in: directory)
         ids = Mutex(Self.storedIDs(in: directory))
     }
 
-    /// A message being received: its bytes go to a hidden file until it is committed or dropped.
+    /// A message being received: in memory while small, then in a nameless file.
     final class Receiving {
         let id: String
-        let partPath: String
-        private var fd: Int32
+        fileprivate let file: PendingFile
         private var pending: [UInt8] = []
         private(set) var bytes = 0
-        private(set) var failed: String?
 
-        init(id: String, partPath: String) {
+        fileprivate init(id: String, directory: String) {
             self.id = id
-            self.partPath = partPath
-            fd = open(partPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            if fd < 0 { failed = String(cString: strerror(errno)) }
-            pending.reserveCapacity(64 * 1024)
+            file = PendingFile(directory: directory, name: id + ".eml")
         }
+
+        var failed: String? { file.failed }
 
         func append(_ line: some Collection<UInt8>) {
             bytes += line.count
-            guard failed == nil else { return }
+            guard file.failed == nil else { return }
             pending.append(contentsOf: line)
-            if pending.count >= 64 * 1024 { flush() }
-        }
-
-        func flush() {
-            var offset = 0
-            while offset < pending.count && failed == nil {
-                let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failed = String(cString: strerror(errno)); break }
-                offset += n
+            if pending.count >= MessageStore.spillAt {
+                file.write(pending)
+                pending.removeAll(keepingCapacity: true)
             }
-            pending.removeAll(keepingCapacity: true)
         }
 
-        func close() {
-            if fd >= 0 { Glibc.close(fd); fd = -1 }
+        /// Whatever is still in memory goes to the file.
+        fileprivate func flush() {
+            if !pending.isEmpty { file.write(pending) }
+            pending = []
         }
-
-        deinit { close() }
     }
 
     func begin() -> Receiving {
@@ -76,35 +81,42 @@ public final class MessageStore: Sendable {
         clock_gettime(CLOCK_REALTIME, &now)
         let millis = Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
         let id = "\(millis)-\(String(getpid()))-" + String(repeating: "0", count: max(0, 6 - String(number).count)) + String(number)
-        return Receiving(id: id, partPath: "\(directory)/\(id).eml.tmp-\(getpid())-part")
+        return Receiving(id: id, directory: directory)
     }
 
     func drop(_ receiving: Receiving) {
-        receiving.close()
-        unlink(receiving.partPath)
+        receiving.file.discard()
     }
 
-    /// Stores the message under its id; returns its record, or why it could not be stored.
-    func commit(_ receiving: Receiving, _ record: StoredMessage) -> Result<StoredMessage, MessageStoreError> {
-        receiving.flush()
-        receiving.close()
-        if let failed = receiving.failed {
-            unlink(receiving.partPath)
-            return .failure(MessageStoreError(reason: failed))
-        }
+    /// Stores the message under its id on the writer thread, then tells `done` (on that thread)
+    /// its record, or why it could not be stored.
+    func commit(_ receiving: Receiving, _ record: StoredMessage, done: @escaping @Sendable (Result<StoredMessage, MessageStoreError>) -> Void) {
+        let job = CommitJob(receiving: receiving, record: record)
+        writer.async { [self] in done(write(job)) }
+    }
+
+    /// The store's side of a commit, on the writer thread.
+    private func write(_ job: CommitJob) -> Result<StoredMessage, MessageStoreError> {
+        let receiving = job.receiving
         let base = directory + "/" + receiving.id
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let json = try? encoder.encode(record) else { unlink(receiving.partPath); return .failure(MessageStoreError(reason: "could not encode the record")) }
-        // Written and renamed, not synced: a test server trades durability for speed, and a crash
-        // still leaves each file whole or absent.
-        do { try FileContents.writeAtomically(Array(json), to: base + ".json", mode: 0o600, sync: false) } catch {
-            unlink(receiving.partPath)
-            return .failure(MessageStoreError(reason: error.reason))
+        guard let json = try? encoder.encode(job.record) else {
+            receiving.file.discard()
+            return .failure(MessageStoreError(reason: "could not encode the record"))
         }
-        guard rename(receiving.partPath, base + ".eml") == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(receiving.partPath)
+        // Not synced: a test server trades durability for speed, and a crash still leaves each
+        // file whole or absent. The JSON goes first: an .eml is the mark of a stored message.
+        let record = PendingFile(directory: directory, name: receiving.id + ".json")
+        if let spare = takeSpare(), !record.reuse(spare) { unlink(spare) }
+        record.write(Array(json))
+        if let reason = record.publish(as: base + ".json") {
+            receiving.file.discard()
+            return .failure(MessageStoreError(reason: reason))
+        }
+        if let spare = takeSpare(), !receiving.file.reuse(spare) { putSpare(spare) }
+        receiving.flush()
+        if let reason = receiving.file.publish(as: base + ".eml") {
             unlink(base + ".json")
             return .failure(MessageStoreError(reason: reason))
         }
@@ -116,10 +128,34 @@ public final class MessageStore: Sendable {
             return old
         }
         for id in expired {
-            unlink(directory + "/" + id + ".eml")
-            unlink(directory + "/" + id + ".json")
+            retire(directory + "/" + id + ".eml")
+            retire(directory + "/" + id + ".json")
         }
-        return .success(record)
+        return .success(job.record)
+    }
+
+    private func takeSpare() -> String? {
+        spares.withLock { $0.popLast() }
+    }
+
+    private func putSpare(_ path: String) {
+        spares.withLock { $0.append(path) }
+    }
+
+    /// An expired message's file becomes a spare, or goes when there are enough.
+    private func retire(_ path: String) {
+        guard spares.withLock({ $0.count }) < Self.maximumSpares else { unlink(path); return }
+        let number = spareNumber.withLock { n in n += 1; return n }
+        // Named as a temporary of this process: a later start removes it if this one is gone.
+        let spare = "\(directory)/.spare\(number).tmp-\(getpid())-spare"
+        if rename(path, spare) == 0 { putSpare(spare) }
+    }
+
+    /// Waits for every commit asked for so far, then removes the spares.
+    func close() {
+        writer.sync {
+            for spare in spares.withLock({ spares in defer { spares = [] }; return spares }) { unlink(spare) }
+        }
     }
 
     /// Removes stored messages (both files); returns the ids that were removed.
@@ -157,4 +193,11 @@ public final class MessageStore: Sendable {
 public struct MessageStoreError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public var description: String { "the message could not be stored: \(reason)" }
+}
+
+/// A message handed from its connection to the store's writer thread, which alone touches it from
+/// then on.
+private struct CommitJob: @unchecked Sendable {
+    let receiving: MessageStore.Receiving
+    let record: StoredMessage
 }

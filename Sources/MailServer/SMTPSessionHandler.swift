@@ -415,16 +415,25 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                                        time: Self.now(), bytes: receiving.bytes,
                                        subject: subject, transcript: opening + transcript, faults: faultsHit)
             transcript = []
-            switch server.store.commit(receiving, record) {
-            case .success(let stored):
-                messages += 1
-                reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
-                server.emit(.message(stored))
-            case .failure(let error):
-                reply(context, 451, ["4.3.0 \(error.reason)"])
-            }
             resetTransaction()
-            process(context)
+            // Commands pipelined behind the message wait until it is stored and answered.
+            mode = .paused
+            let promise = context.eventLoop.makePromise(of: StoredMessage.self)
+            server.store.commit(receiving, record) { promise.completeWith($0.mapError { $0 as any Error }) }
+            promise.futureResult.assumeIsolated().whenComplete { [self] result in
+                guard case .paused = mode else { return }
+                mode = .command
+                switch result {
+                case .success(let stored):
+                    messages += 1
+                    reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
+                    server.emit(.message(stored))
+                case .failure(let error):
+                    reply(context, 451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
+                }
+                process(context)
+                flushIfNeeded(context)
+            }
         }, onFault: { [self] in
             server.store.drop(receiving)
             resetTransaction()

@@ -93,6 +93,34 @@ import TestSupport
         #expect(files.filter { $0.hasSuffix(".eml") }.count == 3)
     }
 
+    /// Expired messages' files are written into again (see MessageStore): each kept message must
+    /// still be exactly the bytes sent, whether the file it took held a longer message or a
+    /// shorter one, and nothing hidden may outlive the server.
+    @Test func filesOfExpiredMessagesAreReusedWithoutATraceOfWhatTheyHeld() throws {
+        let harness = try ServerHarness { $0.keep = 2 }
+        let client = try RawClient(port: harness.port)
+        #expect(client.reply()?.hasPrefix("220") == true)
+        #expect(client.command("EHLO reuse.example").hasPrefix("250"))
+        // Long, short, long, empty, short…: each lands in a file another message had.
+        let bodies = [String(repeating: "long line of text\r\n", count: 400), "short\r\n", String(repeating: "x", count: 900) + "\r\n",
+                      "", "tiny\r\n", String(repeating: "medium\r\n", count: 30), "end\r\n"]
+        for (n, body) in bodies.enumerated() {
+            #expect(client.command("MAIL FROM:<a@example.com>") == "250")
+            #expect(client.command("RCPT TO:<b@example.com>") == "250")
+            #expect(client.command("DATA") == "354")
+            #expect(client.command("Subject: m\(n)\r\n\r\n\(body).") == "250")
+            let expected = "Subject: m\(n)\r\n\r\n\(body)"
+            let newest = try #require(harness.stored.first)
+            #expect(newest.subject == "m\(n)")
+            #expect(String(decoding: harness.storedBytes(newest), as: UTF8.self) == expected)
+        }
+        #expect(harness.stored.map(\.subject) == ["m6", "m5"])
+        let directory = harness.server.store.directory
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.contains("spare") })
+        harness.server.stop()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted().count == 4)
+    }
+
     @Test func pipelinedCommandsAreAnsweredInOrder() throws {
         let harness = try ServerHarness()
         let client = try RawClient(port: harness.port)

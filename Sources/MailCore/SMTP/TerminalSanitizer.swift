@@ -8,6 +8,10 @@ public enum TerminalSanitizer {
     /// Sanitises raw bytes (invalid UTF-8 shown as `\xNN`).
     public static func sanitize(bytes: some Collection<UInt8>, maxLength: Int = defaultMaxLength) -> String {
         let buffer = Array(bytes)
+        // The common case, a short line of printable ASCII, is itself.
+        if buffer.count <= maxLength, buffer.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return String(decoding: buffer, as: UTF8.self)
+        }
         var out = ""
         var shown = 0
         var index = 0
@@ -16,6 +20,12 @@ public enum TerminalSanitizer {
                 return out + "…[\(buffer.count - index) more bytes cut]"
             }
             let byte = buffer[index]
+            if byte >= 0x20 && byte < 0x7F {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+                index += 1
+                shown += 1
+                continue
+            }
             let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
             if length > 0, index + length <= buffer.count,
                let decoded = String(validating: buffer[index..<index + length], as: UTF8.self),
