@@ -99,17 +99,11 @@ public final class MessageStore: Sendable {
     private func write(_ job: CommitJob) -> Result<StoredMessage, MessageStoreError> {
         let receiving = job.receiving
         let base = directory + "/" + receiving.id
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let json = try? encoder.encode(job.record) else {
-            receiving.file.discard()
-            return .failure(MessageStoreError(reason: "could not encode the record"))
-        }
         // Not synced: a test server trades durability for speed, and a crash still leaves each
         // file whole or absent. The JSON goes first: an .eml is the mark of a stored message.
         let record = PendingFile(directory: directory, name: receiving.id + ".json")
         if let spare = takeSpare(), !record.reuse(spare) { unlink(spare) }
-        record.write(Array(json))
+        record.write(job.record.json)
         if let reason = record.publish(as: base + ".json") {
             receiving.file.discard()
             return .failure(MessageStoreError(reason: reason))

@@ -73,10 +73,15 @@ final class PendingFile: @unchecked Sendable {
     /// Gives the file its name; returns why it could not, or nil.
     func publish(as path: String) -> String? {
         openOnce()
-        if reusing && ftruncate(fd, off_t(length)) != 0 { failed = String(cString: strerror(errno)) }
+        if reusing {
+            var status = stat()
+            if fstat(fd, &status) != 0 || Int(status.st_size) > length, ftruncate(fd, off_t(length)) != 0 { failed = String(cString: strerror(errno)) }
+        }
         if let failed { discard(); return failed }
         let done = named ? rename(partPath, path) : linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW)
         let reason = done == 0 ? nil : String(cString: strerror(errno))
+        // A renamed part file is no longer there to remove.
+        if done == 0 { named = false }
         discard()
         return reason
     }

@@ -1,3 +1,5 @@
+import MailCore
+
 /// What the server tells its owner (the `serve` command's output, the compose screen's inbox).
 public enum ServerEvent: Sendable, Equatable {
     /// Listening: `127.0.0.1:2525`-style addresses, the real ports when 0 was asked for.
@@ -79,5 +81,37 @@ public struct StoredMessage: Sendable, Equatable, Codable {
         self.subject = subject
         self.transcript = transcript
         self.faults = faults
+    }
+}
+
+extension StoredMessage {
+    /// The record as `<id>.json` holds it: one JSON object, keys sorted, nothing left out but
+    /// absent values. Written by hand because the store writes one per message on its single
+    /// writer thread, where JSONEncoder took a fifth of the time; `JSONDecoder` reads it back.
+    public var json: [UInt8] {
+        var out = "{"
+        var first = true
+        func key(_ name: String) {
+            out += (first ? "\"" : ",\"") + name + "\":"
+            first = false
+        }
+        func list(_ items: [String]) -> String { "[" + items.map(QuotedString.basic).joined(separator: ",") + "]" }
+        if let authMechanism { key("authMechanism"); out += QuotedString.basic(authMechanism) }
+        if let authUser { key("authUser"); out += QuotedString.basic(authUser) }
+        key("bytes"); out += String(bytes)
+        key("client"); out += QuotedString.basic(client)
+        key("faults"); out += list(faults)
+        key("from"); out += QuotedString.basic(from)
+        key("fromParameters"); out += list(fromParameters)
+        if let helo { key("helo"); out += QuotedString.basic(helo) }
+        key("id"); out += QuotedString.basic(id)
+        key("path"); out += QuotedString.basic(path)
+        key("recipients")
+        out += "[" + recipients.map { "{\"address\":" + QuotedString.basic($0.address) + ",\"parameters\":" + list($0.parameters) + "}" }.joined(separator: ",") + "]"
+        if let subject { key("subject"); out += QuotedString.basic(subject) }
+        key("time"); out += String(time)
+        if let tls { key("tls"); out += QuotedString.basic(tls) }
+        key("transcript"); out += list(transcript)
+        return Array((out + "}").utf8)
     }
 }

@@ -2,6 +2,7 @@
 /// escaped: the same text is a TOML basic string and a JSON string.
 public enum QuotedString {
     public static func basic(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,0 +1,31 @@
+import Foundation
+@testable import MailServer
+import Testing
+import TestSupport
+
+/// `<id>.json` is written by hand (StoredMessage.json): whatever a client put in its envelope,
+/// JSONDecoder must read back the same record.
+struct RecordJSONTests {
+    @Test func everyRecordReadsBackAsItWasWritten() throws {
+        var fuzz = Fuzz(seed: 0x5EED_0F_150)
+        for _ in 0..<500 {
+            func text() -> String { fuzz.mutate(["a@example.com", "Subject \"quoted\" \\ back", "é 👨‍👩‍👧 \u{1}", "C: EHLO x"].randomElement(using: &fuzz)!) }
+            func maybe() -> String? { Bool.random(using: &fuzz) ? text() : nil }
+            let record = StoredMessage(
+                id: text(), path: "/inbox/" + text(), from: text(), fromParameters: (0..<Int.random(in: 0...3, using: &fuzz)).map { _ in text() },
+                recipients: (0..<Int.random(in: 0...3, using: &fuzz)).map { _ in .init(address: text(), parameters: [text()]) },
+                helo: maybe(), client: text(), tls: maybe(), authUser: maybe(), authMechanism: maybe(),
+                time: Int.random(in: 0...Int.max, using: &fuzz), bytes: Int.random(in: 0...Int.max, using: &fuzz),
+                subject: maybe(), transcript: (0..<Int.random(in: 0...5, using: &fuzz)).map { _ in text() }, faults: maybe().map { [$0] } ?? [])
+            let read = try JSONDecoder().decode(StoredMessage.self, from: Data(record.json))
+            #expect(read == record)
+        }
+    }
+
+    @Test func keysAreSortedAndAbsentValuesLeftOut() {
+        let record = StoredMessage(id: "1", path: "/p", from: "a@b", fromParameters: [], recipients: [.init(address: "c@d", parameters: ["NOTIFY=NEVER"])],
+                                   helo: nil, client: "127.0.0.1:5", tls: "TLSv1.3", authUser: nil, authMechanism: nil, time: 7, bytes: 3,
+                                   subject: "Hi \"you\"", transcript: ["S: 220 ok"], faults: [])
+        #expect(String(decoding: record.json, as: UTF8.self) == #"{"bytes":3,"client":"127.0.0.1:5","faults":[],"from":"a@b","fromParameters":[],"id":"1","path":"/p","recipients":[{"address":"c@d","parameters":["NOTIFY=NEVER"]}],"subject":"Hi \"you\"","time":7,"tls":"TLSv1.3","transcript":["S: 220 ok"]}"#)
+    }
+}
