@@ -64,7 +64,10 @@ public final class CaptureServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations
-                        if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
+                        if let tls {
+                            try sync.addHandler(CipherSniffer())
+                            try sync.addHandler(NIOSSLServerHandler(context: tls))
+                        }
                         try sync.addHandler(IdleStateHandler(readTimeout: .seconds(context.configuration.idleSeconds)))
                         try sync.addHandler(SMTPSessionHandler(server: context, implicitTLS: tls != nil))
                     }

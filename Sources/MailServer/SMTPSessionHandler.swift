@@ -57,6 +57,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var helo: String?
     private var inTLS: Bool
     private var tlsVersion: String?
+    private var cipher: String?
     private var authUser: String?
     private var authMechanism: String?
     private var messages = 0
@@ -120,6 +121,10 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let chosen = event as? CipherChosen {
+            cipher = chosen.name
+            return
+        }
         if event is IdleStateHandler.IdleStateEvent {
             ending = "idle timeout"
             reply(context, 421, ["4.4.2 Idle for too long, closing the connection"])
@@ -306,6 +311,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         flushIfNeeded(context)
         do {
             try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext), position: .first)
+            try context.pipeline.syncOperations.addHandler(CipherSniffer(), position: .first)
         } catch {
             ending = "TLS could not start: \(error)"
             finish(context)
@@ -411,7 +417,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         answer(.data, context, lines: nil, onNormal: { [self] in
             let record = StoredMessage(id: receiving.id, path: server.store.directory + "/" + receiving.id + ".eml", from: from?.address ?? "",
                                        fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
-                                       tls: tlsVersion ?? (inTLS ? "TLS" : nil), authUser: authUser, authMechanism: authMechanism,
+                                       tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
                                        time: Self.now(), bytes: receiving.bytes,
                                        subject: subject, transcript: opening + transcript, faults: faultsHit)
             transcript = []

@@ -52,6 +52,8 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     public var client: String
     /// The TLS version, when the message came over TLS.
     public var tls: String?
+    /// The TLS cipher suite's IANA name, e.g. `TLS_AES_128_GCM_SHA256`.
+    public var cipher: String?
     public var authUser: String?
     public var authMechanism: String?
     /// Seconds since 1970.
@@ -65,7 +67,7 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     public var faults: [String]
 
     public init(id: String, path: String, from: String, fromParameters: [String], recipients: [Recipient], helo: String?, client: String,
-                tls: String?, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [String], faults: [String]) {
+                tls: String?, cipher: String? = nil, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [String], faults: [String]) {
         self.id = id
         self.path = path
         self.from = from
@@ -74,6 +76,7 @@ public struct StoredMessage: Sendable, Equatable, Codable {
         self.helo = helo
         self.client = client
         self.tls = tls
+        self.cipher = cipher
         self.authUser = authUser
         self.authMechanism = authMechanism
         self.time = time
@@ -99,6 +102,7 @@ extension StoredMessage {
         if let authMechanism { key("authMechanism"); out += QuotedString.basic(authMechanism) }
         if let authUser { key("authUser"); out += QuotedString.basic(authUser) }
         key("bytes"); out += String(bytes)
+        if let cipher { key("cipher"); out += QuotedString.basic(cipher) }
         key("client"); out += QuotedString.basic(client)
         key("faults"); out += list(faults)
         key("from"); out += QuotedString.basic(from)

@@ -26,6 +26,7 @@ import TestSupport
         #expect(stored.fromParameters.contains { $0.hasPrefix("SIZE=") })
         #expect(stored.authUser == (security == .none ? nil : "alice"), "AUTH is offered only inside TLS")
         #expect(stored.tls == (security == .none ? nil : "TLSv1.3"))
+        #expect(security == .none ? stored.cipher == nil : stored.cipher?.hasPrefix("TLS_") == true)
         #expect(stored.helo == "client.test.invalid")
         #expect(!stored.transcript.joined().contains("pw") || security == .none)
         #expect(stored.transcript.contains { $0.contains("[credentials hidden]") } || security == .none)
@@ -81,6 +82,47 @@ import TestSupport
         let stored = try #require(harness.stored.first)
         #expect(stored.authUser == "carol" && stored.tls == "TLSv1.3")
         #expect(String(decoding: harness.storedBytes(stored), as: UTF8.self).contains("hi from python"))
+    }
+
+    /// The cipher the record names is the one the client says it uses (Python's ssl reports
+    /// OpenSSL's name, which for TLS 1.2 differs from the IANA name: the script maps it).
+    @Test(arguments: ["TLSv1_3", "TLSv1_2"])
+    func theRecordNamesTheCipherTheClientUsed(_ maximum: String) throws {
+        let harness = try ServerHarness()
+        let script = """
+        import smtplib, ssl, sys
+        ctx = ssl.create_default_context(cafile=sys.argv[2])
+        ctx.maximum_version = ssl.TLSVersion.\(maximum)
+        with smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), context=ctx, timeout=10) as s:
+            s.sendmail("p@example.com", ["q@example.com"], "Subject: c\\r\\n\\r\\nx\\r\\n")
+            name, version, _ = s.sock.cipher()
+        kx, _, rest = name.partition("-")
+        if version == "TLSv1.2":
+            auth, _, rest = rest.partition("-")
+            cipher = rest.replace("AES128", "AES_128").replace("AES256", "AES_256").replace("CHACHA20-POLY1305", "CHACHA20_POLY1305").replace("-", "_")
+            name = "TLS_%s_%s_WITH_%s" % (kx, auth, cipher)
+        print(version, name)
+        """
+        let path = TestPaths.temporaryDirectory("mailtui-py") + "/cipher.py"
+        try Data(script.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Program.run("/usr/bin/env", ["python3", path, String(harness.tlsPort), harness.certificates.caPath])
+        #expect(result.status == 0, "\(result.err)")
+        let stored = try #require(harness.stored.first)
+        let said = result.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
+        #expect(said.count == 2 && said[0] == stored.tls && said[1] == stored.cipher, "client: \(result.out), record: \(stored.tls ?? "-") \(stored.cipher ?? "-")")
+    }
+
+    @Test func theCipherIsReadFromAServerHelloAndNothingElse() {
+        // A TLS 1.2 ServerHello: record header, handshake header, version, random, a 32-byte
+        // session id, then the suite.
+        let hello: [UInt8] = [22, 3, 3, 0, 80, 2, 0, 0, 76, 3, 3] + Array(repeating: 7, count: 32) + [32] + Array(repeating: 9, count: 32) + [0xC0, 0x2F, 0]
+        #expect(CipherSniffer.cipherSuite(inServerHello: hello) == 0xC02F)
+        #expect(CipherSniffer.name(0xC02F) == "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+        #expect(CipherSniffer.name(0x00FF) == "0x00FF")
+        #expect(CipherSniffer.cipherSuite(inServerHello: Array(hello.prefix(60))) == nil, "cut short")
+        #expect(CipherSniffer.cipherSuite(inServerHello: [23] + hello.dropFirst()) == nil, "not a handshake record")
+        var fuzz = Fuzz(seed: 0xC1F)
+        for _ in 0..<2000 { _ = CipherSniffer.cipherSuite(inServerHello: fuzz.bytes(count: Int.random(in: 0...120, using: &fuzz))) }
     }
 
     @Test func theNewestAreKept() throws {

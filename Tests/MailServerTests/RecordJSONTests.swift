@@ -14,7 +14,7 @@ struct RecordJSONTests {
             let record = StoredMessage(
                 id: text(), path: "/inbox/" + text(), from: text(), fromParameters: (0..<Int.random(in: 0...3, using: &fuzz)).map { _ in text() },
                 recipients: (0..<Int.random(in: 0...3, using: &fuzz)).map { _ in .init(address: text(), parameters: [text()]) },
-                helo: maybe(), client: text(), tls: maybe(), authUser: maybe(), authMechanism: maybe(),
+                helo: maybe(), client: text(), tls: maybe(), cipher: maybe(), authUser: maybe(), authMechanism: maybe(),
                 time: Int.random(in: 0...Int.max, using: &fuzz), bytes: Int.random(in: 0...Int.max, using: &fuzz),
                 subject: maybe(), transcript: (0..<Int.random(in: 0...5, using: &fuzz)).map { _ in text() }, faults: maybe().map { [$0] } ?? [])
             let read = try JSONDecoder().decode(StoredMessage.self, from: Data(record.json))

@@ -206,7 +206,7 @@ final class ServeOutput: Sendable {
                 + "\"addresses\":[\(smtp.map(q).joined(separator: ","))],\"tls_addresses\":[\(smtps.map(q).joined(separator: ","))]}"
         case .message(let m):
             return "{\"event\":\"message\",\"id\":\(q(m.id)),\"path\":\(q(m.path)),\"from\":\(q(m.from)),\"rcpt\":[\(m.recipients.map { q($0.address) }.joined(separator: ","))],"
-                + "\"auth_user\":\(q(m.authUser)),\"tls\":\(q(m.tls)),\"bytes\":\(m.bytes)}"
+                + "\"auth_user\":\(q(m.authUser)),\"tls\":\(q(m.tls)),\"cipher\":\(q(m.cipher)),\"bytes\":\(m.bytes)}"
         case .session(let s):
             return "{\"event\":\"session\",\"client\":\(q(s.client)),\"helo\":\(q(s.helo)),\"tls\":\(q(s.tls)),\"auth_user\":\(q(s.authUser)),"
                 + "\"messages\":\(s.messages),\"ending\":\(q(s.ending)),\"seconds\":\(s.seconds)}"
