@@ -40,6 +40,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         case paused
         /// A hang fault: nothing is ever answered again.
         case hung
+        /// Reading a BDAT chunk (RFC 3030): this many octets more, and whether it is the last.
+        case chunk(remaining: Int, last: Bool)
     }
 
     private let server: ServerContext
@@ -75,6 +77,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     /// The message's Subject, read while its header passes; nil past the header.
     private var subject: String?
     private var inHeader = false
+    /// The start of a message sent by BDAT, to find its Subject in.
+    private var header: [UInt8] = []
 
     init(server: ServerContext, implicitTLS: Bool) {
         self.server = server
@@ -180,6 +184,10 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     /// Handles every complete line in the input, in order (PIPELINING: replies come in order).
     private func process(_ context: ChannelHandlerContext) {
         while true {
+            if case .chunk(let remaining, let last) = mode {
+                guard chunkBytes(remaining, last: last, context) else { return }
+                continue
+            }
             let limit: Int
             switch mode {
             case .command: limit = ServerConfiguration.commandLineLimit
@@ -245,6 +253,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         case "MAIL": mail(argument, context)
         case "RCPT": rcpt(argument, context)
         case "DATA": data(argument, context)
+        case "BDAT": bdat(argument, context)
         case "RSET":
             resetTransaction()
             reply(context, 250, ["2.0.0 Ok"])
@@ -268,7 +277,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         guard !name.isEmpty, !name.contains(" ") else { reply(context, 501, ["5.5.4 Syntax: \(verb) hostname"]); return }
         var lines = [configuration.hostname + " greets " + String(name.prefix(64))]
         if verb == "EHLO" {
-            lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN"]
+            lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN", "CHUNKING"]
             if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
             if authOffered { lines.append("AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2") }
         }
@@ -374,12 +383,93 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
         guard !recipients.isEmpty else { reply(context, 554, ["5.5.1 No valid recipients"]); return }
         guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: DATA"]); return }
+        guard receiving == nil else { reply(context, 503, ["5.5.1 DATA cannot follow BDAT in one transaction"]); return }
         reply(context, 354, ["End data with <CR><LF>.<CR><LF>"])
         receiving = server.store.begin()
         messageProblem = nil
         subject = nil
         inHeader = true
         mode = .data
+    }
+
+    // MARK: BDAT
+
+    /// `BDAT SIZE [LAST]`: the next SIZE octets are message content, taken as they are.
+    private func bdat(_ argument: String, _ context: ChannelHandlerContext) {
+        let words = argument.split(separator: " ")
+        guard let size = words.first.flatMap({ Int($0) }), size >= 0, words.count <= 2,
+              words.count == 1 || words[1].uppercased() == "LAST" else {
+            // The chunk's length is unknown, so the octets after this command cannot be told
+            // from commands: the session cannot go on (RFC 3030, 4.2).
+            ending = "BDAT without a valid size"
+            reply(context, 501, ["5.5.4 Syntax: BDAT size [LAST]; closing the connection"])
+            finish(context)
+            return
+        }
+        let last = words.count == 2
+        // The chunk is read (and dropped) even when refused, to keep in step with the client.
+        if from == nil || recipients.isEmpty {
+            messageProblem = from == nil ? (503, "5.5.1 Send MAIL FROM first") : (554, "5.5.1 No valid recipients")
+        } else if receiving == nil {
+            receiving = server.store.begin()
+            messageProblem = nil
+            subject = nil
+            header = []
+        }
+        mode = .chunk(remaining: size, last: last)
+    }
+
+    /// Takes what has arrived of the chunk; false when it needs more input.
+    private func chunkBytes(_ remaining: Int, last: Bool, _ context: ChannelHandlerContext) -> Bool {
+        let count = min(remaining, input.readableBytes)
+        if count > 0, let bytes = input.readBytes(length: count) {
+            if let receiving, messageProblem == nil {
+                if receiving.bytes + count > configuration.maxMessageSize {
+                    messageProblem = (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
+                } else {
+                    receiving.append(bytes)
+                    if header.count < 64 * 1024 { header += bytes.prefix(64 * 1024 - header.count) }
+                }
+            }
+        }
+        input.discardReadBytes()
+        guard remaining - count == 0 else {
+            mode = .chunk(remaining: remaining - count, last: last)
+            return false
+        }
+        mode = .command
+        guard let receiving else {
+            // A refused chunk: say why, once the octets are read.
+            let (code, text) = messageProblem ?? (503, "5.5.1 Send MAIL FROM first")
+            messageProblem = nil
+            reply(context, code, [text])
+            return true
+        }
+        if !last {
+            if let (code, text) = messageProblem {
+                reply(context, code, [text])
+                resetTransaction()
+            } else {
+                reply(context, 250, ["2.0.0 \(receiving.bytes) octets received"])
+            }
+            return true
+        }
+        subject = Self.subject(inHeader: header)
+        header = []
+        endOfMessage(receiving, context)
+        return true
+    }
+
+    /// The Subject of a message's header (its first line; encoded words left as they are).
+    static func subject(inHeader bytes: [UInt8]) -> String? {
+        for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
+            let text = line.last == 13 ? line.dropLast() : line[...]
+            if text.isEmpty { return nil }
+            if text.count > 8, String(decoding: text.prefix(8), as: UTF8.self).lowercased() == "subject:" {
+                return String(decoding: text.dropFirst(8), as: UTF8.self).trimmingSpaces
+            }
+        }
+        return nil
     }
 
     private func dataLine(_ line: [UInt8], _ context: ChannelHandlerContext) {
