@@ -1,0 +1,88 @@
+/// A captured message read for showing: each view's lines, its attachments and the checks. Every
+/// line is made safe for a terminal here, since all of it is outside input.
+public struct CapturedMessage: Sendable, Equatable {
+    /// A file in the message that can be saved.
+    public struct Attachment: Sendable, Equatable {
+        public var name: String
+        public var mediaType: String
+        /// Its decoded size.
+        public var size: Int
+        /// Where it is in the tree (part indexes from the root), to find its bytes again.
+        public var path: [Int]
+    }
+
+    public var text: [String]
+    public var html: [String]
+    public var headers: [String]
+    public var structure: [String]
+    public var raw: [String]
+    public var checks: [String]
+    public var attachments: [Attachment]
+    /// The top-level fields, decoded, for "send again".
+    public var fields: [MIMEPart.Field]
+    /// The first text/plain and text/html bodies, as text.
+    public var textBody: String?
+    public var htmlBody: String?
+
+    /// Lines longer than this are cut for showing (the raw view keeps the line count).
+    static let longestShown = 4000
+
+    public init(bytes: [UInt8], envelopeFrom: String?) {
+        let root = MIMEPart(reading: bytes)
+        let all = root.walk()
+        let plain = all.first { $0.part.mediaType == "text/plain" && !$0.part.isAttachment }?.part
+        let rich = all.first { $0.part.mediaType == "text/html" && !$0.part.isAttachment }?.part
+        textBody = plain?.text
+        htmlBody = rich?.text
+        text = textBody.map(Self.safeLines) ?? ["(No text part." + (rich == nil ? ")" : " The HTML tab shows the HTML as text.)")]
+        html = rich.map { HTMLText($0.text).lines.map(Self.safe) } ?? ["(No HTML part.)"]
+        fields = root.fields.map { MIMEPart.Field(name: $0.name, value: EncodedWords.decode($0.value)) }
+        headers = fields.map { Self.safe($0.name + ": " + $0.value) }
+        structure = all.map { depth, part in
+            var facts = [part.mediaType]
+            if let charset = part.parameters["charset"] { facts.append("charset=" + charset) }
+            if !part.isMultipart {
+                facts.append(part.transferEncoding)
+                facts.append(ByteCount.human(part.decodedBody.count))
+            }
+            if let name = part.fileName { facts.append("\"\(name)\"") }
+            if let disposition = part.disposition { facts.append(disposition) }
+            return Self.safe(String(repeating: "  ", count: depth) + facts.joined(separator: ", "))
+        }
+        raw = Self.safeLines(String(decoding: bytes, as: UTF8.self))
+        checks = MessageChecks.findings(root, raw: bytes, envelopeFrom: envelopeFrom).map(Self.safe)
+        attachments = Self.attachments(in: root, at: [])
+    }
+
+    private static func attachments(in part: MIMEPart, at path: [Int]) -> [Attachment] {
+        if part.isAttachment && !path.isEmpty {
+            return [Attachment(name: part.fileName ?? "part-\(path.map(String.init).joined(separator: "."))", mediaType: part.mediaType,
+                               size: part.decodedBody.count, path: path)]
+        }
+        return part.parts.enumerated().flatMap { attachments(in: $0.element, at: path + [$0.offset]) }
+    }
+
+    /// An attachment's bytes, found again by its path in the message.
+    public static func attachmentBytes(_ bytes: [UInt8], path: [Int]) -> [UInt8]? {
+        var part = MIMEPart(reading: bytes)
+        for index in path {
+            guard index < part.parts.count else { return nil }
+            part = part.parts[index]
+        }
+        return part.decodedBody
+    }
+
+    static func safe(_ line: String) -> String {
+        TerminalSanitizer.sanitize(line, maxLength: longestShown)
+    }
+
+    static func safeLines(_ text: String) -> [String] {
+        // By bytes: "\r\n" is one Character to Swift, so a split on "\n" would miss it.
+        var lines = text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { line in
+            let cut = line.last == 13 ? line.dropLast() : line[...]
+            return safe(String(decoding: cut, as: UTF8.self).replacing("\t", with: "    "))
+        }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}
