@@ -114,13 +114,129 @@ import MailServer
         let screen = Renderer.render(s).text
         #expect(screen.contains("a@example.com → b@example.com  \"second\"  2 KiB [TLS] [login test]"), "newest first:\n\(screen)")
         #expect(screen.range(of: "\"second\"")!.lowerBound < screen.range(of: "\"first\"")!.lowerBound)
-        #expect(s.update(.key(.enter)) == [.openCaptured(s.captured[0])])
-        _ = s.update(.key(.function(2)))
+        #expect(s.update(.key(.enter)) == [.readCaptured(s.captured[0])])
+        _ = s.update(.key(.escape))
         #expect(s.update(.key(.character("d"))) == [.deleteCaptured(["2"])])
         _ = s.update(.capturedDeleted(["2"]))
         #expect(s.captured.map(\.id) == ["1"])
         #expect(s.update(.key(.character("D"))).isEmpty, "the first D only asks")
         #expect(Renderer.render(s).text.contains("Press D again to delete all 1 messages"))
         #expect(s.update(.key(.character("D"))) == [.deleteAllCaptured])
+    }
+}
+
+/// A caught message's view: tabs, checks, scrolling, search, saving an attachment, send again.
+@Suite struct MessageViewTests {
+    static let raw = Array("""
+    From: App <noreply@app.example>\r
+    To: b@example.com\r
+    Subject: Reset your password\r
+    Content-Type: multipart/mixed; boundary="b"\r
+    \r
+    --b\r
+    Content-Type: text/html; charset=utf-8\r
+    \r
+    <p>Hello</p><p>Reset it <a href="http://app.example/reset?t=1">here</a>.</p>\r
+    --b\r
+    Content-Type: application/pdf; name="terms.pdf"\r
+    Content-Transfer-Encoding: base64\r
+    \r
+    JVBERi0xLjcK\r
+    --b--\r
+
+    """.utf8) + Array((1...80).map { "line \($0)\r\n" }.joined().utf8)
+
+    static func opened() -> AppState {
+        var s = AppState(width: 100, height: 30, colors: false)
+        s.localServer = "127.0.0.1:2525"
+        let record = InboxInTheUITests.message("7", subject: "Reset your password")
+        _ = s.update(.server(.message(record)))
+        _ = s.update(.key(.function(2)))
+        #expect(s.update(.key(.enter)) == [.readCaptured(record)])
+        #expect(Renderer.render(s).text.contains("Reading the message…"))
+        _ = s.update(.capturedRead(id: "7", content: CapturedMessage(bytes: raw, envelopeFrom: record.from), problem: nil))
+        return s
+    }
+
+    @Test func theTabsShowTheMessageAndTheChecksShowWhatToFix() {
+        var s = Self.opened()
+        var screen = Renderer.render(s).text
+        #expect(screen.contains("⚠ No Date header"), "\(screen)")
+        #expect(screen.contains("⚠ No Message-ID header"))
+        #expect(screen.contains("⚠ 1 http:// link in the HTML") && !screen.contains("more checks"), "five checks, five rows")
+        #expect(screen.contains("(No text part. The HTML tab shows the HTML as text.)"))
+        #expect(screen.contains("1 Text") && screen.contains("6 Conversation"))
+        _ = s.update(.key(.right))
+        screen = Renderer.render(s).text
+        #expect(screen.contains("Reset it here [1]."))
+        #expect(screen.contains("[1] http://app.example/reset?t=1"))
+        _ = s.update(.key(.character("4")))
+        screen = Renderer.render(s).text
+        #expect(screen.contains("multipart/mixed"))
+        #expect(screen.contains("  application/pdf, base64, 9 B, \"terms.pdf\""))
+        #expect(screen.contains("▸ terms.pdf  application/pdf, 9 B"))
+        _ = s.update(.key(.character("3")))
+        #expect(Renderer.render(s).text.contains("Subject: Reset your password"))
+    }
+
+    @Test func theRawTabScrollsAndSearches() {
+        var s = Self.opened()
+        _ = s.update(.key(.character("5")))
+        #expect(!Renderer.render(s).text.contains("line 40"))
+        _ = s.update(.key(.character("/")))
+        for c in "LINE 40" { _ = s.update(.key(.character(c))) }
+        #expect(Renderer.render(s).text.contains("Search: LINE 40"))
+        _ = s.update(.key(.enter))
+        guard case .message(let view) = s.overlay else { Issue.record("the view closed"); return }
+        let screen = Renderer.render(s)
+        #expect(screen.text.contains("line 40"), "found, any case")
+        let row = (0..<screen.height).first { screen.row($0).contains("line 40") }!
+        #expect(screen[2, row].style.reverse, "the line found is marked")
+        #expect(view.lines(.raw)[view.found!] == "line 40")
+        _ = s.update(.key(.character("n")))
+        guard case .message(let again) = s.overlay else { return }
+        #expect(again.found == view.found, "the only match: n wraps round to it")
+        _ = s.update(.key(.end))
+        #expect(Renderer.render(s).text.contains("line 80"))
+        _ = s.update(.key(.home))
+        #expect(Renderer.render(s).text.contains("From: App <noreply@app.example>"))
+    }
+
+    @Test func anAttachmentIsSavedToTheTypedPathAndTheMessageCanBeSentAgain() {
+        var s = Self.opened()
+        _ = s.update(.key(.character("s")))
+        #expect(Renderer.render(s).text.contains("Save terms.pdf to: terms.pdf"))
+        _ = s.update(.key(.control("u")))
+        for c in "/tmp/x/t" { _ = s.update(.key(.character(c))) }
+        #expect(s.update(.key(.tab)) == [.completePath("/tmp/x/t")])
+        _ = s.update(.completed(input: "/tmp/x/t", completion: "/tmp/x/terms-copy.pdf", candidates: []))
+        let record = s.captured[0]
+        #expect(s.update(.key(.enter)) == [.saveAttachment(record, part: [1], to: "/tmp/x/terms-copy.pdf")])
+        _ = s.update(.attachmentSaved(path: "/tmp/x/terms-copy.pdf", problem: nil))
+        #expect(Renderer.render(s).text.contains("Saved /tmp/x/terms-copy.pdf"))
+        #expect(s.update(.key(.character("r"))) == [.sendAgain(record)])
+        let draft = MessageDraft(from: "App <noreply@app.example>", to: "b@example.com", subject: "Reset your password", htmlBody: "<p>Hello</p>")
+        let effects = s.update(.resendReady(draft, problem: nil))
+        #expect(s.overlay == nil)
+        #expect(s.text(.subject) == "Reset your password" && s.text(.from) == "App <noreply@app.example>")
+        #expect(s.bodies[.html]?.text == "<p>Hello</p>")
+        #expect(effects.contains(.saveDraft))
+        #expect(s.focus == .host, "the next thing to change is the server")
+    }
+
+    @Test func escapeGoesBackToTheListAndDDeletes() {
+        var s = Self.opened()
+        _ = s.update(.key(.escape))
+        #expect(s.overlay == .inbox(selected: 0))
+        _ = s.update(.key(.enter))
+        #expect(s.update(.key(.character("d"))) == [.deleteCaptured(["7"])])
+        #expect(s.overlay == .inbox(selected: 0))
+    }
+
+    @Test func fileNamesFromAMessageAreNotPaths() {
+        #expect(AppState.safeFileName("../../.bashrc") == "bashrc")
+        #expect(AppState.safeFileName("/etc/passwd") == "passwd")
+        #expect(AppState.safeFileName("..") == "attachment")
+        #expect(AppState.safeFileName("report.pdf") == "report.pdf")
     }
 }

@@ -109,6 +109,8 @@ enum Overlay: Equatable, Sendable {
     case history(HistoryPicker)
     /// F2: the local server's inbox; the index of the selected message.
     case inbox(selected: Int)
+    /// A caught message, read in tabs.
+    case message(MessageView)
 }
 
 /// The F8 window: profiles to load, and a name being typed to save the form as one.
@@ -166,8 +168,12 @@ enum Effect: Equatable, Sendable {
     case preview(MessageDraft)
     /// Looks at the attachments on disk again (before a send, after re-opening a draft).
     case checkAttachments([AttachmentSpec])
-    /// Reads a caught message's file for showing.
-    case openCaptured(StoredMessage)
+    /// Reads a caught message's file for its view.
+    case readCaptured(StoredMessage)
+    /// Saves an attachment of a caught message (by its place in the MIME tree) to a file.
+    case saveAttachment(StoredMessage, part: [Int], to: String)
+    /// Makes a caught message the draft in the form ("send again").
+    case sendAgain(StoredMessage)
     /// Removes these caught messages from the inbox.
     case deleteCaptured([String])
     case deleteAllCaptured
@@ -206,8 +212,11 @@ enum AppEvent: Sendable {
     case exportWritten(path: String, problem: String?)
     /// Something happened at the local server (a message arrived).
     case server(ServerEvent)
-    /// A caught message's lines, to show in the conversation pane.
-    case capturedOpened(lines: [String])
+    /// A caught message, read (or why it could not be).
+    case capturedRead(id: String, content: CapturedMessage?, problem: String?)
+    case attachmentSaved(path: String, problem: String?)
+    /// A caught message as a draft, for "send again" (or why it could not be made one).
+    case resendReady(MessageDraft?, problem: String?)
     /// These caught messages are gone from the inbox.
     case capturedDeleted([String])
     /// The preview: the message's lines, or what stops it from being rendered.

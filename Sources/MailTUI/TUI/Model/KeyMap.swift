@@ -103,10 +103,19 @@ enum KeyMap {
     static let conversation = FieldKeys(keyText: "↑↓ Home End", hint: "Scroll",
                                         help: "Conversation (focus it with Tab): ↑ ↓ Home End scroll, End follows new lines")
     static let body = FieldKeys(keyText: "F3 F4", hint: "Tabs, $EDITOR", help: "Body: type as in any editor; Enter is a new line")
+    static let messageView = FieldKeys(keyText: "F2 Enter", hint: "Read",
+                                       help: "A caught message (F2, Enter): ← → or 1-6 switch Text, HTML, Headers, Structure, Raw, Conversation; "
+                                           + "↑ ↓ PgUp PgDn Home End scroll; / searches, n finds the next; a picks an attachment, s saves it (Tab completes); "
+                                           + "r sends it again (it becomes the draft); d deletes it; Esc goes back to the list")
 
     /// Every key, as the help and the README list it.
     static var helpRows: [(keys: String, text: String)] {
         bindings.map { (allKeysText($0), $0.help) }
-            + [textEditing, choice, toggle, attachAdd, attachSelect, conversation, body].map { ("", $0.help) }
+            + fieldKeys.map { ("", $0.help) }
+    }
+
+    /// The keys within fields and windows, in the order the help and the README list them.
+    static var fieldKeys: [FieldKeys] {
+        [textEditing, choice, toggle, attachAdd, attachSelect, conversation, body, messageView]
     }
 }

@@ -37,6 +37,25 @@ struct TextField: Equatable, Sendable {
             (characters, cursor) = Clusters.insert(character, into: characters, at: cursor)
         }
     }
+    /// Applies a line-editing key (typing, Backspace, Delete, ← → Home End, Ctrl-A E U K W);
+    /// false when the key is not one of them.
+    mutating func edit(_ key: Key) -> Bool {
+        switch key {
+        case .character(let c): insert(String(c))
+        case .backspace: backspace()
+        case .delete, .control("d"): delete()
+        case .left, .control("b"): left()
+        case .right, .control("f"): right()
+        case .home, .control("a"): home()
+        case .end, .control("e"): end()
+        case .control("u"): killToStart()
+        case .control("k"): killToEnd()
+        case .control("w"): deleteWordBack()
+        default: return false
+        }
+        return true
+    }
+
     mutating func backspace() { if cursor > 0 { characters.remove(at: cursor - 1); cursor -= 1 } }
     mutating func delete() { if cursor < characters.count { characters.remove(at: cursor) } }
     mutating func left() { cursor = max(0, cursor - 1) }

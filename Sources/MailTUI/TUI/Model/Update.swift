@@ -39,6 +39,12 @@ extension AppState {
             fieldErrors[.attachments] = items.first { $0.problem != nil }.map { "\($0.name): \($0.problem ?? "")" }
             return []
         case .completed(let input, let completion, let candidates):
+            if case .message(var view) = overlay, view.savePath?.text == input {
+                view.savePath = TextField(completion)
+                view.message = candidates.count > 1 ? candidates.prefix(8).joined(separator: "  ") : nil
+                overlay = .message(view)
+                return []
+            }
             guard text(.attachments) == input else { return [] }
             fields[.attachments] = TextField(completion)
             notice = candidates.count > 1 ? candidates.prefix(12).joined(separator: "  ") + (candidates.count > 12 ? "  …" : "") : (candidates.isEmpty ? "No file matches." : nil)
@@ -89,11 +95,28 @@ extension AppState {
             if case .inbox(let selected) = overlay { overlay = .inbox(selected: min(selected, max(0, captured.count - 1))) }
             notice = ids.count == 1 ? "Deleted the message from the inbox" : "Deleted \(ids.count) messages from the inbox"
             return []
-        case .capturedOpened(let lines):
-            phase = .showing(lines: lines)
-            transcript = []
-            transcriptTop = 0
+        case .capturedRead(let id, let content, let problem):
+            guard case .message(var view) = overlay, view.record.id == id else { return [] }
+            view.content = content
+            view.problem = problem
+            overlay = .message(view)
             return []
+        case .attachmentSaved(let path, let problem):
+            guard case .message(var view) = overlay else { notice = problem.map { "Not saved: \($0)" } ?? "Saved \(path)"; return [] }
+            view.message = problem.map { "Not saved: \($0)" } ?? "Saved \(path)"
+            overlay = .message(view)
+            return []
+        case .resendReady(let draft, let problem):
+            guard let draft else {
+                if case .message(var view) = overlay { view.message = problem; overlay = .message(view) } else { notice = problem }
+                return []
+            }
+            apply(draft: draft)
+            overlay = nil
+            fieldErrors = [:]
+            focus = .host
+            notice = "The caught message is the draft now: set a real server (Host, or F8 for a profile) and press F5 to send it again"
+            return changed() + (draft.attachments.isEmpty ? [] : [.checkAttachments(draft.attachments)])
         case .previewReady(let lines, let problems):
             guard problems.isEmpty else {
                 fieldErrors = problems
@@ -236,6 +259,8 @@ extension AppState {
             return handle(key, in: picker)
         case .history(let picker):
             return handle(key, in: picker)
+        case .message(let view):
+            return handle(key, in: view)
         case .inbox(let selected):
             let confirming = confirmingDeleteAll
             confirmingDeleteAll = false
@@ -254,8 +279,8 @@ extension AppState {
             case .down: self.overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
             case .enter:
                 guard selected < captured.count else { return [] }
-                self.overlay = nil
-                return [.openCaptured(captured[selected])]
+                self.overlay = .message(MessageView(record: captured[selected]))
+                return [.readCaptured(captured[selected])]
             default: break
             }
             return []

@@ -75,18 +75,6 @@ final class LocalServer: Sendable {
     /// The messages already in the inbox (from earlier runs or `mailtui serve`), newest first.
     var earlier: [StoredMessage] { store.records() }
 
-    /// A caught message as lines to read (its source, at most 2,000 lines).
-    static func lines(of message: StoredMessage) -> [String] {
-        guard let bytes = FileContents.read(message.path) else { return ["The message \(message.id) is no longer in the inbox."] }
-        var lines = ["Message \(message.id), caught by the local server: from <\(message.from)> to \(message.recipients.map(\.address).joined(separator: ", ")), "
-                     + ByteCount.human(message.bytes) + (message.tls.map { ", \($0)" } ?? "") + (message.authUser.map { ", login \($0)" } ?? ""), ""]
-        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
-        lines += all.prefix(2000).map(String.init)
-        if all.count > 2000 { lines.append("… \(all.count - 2000) more lines in \(message.path)") }
-        return lines
-    }
-
     /// The greeting of whatever listens on a loopback port, if anything answers within half a second.
     static func greeting(port: Int) -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -148,9 +148,24 @@ final class TerminalApp {
                     let result = PathCompletion.complete(input)
                     inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
                 }
-            case .openCaptured(let message):
+            case .readCaptured(let record):
                 let inbox = self.inbox
-                io.async { inbox.post(.capturedOpened(lines: LocalServer.lines(of: message))) }
+                // Off the io queue: a large message takes a while, and drafts must not wait.
+                DispatchQueue.global(qos: .userInitiated).async {
+                    let bytes = FileContents.read(record.path)
+                    inbox.post(.capturedRead(id: record.id, content: bytes.map { CapturedMessage(bytes: $0, envelopeFrom: record.from) },
+                                             problem: bytes == nil ? "The message \(record.id) is no longer in the inbox." : nil))
+                }
+            case .saveAttachment(let record, let part, let path):
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    inbox.post(CapturedFiles.save(record, part: part, to: path))
+                }
+            case .sendAgain(let record):
+                let inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    inbox.post(CapturedFiles.draft(from: record))
+                }
             case .deleteCaptured(let ids):
                 let inbox = self.inbox, store = localServer?.store
                 io.async { inbox.post(.capturedDeleted(store?.delete(ids) ?? [])) }

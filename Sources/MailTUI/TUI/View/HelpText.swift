@@ -16,7 +16,7 @@ enum HelpText {
     static var markdownTable: String {
         var out = "| Keys | |\n|---|---|\n"
         for binding in KeyMap.bindings { out += "| \(KeyMap.allKeysText(binding)) | \(binding.help) |\n" }
-        for keys in [KeyMap.textEditing, KeyMap.choice, KeyMap.toggle, KeyMap.attachAdd, KeyMap.attachSelect, KeyMap.conversation, KeyMap.body] {
+        for keys in KeyMap.fieldKeys {
             out += "| \(keys.keyText) | \(keys.help) |\n"
         }
         return out

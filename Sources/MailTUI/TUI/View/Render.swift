@@ -238,6 +238,9 @@ enum Renderer {
         var lines: [String]
         var top = 0
         switch overlay {
+        case .message(let view):
+            MessageViewRender.draw(view, state, theme, into: &screen)
+            return
         case .help(let scrolled): lines = HelpText.lines; top = scrolled
         case .fullText(let text, let scrolled): lines = text; top = scrolled
         case .confirmQuit(let reason): lines = ["Quit mailtui?", "", reason, "", "y: quit    n / Esc: stay"]
@@ -271,7 +274,7 @@ enum Renderer {
                 list.append((index == selected ? "▸ " : "  ") + InboxRow.text(message))
             }
             if let notice = state.notice, state.confirmingDeleteAll { list += ["", notice] }
-            list += ["", "Enter show · d delete · D delete all · Esc close"]
+            list += ["", "Enter read it (tabs, checks, attachments, send again) · d delete · D delete all · Esc close"]
             lines = list
         }
         let maxWidth = state.width - 4

@@ -89,6 +89,11 @@ extension AppState {
             return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
         case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
         case .inbox?: return [("↑↓", "Select"), ("Enter", "Show"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close")]
+        case .message(let view)?:
+            if view.search != nil { return [("Enter", "Find"), ("Esc", "Back")] }
+            if view.savePath != nil { return [("Tab", "Complete"), ("Enter", "Save"), ("Esc", "Back")] }
+            return [("←→ 1-6", "Tabs"), ("↑↓ PgUp/PgDn", "Scroll"), ("/ n", "Search"), ("a s", "Attachment, save"), ("r", "Send again"),
+                    ("d", "Delete"), ("Esc", "Inbox")]
         case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
         case .help?, .fullText?: return [("↑↓ PgUp/PgDn", "Scroll"), ("any other key", "Close")]
         case nil: break

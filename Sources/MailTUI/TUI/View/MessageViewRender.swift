@@ -1,0 +1,57 @@
+import MailCore
+import MailServer
+
+/// A caught message, full screen: who sent what, the checks, the tab bar, and the tab's lines.
+enum MessageViewRender {
+    static func draw(_ view: MessageView, _ state: AppState, _ theme: Theme, into screen: inout ScreenBuffer) {
+        let width = state.width
+        screen.fill(x: 0, y: 0, width: width, height: state.height, style: .plain)
+        let r = view.record
+        let title = " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(r.subject ?? "")\"  "
+            + ByteCount.human(r.bytes) + (r.tls.map { " · \($0)" } ?? "") + (r.cipher.map { " \($0)" } ?? "") + (r.authUser.map { " · login \($0)" } ?? "")
+        screen.fill(x: 0, y: 0, width: width, height: 1, style: theme.statusBar)
+        screen.put(TerminalSanitizer.sanitize(title, maxLength: 500), x: 0, y: 0, style: theme.statusBar, maxWidth: width)
+
+        let checks = view.content?.checks ?? []
+        let checkRows = max(1, min(6, checks.count))
+        if view.content == nil {
+            screen.put(view.problem == nil ? " Checking…" : "", x: 0, y: 1, style: theme.time)
+        } else if checks.isEmpty {
+            screen.put(" ✓ The checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
+                       x: 0, y: 1, style: theme.success, maxWidth: width)
+        } else {
+            for (index, check) in checks.prefix(checkRows).enumerated() {
+                let shown = index == checkRows - 1 && checks.count > checkRows ? "… and \(checks.count - checkRows + 1) more checks" : check
+                screen.put(" ⚠ " + shown, x: 0, y: 1 + index, style: theme.warning, maxWidth: width)
+            }
+        }
+
+        let lines = view.lines(view.tab)
+        let barY = 1 + checkRows
+        var x = 0
+        for tab in MessageTab.allCases {
+            x += screen.put(" \(tab.rawValue + 1) ", x: x, y: barY, style: theme.hintKey)
+            x += screen.put(tab.title + " ", x: x, y: barY, style: tab == view.tab ? theme.activeTab : theme.label)
+        }
+        let rows = MessageView.contentRows(height: state.height, checks: checks.count)
+        let position = lines.isEmpty ? "" : " \(min(lines.count, view.top + 1))–\(min(lines.count, view.top + rows)) of \(lines.count) "
+        if x + DisplayWidth.of(position) < width { screen.put(position, x: width - DisplayWidth.of(position), y: barY, style: theme.time) }
+
+        let prompt: String? = view.search.map { "Search: \($0.text)" } ?? view.savePath.map { "Save \(view.content?.attachments[safe: view.selectedAttachment]?.name ?? "") to: \($0.text)" } ?? view.message
+        let shownRows = prompt == nil ? rows : rows - 1
+        for row in 0..<max(0, shownRows) {
+            let index = view.top + row
+            guard index < lines.count else { break }
+            let style = index == view.found ? Style(reverse: true) : Style.plain
+            screen.put(lines[index], x: 1, y: barY + 1 + row, style: style, maxWidth: width - 1)
+        }
+        screen.cursor = nil
+        if let prompt {
+            let y = barY + rows
+            screen.fill(x: 0, y: y, width: width, height: 1, style: theme.statusBar)
+            let used = screen.put(" " + prompt, x: 0, y: y, style: theme.statusBar, maxWidth: width)
+            if view.search != nil || view.savePath != nil { screen.cursor = (min(width - 1, used), y) }
+        }
+        Renderer.hints(state, Layout(width: state.width, height: state.height), theme, into: &screen)
+    }
+}
