@@ -179,18 +179,56 @@ import TestSupport
         defer { tmux.stop() }
         let start = try tmux.waitFor("Local test server on 127.0.0.1:")
         #expect(start.contains("Host 127.0.0.1") && start.contains("you@example.org"), "a form ready to send:\n\(start)")
+        // The focus starts at To: five Tabs to the Subject.
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "C-u")
+        try tmux.type("Typed in tmux ✓")
         try tmux.press("F5")
         try tmux.waitFor("✓ Sent: 250 2.0.0 Ok: queued as")
         try tmux.press("F2")
-        try tmux.waitFor("\"Hello from mailtui\"")
+        try tmux.waitFor("\"Typed in tmux ✓\"")
         try tmux.press("Enter")
-        try tmux.waitFor("caught by the local server")
+        let view = try tmux.waitFor("✓ The checks found nothing to fix")
+        #expect(view.contains("1 Text") && view.contains("This message went to mailtui's local test server"), "the text tab:\n\(view)")
+        try tmux.press("3")
+        try tmux.waitFor("Subject: Typed in tmux ✓")
+        try tmux.press("5")
+        try tmux.waitFor("Subject: =?UTF-8?B?")
         let inbox = try FileManager.default.contentsOfDirectory(atPath: dataHome + "/mailtui/inbox").filter { $0.hasSuffix(".eml") }
         #expect(inbox.count == 1, "stored where mailtui serve stores")
         let record = try String(contentsOfFile: dataHome + "/mailtui/inbox/" + inbox[0].dropLast(4) + ".json", encoding: .utf8)
         #expect(record.contains("\"authUser\":\"test\"") && record.contains("\"tls\":\"TLSv1.3\""), "over STARTTLS, with a login: \(record)")
         try tmux.press("F10")
         try tmux.waitFor("EXIT=0")
+    }
+
+    /// A 20 MiB attachment goes out through the local server and is saved back from the inbox.
+    @Test func aLargeAttachmentIsSavedFromTheInboxWhole() throws {
+        let dir = TestPaths.temporaryDirectory("mailtui-big")
+        var generator = SystemRandomNumberGenerator()
+        let big = (0..<(20 << 20) / 8).reduce(into: Data(capacity: 20 << 20)) { data, _ in withUnsafeBytes(of: generator.next()) { data.append(contentsOf: $0) } }
+        try big.write(to: URL(fileURLWithPath: dir + "/big.bin"))
+        let tmux = try launch([], width: 110, height: 34, password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Local test server on 127.0.0.1:")
+        // From To, six Tabs reach Attach.
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        try tmux.type(dir + "/big.bin")
+        try tmux.press("Enter")
+        try tmux.waitFor("big.bin (20 MiB")
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent: 250 2.0.0 Ok: queued as", timeout: 60)
+        try tmux.press("F2")
+        try tmux.waitFor("\"Hello from mailtui\"")
+        try tmux.press("Enter")
+        try tmux.waitFor("over Gmail's limit of 25 MB", timeout: 60)
+        try tmux.press("s", "C-u")
+        try tmux.type(dir + "/saved.bin")
+        try tmux.press("Enter")
+        try tmux.waitFor("Saved " + dir + "/saved.bin", timeout: 60)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: dir + "/saved.bin"))
+        #expect(saved.count == big.count)
+        let sums = try Program.run("/usr/bin/sha256sum", [dir + "/big.bin", dir + "/saved.bin"]).out.split(separator: "\n").map { $0.prefix(64) }
+        #expect(sums.count == 2 && sums[0] == sums[1], "sha256 of the saved file matches the sent one")
     }
 
     @Test func noLocalServerWhenAskedOrWhenAServerIsGiven() throws {

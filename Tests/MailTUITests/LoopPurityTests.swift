@@ -233,6 +233,13 @@ import MailServer
         #expect(s.overlay == .inbox(selected: 0))
     }
 
+    @Test func theListShowsSubjectsDecodedAndHarmless() {
+        // "Grüße \e[2J": an encoded word hiding a terminal control.
+        let row = InboxRow.text(InboxInTheUITests.message("1", subject: "=?utf-8?B?R3LDvMOfZSAbWzJK?="))
+        #expect(row.contains("\"Grüße ^[[2J\""))
+        #expect(!row.unicodeScalars.contains { $0.value < 0x20 })
+    }
+
     @Test func fileNamesFromAMessageAreNotPaths() {
         #expect(AppState.safeFileName("../../.bashrc") == "bashrc")
         #expect(AppState.safeFileName("/etc/passwd") == "passwd")

@@ -49,7 +49,7 @@ public struct CapturedMessage: Sendable, Equatable {
             if let disposition = part.disposition { facts.append(disposition) }
             return Self.safe(String(repeating: "  ", count: depth) + facts.joined(separator: ", "))
         }
-        raw = Self.safeLines(String(decoding: bytes, as: UTF8.self))
+        raw = Self.rawLines(bytes)
         checks = MessageChecks.findings(root, raw: bytes, envelopeFrom: envelopeFrom).map(Self.safe)
         attachments = Self.attachments(in: root, at: [])
     }
@@ -70,6 +70,25 @@ public struct CapturedMessage: Sendable, Equatable {
             part = part.parts[index]
         }
         return part.decodedBody
+    }
+
+    /// The raw view shows this many lines; the rest is in the file.
+    static let rawLinesShown = 5000
+
+    /// The first lines of the source, and how many more there are.
+    static func rawLines(_ bytes: [UInt8]) -> [String] {
+        var end = 0
+        var count = 0
+        while end < bytes.count, count < rawLinesShown {
+            end = (bytes[end...].firstIndex(of: 10) ?? bytes.count - 1) + 1
+            count += 1
+        }
+        var lines = safeLines(String(decoding: bytes[..<end], as: UTF8.self))
+        if end < bytes.count {
+            let more = bytes[end...].reduce(0) { $0 + ($1 == 10 ? 1 : 0) } + (bytes.last == 10 ? 0 : 1)
+            lines.append("… \(more) more lines (\(ByteCount.human(bytes.count - end))) in the message's file")
+        }
+        return lines
     }
 
     static func safe(_ line: String) -> String {

@@ -260,10 +260,18 @@ extension AppState {
         case .history(let picker):
             return handle(key, in: picker)
         case .message(let view):
+            if KeyMap.command(for: key) == .quit, view.search == nil, view.savePath == nil {
+                self.overlay = nil
+                return perform(.quit)
+            }
             return handle(key, in: view)
         case .inbox(let selected):
             let confirming = confirmingDeleteAll
             confirmingDeleteAll = false
+            if KeyMap.command(for: key) == .quit {
+                self.overlay = nil
+                return perform(.quit)
+            }
             switch key {
             case .character("d"), .delete:
                 guard selected < captured.count else { return [] }

@@ -6,6 +6,12 @@ enum InboxRow {
     static func text(_ m: StoredMessage) -> String {
         let time = LocalTime.text(m.time, short: true)
         let badges = (m.tls != nil ? " [TLS]" : "") + (m.authUser.map { " [login \($0)]" } ?? "") + (m.faults.isEmpty ? "" : " [fault]")
-        return "\(time)  \(m.from) → \(m.recipients.map(\.address).joined(separator: ", "))  \"\(m.subject ?? "")\"  \(ByteCount.human(m.bytes))\(badges)"
+        return TerminalSanitizer.sanitize("\(time)  \(m.from) → \(m.recipients.map(\.address).joined(separator: ", "))  \"\(subject(m))\"  \(ByteCount.human(m.bytes))\(badges)",
+                                          maxLength: 1000)
+    }
+
+    /// The Subject as a person reads it: encoded words decoded (the record keeps them as they came).
+    static func subject(_ m: StoredMessage) -> String {
+        EncodedWords.decode(m.subject ?? "")
     }
 }

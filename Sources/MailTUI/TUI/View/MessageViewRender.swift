@@ -7,7 +7,7 @@ enum MessageViewRender {
         let width = state.width
         screen.fill(x: 0, y: 0, width: width, height: state.height, style: .plain)
         let r = view.record
-        let title = " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(r.subject ?? "")\"  "
+        let title = " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(InboxRow.subject(r))\"  "
             + ByteCount.human(r.bytes) + (r.tls.map { " · \($0)" } ?? "") + (r.cipher.map { " \($0)" } ?? "") + (r.authUser.map { " · login \($0)" } ?? "")
         screen.fill(x: 0, y: 0, width: width, height: 1, style: theme.statusBar)
         screen.put(TerminalSanitizer.sanitize(title, maxLength: 500), x: 0, y: 0, style: theme.statusBar, maxWidth: width)

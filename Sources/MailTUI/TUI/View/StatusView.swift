@@ -88,12 +88,12 @@ extension AppState {
             if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
             return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
         case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
-        case .inbox?: return [("↑↓", "Select"), ("Enter", "Show"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close")]
+        case .inbox?: return [("↑↓", "Select"), ("Enter", "Read"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close"), ("F10", "Quit")]
         case .message(let view)?:
             if view.search != nil { return [("Enter", "Find"), ("Esc", "Back")] }
             if view.savePath != nil { return [("Tab", "Complete"), ("Enter", "Save"), ("Esc", "Back")] }
             return [("←→ 1-6", "Tabs"), ("↑↓ PgUp/PgDn", "Scroll"), ("/ n", "Search"), ("a s", "Attachment, save"), ("r", "Send again"),
-                    ("d", "Delete"), ("Esc", "Inbox")]
+                    ("d", "Delete"), ("Esc", "Inbox"), ("F10", "Quit")]
         case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
         case .help?, .fullText?: return [("↑↓ PgUp/PgDn", "Scroll"), ("any other key", "Close")]
         case nil: break
