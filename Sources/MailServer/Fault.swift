@@ -95,18 +95,43 @@ public struct FaultError: Error, Sendable, CustomStringConvertible {
 
 /// The faults in force and how often each stage was reached since the server started (shared by
 /// all connections), so that `rcpt@2` strikes the second recipient whichever session it is in.
+/// The compose screen's fault panel changes them while the server runs.
 public final class FaultBook: Sendable {
-    private let state: Mutex<(faults: [Fault], counts: [FaultStage: Int])>
+    /// A fault in force; a `once` fault goes when it has struck.
+    struct Armed: Sendable {
+        var fault: Fault
+        var once: Bool
+    }
 
-    public init(_ faults: [Fault] = []) { state = Mutex((faults, [:])) }
+    private let state: Mutex<(faults: [Armed], counts: [FaultStage: Int])>
+
+    public init(_ faults: [Fault] = []) { state = Mutex((faults.map { Armed(fault: $0, once: false) }, [:])) }
 
     /// Counts one more arrival at `stage` and returns the fault that strikes it, if one does.
     func reach(_ stage: FaultStage) -> (fault: Fault, occurrence: Int)? {
         state.withLock { state in
             let count = (state.counts[stage] ?? 0) + 1
             state.counts[stage] = count
-            guard let fault = state.faults.first(where: { $0.stage == stage && ($0.occurrence == nil || $0.occurrence == count) }) else { return nil }
-            return (fault, count)
+            guard let index = state.faults.firstIndex(where: { $0.fault.stage == stage && ($0.fault.occurrence == nil || $0.fault.occurrence == count) }) else {
+                return nil
+            }
+            let armed = state.faults[index]
+            if armed.once { state.faults.remove(at: index) }
+            return (armed.fault, count)
         }
+    }
+
+    /// Puts these faults in force instead of any before, counting `@N` from now; `once` faults
+    /// strike a single time (the next message), the others until cleared.
+    public func replace(with faults: [Fault], once: Bool) {
+        state.withLock { state in
+            state.faults = faults.map { Armed(fault: $0, once: once) }
+            state.counts = [:]
+        }
+    }
+
+    /// The faults in force, as `--fault` writes them, `(once)` marked.
+    public var active: [String] {
+        state.withLock { state in state.faults.map { $0.fault.description + ($0.once ? " (once)" : "") } }
     }
 }

@@ -201,6 +201,29 @@ import TestSupport
         try tmux.waitFor("EXIT=0")
     }
 
+    /// A fault set in the F12 panel: the next F5 fails at that stage with that reply, the
+    /// history keeps it, and the send after it goes through (the fault was for one message).
+    @Test func aFaultSetInThePanelFailsTheNextSendAtItsStage() throws {
+        let tmux = try launch([], width: 110, height: 40, password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Local test server on 127.0.0.1:")
+        try tmux.press("F12")
+        try tmux.waitFor("▸ Stage    ‹ rcpt ›")
+        try tmux.press("Down", "Down", "C-u")
+        try tmux.type("550 5.1.1 Nobody here by that name")
+        try tmux.press("Enter")
+        try tmux.waitFor("In force: rcpt=550 5.1.1 Nobody here by that name (once)")
+        try tmux.press("Escape", "F5")
+        let failed = try tmux.waitFor("Failed at")
+        #expect(failed.contains("550 5.1.1 Nobody here by that name"), "the stage and the reply:\n\(failed)")
+        #expect(failed.contains("RCPT"), "at RCPT TO:\n\(failed)")
+        try tmux.press("F9")
+        let history = try tmux.waitFor("History (newest first)")
+        #expect(history.contains("550"), "the history keeps the failure:\n\(history)")
+        try tmux.press("Escape", "F5")
+        try tmux.waitFor("✓ Sent: 250 2.0.0 Ok: queued as")
+    }
+
     /// A 20 MiB attachment goes out through the local server and is saved back from the inbox.
     @Test func aLargeAttachmentIsSavedFromTheInboxWhole() throws {
         let dir = TestPaths.temporaryDirectory("mailtui-big")

@@ -82,3 +82,22 @@ import TestSupport
         #expect(throws: FaultError.self) { try Fault(parsing: text) }
     }
 }
+
+/// The fault book as the compose screen's panel changes it.
+@Suite struct FaultBookTests {
+    @Test func aOnceFaultStrikesOnceAndCountsStartWhenSet() {
+        let book = FaultBook([Fault(stage: .rcpt, occurrence: 1, action: .close)])
+        #expect(book.reach(.rcpt)?.fault.action == .close)
+        _ = book.reach(.rcpt)
+        book.replace(with: [Fault(stage: .rcpt, occurrence: 2, action: .reply(code: 550, text: "5.1.1 No"))], once: true)
+        #expect(book.active == ["rcpt@2=550 5.1.1 No (once)"])
+        #expect(book.reach(.rcpt) == nil, "@2 counts from when it was set")
+        #expect(book.reach(.rcpt)?.occurrence == 2)
+        #expect(book.active.isEmpty, "gone once struck")
+        #expect(book.reach(.rcpt) == nil)
+        book.replace(with: [Fault(stage: .mail, action: .hang)], once: false)
+        #expect(book.reach(.mail) != nil && book.reach(.mail) != nil, "until cleared")
+        book.replace(with: [], once: false)
+        #expect(book.active.isEmpty && book.reach(.mail) == nil)
+    }
+}

@@ -247,3 +247,74 @@ import MailServer
         #expect(AppState.safeFileName("report.pdf") == "report.pdf")
     }
 }
+
+/// F12: the local server's faults, set from the screen.
+@Suite struct FaultPanelTests {
+    static func opened() -> AppState {
+        var s = AppState(width: 120, height: 40, colors: false)
+        s.localServer = "127.0.0.1:2525"
+        #expect(s.update(.key(.function(12))) == [.refreshFaults])
+        return s
+    }
+
+    @Test func aReplyAtAStageIsSetForTheNextMessage() {
+        var s = Self.opened()
+        var screen = Renderer.render(s).text
+        #expect(screen.contains("Faults of the local test server on 127.0.0.1:2525"))
+        #expect(screen.contains("In force: none"))
+        #expect(screen.contains("▸ Stage    ‹ rcpt ›"))
+        // ← from rcpt: mail, auth, starttls; then → back to auth.
+        for _ in 0..<3 { _ = s.update(.key(.left)) }
+        #expect(Renderer.render(s).text.contains("Stage    ‹ starttls ›"))
+        _ = s.update(.key(.right))
+        _ = s.update(.key(.down))
+        _ = s.update(.key(.down))
+        #expect(Renderer.render(s).text.contains("▸ Reply    550 5.1.1 No such user▏"))
+        _ = s.update(.key(.control("u")))
+        for c in "535 5.7.8 Nope" { _ = s.update(.key(.character(c))) }
+        #expect(s.update(.key(.enter)) == [.setFaults([Fault(stage: .auth, action: .reply(code: 535, text: "5.7.8 Nope"))], once: true)])
+        _ = s.update(.faultsChanged(active: ["auth=535 5.7.8 Nope (once)"], problem: nil, changed: true))
+        screen = Renderer.render(s).text
+        #expect(screen.contains("In force: auth=535 5.7.8 Nope (once)"))
+        #expect(screen.contains("In force now. F5 sends to the local server to see it strike."))
+        _ = s.update(.key(.escape))
+        _ = s.update(.key(.function(2)))
+        #expect(Renderer.render(s).text.contains("Faults in force: auth=535 5.7.8 Nope (once) (f changes them)"))
+        #expect(s.update(.key(.character("f"))) == [.refreshFaults])
+        #expect(s.update(.key(.control("x"))) == [.setFaults([], once: false)])
+    }
+
+    @Test func presetsUntilClearedAndBadValues() {
+        var s = Self.opened()
+        _ = s.update(.key(.up))
+        _ = s.update(.key(.right))
+        var screen = Renderer.render(s).text
+        #expect(screen.contains("Preset   ‹ gmail-bad-credentials ›"))
+        #expect(screen.contains("imitates Gmail refusing a wrong username or password: auth=535 5.7.8"))
+        #expect(!screen.contains("Stage"), "a preset replaces the stage, action and value")
+        _ = s.update(.key(.down))
+        _ = s.update(.key(.character(" ")))
+        screen = Renderer.render(s).text
+        #expect(screen.contains("▸ Applies  ‹ to every message, until cleared ›"))
+        #expect(s.update(.key(.enter)) == [.setFaults(Preset.all[0].faults, once: false)])
+        // Back to no preset, then a delay that is not a number.
+        _ = s.update(.key(.up))
+        _ = s.update(.key(.left))
+        _ = s.update(.key(.down))
+        _ = s.update(.key(.down))
+        _ = s.update(.key(.right))
+        #expect(Renderer.render(s).text.contains("Action   ‹ delay ›"))
+        _ = s.update(.key(.down))
+        _ = s.update(.key(.character("x")))
+        #expect(s.update(.key(.enter)) == [])
+        #expect(Renderer.render(s).text.contains("delay takes seconds, from 0 to 3600"))
+        _ = s.update(.key(.function(12)))
+        #expect(s.overlay == nil)
+    }
+
+    @Test func withoutALocalServerThereIsNothingToSet() {
+        var s = AppState(width: 120, height: 40, colors: false)
+        #expect(s.update(.key(.function(12))) == [])
+        #expect(s.notice?.contains("No local server runs in this screen") == true)
+    }
+}

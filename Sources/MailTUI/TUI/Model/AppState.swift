@@ -51,6 +51,8 @@ struct AppState: Equatable, Sendable {
     var localServer: String?
     /// The messages the local server caught, newest first.
     var captured: [StoredMessage] = []
+    /// The local server's faults in force, as `--fault` writes them.
+    var activeFaults: [String] = []
     /// True after a first `D` in the inbox: a second deletes every message.
     var confirmingDeleteAll = false
 
@@ -111,6 +113,8 @@ enum Overlay: Equatable, Sendable {
     case inbox(selected: Int)
     /// A caught message, read in tabs.
     case message(MessageView)
+    /// F12: the local server's faults.
+    case faults(FaultPanel)
 }
 
 /// The F8 window: profiles to load, and a name being typed to save the form as one.
@@ -174,6 +178,10 @@ enum Effect: Equatable, Sendable {
     case saveAttachment(StoredMessage, part: [Int], to: String)
     /// Makes a caught message the draft in the form ("send again").
     case sendAgain(StoredMessage)
+    /// Puts these faults in force on the local server (none: clears them).
+    case setFaults([Fault], once: Bool)
+    /// Asks the local server which faults are still in force (a `once` fault goes when it struck).
+    case refreshFaults
     /// Removes these caught messages from the inbox.
     case deleteCaptured([String])
     case deleteAllCaptured
@@ -215,6 +223,8 @@ enum AppEvent: Sendable {
     /// A caught message, read (or why it could not be).
     case capturedRead(id: String, content: CapturedMessage?, problem: String?)
     case attachmentSaved(path: String, problem: String?)
+    /// The local server's faults in force now, or why they could not be set.
+    case faultsChanged(active: [String], problem: String?, changed: Bool)
     /// A caught message as a draft, for "send again" (or why it could not be made one).
     case resendReady(MessageDraft?, problem: String?)
     /// These caught messages are gone from the inbox.

@@ -1,7 +1,7 @@
 /// What a key asks the compose screen to do, whatever field has the focus.
 enum Command: Equatable, Sendable, CaseIterable {
     case send, probe, autoDetect, cancel, preview, bodyTab, editor, nextField, previousField
-    case scrollUp, scrollDown, inbox, profiles, history, fullText, repaint, help, quit
+    case scrollUp, scrollDown, inbox, faults, profiles, history, fullText, repaint, help, quit
 }
 
 /// One command with its keys and words: the hint bar, the F1 help and the README's key table are
@@ -45,6 +45,8 @@ enum KeyMap {
         Binding(command: .scrollDown, keys: [.pageDown], keyText: "PgDn", hint: "Conversation", help: "scroll the conversation down"),
         Binding(command: .inbox, keys: [.function(2)], keyText: "F2", hint: "Inbox",
                 help: "the local test server's inbox: the messages it caught, newest first; Enter shows one"),
+        Binding(command: .faults, keys: [.function(12)], keyText: "F12", hint: "Faults",
+                help: "faults of the local test server (f in the inbox too): the next send, or every one, fails at a stage with a reply, a delay, a close or a hang, or as a provider would (presets)"),
         Binding(command: .profiles, keys: [.function(8)], keyText: "F8", hint: "Profiles",
                 help: "profiles: Enter loads one, s saves the form as one, e shows an export (each press the next format), w saves it"),
         Binding(command: .history, keys: [.function(9)], keyText: "F9", hint: "History", help: "history: Enter re-opens a past send or probe, with its transcript"),

@@ -88,7 +88,19 @@ extension AppState {
             if case .inbox(let selected) = overlay { overlay = .inbox(selected: selected + 1 < captured.count ? selected + 1 : selected) }
             if !isSending { notice = "The local server caught a message from <\(message.from)> (F2 shows it)" }
             return []
+        case .server(.fault(let report)):
+            if !isSending { notice = "The local server's fault struck at \(report.stage.rawValue): \(report.action)" }
+            return [.refreshFaults]
         case .server:
+            return []
+        case .faultsChanged(let active, let problem, let changed):
+            activeFaults = active
+            if case .faults(var panel) = overlay, changed || problem != nil {
+                panel.message = problem ?? (active.isEmpty ? "No faults: the local server answers normally." : "In force now. F5 sends to the local server to see it strike.")
+                overlay = .faults(panel)
+            } else if let problem {
+                notice = problem
+            }
             return []
         case .capturedDeleted(let ids):
             captured.removeAll { ids.contains($0.id) }
@@ -218,6 +230,13 @@ extension AppState {
             }
             overlay = .inbox(selected: 0)
             return []
+        case .faults:
+            guard localServer != nil else {
+                notice = "No local server runs in this screen: faults are for it (`mailtui serve --fault` for one on its own)"
+                return []
+            }
+            overlay = .faults(FaultPanel())
+            return [.refreshFaults]
         case .profiles:
             overlay = .profiles(ProfilePicker())
             return [.loadProfiles]
@@ -259,6 +278,8 @@ extension AppState {
             return handle(key, in: picker)
         case .history(let picker):
             return handle(key, in: picker)
+        case .faults(let panel):
+            return handle(key, in: panel)
         case .message(let view):
             if KeyMap.command(for: key) == .quit, view.search == nil, view.savePath == nil {
                 self.overlay = nil
@@ -273,6 +294,9 @@ extension AppState {
                 return perform(.quit)
             }
             switch key {
+            case .character("f"):
+                self.overlay = .faults(FaultPanel())
+                return [.refreshFaults]
             case .character("d"), .delete:
                 guard selected < captured.count else { return [] }
                 return [.deleteCaptured([captured[selected].id])]

@@ -161,6 +161,15 @@ final class TerminalApp {
                 DispatchQueue.global(qos: .userInitiated).async {
                     inbox.post(CapturedFiles.save(record, part: part, to: path))
                 }
+            case .setFaults(let faults, let once):
+                guard let book = localServer?.server?.faults else {
+                    inbox.post(.faultsChanged(active: [], problem: "The local server here is a separate `mailtui serve`: give it --fault or --preset", changed: false))
+                    break
+                }
+                book.replace(with: faults, once: once)
+                inbox.post(.faultsChanged(active: book.active, problem: nil, changed: true))
+            case .refreshFaults:
+                if let book = localServer?.server?.faults { inbox.post(.faultsChanged(active: book.active, problem: nil, changed: false)) }
             case .sendAgain(let record):
                 let inbox = self.inbox
                 DispatchQueue.global(qos: .userInitiated).async {

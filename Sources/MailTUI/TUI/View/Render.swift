@@ -266,15 +266,19 @@ enum Renderer {
             }
             list += ["", "Enter re-open in the form · Esc close"]
             lines = list
+        case .faults(let panel):
+            lines = panel.lines(server: state.localServer, active: state.activeFaults)
         case .inbox(let selected):
-            var list = ["Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "") + " (newest first)", ""]
+            var list = ["Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "") + " (newest first)"]
+            if !state.activeFaults.isEmpty { list.append("Faults in force: " + state.activeFaults.joined(separator: "; ") + " (f changes them)") }
+            list.append("")
             if state.captured.isEmpty { list.append("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1).") }
             let window = max(0, selected - 12)
             for (index, message) in state.captured.enumerated().dropFirst(window).prefix(14) {
                 list.append((index == selected ? "▸ " : "  ") + InboxRow.text(message))
             }
             if let notice = state.notice, state.confirmingDeleteAll { list += ["", notice] }
-            list += ["", "Enter read it (tabs, checks, attachments, send again) · d delete · D delete all · Esc close"]
+            list += ["", "Enter read it (tabs, checks, attachments, send again) · f faults · d delete · D delete all · Esc close"]
             lines = list
         }
         let maxWidth = state.width - 4

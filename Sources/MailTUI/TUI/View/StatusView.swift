@@ -88,7 +88,9 @@ extension AppState {
             if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
             return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
         case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
-        case .inbox?: return [("↑↓", "Select"), ("Enter", "Read"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close"), ("F10", "Quit")]
+        case .inbox?: return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close"), ("F10", "Quit")]
+        case .faults(let panel)?:
+            return [("↑↓", "Row"), ("←→", "Change")] + (panel.row == .value ? [] : [("Space", "Change")]) + [("Enter", "Set"), ("^X", "Clear all"), ("Esc", "Close")]
         case .message(let view)?:
             if view.search != nil { return [("Enter", "Find"), ("Esc", "Back")] }
             if view.savePath != nil { return [("Tab", "Complete"), ("Enter", "Save"), ("Esc", "Back")] }
