@@ -261,6 +261,17 @@ import TestSupport
         #expect(!screen.contains("Local test server"))
     }
 
+    @Test func noLocalServerWhenTheConfigSaysSo() throws {
+        try FileManager.default.createDirectory(atPath: configHome + "/mailtui", withIntermediateDirectories: true)
+        try Data("local_server = false\n".utf8).write(to: URL(fileURLWithPath: configHome + "/mailtui/config.toml"))
+        let tmux = try launch([], password: nil)
+        defer { tmux.stop() }
+        let screen = try tmux.waitFor("Ready: no server yet")
+        #expect(!screen.contains("Local test server"))
+        try tmux.press("F8")
+        #expect(try !tmux.waitFor("Profiles (config.toml").contains("Local test server"))
+    }
+
     @Test func emojiAreShownWholeAndTheCursorStaysWhereTheTerminalDrawsIt() throws {
         let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
         defer { tmux.stop() }

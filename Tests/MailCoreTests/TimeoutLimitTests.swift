@@ -55,3 +55,13 @@ import Testing
         #expect(ConnectWatch.connectingSince(start: start, tcpConnectedAfter: .seconds(1), implicitTLS: false, startTLSAcceptedAt: accepted, handshakeDone: true) == nil)
     }
 }
+
+/// `local_server = false` in config.toml: the compose screen never runs its own server.
+@Suite struct LocalServerSettingTests {
+    @Test func theSettingIsReadAndABadValueNamesItsLine() throws {
+        #expect(try ConfigFile.parse("", path: "c.toml").localServer)
+        #expect(try !ConfigFile.parse("history_limit = 5\nlocal_server = false\n", path: "c.toml").localServer)
+        let error = #expect(throws: ConfigError.self) { try ConfigFile.parse("\nlocal_server = \"no\"\n", path: "c.toml") }
+        #expect(error?.line == 2 && error?.message == "local_server must be true or false")
+    }
+}

@@ -318,3 +318,33 @@ import MailServer
         #expect(s.notice?.contains("No local server runs in this screen") == true)
     }
 }
+
+/// "Local test server" in the F8 list.
+@Suite struct LocalServerInTheProfileListTests {
+    @Test func theEntryStartsItAndFillsTheForm() {
+        var s = AppState(width: 120, height: 40, colors: false)
+        s.localServerAllowed = true
+        s.apply(settings: ServerSettings(host: "smtp.example.com", port: 587, security: .starttls))
+        #expect(s.update(.key(.function(8))) == [.loadProfiles])
+        _ = s.update(.profilesLoaded([Profile(name: "work", settings: ServerSettings(host: "smtp.work.example"))], problem: nil))
+        #expect(Renderer.render(s).text.contains("  Local test server  starts on 127.0.0.1:2525, mail stays on this machine"))
+        _ = s.update(.key(.down))
+        #expect(Renderer.render(s).text.contains("▸ Local test server"))
+        _ = s.update(.key(.down))
+        #expect(s.update(.key(.enter)) == [.useLocalServer])
+        let effects = s.update(.localServerReady(address: "127.0.0.1:2525", port: 2525, caPath: "/ca.pem", earlier: [], problem: nil))
+        #expect(effects == [.saveDraft])
+        #expect(s.text(.host) == "127.0.0.1" && s.text(.port) == "2525" && s.security == .starttls && s.text(.caFile) == "/ca.pem")
+        #expect(s.localServer == "127.0.0.1:2525")
+        #expect(s.notice?.hasPrefix("Local test server on 127.0.0.1:2525") == true)
+    }
+
+    @Test func notOfferedWhenTurnedOff() {
+        var s = AppState(width: 120, height: 40, colors: false)
+        _ = s.update(.key(.function(8)))
+        _ = s.update(.profilesLoaded([], problem: nil))
+        #expect(!Renderer.render(s).text.contains("Local test server"))
+        _ = s.update(.key(.down))
+        #expect(s.update(.key(.enter)) == [])
+    }
+}

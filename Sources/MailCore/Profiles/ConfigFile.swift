@@ -18,6 +18,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 /// ```toml
 /// default_profile = "work"
 /// history_limit = 500
+/// local_server = false           # never run the local test server in the compose screen
 ///
 /// [profiles.work]
 /// server = "smtp.example.com"
@@ -55,8 +56,12 @@ public struct ConfigFile: Sendable {
         func fail(_ line: Int?, _ message: String) -> ConfigError { ConfigError(path: path, line: line, message: message) }
 
         var config = MailtuiConfig()
-        for (key, _, line) in table.entries where !["default_profile", "history_limit", "profiles"].contains(key) {
-            throw fail(line, "unknown setting '\(key)' (expected default_profile, history_limit or [profiles.NAME])")
+        for (key, _, line) in table.entries where !["default_profile", "history_limit", "local_server", "profiles"].contains(key) {
+            throw fail(line, "unknown setting '\(key)' (expected default_profile, history_limit, local_server or [profiles.NAME])")
+        }
+        if let value = table["local_server"] {
+            guard let on = value.bool else { throw fail(table.line(of: "local_server"), "local_server must be true or false") }
+            config.localServer = on
         }
         if let value = table["default_profile"] {
             guard let name = value.string else { throw fail(table.line(of: "default_profile"), "default_profile must be a string") }
@@ -210,6 +215,7 @@ public enum Configuration {
             }
         }
         if config.defaultProfile == nil { config.defaultProfile = savedConfig.defaultProfile }
+        config.localServer = config.localServer && savedConfig.localServer
         return config
     }
 }

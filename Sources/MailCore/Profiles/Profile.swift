@@ -36,6 +36,9 @@ public struct MailtuiConfig: Sendable, Equatable {
     public var historyLimit: Int
     /// In file order.
     public var profiles: [Profile]
+    /// Whether the compose screen may run its own local test server (`local_server = false`
+    /// never starts it, as `--no-local-server`).
+    public var localServer = true
     /// What the user should know about how the files were read (a name used in both files).
     public var warnings: [String] = []
 

@@ -20,7 +20,7 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Start with an empty form instead of the saved draft.")
     var fresh = false
 
-    @Flag(help: "Never start the local test server (a first start otherwise runs one on 127.0.0.1:2525).")
+    @Flag(help: "Never start the local test server (a first start otherwise runs one on 127.0.0.1:2525); local_server = false in config.toml does the same.")
     var noLocalServer = false
 
     func run() throws {
@@ -68,7 +68,9 @@ struct TUICommand: ParsableCommand {
         let local = LocalCertificates()
         let aimsAtLocal = state.settings.host == "127.0.0.1" && state.settings.caFile == local.caPath
         var localServer: LocalServer?
-        if !noLocalServer && (firstStart || aimsAtLocal) {
+        let allowed = !noLocalServer && ((try? Configuration.load())?.localServer ?? true)
+        state.localServerAllowed = allowed
+        if allowed && (firstStart || aimsAtLocal) {
             let (started, note) = LocalServer.start()
             localServer = started
             if let started {

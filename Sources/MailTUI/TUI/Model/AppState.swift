@@ -51,6 +51,9 @@ struct AppState: Equatable, Sendable {
     var localServer: String?
     /// The messages the local server caught, newest first.
     var captured: [StoredMessage] = []
+    /// Whether this screen may run the local test server (not with `--no-local-server` or
+    /// `local_server = false`): F8 then offers it.
+    var localServerAllowed = false
     /// The local server's faults in force, as `--fault` writes them.
     var activeFaults: [String] = []
     /// True after a first `D` in the inbox: a second deletes every message.
@@ -178,6 +181,8 @@ enum Effect: Equatable, Sendable {
     case saveAttachment(StoredMessage, part: [Int], to: String)
     /// Makes a caught message the draft in the form ("send again").
     case sendAgain(StoredMessage)
+    /// Starts the local test server if it is not running, for the F8 entry.
+    case useLocalServer
     /// Puts these faults in force on the local server (none: clears them).
     case setFaults([Fault], once: Bool)
     /// Asks the local server which faults are still in force (a `once` fault goes when it struck).
@@ -223,6 +228,8 @@ enum AppEvent: Sendable {
     /// A caught message, read (or why it could not be).
     case capturedRead(id: String, content: CapturedMessage?, problem: String?)
     case attachmentSaved(path: String, problem: String?)
+    /// The local test server runs (the F8 entry): where, and what its inbox holds; or why not.
+    case localServerReady(address: String, port: Int, caPath: String, earlier: [StoredMessage], problem: String?)
     /// The local server's faults in force now, or why they could not be set.
     case faultsChanged(active: [String], problem: String?, changed: Bool)
     /// A caught message as a draft, for "send again" (or why it could not be made one).

@@ -48,8 +48,12 @@ extension AppState {
         switch key {
         case .escape, .function(8): overlay = nil; return []
         case .up: picker.selected = max(0, picker.selected - 1)
-        case .down: picker.selected = min(max(0, picker.profiles.count - 1), picker.selected + 1)
+        case .down: picker.selected = min(max(0, picker.profiles.count - (localServerAllowed ? 0 : 1)), picker.selected + 1)
         case .enter:
+            if localServerAllowed && picker.selected == picker.profiles.count {
+                overlay = nil
+                return [.useLocalServer]
+            }
             guard picker.selected < picker.profiles.count else { return [] }
             let profile = picker.profiles[picker.selected]
             apply(settings: profile.settings)

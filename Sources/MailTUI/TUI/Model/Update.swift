@@ -93,6 +93,18 @@ extension AppState {
             return [.refreshFaults]
         case .server:
             return []
+        case .localServerReady(let address, let port, let caPath, let earlier, let problem):
+            guard problem == nil else { notice = problem; return [] }
+            apply(settings: ServerSettings(host: "127.0.0.1", port: port, security: .starttls, caFile: caPath, username: "test"))
+            // Any login works there: a password is typed in for it, never a real one.
+            fields[.password] = TextField("test")
+            passwordHint = nil
+            profileName = nil
+            localServer = address
+            if captured.isEmpty { captured = earlier }
+            fieldErrors = [:]
+            notice = "Local test server on \(address): mail sent here stays on this machine (F2 shows it)"
+            return changed()
         case .faultsChanged(let active, let problem, let changed):
             activeFaults = active
             if case .faults(var panel) = overlay, changed || problem != nil {

@@ -26,7 +26,7 @@ final class TerminalApp {
     private var running = true
 
     /// The local test server this screen runs, if it runs one; stopped on the way out.
-    private let localServer: LocalServer?
+    private var localServer: LocalServer?
 
     init(state: AppState, draftStore: DraftStore, passwords: PasswordLookup, localServer: LocalServer? = nil) {
         self.state = state
@@ -160,6 +160,20 @@ final class TerminalApp {
                 let inbox = self.inbox
                 DispatchQueue.global(qos: .userInitiated).async {
                     inbox.post(CapturedFiles.save(record, part: part, to: path))
+                }
+            case .useLocalServer:
+                if localServer == nil {
+                    let (started, note) = LocalServer.start()
+                    guard let started else {
+                        inbox.post(.localServerReady(address: "", port: 0, caPath: "", earlier: [], problem: "The local test server could not start: \(note ?? "unknown reason")"))
+                        break
+                    }
+                    started.deliver(to: inbox)
+                    localServer = started
+                }
+                if let localServer {
+                    inbox.post(.localServerReady(address: localServer.address, port: localServer.port, caPath: localServer.caPath,
+                                                 earlier: localServer.earlier, problem: nil))
                 }
             case .setFaults(let faults, let once):
                 guard let book = localServer?.server?.faults else {

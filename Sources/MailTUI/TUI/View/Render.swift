@@ -251,6 +251,10 @@ enum Renderer {
                 let mark = index == picker.selected ? "▸ " : "  "
                 list.append(mark + "\(p.name)  \(p.settings.host):\(p.settings.effectivePort) \(p.settings.security.displayName)" + (p.settings.username.map { " as \($0)" } ?? ""))
             }
+            if state.localServerAllowed {
+                list.append((picker.selected == picker.profiles.count ? "▸ " : "  ") + "Local test server  "
+                            + (state.localServer.map { "\($0) STARTTLS, in this screen" } ?? "starts on 127.0.0.1:2525, mail stays on this machine"))
+            }
             list.append("")
             if let naming = picker.naming { list.append("Save the form as: \(naming.text)▏") }
             if let path = picker.exportPath { list.append("Save the \(state.lastExport?.format.rawValue ?? "") export to: \(path.text)▏") }
