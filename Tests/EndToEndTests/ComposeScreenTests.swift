@@ -201,6 +201,64 @@ import TestSupport
         try tmux.waitFor("EXIT=0")
     }
 
+    /// The port in "Local test server on 127.0.0.1:PORT" or "SMTP (STARTTLS offered): 127.0.0.1:PORT".
+    func port(in screen: String, after marker: String) -> String? {
+        guard let range = screen.range(of: marker + "127.0.0.1:") else { return nil }
+        return String(screen[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    func flaskSends(to port: String, subject: String) throws {
+        let app = """
+        import sys
+        from flask import Flask
+        from flask_mail import Mail, Message
+        app = Flask(__name__)
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=int(sys.argv[1]), MAIL_DEFAULT_SENDER="App <noreply@example.com>")
+        mail = Mail(app)
+        with app.app_context():
+            mail.send(Message(sys.argv[2], recipients=["ada@example.org"], body="Your link: https://example.com/r/1"))
+        """
+        let path = TestPaths.temporaryDirectory("mailtui-flask") + "/app.py"
+        try Data(app.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Program.run("/usr/bin/env", ["python3", path, port, subject])
+        #expect(result.status == 0, "\(result.err)")
+    }
+
+    /// A Flask app sends to the local server while the compose screen is open: the message
+    /// appears in the inbox as it arrives.
+    @Test func aFlaskAppsMailAppearsLiveInTheInbox() throws {
+        let tmux = try launch([], width: 110, height: 34, password: nil)
+        defer { tmux.stop() }
+        let start = try tmux.waitFor("Local test server on 127.0.0.1:")
+        let port = try #require(self.port(in: start, after: "Local test server on "))
+        try tmux.press("F2")
+        try tmux.waitFor("Nothing caught yet")
+        try flaskSends(to: port, subject: "Reset your password")
+        let inbox = try tmux.waitFor("\"Reset your password\"")
+        #expect(inbox.contains("noreply@example.com → ada@example.org"), "live, without a key:\n\(inbox)")
+    }
+
+    /// `mailtui serve` on a terminal: the inbox full-screen, with where it listens and its CA.
+    @Test func serveOnATerminalOpensTheInbox() throws {
+        let tmux = try launch(["serve", "--port", "0", "--tls-port", "0"], width: 110, height: 34, password: nil)
+        defer { tmux.stop() }
+        let screen = try tmux.waitFor("SMTP (STARTTLS offered): 127.0.0.1:")
+        #expect(screen.contains("SMTPS (implicit TLS):    127.0.0.1:") && screen.contains("CA to trust: " + dataHome + "/mailtui/tls/ca.pem"),
+                "addresses and CA at the top:\n\(screen)")
+        #expect(screen.contains("Nothing caught yet"))
+        let port = try #require(self.port(in: screen, after: "SMTP (STARTTLS offered): "))
+        try flaskSends(to: port, subject: "Welcome aboard")
+        try tmux.waitFor("\"Welcome aboard\"")
+        try tmux.press("Enter")
+        try tmux.waitFor("Your link: https://example.com/r/1")
+        try tmux.press("Escape", "f")
+        try tmux.waitFor("Faults of the local test server")
+        try tmux.press("Escape")
+        try tmux.waitFor("1 message")
+        try tmux.press("F10")
+        try tmux.waitFor("EXIT=0")
+    }
+
     /// A fault set in the F12 panel: the next F5 fails at that stage with that reply, the
     /// history keeps it, and the send after it goes through (the fault was for one message).
     @Test func aFaultSetInThePanelFailsTheNextSendAtItsStage() throws {

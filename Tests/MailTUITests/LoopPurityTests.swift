@@ -348,3 +348,26 @@ import MailServer
         #expect(s.update(.key(.enter)) == [])
     }
 }
+
+/// `mailtui serve` on a terminal: the inbox is the screen.
+@Suite struct ServeScreenTests {
+    @Test func theInboxIsTheScreenAndStays() {
+        var s = AppState(width: 100, height: 30, colors: false)
+        s.serving = ["SMTP (STARTTLS offered): 127.0.0.1:2525", "CA to trust: /data/mailtui/tls/ca.pem"]
+        s.localServer = "127.0.0.1:2525"
+        s.overlay = .inbox(selected: 0)
+        var screen = Renderer.render(s).text
+        #expect(screen.contains("─ mailtui serve ") && screen.contains("SMTP (STARTTLS offered): 127.0.0.1:2525") && screen.contains("CA to trust:"))
+        #expect(screen.contains("Nothing caught yet") && !screen.contains("Host"), "no form:\n\(screen)")
+        _ = s.update(.server(.message(InboxInTheUITests.message("1", subject: "hi"))))
+        screen = Renderer.render(s).text
+        #expect(screen.contains("▸ ") && screen.contains("\"hi\"") && screen.contains("1 message"))
+        #expect(s.notice == "The local server caught a message from <a@example.com>")
+        _ = s.update(.key(.escape))
+        #expect(s.overlay == .inbox(selected: 0), "Esc does not close the screen's inbox")
+        _ = s.update(.key(.character("f")))
+        _ = s.update(.key(.escape))
+        #expect(s.overlay == .inbox(selected: 0), "closing the panel comes back to the inbox")
+        #expect(s.update(.key(.character("q"))) == [.quit])
+    }
+}

@@ -75,6 +75,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "One JSON object per line instead of text.")
     var json = false
 
+    @Flag(help: "A line per event even on a terminal (there, the inbox opens full-screen otherwise).")
+    var lines = false
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port takes 0 to 65535.") }
         if tlsPort != "off", Int(tlsPort).map({ (0...65535).contains($0) }) != true { throw ValidationError("--tls-port takes 0 to 65535, or off.") }
@@ -133,6 +136,11 @@ struct ServeCommand: ParsableCommand {
         }
         let allFaults = try faults.map { try Fault(parsing: $0) } + presets.compactMap(Preset.named).flatMap(\.faults)
 
+        if !json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+            try runScreen(configuration, faults: allFaults, ca: ca)
+            return
+        }
+
         // SIGINT and SIGTERM are taken by sigwait below: block them before the server's threads
         // start, so that they inherit the mask and the main thread alone receives them.
         var stopSignals = sigset_t()
@@ -153,6 +161,34 @@ struct ServeCommand: ParsableCommand {
         sigwait(&stopSignals, &received)
         server.stop()
         output.stopped()
+    }
+}
+
+extension ServeCommand {
+    /// On a terminal: the inbox full-screen, live, with where it listens and its CA at the top.
+    func runScreen(_ configuration: ServerConfiguration, faults: [Fault], ca: String?) throws {
+        let local: LocalServer
+        do {
+            local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in try CaptureServer(configuration, faults: faults, onEvent: onEvent) }
+        } catch {
+            Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
+        }
+        guard let server = local.server else { return }
+        var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
+        let smtp = server.smtpAddresses
+        var header = ["SMTP (STARTTLS offered): " + smtp.joined(separator: ", ")]
+        if !server.smtpsAddresses.isEmpty { header.append("SMTPS (implicit TLS):    " + server.smtpsAddresses.joined(separator: ", ")) }
+        if let ca { header.append("CA to trust: \(ca)  (curl --cacert, mailtui --ca-file)") }
+        header.append("Inbox: \(configuration.store)")
+        header.append("Flask: MAIL_SERVER=\(smtp.first?.split(separator: ":").dropLast().joined(separator: ":") ?? "127.0.0.1") MAIL_PORT=\(smtp.first?.split(separator: ":").last ?? "2525")")
+        state.serving = header.map { TerminalSanitizer.sanitize($0, maxLength: 500) }
+        state.localServer = local.address
+        state.captured = server.store.records()
+        state.activeFaults = server.faults.active
+        state.overlay = .inbox(selected: 0)
+        let status = TerminalApp(state: state, draftStore: nil, passwords: PasswordLookup(), localServer: local).run()
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

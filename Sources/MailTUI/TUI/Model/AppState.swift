@@ -51,6 +51,9 @@ struct AppState: Equatable, Sendable {
     var localServer: String?
     /// The messages the local server caught, newest first.
     var captured: [StoredMessage] = []
+    /// Set when this is `mailtui serve`'s screen: the inbox is the whole screen, under these lines
+    /// (where it listens, the CA, the store). nil in the compose screen.
+    var serving: [String]?
     /// Whether this screen may run the local test server (not with `--no-local-server` or
     /// `local_server = false`): F8 then offers it.
     var localServerAllowed = false

@@ -69,6 +69,8 @@ extension AppState {
         case .character("s"):
             guard let file = view.content?.attachments[safe: view.selectedAttachment] else { view.message = "No attachment to save"; break }
             view.savePath = TextField(Self.safeFileName(file.name))
+        case .character("r") where serving != nil:
+            view.message = "Send again is in the compose screen: run mailtui, then F2 (it shares this inbox)"
         case .character("r"):
             view.message = "Opening the message as a new draft…"
             effects = [.sendAgain(view.record)]

@@ -4,6 +4,13 @@ extension AppState {
     /// The heart of the UI: applies one event and says what the runtime must do. No I/O here, so
     /// every behaviour can be tested by feeding events and looking at the state and the screen.
     mutating func update(_ event: AppEvent) -> [Effect] {
+        let effects = apply(event)
+        // `mailtui serve`'s screen is the inbox: closing a window over it comes back to it.
+        if serving != nil && overlay == nil { overlay = .inbox(selected: 0) }
+        return effects
+    }
+
+    private mutating func apply(_ event: AppEvent) -> [Effect] {
         switch event {
         case .key(let key):
             return handle(key)
@@ -86,7 +93,7 @@ extension AppState {
             captured.insert(message, at: 0)
             if captured.count > 1000 { captured.removeLast() }
             if case .inbox(let selected) = overlay { overlay = .inbox(selected: selected + 1 < captured.count ? selected + 1 : selected) }
-            if !isSending { notice = "The local server caught a message from <\(message.from)> (F2 shows it)" }
+            if !isSending { notice = "The local server caught a message from <\(message.from)>" + (serving == nil ? " (F2 shows it)" : "") }
             return []
         case .server(.fault(let report)):
             if !isSending { notice = "The local server's fault struck at \(report.stage.rawValue): \(report.action)" }
@@ -318,7 +325,8 @@ extension AppState {
                 confirmingDeleteAll = true
                 notice = "Press D again to delete all \(captured.count) messages from the inbox"
                 return []
-            case .escape, .function(2): self.overlay = nil
+            case .escape, .function(2): if serving == nil { self.overlay = nil }
+            case .character("q") where serving != nil, .control("c") where serving != nil: return perform(.quit)
             case .up: self.overlay = .inbox(selected: max(0, selected - 1))
             case .down: self.overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
             case .enter:

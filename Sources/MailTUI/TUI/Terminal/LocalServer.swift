@@ -24,6 +24,15 @@ final class LocalServer: Sendable {
         self.target = target
     }
 
+    /// `mailtui serve`'s own server, shown full-screen: `make` builds it with the event handler
+    /// that feeds the screen.
+    static func wrapping(caPath: String, _ make: (@escaping @Sendable (ServerEvent) -> Void) throws -> CaptureServer) throws -> LocalServer {
+        let target = EventTarget()
+        let server = try make { event in target.inbox.withLock { $0 }?.post(.server(event)) }
+        let address = server.smtpAddresses.first ?? ""
+        return LocalServer(server: server, address: address, port: Int(address.split(separator: ":").last ?? "") ?? 0, caPath: caPath, target: target)
+    }
+
     /// Where the server's events go once the screen exists.
     final class EventTarget: Sendable {
         let inbox = Mutex<EventInbox?>(nil)

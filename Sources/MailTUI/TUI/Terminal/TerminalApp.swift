@@ -11,7 +11,8 @@ final class TerminalApp {
     private var state: AppState
     private let terminal = Terminal()
     private let inbox = EventInbox()
-    private let draftStore: DraftStore
+    /// Where the form's draft goes; nil for `mailtui serve`'s screen, which has no form.
+    private let draftStore: DraftStore?
     private var session: SMTPSession?
     /// The running auto-detection, for Esc.
     private var autoProbe: AutoProbe.Group?
@@ -28,7 +29,7 @@ final class TerminalApp {
     /// The local test server this screen runs, if it runs one; stopped on the way out.
     private var localServer: LocalServer?
 
-    init(state: AppState, draftStore: DraftStore, passwords: PasswordLookup, localServer: LocalServer? = nil) {
+    init(state: AppState, draftStore: DraftStore?, passwords: PasswordLookup, localServer: LocalServer? = nil) {
         self.state = state
         self.draftStore = draftStore
         self.passwords = passwords
@@ -318,8 +319,8 @@ final class TerminalApp {
     /// Writes the draft on the I/O queue; the outcome comes back as `.draftSaved`.
     private func saveDraft() -> Bool {
         draftDue = nil
+        guard let store = draftStore else { return false }
         let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
-        let store = draftStore
         let inbox = self.inbox
         let hadProblem = state.draftProblem != nil
         io.async {
@@ -336,7 +337,7 @@ final class TerminalApp {
     /// The last save, at exit, when nothing else runs.
     private func saveDraftNow() {
         let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
-        try? draftStore.save(draft)
+        try? draftStore?.save(draft)
     }
 }
 

@@ -10,6 +10,10 @@ enum Renderer {
             return screen
         }
         let theme = Theme(colors: state.colors)
+        if let serving = state.serving {
+            ServeScreen.draw(state, header: serving, theme, into: &screen)
+            return screen
+        }
         rule(" Server ", layout.serverRule, theme, into: &screen, right: " mailtui ")
         rule(" Message ", layout.messageRule, theme, into: &screen)
         for id in FieldID.allCases where id != .body && id != .transcript { field(id, state, layout, theme, into: &screen) }
@@ -277,10 +281,7 @@ enum Renderer {
             if !state.activeFaults.isEmpty { list.append("Faults in force: " + state.activeFaults.joined(separator: "; ") + " (f changes them)") }
             list.append("")
             if state.captured.isEmpty { list.append("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1).") }
-            let window = max(0, selected - 12)
-            for (index, message) in state.captured.enumerated().dropFirst(window).prefix(14) {
-                list.append((index == selected ? "▸ " : "  ") + InboxRow.text(message))
-            }
+            list += inboxRows(state, selected: selected, rows: 14)
             if let notice = state.notice, state.confirmingDeleteAll { list += ["", notice] }
             list += ["", "Enter read it (tabs, checks, attachments, send again) · f faults · d delete · D delete all · Esc close"]
             lines = list
@@ -306,6 +307,14 @@ enum Renderer {
         bottom += String(repeating: "─", count: max(0, width - 2 - DisplayWidth.of(bottom)))
         screen.put("└" + bottom + "┘", x: x, y: y + height - 1, style: theme.overlay)
         screen.cursor = nil
+    }
+
+    /// The inbox's rows around the selected message, newest first.
+    static func inboxRows(_ state: AppState, selected: Int, rows: Int) -> [String] {
+        let window = max(0, selected - (rows - 2))
+        return state.captured.enumerated().dropFirst(window).prefix(rows).map { index, message in
+            (index == selected ? "▸ " : "  ") + InboxRow.text(message)
+        }
     }
 
     static func tooSmall(_ state: AppState, into screen: inout ScreenBuffer) {

@@ -1,0 +1,41 @@
+import MailCore
+
+/// `mailtui serve` on a terminal: where it listens and its CA at the top, the inbox below, live;
+/// a message's view and the fault panel open over it as in the compose screen.
+enum ServeScreen {
+    static func draw(_ state: AppState, header: [String], _ theme: Theme, into screen: inout ScreenBuffer) {
+        let layout = Layout(width: state.width, height: state.height)
+        Renderer.rule(" mailtui serve ", Rect(x: 0, y: 0, width: state.width, height: 1), theme, into: &screen,
+                      right: " \(state.captured.count) message\(state.captured.count == 1 ? "" : "s") ")
+        var y = 1
+        for line in header {
+            screen.put(" " + line, x: 0, y: y, style: theme.label, maxWidth: state.width)
+            y += 1
+        }
+        if !state.activeFaults.isEmpty {
+            screen.put(" Faults in force: " + state.activeFaults.joined(separator: "; "), x: 0, y: y, style: theme.warning, maxWidth: state.width)
+            y += 1
+        }
+        Renderer.rule(" Inbox (newest first) ", Rect(x: 0, y: y, width: state.width, height: 1), theme, into: &screen)
+        y += 1
+        let rows = max(1, state.height - y - 2)
+        if state.captured.isEmpty {
+            screen.put(" Nothing caught yet: point an app at it (MAIL_SERVER and MAIL_PORT above), or send with mailtui.", x: 0, y: y, style: theme.time, maxWidth: state.width)
+        }
+        var selected = 0
+        if case .inbox(let index) = state.overlay { selected = index }
+        for (offset, row) in Renderer.inboxRows(state, selected: selected, rows: rows).enumerated() {
+            let style = row.hasPrefix("▸") ? Style(bold: true) : Style.plain
+            screen.put(" " + row, x: 0, y: y + offset, style: style, maxWidth: state.width)
+        }
+        let status = layout.status
+        screen.fill(x: status.x, y: status.y, width: status.width, height: 1, style: theme.statusBar)
+        screen.put(" " + (state.notice ?? "Listening: mail sent here is stored, never relayed. F10 or Ctrl-C stops the server."),
+                   x: status.x, y: status.y, style: theme.statusBar, maxWidth: status.width)
+        Renderer.hints(state, layout, theme, into: &screen)
+        switch state.overlay {
+        case .inbox?, nil: screen.cursor = nil
+        case let overlay?: Renderer.draw(overlay, state, theme, into: &screen)
+        }
+    }
+}
