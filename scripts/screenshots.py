@@ -37,14 +37,14 @@ def start_server(*options):
     return proc, json.loads(proc.stdout.readline())["port"]
 
 
-def launch(args, width=110, height=34):
+def launch(args, width=110, height=34, fresh=True):
     global SOCKET
     tmux("kill-server")
     # A socket name reused right after kill-server can fail: take a new one each time.
     SOCKET = SOCKET.rsplit("-", 1)[0] + "-" + str(int(SOCKET.rsplit("-", 1)[1]) + 1)
     env = ["-e", "LANG=C.UTF-8", "-e", "TERM=tmux-256color", "-e", f"XDG_STATE_HOME={TMP}/state", "-e", f"XDG_DATA_HOME={TMP}/data",
            "-e", f"XDG_CONFIG_HOME={TMP}/config", "-e", f"MAIL_PASSWORD={PASSWORD}"]
-    command = " ".join("'" + a.replace("'", "'\\''") + "'" for a in [MAILTUI, "--fresh", *args])
+    command = " ".join("'" + a.replace("'", "'\\''") + "'" for a in [MAILTUI, *(["--fresh"] if fresh else []), *args])
     tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), *env, command + "; sleep 60")
 
 
@@ -54,6 +54,24 @@ def keys(*names):
 
 def text(value):
     tmux("send-keys", "-t", "t", "-l", value)
+
+
+def send_app_mail(port):
+    """A message as a web app sends it: text and HTML, a PDF, and no Date header."""
+    import smtplib, ssl
+    from email.message import EmailMessage
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "Shop <orders@shop.example>", "ada@example.org", "Your order #1042 has shipped"
+    m["Message-ID"] = "<1042@shop.example>"
+    m.set_content("Hello Ada,\n\nyour order #1042 is on its way.\nTrack it: https://shop.example/track/1042\n\nThe Shop team\n")
+    m.add_alternative('<p>Hello Ada,</p><p>your order <b>#1042</b> is on its way. <a href="http://shop.example/track/1042">Track it</a>'
+                      ' or <a href="https://shop.example/help">ask us</a>.</p><p>The Shop team</p>', subtype="html")
+    m.add_attachment(b"%PDF-1.7\n" + b"invoice " * 2000, maintype="application", subtype="pdf", filename="invoice-1042.pdf")
+    context = ssl.create_default_context(cafile=os.path.join(TMP, "data/mailtui/tls/ca.pem"))
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.starttls(context=context)
+        smtp.login("shop", "anything")
+        smtp.send_message(m, from_addr="bounce@mail.shop.example")
 
 
 def shoot(name, title):
@@ -91,6 +109,27 @@ def main():
         wait_for("Hello from mailtui")
         shoot("00-first-start", "mailtui: a first start sends to its own local server (F2: the inbox)")
 
+        # 5. A web app's message in the inbox, read: the checks, then the HTML as text.
+        screen = tmux("capture-pane", "-p", "-t", "t")
+        send_app_mail(int(re.search(r"Inbox of the local test server on 127\.0\.0\.1:(\d+)", screen).group(1)))
+        wait_for("Your order #1042")
+        keys("Up", "Enter")
+        wait_for("⚠")
+        keys("2")
+        wait_for("[1] http://shop.example/track/1042")
+        shoot("05-message", "mailtui: a caught message, its checks and its HTML as text")
+
+        # 6. The fault panel: the next send fails at RCPT as Gmail would word a full mailbox.
+        keys("Escape", "f")
+        wait_for("Faults of the local test server")
+        keys("Up")
+        for _ in range(9):
+            keys("Right")
+        wait_for("mailbox-full")
+        keys("Enter")
+        wait_for("In force: rcpt=552")
+        shoot("06-faults", "mailtui: faults at a key (F12, or f in the inbox)")
+
         # 1. The empty form.
         launch(["--server", "smtp.example.com"])
         wait_for("Ready: smtp.example.com")
@@ -116,6 +155,14 @@ def main():
         keys("F5")
         wait_for("✗ Failed at AUTH")
         shoot("03-failed", "mailtui: a failed login, explained")
+
+        # 7. mailtui serve on a terminal: its inbox, full-screen.
+        launch(["serve", "--port", "0", "--tls-port", "0"], fresh=False)
+        wait_for("SMTP (STARTTLS offered): 127.0.0.1:")
+        screen = tmux("capture-pane", "-p", "-t", "t")
+        send_app_mail(int(re.search(r"SMTP \(STARTTLS offered\): 127\.0\.0\.1:(\d+)", screen).group(1)))
+        wait_for("Your order #1042")
+        shoot("07-serve", "mailtui serve on a terminal: where it listens, its CA, the inbox live")
 
         # 4. A probe: what the server offers, its TLS and certificate.
         launch([*common, "--port", str(good_port)], width=110, height=52)

@@ -92,7 +92,8 @@ extension AppState {
         case .server(.message(let message)):
             captured.insert(message, at: 0)
             if captured.count > 1000 { captured.removeLast() }
-            if case .inbox(let selected) = overlay { overlay = .inbox(selected: selected + 1 < captured.count ? selected + 1 : selected) }
+            // At the top the list follows what arrives; further down the same message stays selected.
+            if case .inbox(let selected) = overlay, selected > 0 { overlay = .inbox(selected: min(selected + 1, captured.count - 1)) }
             if !isSending { notice = "The local server caught a message from <\(message.from)>" + (serving == nil ? " (F2 shows it)" : "") }
             return []
         case .server(.fault(let report)):
