@@ -371,3 +371,32 @@ import MailServer
         #expect(s.update(.key(.character("q"))) == [.quit])
     }
 }
+
+/// "Send again": a caught message becomes a draft, its attachments kept as files.
+@Suite struct SendAgainTests {
+    @Test func theDraftHoldsTheMessageAndItsAttachments() throws {
+        let dir = "/tmp/mailtui-again-" + RandomToken.hex(bytes: 8)
+        let pdf = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 7, count: 5000)
+        try FileContents.writeAtomically(pdf, to: dir + "/report.pdf")
+        let sent = MessageDraft(from: "Jörg <a@example.com>", to: "b@example.com, c@example.com", cc: "d@example.com", subject: "Größe ✓",
+                                textBody: "line one\nline two\n", htmlBody: "<p>hi</p>", attachments: [AttachmentSpec(path: dir + "/report.pdf")])
+        let bytes = try MessageRenderer(options: .deterministic).render(sent.validated()).readAll()
+        try FileContents.writeAtomically(bytes, to: dir + "/m.eml")
+        var record = InboxInTheUITests.message("123-4-000001", subject: "x")
+        record.path = dir + "/m.eml"
+        guard case .resendReady(let draft?, nil) = CapturedFiles.draft(from: record, keepingAttachmentsIn: dir + "/resend") else {
+            Issue.record("no draft")
+            return
+        }
+        #expect(draft.from == "Jörg <a@example.com>" && draft.to == "b@example.com, c@example.com" && draft.cc == "d@example.com")
+        #expect(draft.subject == "Größe ✓")
+        #expect(draft.textBody == "line one\nline two\n")
+        #expect(draft.htmlBody == "<p>hi</p>\n", "the renderer ends a body with a line break")
+        let kept = try #require(draft.attachments.first)
+        #expect(kept.path == dir + "/resend/123-4-000001/report.pdf" && kept.displayName == "report.pdf" && kept.mimeType == "application/pdf")
+        #expect(FileContents.read(kept.path) == pdf)
+        // And it sends again as it was: the same text, the same file.
+        let again = try MessageRenderer(options: .deterministic).render(draft.validated()).readAll()
+        #expect(CapturedMessage(bytes: again, envelopeFrom: nil).textBody == CapturedMessage(bytes: bytes, envelopeFrom: nil).textBody)
+    }
+}

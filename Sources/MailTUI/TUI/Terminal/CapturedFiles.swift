@@ -29,14 +29,14 @@ enum CapturedFiles {
 
     /// The message's header fields and bodies in a draft; its attachments are written to
     /// `$XDG_STATE_HOME/mailtui/resend/<id>/` and attached from there.
-    static func draft(from record: StoredMessage) -> AppEvent {
+    static func draft(from record: StoredMessage, keepingAttachmentsIn base: String = XDGPaths.stateDirectory + "/resend") -> AppEvent {
         guard let bytes = FileContents.read(record.path) else { return .resendReady(nil, problem: "The message is no longer in the inbox.") }
         let message = CapturedMessage(bytes: bytes, envelopeFrom: record.from)
         func field(_ name: String) -> String {
             // One line each in the form: folded or hostile line breaks become spaces.
             message.fields.first { $0.name.lowercased() == name }.map { $0.value.filter { !$0.isNewline } } ?? ""
         }
-        let folder = XDGPaths.stateDirectory + "/resend/" + record.id.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        let folder = base + "/" + record.id.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         var specs: [AttachmentSpec] = []
         for attachment in message.attachments {
             guard let content = CapturedMessage.attachmentBytes(bytes, path: attachment.path) else { continue }
