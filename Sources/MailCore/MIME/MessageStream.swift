@@ -77,6 +77,17 @@ public final class MessageStream: @unchecked Sendable {
         return error == nil ? written : -1
     }
 
+    /// Starts again from the first byte (a message sent in more than one transaction).
+    public func rewind() {
+        closeFile()
+        segmentIndex = 0
+        pending.removeAll(keepingCapacity: true)
+        pendingOffset = 0
+        textEncoder = nil
+        textRemaining = 0
+        error = nil
+    }
+
     /// Reads everything that is left, calling `body` with each chunk (for `--dry-run` and tests).
     public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

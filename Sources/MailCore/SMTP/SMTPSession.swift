@@ -5,14 +5,16 @@ import Synchronization
 import Glibc
 #endif
 
-/// One SMTP session over libcurl. `run` blocks and reports events as they happen; `start` runs it on
-/// a background thread. `cancel` takes effect at once: the transfer is driven through a multi handle
-/// whose poll `curl_multi_wakeup` interrupts, not at libcurl's next progress tick.
+/// One SMTP session. libcurl (CONNECT_ONLY) does what it does best: the TCP connect, the greeting,
+/// EHLO, STARTTLS, certificate verification and the SASL login; then `MailTransaction` speaks the
+/// mail transaction over the same connection. `run` blocks and reports events as they happen;
+/// `start` runs it on a background thread. `cancel` ends it at once while mailtui speaks (a wake
+/// pipe in every poll), and within libcurl's progress tick while libcurl connects.
 public final class SMTPSession: Sendable {
     private struct Control {
         var cancelled = false
-        /// The multi handle while a transfer runs (as a bit pattern, to cross threads).
-        var multi: UInt?
+        /// The write end of the running session's wake pipe.
+        var wake: Int32 = -1
     }
     private let control = Mutex(Control())
 
@@ -22,8 +24,9 @@ public final class SMTPSession: Sendable {
     public func cancel() {
         control.withLock { state in
             state.cancelled = true
-            if let multi = state.multi, let handle = UnsafeMutableRawPointer(bitPattern: multi) {
-                curl_multi_wakeup(handle)
+            if state.wake >= 0 {
+                var byte: UInt8 = 1
+                _ = write(state.wake, &byte, 1)
             }
         }
     }
@@ -52,32 +55,33 @@ public final class SMTPSession: Sendable {
     private func perform(_ context: TransferContext) -> SessionReport {
         let request = context.request
         let recorder = context.recorder
-        guard let easy = curl_easy_init(), let multi = curl_multi_init() else {
+        guard let easy = curl_easy_init() else {
             return context.report(failure: context.failure(curlCode: -1, message: "libcurl could not be initialised", cancelled: false))
         }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var recipients: UnsafeMutablePointer<curl_slist>?
+        var pipeEnds: [Int32] = [-1, -1]
+        if pipe(&pipeEnds) == 0 {
+            for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC); _ = fcntl(end, F_SETFL, O_NONBLOCK) }
+        }
         defer {
-            control.withLock { $0.multi = nil }
-            curl_multi_remove_handle(multi, easy)
+            control.withLock { $0.wake = -1 }
+            for end in pipeEnds where end >= 0 { close(end) }
+            // mailtui said QUIT itself: libcurl's own QUIT at cleanup must neither show nor wait.
+            mt_setopt_long(easy, CURLOPT_VERBOSE, 0)
+            if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
             curl_easy_cleanup(easy)
-            curl_multi_cleanup(multi)
-            curl_slist_free_all(recipients)
             errorBuffer.deallocate()
         }
 
         context.easy = easy
-        configure(easy, request: request, context: context, errorBuffer: errorBuffer, recipients: &recipients)
-        curl_multi_add_handle(multi, easy)
+        configure(easy, request: request, context: context, errorBuffer: errorBuffer)
         let alreadyCancelled = control.withLock { state -> Bool in
-            state.multi = UInt(bitPattern: multi)
+            state.wake = pipeEnds[1]
             return state.cancelled
         }
 
-        let (result, stopped) = alreadyCancelled ? (CURLE_OK, true)
-            : request.quitAfter != nil ? performBlocking(easy, multi: multi, context: context)
-            : performMulti(easy, multi: multi, context: context)
+        let (result, stopped) = alreadyCancelled ? (CURLE_OK, true) : connect(easy, context: context)
 
         if stopped {
             // libcurl's cleanup would otherwise say QUIT and wait for the answer of a server that
@@ -102,52 +106,23 @@ public final class SMTPSession: Sendable {
             context.networkTimes = (.microseconds(Int(lookup)), .microseconds(Int(connected - lookup)))
         }
         var code = Int(result.rawValue)
-        if let stage = context.request.quitAfter, result == CURLE_OK, !recorder.authMissing {
-            code = QuitAfter(easy: easy, context: context).finish(after: stage)
+        if result == CURLE_OK {
+            let t = request.settings.timeouts
+            let connection = Connection(easy: easy, recorder: recorder, wake: pipeEnds[0], replyLimit: .milliseconds(t.response.saturatingMilliseconds),
+                                        deadline: recorder.start + .milliseconds(t.total.saturatingMilliseconds), isCancelled: { [weak self] in self?.isCancelled ?? false })
+            code = MailTransaction(connection: connection, context: context).run()
         }
-        let message = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(code))))
-        let failure = context.failure(curlCode: code, message: message, cancelled: false)
-        if let failure { recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? "")) }
+        let cancelled = isCancelled && code == FailureClassifier.abortedByCallback
+        if cancelled { recorder.error("cancelled") }
+        let message = context.problem ?? (errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(code)))))
+        let failure = context.failure(curlCode: code, message: message, cancelled: cancelled)
+        if let failure, !cancelled { recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? "")) }
         return context.report(failure: failure)
     }
 
-    /// Drives the transfer through the multi handle, so that `cancel` wakes the poll at once.
-    /// Returns libcurl's result, or `stopped` when it was cancelled, cut for a missing AUTH, or
-    /// cut because a TCP connect or TLS handshake took longer than the connect limit.
-    private func performMulti(_ easy: UnsafeMutableRawPointer, multi: UnsafeMutableRawPointer, context: TransferContext) -> (CURLcode, stopped: Bool) {
-        let recorder = context.recorder
-        var lastProgress = recorder.now
-        var lastSent: curl_off_t = -1
-        while true {
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
-            if isCancelled || recorder.authMissing { return (CURLE_OK, true) }
-            if context.connectLimitPassed() { return (CURLE_OPERATION_TIMEDOUT, true) }
-            if let total = context.uploadTotal {
-                var sent: curl_off_t = 0
-                mt_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
-                if sent != lastSent && (recorder.now - lastProgress > .milliseconds(100) || Int(sent) == total) {
-                    lastSent = sent
-                    lastProgress = recorder.now
-                    context.onEvent(.progress(sent: Int(sent), total: total))
-                }
-            }
-            if running == 0 {
-                var result = CURLE_OK
-                var queued: Int32 = 0
-                while let message = curl_multi_info_read(multi, &queued) {
-                    if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
-                }
-                return (result, false)
-            }
-            curl_multi_poll(multi, nil, 0, 250, nil)
-        }
-    }
-
-    /// For `--quit-after`: curl_easy_send needs the connection outside a multi handle, so this is a
-    /// short blocking perform, cancelled through the progress callback.
-    private func performBlocking(_ easy: UnsafeMutableRawPointer, multi: UnsafeMutableRawPointer, context: TransferContext) -> (CURLcode, stopped: Bool) {
-        curl_multi_remove_handle(multi, easy)
+    /// libcurl's part: connect, greet, EHLO, STARTTLS, log in (CONNECT_ONLY), blocking, ended early
+    /// through the progress callback by a cancel or by the connect limit.
+    private func connect(_ easy: UnsafeMutableRawPointer, context: TransferContext) -> (CURLcode, stopped: Bool) {
         mt_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
         mt_setopt_xferinfofunction(easy, progressCallback)
         mt_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(context).toOpaque())
@@ -158,19 +133,17 @@ public final class SMTPSession: Sendable {
     }
 
     private func configure(_ easy: UnsafeMutableRawPointer, request: SessionRequest, context: TransferContext,
-                           errorBuffer: UnsafeMutablePointer<CChar>, recipients: inout UnsafeMutablePointer<curl_slist>?) {
+                           errorBuffer: UnsafeMutablePointer<CChar>) {
         let s = request.settings
         let me = Unmanaged.passUnretained(context).toOpaque()
-        mt_setopt_string(easy, CURLOPT_URL, Self.url(for: s))
+        mt_setopt_string(easy, CURLOPT_URL, Self.url(for: s, quitAfter: request.quitAfter))
         mt_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        // Closing the connection at the end shows QUIT in the transcript; a --quit-after session
-        // must keep it open for QuitAfter, which says QUIT itself.
-        mt_setopt_long(easy, CURLOPT_FORBID_REUSE, request.quitAfter == nil ? 1 : 0)
+        // libcurl connects, secures and logs in; mailtui speaks the rest (MailTransaction).
+        mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
         mt_setopt_long(easy, CURLOPT_VERBOSE, 1)
         mt_setopt_debugfunction(easy, debugCallback)
         mt_setopt_pointer(easy, CURLOPT_DEBUGDATA, me)
-        mt_setopt_writefunction(easy, discardCallback)
         mt_setopt_sockoptfunction(easy, socketCallback)
         mt_setopt_pointer(easy, CURLOPT_SOCKOPTDATA, me)
         // libcurl's connect timeout runs from the first byte to the end of AUTH, greeting and EHLO
@@ -187,6 +160,8 @@ public final class SMTPSession: Sendable {
         }
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
         mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, s.verifyCertificate ? 2 : 0)
+        // No HTTP here, even when the URL says https:// to get a bare TLS connection.
+        mt_setopt_long(easy, CURLOPT_SSL_ENABLE_ALPN, 0)
         if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
         mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
 
@@ -202,31 +177,17 @@ public final class SMTPSession: Sendable {
             }
             mt_setopt_long(easy, CURLOPT_SASL_IR, 1)
         }
-
-        if request.quitAfter != nil {
-            // libcurl runs greeting, EHLO, STARTTLS and AUTH; the rest is spoken by QuitAfter.
-            mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
-            return
-        }
-        switch request.purpose {
-        case .send(let from, let to, let stream):
-            mt_setopt_string(easy, CURLOPT_MAIL_FROM, "<\(from)>")
-            for address in to { recipients = curl_slist_append(recipients, "<\(address)>") }
-            mt_setopt_slist(easy, CURLOPT_MAIL_RCPT, recipients)
-            mt_setopt_allow_recipient_failures(easy, request.allowPartial ? 1 : 0)
-            mt_setopt_long(easy, CURLOPT_UPLOAD, 1)
-            mt_setopt_readfunction(easy, readCallback)
-            mt_setopt_pointer(easy, CURLOPT_READDATA, me)
-            mt_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(stream.totalSize))
-        case .probe:
-            mt_setopt_string(easy, CURLOPT_CUSTOMREQUEST, "NOOP")
-        }
     }
 
     /// `smtp://host:port/ehlo-name` or `smtps://...`; libcurl takes the EHLO name from the path.
-    static func url(for s: ServerSettings) -> String {
-        let scheme = s.security == .tls ? "smtps" : "smtp"
+    /// A session that stops after the connect or the greeting must not say EHLO: libcurl then
+    /// opens a bare connection, `telnet://` (TCP only) or `https://` (TCP and TLS, no request).
+    static func url(for s: ServerSettings, quitAfter: SMTPStage? = nil) -> String {
         let host = s.host.contains(":") && !s.host.hasPrefix("[") ? "[\(s.host)]" : s.host
+        if let quitAfter, quitAfter <= .greeting {
+            return "\(s.security == .tls ? "https" : "telnet")://\(host):\(s.effectivePort)"
+        }
+        let scheme = s.security == .tls ? "smtps" : "smtp"
         return "\(scheme)://\(host):\(s.effectivePort)/\(s.heloName.flatMap { $0.isEmpty ? nil : $0 } ?? LocalHost.name)"
     }
 
@@ -244,8 +205,8 @@ final class TransferContext {
     let onEvent: (SessionEvent) -> Void
     let recorder: TranscriptRecorder
     let stream: MessageStream?
-    /// Set once the connection was cut because AUTH was missing.
-    var connectionCut = false
+    /// What stopped the transaction, in words, when no reply or libcurl code says it.
+    var problem: String?
     /// Name lookup and TCP connect durations from libcurl.
     var networkTimes: (lookup: Duration, connect: Duration)?
     /// Asks the session whether it was cancelled (for the progress callback).
@@ -386,25 +347,7 @@ private let debugCallback: curl_debug_callback = { _, type, data, size, userdata
     default: kind = .other
     }
     context.recorder.handle(kind, UnsafeRawBufferPointer(start: data, count: size))
-    // Credentials are set but the server offers no AUTH: cut the connection before libcurl sends
-    // MAIL FROM, so that not even the envelope leaves unauthenticated.
-    if context.recorder.authMissing && !context.connectionCut {
-        context.connectionCut = true
-        if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
-    }
     return 0
-}
-
-private let readCallback: curl_read_callback = { buffer, size, count, userdata in
-    guard let userdata, let buffer else { return 0 }
-    let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    // The last line of defence: no message byte leaves without the login the user asked for.
-    if context.recorder.authMissing || (context.request.logsIn && !context.recorder.authenticated) {
-        return Int(CURL_READFUNC_ABORT)
-    }
-    guard let stream = context.stream else { return 0 }
-    let n = stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
-    return n < 0 ? Int(CURL_READFUNC_ABORT) : n
 }
 
 private let socketCallback: curl_sockopt_callback = { userdata, socket, _ in
@@ -417,8 +360,6 @@ private let progressCallback: curl_xferinfo_callback = { userdata, _, _, _, _ in
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
     return context.cancelled() || context.connectLimitPassed() ? 1 : 0
 }
-
-private let discardCallback: curl_write_callback = { _, size, count, _ in size * count }
 
 /// This machine's name for EHLO.
 enum LocalHost {

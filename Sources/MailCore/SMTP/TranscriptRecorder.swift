@@ -94,6 +94,19 @@ final class TranscriptRecorder {
         }
     }
 
+    /// Recipients refused with 452 (too many for one message) that go in a further transaction:
+    /// not refused after all.
+    func deferRecipients(_ addresses: [String]) {
+        rejectedRecipients.removeAll { rejected in addresses.contains(rejected.address) && rejected.reply.code == 452 }
+        if let failing = failingReply, failing.stage == .rcpt, failing.reply.code == 452 { failingReply = nil }
+    }
+
+    /// In a pipelined group the first refusal is the cause and the rest follow from it (a refused
+    /// MAIL makes every RCPT and DATA fail too): the diagnosis must name the first.
+    func blame(_ reply: ServerReply, at stage: SMTPStage) {
+        failingReply = (reply, stage)
+    }
+
     /// A note of mailtui's own (not libcurl's), shown distinct from what the server said.
     func note(_ text: String) { append(.note, text) }
 

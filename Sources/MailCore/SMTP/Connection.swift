@@ -1,0 +1,113 @@
+import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The connection libcurl opened (CONNECT_ONLY: TCP, greeting, EHLO, STARTTLS and the login done),
+/// spoken over with `curl_easy_send` and `curl_easy_recv`, so that TLS stays libcurl's. Every wait
+/// is a poll on the socket and on the session's wake pipe, so a cancel ends it at once; each
+/// wait is bounded by the reply limit and by the session's total limit.
+final class Connection {
+    enum Failure: Error {
+        case timedOut, cancelled, closed
+        case curl(Int)
+
+        /// As a libcurl result code, for the classifier.
+        var code: Int {
+            switch self {
+            case .timedOut: FailureClassifier.operationTimedOut
+            case .cancelled: FailureClassifier.abortedByCallback
+            case .closed: FailureClassifier.recvError
+            case .curl(let code): code
+            }
+        }
+    }
+
+    private let easy: UnsafeMutableRawPointer
+    private let recorder: TranscriptRecorder
+    private let wake: Int32
+    private let replyLimit: Duration
+    private let deadline: ContinuousClock.Instant
+    private let isCancelled: () -> Bool
+    /// Bytes received and not yet part of a reply (a pipelined group's replies come together).
+    private var pending: [UInt8] = []
+
+    init(easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder, wake: Int32, replyLimit: Duration,
+         deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) {
+        self.easy = easy
+        self.recorder = recorder
+        self.wake = wake
+        self.replyLimit = replyLimit
+        self.deadline = deadline
+        self.isCancelled = isCancelled
+    }
+
+    /// Sends all of `bytes`.
+    func send(_ bytes: [UInt8]) throws(Failure) {
+        var sent = 0
+        while sent < bytes.count {
+            if isCancelled() { throw .cancelled }
+            var n = 0
+            let result = bytes.withUnsafeBytes { curl_easy_send(easy, $0.baseAddress! + sent, bytes.count - sent, &n) }
+            if result == CURLE_AGAIN { try wait(writing: true); continue }
+            if result != CURLE_OK { throw .curl(Int(result.rawValue)) }
+            sent += n
+        }
+    }
+
+    /// Sends a command line, shown in the transcript first (credentials never pass here).
+    func say(_ command: String) throws(Failure) {
+        record(command)
+        try send(Array((command + "\r\n").utf8))
+    }
+
+    /// Shows a command in the transcript, as sent.
+    func record(_ command: String) {
+        Array((command + "\r\n").utf8).withUnsafeBytes { recorder.handle(.headerOut, $0) }
+    }
+
+    /// Reads one complete reply (all its lines), each line shown as it comes.
+    @discardableResult
+    func reply() throws(Failure) -> ServerReply {
+        var lines: [String] = []
+        while true {
+            while let newline = pending.firstIndex(of: 10) {
+                let line = Array(pending[...newline])
+                pending.removeSubrange(...newline)
+                line.withUnsafeBytes { recorder.handle(.headerIn, $0) }
+                var text = line
+                while let last = text.last, last == 10 || last == 13 { text.removeLast() }
+                let parsed = ServerReply.parseLine(String(decoding: text, as: UTF8.self))
+                guard let code = parsed.code else { continue }
+                lines.append(parsed.text)
+                // The recorder's copy is the one the transcript and the diagnosis use (sanitised).
+                if parsed.isFinal { return recorder.lastReply ?? ServerReply(code: code, lines: lines) }
+            }
+            // A reply that never ends is not a reply: stop at the classifier's limit.
+            if pending.count > FailureClassifier.replyByteLimit { throw .closed }
+            var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+            var n = 0
+            let result = buffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
+            if result == CURLE_AGAIN { try wait(writing: false); continue }
+            if result != CURLE_OK { throw .curl(Int(result.rawValue)) }
+            if n == 0 { throw .closed }
+            pending += buffer[0..<n]
+        }
+    }
+
+    private func wait(writing: Bool) throws(Failure) {
+        var socket: curl_socket_t = -1
+        guard mt_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else { throw .closed }
+        let limit = min(recorder.now + replyLimit, deadline)
+        while true {
+            if isCancelled() { throw .cancelled }
+            let left = limit - recorder.now
+            guard left > .zero else { throw .timedOut }
+            var fds = [pollfd(fd: socket, events: Int16(writing ? POLLOUT : POLLIN), revents: 0),
+                       pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, nfds_t(wake >= 0 ? 2 : 1), Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            if ready > 0 && fds[0].revents != 0 { return }
+            if ready < 0 && errno != EINTR { throw .closed }
+        }
+    }
+}

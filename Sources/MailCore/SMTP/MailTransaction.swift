@@ -1,0 +1,220 @@
+/// What mailtui says once libcurl has connected, secured and logged in (CONNECT_ONLY): the mail
+/// transaction (MAIL FROM, RCPT TO, DATA with the message dot-stuffed), or NOOP for a probe, then
+/// QUIT; or less, for `--quit-after`. The stage is known at each step, not inferred.
+///
+/// - PIPELINING, when offered: MAIL, every RCPT and DATA go in one write and their replies are
+///   read in order; the transcript still pairs each command with its reply.
+/// - Recipients refused with 452 (too many for one message) go in a further transaction.
+/// - SMTPUTF8 is used when an address needs it, and the send stops, naming the address, when the
+///   server does not offer it.
+struct MailTransaction {
+    let connection: Connection
+    let context: TransferContext
+
+    private var request: SessionRequest { context.request }
+    private var recorder: TranscriptRecorder { context.recorder }
+
+    /// 0, or the libcurl-style code that ended the session.
+    func run() -> Int {
+        do throws(Connection.Failure) {
+            return try speak()
+        } catch {
+            return error.code
+        }
+    }
+
+    private func speak() throws(Connection.Failure) -> Int {
+        // A login was asked for and did not happen (no AUTH offered): nothing of the mail leaves.
+        if request.logsIn && !recorder.authenticated {
+            try quit()
+            return 0
+        }
+        guard case .send(let from, let recipients, let stream) = request.purpose else {
+            if request.quitAfter == nil {
+                try connection.say("NOOP")
+                try connection.reply()
+            }
+            try quit()
+            return 0
+        }
+        if let stage = request.quitAfter, stage < .mail {
+            // After the connect nothing is read; after the greeting, only the greeting.
+            if stage == .greeting {
+                let greeting = try connection.reply()
+                guard greeting.isPositive else { try quit(); return FailureClassifier.sendError }
+            }
+            try quit()
+            return 0
+        }
+        let utf8 = ([from] + recipients).first { address in address.utf8.contains { $0 >= 0x80 } }
+        if let utf8, !offers("SMTPUTF8") {
+            context.problem = "The address \(utf8) is not ASCII: it needs SMTPUTF8, which this server does not offer"
+            recorder.error(context.problem!)
+            try quit()
+            return FailureClassifier.sendError
+        }
+        var parameters = offers("SIZE") ? " SIZE=\(stream.totalSize)" : ""
+        if utf8 != nil { parameters += " SMTPUTF8" }
+
+        var remaining = recipients
+        while !remaining.isEmpty {
+            let outcome = try transaction(from: "MAIL FROM:<\(from)>" + parameters, to: remaining, stream: stream)
+            switch outcome {
+            case .stop(let code):
+                return code
+            case .delivered(let deferred):
+                // 452 4.5.3: the server takes so many recipients per message; the rest go next.
+                guard !deferred.isEmpty, deferred.count < remaining.count else { break }
+                recorder.note("\(deferred.count) recipient\(deferred.count == 1 ? "" : "s") deferred with 452: sending to them in a further transaction")
+                remaining = deferred
+                continue
+            }
+            break
+        }
+        try quit()
+        return 0
+    }
+
+    private enum Outcome {
+        /// The message went; these recipients were deferred (452) for another transaction.
+        case delivered(deferred: [String])
+        /// The session ends with this code (0 for a `--quit-after` that went as far as asked).
+        case stop(Int)
+    }
+
+    private func transaction(from mail: String, to recipients: [String], stream: MessageStream) throws(Connection.Failure) -> Outcome {
+        let quitAfter = request.quitAfter
+        let rcpts = quitAfter == .mail ? [] : recipients.map { "RCPT TO:<\($0)>" }
+        let sendsData = quitAfter == nil
+        var replies: [ServerReply] = []
+        if offers("PIPELINING") {
+            let commands = [mail] + rcpts + (sendsData ? ["DATA"] : [])
+            try connection.send(Array(commands.map { $0 + "\r\n" }.joined().utf8))
+            for command in commands {
+                connection.record(command)
+                replies.append(try connection.reply())
+            }
+        } else {
+            for command in [mail] + rcpts {
+                try connection.say(command)
+                let reply = try connection.reply()
+                replies.append(reply)
+                // As libcurl does: a refused MAIL, or a refused recipient unless some may be, ends it.
+                if !reply.isPositive && (command == mail || !(request.allowPartial || reply.code == 452)) { break }
+                if reply.code == 452 { break }
+            }
+        }
+        let mailReply = replies[0]
+        let rcptReplies = Array(replies.dropFirst().prefix(rcpts.count))
+        let dataReply: ServerReply? = replies.count > 1 + rcpts.count ? replies.last : nil
+        var deferred: [String] = []
+        for (index, reply) in rcptReplies.enumerated() where reply.code == 452 {
+            deferred.append(recipients[index])
+        }
+        // Recipients never asked for (a 452 stopped the list) are deferred too.
+        if rcptReplies.count < rcpts.count, rcptReplies.last?.code == 452 { deferred += recipients[rcptReplies.count...] }
+        let accepted = rcptReplies.filter(\.isPositive).count
+        if !deferred.isEmpty && accepted > 0 { recorder.deferRecipients(deferred) }
+        // A 452 is a deferral while some recipient was accepted, else a refusal like any other.
+        let refused = rcptReplies.filter { !$0.isPositive && ($0.code != 452 || accepted == 0) }.count
+
+        if let quitAfter, quitAfter <= .rcpt {
+            if !mailReply.isPositive { recorder.blame(mailReply, at: .mail) }
+            try quit()
+            return .stop(mailReply.isPositive && (quitAfter == .mail || refused == 0) ? 0 : FailureClassifier.sendError)
+        }
+        let mustStop = !mailReply.isPositive || accepted == 0 || (refused > 0 && !request.allowPartial)
+        if !mailReply.isPositive {
+            recorder.blame(mailReply, at: .mail)
+        } else if let first = rcptReplies.first(where: { !$0.isPositive }), mustStop {
+            recorder.blame(first, at: .rcpt)
+        }
+        if mustStop {
+            if dataReply?.code == 354 {
+                // The message was asked for in the pipelined group, but must not go: closing the
+                // connection before its end keeps it from being delivered.
+                recorder.note("closing the connection: DATA was accepted, but the message must not be sent")
+                return .stop(FailureClassifier.sendError)
+            }
+            try quit()
+            return .stop(FailureClassifier.sendError)
+        }
+        var started = dataReply
+        if started == nil {
+            try connection.say("DATA")
+            started = try connection.reply()
+        }
+        guard started?.code == 354 else {
+            try quit()
+            return .stop(FailureClassifier.sendError)
+        }
+        if let code = try sendMessage(stream) { return .stop(code) }
+        let final = try connection.reply()
+        guard final.isPositive else {
+            try quit()
+            return .stop(FailureClassifier.sendError)
+        }
+        return .delivered(deferred: accepted > 0 ? deferred : [])
+    }
+
+    /// The message, dot-stuffed, then the end-of-data line. A file that cannot be read stops the
+    /// session without the end line, so that nothing partial is delivered.
+    private func sendMessage(_ stream: MessageStream) throws(Connection.Failure) -> Int? {
+        stream.rewind()
+        var stuffer = DotStuffer()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var sent = 0
+        var lastProgress = recorder.now
+        while true {
+            let n = buffer.withUnsafeMutableBytes { stream.read(into: $0) }
+            if n < 0 { return FailureClassifier.readError }
+            if n == 0 { break }
+            let chunk = Array(buffer[0..<n])
+            try connection.send(stuffer.stuff(chunk))
+            chunk.withUnsafeBytes { recorder.handle(.dataOut, $0) }
+            sent += n
+            if recorder.now - lastProgress > .milliseconds(100) || sent == stream.totalSize {
+                lastProgress = recorder.now
+                context.onEvent(.progress(sent: sent, total: stream.totalSize))
+            }
+        }
+        try connection.send(stuffer.end())
+        return nil
+    }
+
+    private func quit() throws(Connection.Failure) {
+        try connection.say("QUIT")
+        // The server may close without answering: the session is over either way.
+        _ = try? connection.reply()
+    }
+
+    /// Whether the last EHLO offered an extension (`SIZE 1000` offers SIZE).
+    private func offers(_ keyword: String) -> Bool {
+        recorder.extensions.contains { line in
+            let word = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
+            return word == keyword
+        }
+    }
+}
+
+/// RFC 5321 4.5.2: a line that starts with "." gets another, and the message ends with
+/// CRLF "." CRLF. Works across chunks.
+struct DotStuffer {
+    private var atLineStart = true
+
+    mutating func stuff(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        for byte in bytes {
+            if atLineStart && byte == UInt8(ascii: ".") { out.append(byte) }
+            out.append(byte)
+            atLineStart = byte == 10
+        }
+        return out
+    }
+
+    /// The end-of-data line, after a line break if the message did not end with one.
+    func end() -> [UInt8] {
+        (atLineStart ? [] : [13, 10]) + Array(".\r\n".utf8)
+    }
+}
