@@ -46,6 +46,9 @@ p.add_argument("--slow", type=float, default=0)
 p.add_argument("--login", help="USER:SECRET to check; without it every login is accepted")
 p.add_argument("--cert"); p.add_argument("--key")
 p.add_argument("--log")
+p.add_argument("--mark-batched", action="store_true", help="log ' [batched]' after a command that arrived with more behind it (PIPELINING)")
+p.add_argument("--rcpt", nargs=2, action="append", default=[], metavar=("ADDRESS", "REPLY"), help="this reply to RCPT TO:<ADDRESS>")
+p.add_argument("--max-rcpt", type=int, default=0, help="452 4.5.3 for recipients past this many in one transaction")
 p.add_argument("--store", help="folder for commands.log (same as --log DIR/commands.log)")
 ARGS = p.parse_args()
 REPLIES = {stage: reply for stage, reply in ARGS.reply}
@@ -140,13 +143,15 @@ async def session(reader, writer):
                 writer.close()
                 return
         size = 0
+        recipients = 0
         while True:
             line = await asyncio.wait_for(reader.readline(), 120)
             if not line:
                 return
             command = line.decode(errors="replace").rstrip("\r\n")
             verb = command.split(" ")[0].upper()
-            log(("TLS " if tls else "") + (command if verb != "AUTH" else "AUTH " + command.split(" ")[1]))
+            batched = " [batched]" if ARGS.mark_batched and len(reader._buffer) > 0 else ""
+            log(("TLS " if tls else "") + (command if verb != "AUTH" else "AUTH " + command.split(" ")[1]) + batched)
             if verb in ("EHLO", "HELO"):
                 caps = [f"250-SIZE {ARGS.size}", "250-8BITMIME", "250-PIPELINING", "250-ENHANCEDSTATUSCODES"]
                 if not tls and not ARGS.no_starttls and ARGS.cert:
@@ -169,9 +174,18 @@ async def session(reader, writer):
                 else:
                     writer.write(b"535 5.7.8 Authentication credentials invalid\r\n"); await writer.drain()
             elif verb == "MAIL":
+                recipients = 0
                 await answer("mail", "250 2.1.0 Ok")
             elif verb == "RCPT":
-                await answer("rcpt", "250 2.1.5 Ok")
+                address = command[command.find("<") + 1:command.find(">")]
+                recipients += 1
+                per_address = dict((a.lower(), r) for a, r in ARGS.rcpt)
+                if ARGS.max_rcpt and recipients > ARGS.max_rcpt:
+                    writer.write(b"452 4.5.3 Too many recipients\r\n"); await writer.drain()
+                elif address.lower() in per_address:
+                    writer.write((per_address[address.lower()] + "\r\n").encode()); await writer.drain()
+                else:
+                    await answer("rcpt", "250 2.1.5 Ok")
             elif verb == "DATA":
                 if await answer("data", "354 End data with <CR><LF>.<CR><LF>"):
                     size = 0

@@ -95,6 +95,26 @@ final class Connection {
         }
     }
 
+    /// Reads and drops whatever the server still sends, until it closes or a short while passes:
+    /// closing with unread bytes would reset the connection, and the server might lose what was
+    /// said last (a QUIT sent before its greeting was read).
+    func drainQuietly() {
+        let until = recorder.now + .milliseconds(500)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while recorder.now < until {
+            var n = 0
+            let result = buffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
+            if result == CURLE_AGAIN {
+                var socket: curl_socket_t = -1
+                guard mt_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else { return }
+                var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+                if poll(&fd, 1, 100) < 0 { return }
+                continue
+            }
+            if result != CURLE_OK || n == 0 { return }
+        }
+    }
+
     private func wait(writing: Bool) throws(Failure) {
         var socket: curl_socket_t = -1
         guard mt_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else { throw .closed }

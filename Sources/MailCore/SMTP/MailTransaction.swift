@@ -39,6 +39,11 @@ struct MailTransaction {
         }
         if let stage = request.quitAfter, stage < .mail {
             // After the connect nothing is read; after the greeting, only the greeting.
+            if stage == .connect {
+                try connection.say("QUIT")
+                connection.drainQuietly()
+                return 0
+            }
             if stage == .greeting {
                 let greeting = try connection.reply()
                 guard greeting.isPositive else { try quit(); return FailureClassifier.sendError }
@@ -100,23 +105,23 @@ struct MailTransaction {
                 let reply = try connection.reply()
                 replies.append(reply)
                 // As libcurl does: a refused MAIL, or a refused recipient unless some may be, ends it.
-                if !reply.isPositive && (command == mail || !(request.allowPartial || reply.code == 452)) { break }
-                if reply.code == 452 { break }
+                if !reply.isPositive && (command == mail || !(request.allowPartial || Self.tooManyRecipients(reply))) { break }
+                if Self.tooManyRecipients(reply) { break }
             }
         }
         let mailReply = replies[0]
         let rcptReplies = Array(replies.dropFirst().prefix(rcpts.count))
         let dataReply: ServerReply? = replies.count > 1 + rcpts.count ? replies.last : nil
         var deferred: [String] = []
-        for (index, reply) in rcptReplies.enumerated() where reply.code == 452 {
+        for (index, reply) in rcptReplies.enumerated() where Self.tooManyRecipients(reply) {
             deferred.append(recipients[index])
         }
         // Recipients never asked for (a 452 stopped the list) are deferred too.
-        if rcptReplies.count < rcpts.count, rcptReplies.last?.code == 452 { deferred += recipients[rcptReplies.count...] }
+        if rcptReplies.count < rcpts.count, let last = rcptReplies.last, Self.tooManyRecipients(last) { deferred += recipients[rcptReplies.count...] }
         let accepted = rcptReplies.filter(\.isPositive).count
         if !deferred.isEmpty && accepted > 0 { recorder.deferRecipients(deferred) }
         // A 452 is a deferral while some recipient was accepted, else a refusal like any other.
-        let refused = rcptReplies.filter { !$0.isPositive && ($0.code != 452 || accepted == 0) }.count
+        let refused = rcptReplies.filter { !$0.isPositive && (!Self.tooManyRecipients($0) || accepted == 0) }.count
 
         if let quitAfter, quitAfter <= .rcpt {
             if !mailReply.isPositive { recorder.blame(mailReply, at: .mail) }
@@ -180,6 +185,12 @@ struct MailTransaction {
         }
         try connection.send(stuffer.end())
         return nil
+    }
+
+    /// 452 4.5.3 (RFC 5321 4.5.3.1.10): this message takes no more recipients; others may follow
+    /// in another transaction. Not a 452 4.2.2 (mailbox full), which is a refusal for now.
+    static func tooManyRecipients(_ reply: ServerReply) -> Bool {
+        reply.code == 452 && (reply.enhancedStatus == "4.5.3" || reply.lines.joined(separator: " ").lowercased().contains("too many recipients"))
     }
 
     private func quit() throws(Connection.Failure) {

@@ -97,8 +97,8 @@ final class TranscriptRecorder {
     /// Recipients refused with 452 (too many for one message) that go in a further transaction:
     /// not refused after all.
     func deferRecipients(_ addresses: [String]) {
-        rejectedRecipients.removeAll { rejected in addresses.contains(rejected.address) && rejected.reply.code == 452 }
-        if let failing = failingReply, failing.stage == .rcpt, failing.reply.code == 452 { failingReply = nil }
+        rejectedRecipients.removeAll { rejected in addresses.contains(rejected.address) && MailTransaction.tooManyRecipients(rejected.reply) }
+        if let failing = failingReply, failing.stage == .rcpt, MailTransaction.tooManyRecipients(failing.reply) { failingReply = nil }
     }
 
     /// In a pipelined group the first refusal is the cause and the rest follow from it (a refused

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import MailCore
+import TestSupport
+
+/// The mail transaction mailtui speaks itself after libcurl's login: checked against what the
+/// fault server logged it received.
+@Suite struct EngineTests {
+    init() { CurlRuntime.initialize() }
+
+    func send(_ server: TestSMTPServer, to: String, allowPartial: Bool = false, quitAfter: SMTPStage? = nil) throws -> SessionReport {
+        var settings = server.settings(.starttls)
+        settings.timeouts = Timeouts(connect: 10, response: 10, total: 60)
+        let message = try MessageDraft(from: "app@example.com", to: to, textBody: "hello\n.dot line\n").validated()
+        return SMTPSession().run(.send(message, settings: settings, secret: nil, allowPartial: allowPartial, quitAfter: quitAfter)) { _ in }
+    }
+
+    func log(_ server: TestSMTPServer) -> [String] {
+        server.commandLog.split(separator: "\n").map { String($0).replacing("TLS ", with: "") }
+    }
+
+    @Test func pipelinedCommandsGoInOneWriteAndTheTranscriptPairsThem() throws {
+        let server = try TestSMTPServer.faulty(["--mark-batched"])
+        defer { server.stop() }
+        let report = try send(server, to: "a@example.org, b@example.org")
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let after = log(server).drop { !$0.hasPrefix("MAIL") }
+        #expect(Array(after.prefix(4)) == ["MAIL FROM:<app@example.com> SIZE=\(report.messageBytes) [batched]", "RCPT TO:<a@example.org> [batched]",
+                                           "RCPT TO:<b@example.org> [batched]", "DATA"], "MAIL, RCPT, RCPT, DATA arrived together: \(after)")
+        // Read back in order: each command right before its reply.
+        let lines = report.transcript.map(\.text)
+        guard let mail = lines.firstIndex(where: { $0.hasPrefix("MAIL FROM") }) else { Issue.record("no MAIL"); return }
+        #expect(Array(lines[mail..<(mail + 8)]) == ["MAIL FROM:<app@example.com> SIZE=\(report.messageBytes)", "250 2.1.0 Ok",
+                                                    "RCPT TO:<a@example.org>", "250 2.1.5 Ok", "RCPT TO:<b@example.org>", "250 2.1.5 Ok",
+                                                    "DATA", "354 End data with <CR><LF>.<CR><LF>"])
+        #expect(report.acceptedRecipients == ["a@example.org", "b@example.org"])
+    }
+
+    @Test func eachRecipientHasItsOwnResult() throws {
+        let server = try TestSMTPServer.faulty(["--rcpt", "b@example.org", "550 5.1.1 No such user", "--rcpt", "c@example.org", "452 4.2.2 Mailbox full"])
+        defer { server.stop() }
+        let partial = try send(server, to: "a@example.org, b@example.org, c@example.org", allowPartial: true)
+        #expect(partial.succeeded, "\(partial.failure?.description ?? "")")
+        #expect(partial.acceptedRecipients == ["a@example.org"])
+        #expect(partial.rejectedRecipients.map(\.address) == ["b@example.org", "c@example.org"])
+        #expect(partial.rejectedRecipients.map(\.reply.code) == [550, 452])
+        #expect(log(server).contains("DATA"))
+        // Without --allow-partial nothing is delivered, and the first refusal is the diagnosis.
+        let strict = try send(server, to: "a@example.org, b@example.org, c@example.org")
+        #expect(strict.failure?.stage == .rcpt && strict.failure?.kind == .recipientRejected)
+        #expect(strict.failure?.reply?.code == 550)
+        // DATA went in the pipelined group and was accepted: the connection is closed before any
+        // of the message, so nothing is delivered.
+        #expect(strict.transcript.contains { $0.text == "closing the connection: DATA was accepted, but the message must not be sent" })
+        #expect(!strict.transcript.contains { $0.text.hasPrefix("message sent") })
+    }
+
+    @Test func tooManyRecipientsGoInASecondTransaction() throws {
+        let server = try TestSMTPServer.faulty(["--max-rcpt", "2"])
+        defer { server.stop() }
+        let report = try send(server, to: "a@example.org, b@example.org, c@example.org")
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        #expect(report.acceptedRecipients == ["a@example.org", "b@example.org", "c@example.org"])
+        #expect(report.rejectedRecipients.isEmpty)
+        let commands = log(server).map { $0.split(separator: " ").first.map(String.init) ?? "" }.filter { ["MAIL", "RCPT", "DATA"].contains($0) }
+        #expect(commands == ["MAIL", "RCPT", "RCPT", "RCPT", "DATA", "MAIL", "RCPT", "DATA"], "\(commands)")
+        #expect(report.transcript.contains { $0.text.contains("1 recipient deferred with 452") })
+    }
+
+    @Test(arguments: [SMTPStage.connect, .greeting])
+    func stoppingAtTheConnectOrTheGreetingSaysNoEhlo(_ stage: SMTPStage) throws {
+        let server = try TestSMTPServer.faulty([])
+        defer { server.stop() }
+        let report = try send(server, to: "a@example.org", quitAfter: stage)
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        #expect(log(server) == ["QUIT"], "nothing but QUIT: \(log(server))")
+        #expect((report.greeting != nil) == (stage == .greeting), "the greeting is read only when asked for")
+    }
+
+    @Test func anAddressThatNeedsSmtputf8FailsClearlyWhereItIsNotOffered() throws {
+        let server = try TestSMTPServer.faulty([])
+        defer { server.stop() }
+        let message = try MessageDraft(from: "app@example.com", to: "ada@example.org", textBody: "x").validated()
+        var settings = server.settings(.starttls)
+        settings.timeouts = Timeouts(connect: 10, response: 10, total: 60)
+        let request = SessionRequest(settings: settings, secret: nil,
+                                     purpose: .send(envelopeFrom: "app@example.com", recipients: ["jörg@example.org"], message: MessageRenderer().render(message)))
+        let report = SMTPSession().run(request) { _ in }
+        #expect(!report.succeeded)
+        #expect(report.failure?.curlMessage?.contains("jörg@example.org") == true, "\(report.failure?.description ?? "")")
+        #expect(report.failure?.curlMessage?.contains("SMTPUTF8") == true)
+        #expect(!log(server).contains { $0.hasPrefix("MAIL") }, "no MAIL FROM was said")
+    }
+}
