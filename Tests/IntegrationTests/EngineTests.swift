@@ -92,3 +92,44 @@ import TestSupport
         #expect(!log(server).contains { $0.hasPrefix("MAIL") }, "no MAIL FROM was said")
     }
 }
+
+/// Certificate verdicts come from OpenSSL's verify result, not its English; an insecure probe
+/// still says what verification would have found.
+@Suite struct CertificateVerdictTests {
+    init() { CurlRuntime.initialize() }
+
+    func probe(_ server: TestSMTPServer, caFile: Bool = true, verify: Bool = true) -> SessionReport {
+        var settings = server.settings(.starttls, caFile: caFile)
+        settings.verifyCertificate = verify
+        settings.timeouts = Timeouts(connect: 10, response: 10, total: 60)
+        return SMTPSession().run(SessionRequest(settings: settings, secret: nil, purpose: .probe)) { _ in }
+    }
+
+    @Test(arguments: [("expired", true, FailureKind.certificateExpired, 10), ("wrongname", true, .certificateNameMismatch, 1),
+                      ("selfsigned", false, .certificateUntrusted, 18), ("good", false, .certificateUntrusted, 20)])
+    func eachRefusedCertificateIsNamedByItsVerifyResult(_ certificate: String, caFile: Bool, kind: FailureKind, code: Int) throws {
+        let server = try TestSMTPServer.faulty([], certificate: certificate)
+        defer { server.stop() }
+        let report = probe(server, caFile: caFile)
+        #expect(report.failure?.stage == .tls)
+        #expect(report.failure?.kind == kind, "\(report.failure?.description ?? "")")
+        #expect(report.tls?.verifyResult == code)
+    }
+
+    @Test func anInsecureProbeSaysWhatVerificationWouldHaveSaid() throws {
+        let server = try TestSMTPServer.faulty([], certificate: "expired")
+        defer { server.stop() }
+        var settings = server.settings(.starttls)
+        settings.verifyCertificate = false
+        let report = probe(server, verify: false)
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let lines = ProbeSummary.lines(report, settings: settings)
+        #expect(lines.contains { $0.contains("not verified (--insecure); verification would have failed: the certificate has expired") }, "\(lines)")
+        let good = try TestSMTPServer.faulty([])
+        defer { good.stop() }
+        var goodSettings = good.settings(.starttls)
+        goodSettings.verifyCertificate = false
+        let goodLines = ProbeSummary.lines(probe(good, verify: false), settings: goodSettings)
+        #expect(goodLines.contains { $0.contains("verification would have passed") }, "\(goodLines)")
+    }
+}

@@ -21,9 +21,24 @@ import Testing
 
     @Test func tlsFailures() {
         #expect(FailureClassifier.classify(evidence(35, "error:0A00010B:SSL routines::wrong version number", security: .tls)).kind == .tlsOnPlainPort)
-        #expect(FailureClassifier.classify(evidence(60, "SSL certificate problem: self-signed certificate")).kind == .certificateUntrusted)
-        #expect(FailureClassifier.classify(evidence(60, "SSL certificate problem: certificate has expired")).kind == .certificateExpired)
-        #expect(FailureClassifier.classify(evidence(60, "SSL: no alternative certificate subject name matches target host name '127.0.0.1'")).kind == .certificateNameMismatch)
+        // By OpenSSL's verify result, whatever the message says.
+        func refused(_ verifyResult: Int, _ message: String = "certificate has expired") -> FailureKind {
+            var e = evidence(60, message)
+            var tls = TLSInfo()
+            tls.verifyResult = verifyResult
+            e.tls = tls
+            return FailureClassifier.classify(e).kind
+        }
+        #expect(refused(18) == .certificateUntrusted)
+        #expect(refused(19) == .certificateUntrusted)
+        #expect(refused(20) == .certificateUntrusted)
+        #expect(refused(10, "self-signed") == .certificateExpired)
+        #expect(refused(1) == .certificateNameMismatch, "libcurl's own host check leaves 1")
+        #expect(refused(0) == .certificateNameMismatch)
+        #expect(refused(62) == .certificateNameMismatch)
+        #expect(refused(23) == .certificateProblem)
+        #expect(FailureClassifier.classify(evidence(60, "SSL certificate problem: certificate has expired")).kind == .certificateProblem,
+                "no verify result: no guess from the English")
         #expect(FailureClassifier.classify(evidence(64, stage: .ehlo)).kind == .starttlsNotOffered)
     }
 

@@ -109,14 +109,8 @@ public enum FailureClassifier {
             }
             return (.tls, .tlsHandshake, nil)
         case peerFailedVerification:
-            if message.contains("expired") { return (.tls, .certificateExpired, nil) }
-            if message.contains("subject name") || message.contains("does not match") || message.contains("no alternative certificate") || message.contains("hostname mismatch") {
-                return (.tls, .certificateNameMismatch, nil)
-            }
-            if message.contains("self-signed") || message.contains("self signed") || message.contains("local issuer") || message.contains("unable to get") {
-                return (.tls, .certificateUntrusted, nil)
-            }
-            return (.tls, .certificateProblem, nil)
+            // OpenSSL's verify result says which, not its message.
+            return (.tls, CertificateVerdict(verifyResult: e.tls?.verifyResult ?? -1, verificationFailed: true).failureKind, nil)
         case useSSLFailed:
             return (.tls, .starttlsNotOffered, reply)
         case abortedByCallback where !e.rejectedRecipients.isEmpty && e.stage == .rcpt:

@@ -32,10 +32,15 @@ public enum ProbeSummary {
                 let left = tls.daysLeft(now: now).map { $0 < 0 ? " (expired \(-$0) days ago)" : " (\($0) days left)" } ?? ""
                 lines.append("            valid until \(until)\(left)")
             }
-            if let verified = tls.verified {
+            let verdict = tls.verifyResult.map { CertificateVerdict(verifyResult: $0) }
+            if !settings.verifyCertificate {
+                // Verification was off, but OpenSSL checked the chain all the same: say what it found.
+                let would = tls.verificationWouldSay.map { $0 == CertificateVerdict.ok.words ? "; verification would have passed" : "; verification would have failed: \($0)" } ?? ""
+                lines.append("            not verified (--insecure)" + would)
+            } else if let verdict, verdict != .ok {
+                lines.append("            NOT verified: \(verdict.words)")
+            } else if let verified = tls.verified {
                 lines.append("            " + (verified ? "verified" : "NOT verified: \(tls.verification ?? "")"))
-            } else if !settings.verifyCertificate {
-                lines.append("            not verified (--insecure)")
             }
         }
         if report.loginSkipped {

@@ -82,6 +82,10 @@ public final class SMTPSession: Sendable {
         }
 
         let (result, stopped) = alreadyCancelled ? (CURLE_OK, true) : connect(easy, context: context)
+        if request.transportSecurity != .none {
+            var verifyResult = 0
+            if mt_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &verifyResult) == CURLE_OK { recorder.setVerifyResult(verifyResult) }
+        }
 
         if stopped {
             // libcurl's cleanup would otherwise say QUIT and wait for the answer of a server that
@@ -99,6 +103,9 @@ public final class SMTPSession: Sendable {
             return context.report(failure: context.diagnose(evidence))
         }
         collectCertificate(easy, recorder: recorder)
+        if case .probe = request.purpose, !request.settings.verifyCertificate, result == CURLE_OK, let verdict = SecondLook.verdict(request.settings) {
+            recorder.setVerificationWouldSay(verdict.words)
+        }
         var lookup: curl_off_t = 0, connected: curl_off_t = 0
         mt_getinfo_off(easy, CURLINFO_NAMELOOKUP_TIME_T, &lookup)
         mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &connected)

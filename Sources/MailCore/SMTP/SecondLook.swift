@@ -27,6 +27,30 @@ enum SecondLook {
     }
 }
 
+extension SecondLook {
+    /// What certificate verification says of this server, with the settings' CA file: for a probe
+    /// with verification turned off, which must still tell whether it would pass. nil when no TLS
+    /// session could be made at all.
+    static func verdict(_ settings: ServerSettings, timeout: Double = 5) -> CertificateVerdict? {
+        guard settings.security != .none, let easy = curl_easy_init() else { return nil }
+        defer { curl_easy_cleanup(easy) }
+        mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: settings))
+        mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
+        mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = settings.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
+        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout.saturatingMilliseconds)
+        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.saturatingMilliseconds)
+        let result = curl_easy_perform(easy)
+        guard result == CURLE_OK || result == CURLE_PEER_FAILED_VERIFICATION else { return nil }
+        var code = 0
+        mt_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &code)
+        return CertificateVerdict(verifyResult: result == CURLE_OK ? 0 : code, verificationFailed: result != CURLE_OK)
+    }
+}
+
 /// The leaf certificate as libcurl's CERTINFO gives it.
 enum CertificateFacts {
     static func read(_ easy: UnsafeMutableRawPointer) -> TLSInfo? {

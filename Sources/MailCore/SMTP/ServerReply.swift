@@ -63,6 +63,11 @@ public struct TLSInfo: Sendable, Codable, Equatable {
     public var verified: Bool?
     /// Why verification failed, in OpenSSL's words, or how the host name matched.
     public var verification: String?
+    /// OpenSSL's verify result (X509_V_OK is 0), also when verification was turned off: what it
+    /// would have said.
+    public var verifyResult: Int?
+    /// For a probe with verification turned off: what verification would have said, in words.
+    public var verificationWouldSay: String?
 
     public init() {}
 }

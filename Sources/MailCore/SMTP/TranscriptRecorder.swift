@@ -288,6 +288,19 @@ final class TranscriptRecorder {
 
     var tlsInfo: TLSInfo? { tlsReported || tls.version != nil ? tls : nil }
 
+    /// What verification would have said (a probe with verification turned off).
+    func setVerificationWouldSay(_ words: String) {
+        tls.verificationWouldSay = words
+        reportTLS()
+    }
+
+    /// OpenSSL's verify result, read from libcurl once the handshake is over (or failed).
+    func setVerifyResult(_ code: Int) {
+        guard tls.version != nil || code != 0 else { return }
+        tls.verifyResult = code
+        reportTLS()
+    }
+
     // MARK: Plumbing
 
     func enter(_ next: SMTPStage) {
