@@ -114,6 +114,8 @@ import TestSupport
         #expect(report.failure?.stage == .tls)
         #expect(report.failure?.kind == kind, "\(report.failure?.description ?? "")")
         #expect(report.tls?.verifyResult == code)
+        #expect(report.transcript.contains { $0.text.hasPrefix("client: mailtui over libcurl ") && $0.text.contains("OpenSSL") },
+                "every failure says which libcurl and TLS library")
     }
 
     @Test func anInsecureProbeSaysWhatVerificationWouldHaveSaid() throws {
@@ -131,5 +133,6 @@ import TestSupport
         goodSettings.verifyCertificate = false
         let goodLines = ProbeSummary.lines(probe(good, verify: false), settings: goodSettings)
         #expect(goodLines.contains { $0.contains("verification would have passed") }, "\(goodLines)")
+        #expect(goodLines.contains { $0.hasPrefix("Client      mailtui over libcurl ") })
     }
 }

@@ -7,22 +7,15 @@
 // only type check on them: pass a long where curl wants a long.
 
 CURLcode mt_setopt_long(CURL *handle, CURLoption option, long value);
-CURLcode mt_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode mt_setopt_string(CURL *handle, CURLoption option, const char *value);
 CURLcode mt_setopt_pointer(CURL *handle, CURLoption option, void *value);
-CURLcode mt_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 
-CURLcode mt_setopt_readfunction(CURL *handle, curl_read_callback callback);
-CURLcode mt_setopt_writefunction(CURL *handle, curl_write_callback callback);
 CURLcode mt_setopt_debugfunction(CURL *handle, curl_debug_callback callback);
 CURLcode mt_setopt_xferinfofunction(CURL *handle, curl_xferinfo_callback callback);
 
 CURLcode mt_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLcode mt_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode mt_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
-
-/// Lets some recipients fail (the option was renamed in curl 8.2).
-CURLcode mt_setopt_allow_recipient_failures(CURL *handle, long allow);
 
 /// curl_global_init(CURL_GLOBAL_ALL).
 CURLcode mt_global_init(void);
@@ -38,5 +31,8 @@ CURLcode mt_setopt_sockoptfunction(CURL *handle, curl_sockopt_callback callback)
 int mt_forbid_core_dumps(void);
 /// 1 when the process may dump core, 0 when not.
 int mt_is_dumpable(void);
+
+/// curl_version_info(CURLVERSION_NOW): CURLVERSION_NOW is a macro Swift cannot import.
+curl_version_info_data *mt_version_info(void);
 
 #endif

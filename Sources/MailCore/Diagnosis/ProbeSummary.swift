@@ -43,6 +43,7 @@ public enum ProbeSummary {
                 lines.append("            " + (verified ? "verified" : "NOT verified: \(tls.verification ?? "")"))
             }
         }
+        if let client = report.client { lines.append("Client      mailtui over \(client)") }
         if report.loginSkipped {
             lines.append("Login       not tested: no password was given (MAIL_PASSWORD, --password-env, --password-cmd, or the Password field)")
         } else if settings.wantsLogin {

@@ -100,7 +100,9 @@ public final class SMTPSession: Sendable {
                 recorder.error(message)
             }
             let evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : Int(result.rawValue), message: message, cancelled: cancelled)
-            return context.report(failure: context.diagnose(evidence))
+            let failure = context.diagnose(evidence)
+            if !cancelled { recorder.note("client: mailtui over \(CurlRuntime.versions)") }
+            return context.report(failure: failure)
         }
         collectCertificate(easy, recorder: recorder)
         if case .probe = request.purpose, !request.settings.verifyCertificate, result == CURLE_OK, let verdict = SecondLook.verdict(request.settings) {
@@ -123,7 +125,10 @@ public final class SMTPSession: Sendable {
         if cancelled { recorder.error("cancelled") }
         let message = context.problem ?? (errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(code)))))
         let failure = context.failure(curlCode: code, message: message, cancelled: cancelled)
-        if let failure, !cancelled { recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? "")) }
+        if let failure, !cancelled {
+            recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? ""))
+            recorder.note("client: mailtui over \(CurlRuntime.versions)")
+        }
         return context.report(failure: failure)
     }
 
@@ -335,7 +340,8 @@ final class TransferContext {
             stageTimes: recorder.stageTimes(until: end), elapsed: recorder.elapsed,
             messageBytes: recorder.messageBytes, transcript: recorder.lines,
             nameLookup: networkTimes?.lookup, tcpConnect: networkTimes?.connect,
-            loginSkipped: request.settings.wantsLogin && request.secret == nil
+            loginSkipped: request.settings.wantsLogin && request.secret == nil,
+            client: CurlRuntime.versions
         )
     }
 }

@@ -40,6 +40,8 @@ public struct SessionReport: Sendable, Equatable {
     public var tcpConnect: Duration? = nil
     /// A user was set but no password was given, so no login was tried (a probe does this).
     public var loginSkipped = false
+    /// The libcurl and TLS library that ran it (`libcurl 7.88.1 with OpenSSL/3.0.22`).
+    public var client: String? = nil
 
     public var succeeded: Bool { failure == nil }
 }
