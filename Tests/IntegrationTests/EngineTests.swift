@@ -77,6 +77,26 @@ import TestSupport
         #expect((report.greeting != nil) == (stage == .greeting), "the greeting is read only when asked for")
     }
 
+    @Test func deliveryNotificationsWhereNoDsnIsOfferedAreRefusedClearly() throws {
+        let server = try TestSMTPServer.faulty([])
+        defer { server.stop() }
+        let message = try MessageDraft(from: "app@example.com", to: "ada@example.org", textBody: "x").validated()
+        var request = SessionRequest.send(message, settings: server.settings(.starttls), secret: nil)
+        request.notifications = DeliveryNotifications(notify: ["never"])
+        let report = SMTPSession().run(request) { _ in }
+        #expect(!report.succeeded)
+        #expect(report.failure?.curlMessage?.contains("does not offer DSN") == true, "\(report.failure?.description ?? "")")
+        #expect(!log(server).contains { $0.hasPrefix("MAIL") })
+    }
+
+    @Test func notifyOptionsAreChecked() {
+        #expect(DeliveryNotifications.problem(notify: ["success", "failure", "delay"]) == nil)
+        #expect(DeliveryNotifications.problem(notify: ["never"]) == nil)
+        #expect(DeliveryNotifications.problem(notify: ["never", "success"])?.contains("never cannot be combined") == true)
+        #expect(DeliveryNotifications.problem(notify: ["sometimes"])?.contains("'sometimes'") == true)
+        #expect(DeliveryNotifications.xtext("a b+c=d") == "a+20b+2Bc+3Dd")
+    }
+
     @Test func anAddressThatNeedsSmtputf8FailsClearlyWhereItIsNotOffered() throws {
         let server = try TestSMTPServer.faulty([])
         defer { server.stop() }

@@ -179,6 +179,21 @@ import TestSupport
         #expect(String(decoding: harness.storedBytes(try #require(harness.stored.first)), as: UTF8.self) == "Subject: p\r\n\r\n.dot\r\n")
     }
 
+    /// mailtui's own client asks for delivery notifications; the server records what it asked.
+    @Test func mailtuiAsksForDeliveryNotifications() throws {
+        let harness = try ServerHarness()
+        CurlRuntime.initialize()
+        let message = try MessageDraft(from: "a@example.com", to: "b@example.com, c@example.com", textBody: "x").validated()
+        var request = SessionRequest.send(message, settings: harness.settings(.starttls), secret: nil)
+        request.notifications = DeliveryNotifications(notify: ["success", "failure"], ret: .hdrs, envelopeID: "order+42=ü")
+        let report = SMTPSession().run(request) { _ in }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let stored = try #require(harness.stored.first)
+        #expect(stored.fromParameters.contains("RET=HDRS"))
+        #expect(stored.fromParameters.contains("ENVID=order+2B42+3D+C3+BC"), "xtext: \(stored.fromParameters)")
+        #expect(stored.recipients.map(\.parameters) == [["NOTIFY=SUCCESS,FAILURE"], ["NOTIFY=SUCCESS,FAILURE"]])
+    }
+
     @Test func dsnParametersAreRecorded() throws {
         let harness = try ServerHarness()
         let client = try RawClient(port: harness.port)

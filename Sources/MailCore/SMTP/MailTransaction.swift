@@ -58,8 +58,15 @@ struct MailTransaction {
             try quit()
             return FailureClassifier.sendError
         }
+        if request.notifications != nil && !offers("DSN") {
+            context.problem = "Delivery notifications were asked for (--dsn-notify, --dsn-ret or --envid), but this server does not offer DSN: leave them out"
+            recorder.error(context.problem!)
+            try quit()
+            return FailureClassifier.sendError
+        }
         var parameters = offers("SIZE") ? " SIZE=\(stream.totalSize)" : ""
         if utf8 != nil { parameters += " SMTPUTF8" }
+        parameters += request.notifications?.mailParameters ?? ""
 
         var remaining = recipients
         while !remaining.isEmpty {
@@ -89,7 +96,8 @@ struct MailTransaction {
 
     private func transaction(from mail: String, to recipients: [String], stream: MessageStream) throws(Connection.Failure) -> Outcome {
         let quitAfter = request.quitAfter
-        let rcpts = quitAfter == .mail ? [] : recipients.map { "RCPT TO:<\($0)>" }
+        let notify = request.notifications?.rcptParameters ?? ""
+        let rcpts = quitAfter == .mail ? [] : recipients.map { "RCPT TO:<\($0)>" + notify }
         let sendsData = quitAfter == nil
         var replies: [ServerReply] = []
         if offers("PIPELINING") {

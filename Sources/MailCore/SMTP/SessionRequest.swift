@@ -15,6 +15,8 @@ public struct SessionRequest: Sendable {
     public var allowPartial: Bool
     /// Stop cleanly after this stage and deliver nothing (like swaks's --quit-after).
     public var quitAfter: SMTPStage?
+    /// Delivery status notifications to ask for; the send stops when the server offers no DSN.
+    public var notifications: DeliveryNotifications?
 
     public init(settings: ServerSettings, secret: Secret?, purpose: Purpose, allowPartial: Bool = false, quitAfter: SMTPStage? = nil) {
         self.settings = settings

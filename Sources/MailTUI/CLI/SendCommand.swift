@@ -31,7 +31,28 @@ struct SendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop cleanly after connect, greeting, ehlo, tls, auth, mail or rcpt; deliver nothing.", valueName: "stage"))
     var quitAfter: SMTPStage?
 
+    @Option(help: ArgumentHelp("Delivery notifications (DSN) for each recipient: never, or some of success,failure,delay.", valueName: "when"))
+    var dsnNotify: String?
+
+    @Option(help: ArgumentHelp("What a bounce returns (DSN): full or hdrs.", valueName: "full|hdrs"))
+    var dsnRet: String?
+
+    @Option(help: ArgumentHelp("An id for the delivery notifications (DSN ENVID).", valueName: "id"))
+    var envid: String?
+
+    /// The DSN options given, if any.
+    var notifications: DeliveryNotifications? {
+        guard dsnNotify != nil || dsnRet != nil || envid != nil else { return nil }
+        return DeliveryNotifications(notify: dsnNotify.map { $0.lowercased().split(separator: ",").map { $0.trimmingSpaces } },
+                                     ret: dsnRet.flatMap { DeliveryNotifications.Return(rawValue: $0.lowercased()) }, envelopeID: envid)
+    }
+
     func validate() throws {
+        if let dsnNotify, let problem = DeliveryNotifications.problem(notify: dsnNotify.lowercased().split(separator: ",").map { $0.trimmingSpaces }) {
+            throw ValidationError(problem + ".")
+        }
+        if let dsnRet, DeliveryNotifications.Return(rawValue: dsnRet.lowercased()) == nil { throw ValidationError("--dsn-ret takes full or hdrs.") }
+        if let envid, envid.isEmpty || envid.utf8.count > 100 { throw ValidationError("--envid takes 1 to 100 characters.") }
         if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
             throw ValidationError("--quit-after takes connect, greeting, ehlo, tls, auth, mail or rcpt.")
         }
@@ -49,7 +70,8 @@ struct SendCommand: ParsableCommand {
         }
         // The password (and its command) only when the session goes as far as AUTH.
         let secret = quitAfter.map({ $0 >= .auth }) ?? true ? try resolved.secret(user: server.user) : nil
-        let request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
+        var request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
+        request.notifications = notifications
         let count = validated.envelopeRecipients.count
         let quitAfter = self.quitAfter
         let report = Self.runPrinting(request) { report in
