@@ -400,3 +400,38 @@ import MailServer
         #expect(CapturedMessage(bytes: again, envelopeFrom: nil).textBody == CapturedMessage(bytes: bytes, envelopeFrom: nil).textBody)
     }
 }
+
+/// The DSN field: what it asks of the server, or what is wrong with it, before connecting.
+@Suite struct DeliveryNotificationsFieldTests {
+    func plan(_ dsn: String) -> SendPlan {
+        var s = AppState(width: 100, height: 30, colors: false)
+        s.apply(settings: ServerSettings(host: "smtp.example.com", port: 587, security: .starttls))
+        s.apply(draft: MessageDraft(from: "a@example.com", to: "b@example.com", subject: "s", textBody: "t"))
+        s.fields[.dsn] = TextField(dsn)
+        return SendPlan(settings: s.settings, draft: s.draft, password: nil, allowPartial: false)
+    }
+
+    @Test func theFieldBecomesTheRequestsNotifications() throws {
+        guard case .success(let request) = SendPreparation.request(plan("success,failure hdrs envid=order-42"), kind: "send", password: .success(nil)) else {
+            Issue.record("refused"); return
+        }
+        #expect(request.notifications == DeliveryNotifications(notify: ["success", "failure"], ret: .hdrs, envelopeID: "order-42"))
+        guard case .success(let none) = SendPreparation.request(plan("  "), kind: "send", password: .success(nil)) else { Issue.record("refused"); return }
+        #expect(none.notifications == nil)
+    }
+
+    @Test func aWrongValueMarksTheField() {
+        guard case .failure(let refusal) = SendPreparation.request(plan("never,success"), kind: "send", password: .success(nil)) else {
+            Issue.record("sent"); return
+        }
+        #expect(refusal.problems[.dsn]?.contains("never cannot be combined") == true)
+    }
+
+    @Test func theDraftKeepsIt() {
+        var s = AppState(width: 100, height: 30, colors: false)
+        s.fields[.dsn] = TextField("delay full")
+        var restored = AppState(width: 100, height: 30, colors: false)
+        restored.apply(draft: s.draft)
+        #expect(restored.text(.dsn) == "delay full")
+    }
+}

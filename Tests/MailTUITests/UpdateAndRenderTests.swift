@@ -162,7 +162,8 @@ import Testing
         type(String(repeating: "漢", count: 60), into: &s)
         let long = Renderer.render(s)
         #expect(DisplayWidth.of(long.row(row)) == 80)
-        #expect(long.row(row).trimmingSpaces.hasSuffix("漢"))
+        // The DSN field shares the row: the subject's part ends on a whole character.
+        #expect(String(long.row(row).split(separator: " DSN ").first ?? "").trimmingSpaces.hasSuffix("漢"))
     }
 
     @Test func theEmptyFormAt80x24() {

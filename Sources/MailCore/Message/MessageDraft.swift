@@ -18,6 +18,9 @@ public struct MessageDraft: Sendable, Codable, Equatable {
     public var attachments: [AttachmentSpec]
     /// Extra header lines, each `Name: value`.
     public var extraHeaders: [String]
+    /// Delivery notifications as the compose form's DSN field holds them
+    /// (`success,failure hdrs envid=ID`; see `DeliveryNotifications.parse`).
+    public var deliveryNotifications: String?
 
     public init(
         from: String = "", to: String = "", cc: String = "", bcc: String = "", replyTo: String = "",

@@ -23,6 +23,29 @@ public struct DeliveryNotifications: Sendable, Equatable {
         return nil
     }
 
+    /// The compose form's DSN field: `success,failure hdrs envid=order-42` (notify list, return,
+    /// envelope id, in any order). Empty: none asked for. The reason it is wrong, as `.failure`.
+    public static func parse(_ text: String) -> Result<DeliveryNotifications?, DeliveryNotificationsError> {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard !words.isEmpty else { return .success(nil) }
+        var result = DeliveryNotifications()
+        for word in words {
+            let lower = word.lowercased()
+            if let ret = Return(rawValue: lower) {
+                result.ret = ret
+            } else if lower.hasPrefix("envid=") {
+                let id = String(word.dropFirst(6))
+                guard !id.isEmpty, id.utf8.count <= 100 else { return .failure(.init(reason: "envid= takes 1 to 100 characters")) }
+                result.envelopeID = id
+            } else {
+                let notify = lower.split(separator: ",").map(String.init)
+                if let problem = problem(notify: notify) { return .failure(.init(reason: problem.replacing("--dsn-notify", with: "notify"))) }
+                result.notify = notify
+            }
+        }
+        return .success(result)
+    }
+
     /// Parameters for MAIL FROM.
     var mailParameters: String {
         (ret.map { " RET=\($0.rawValue.uppercased())" } ?? "") + (envelopeID.map { " ENVID=\(Self.xtext($0))" } ?? "")
@@ -45,4 +68,9 @@ public struct DeliveryNotifications: Sendable, Equatable {
         }
         return out
     }
+}
+
+/// Why a DSN field or option cannot be used.
+public struct DeliveryNotificationsError: Error, Sendable, Equatable {
+    public var reason: String
 }

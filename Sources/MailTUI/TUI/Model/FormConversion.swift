@@ -19,12 +19,14 @@ extension AppState {
 
     /// The message the form describes.
     var draft: MessageDraft {
-        MessageDraft(
+        var draft = MessageDraft(
             from: text(.from), to: text(.to), cc: text(.cc), bcc: text(.bcc), replyTo: text(.replyTo), subject: text(.subject),
             textBody: bodies[.text]?.text ?? "", htmlBody: bodies[.html]?.text ?? "",
             attachments: attachments.map(\.spec),
             extraHeaders: (bodies[.headers]?.text ?? "").split(separator: "\n").map(String.init).filter { !$0.trimmingSpaces.isEmpty }
         )
+        draft.deliveryNotifications = text(.dsn).trimmingSpaces.isEmpty ? nil : text(.dsn)
+        return draft
     }
 
     /// Fills the form from settings and a draft (a restored draft, or command-line options).
@@ -50,6 +52,7 @@ extension AppState {
         fields[.bcc] = TextField(d.bcc)
         fields[.replyTo] = TextField(d.replyTo)
         fields[.subject] = TextField(d.subject)
+        fields[.dsn] = TextField(d.deliveryNotifications ?? "")
         bodies[.text] = TextArea(d.textBody)
         bodies[.html] = TextArea(d.htmlBody)
         bodies[.headers] = TextArea(d.extraHeaders.joined(separator: "\n"))

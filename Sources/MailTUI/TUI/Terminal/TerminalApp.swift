@@ -366,13 +366,20 @@ enum SendPreparation {
         if logsIn && secret == nil && problems[.password] == nil {
             problems[.password] = "a user is set but no password: type it here (it is never saved) or set MAIL_PASSWORD"
         }
+        var notifications: DeliveryNotifications?
+        switch DeliveryNotifications.parse(plan.draft.deliveryNotifications ?? "") {
+        case .success(let parsed): notifications = parsed
+        case .failure(let error): problems[.dsn] = error.reason + " (e.g. success,failure hdrs envid=order-42)"
+        }
         let message: Message
         do { message = try plan.draft.validated() } catch {
             for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
             return .failure(Refusal(problems: problems))
         }
         guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
-        return .success(SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
-                                            allowPartial: plan.allowPartial, quitAfter: plan.quitAfter))
+        var request = SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
+                                          allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
+        request.notifications = notifications
+        return .success(request)
     }
 }

@@ -41,7 +41,7 @@ struct Layout: Equatable, Sendable {
         for id in [FieldID.from, .to] { row(y, formWidth, [(id, 10, 1)]); y += 1 }
         row(y, formWidth, [(.cc, 6, 1), (.bcc, 6, 1)]); y += 1
         row(y, formWidth, [(.replyTo, 10, 1), (.allowPartial, 3, 0)]); y += 1
-        row(y, formWidth, [(.subject, 10, 1)]); y += 1
+        row(y, formWidth, [(.subject, 10, 3), (.dsn, 16, 1)]); y += 1
         row(y, formWidth, [(.attachments, 10, 1)]); y += 1
         bodyRule = Rect(x: 0, y: y, width: formWidth, height: 1); y += 1
 

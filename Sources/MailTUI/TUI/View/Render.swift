@@ -96,6 +96,7 @@ enum Renderer {
         case .caFile: "(system CAs)"
         case .timeout: "30"
         case .attachments: "type a path, Enter adds it"
+        case .dsn: "(none) success,failure hdrs envid=…"
         default: nil
         }
     }
