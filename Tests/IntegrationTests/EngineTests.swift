@@ -100,12 +100,7 @@ import TestSupport
     @Test func anAddressThatNeedsSmtputf8FailsClearlyWhereItIsNotOffered() throws {
         let server = try TestSMTPServer.faulty([])
         defer { server.stop() }
-        let message = try MessageDraft(from: "app@example.com", to: "ada@example.org", textBody: "x").validated()
-        var settings = server.settings(.starttls)
-        settings.timeouts = Timeouts(connect: 10, response: 10, total: 60)
-        let request = SessionRequest(settings: settings, secret: nil,
-                                     purpose: .send(envelopeFrom: "app@example.com", recipients: ["jörg@example.org"], message: MessageRenderer().render(message)))
-        let report = SMTPSession().run(request) { _ in }
+        let report = try send(server, to: "jörg@example.org")
         #expect(!report.succeeded)
         #expect(report.failure?.curlMessage?.contains("jörg@example.org") == true, "\(report.failure?.description ?? "")")
         #expect(report.failure?.curlMessage?.contains("SMTPUTF8") == true)

@@ -194,6 +194,22 @@ import TestSupport
         #expect(stored.recipients.map(\.parameters) == [["NOTIFY=SUCCESS,FAILURE"], ["NOTIFY=SUCCESS,FAILURE"]])
     }
 
+    /// RFC 6531/6532: an address that is not ASCII goes with SMTPUTF8, in the envelope and, raw
+    /// UTF-8, in the header.
+    @Test func anInternationalisedAddressGoesWithSmtputf8() throws {
+        let harness = try ServerHarness()
+        CurlRuntime.initialize()
+        let message = try MessageDraft(from: "Jörg <jörg@exämple.org>", to: "用户@例子.广告", subject: "Grüße", textBody: "x").validated()
+        #expect(message.needsSMTPUTF8)
+        let report = SMTPSession().run(.send(message, settings: harness.settings(.starttls), secret: nil)) { _ in }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let stored = try #require(harness.stored.first)
+        #expect(stored.from == "jörg@exämple.org" && stored.recipients.map(\.address) == ["用户@例子.广告"])
+        #expect(stored.fromParameters.contains("SMTPUTF8"))
+        let text = String(decoding: harness.storedBytes(stored), as: UTF8.self)
+        #expect(text.contains("<jörg@exämple.org>") && text.contains("To: 用户@例子.广告"), "\(text)")
+    }
+
     @Test func dsnParametersAreRecorded() throws {
         let harness = try ServerHarness()
         let client = try RawClient(port: harness.port)

@@ -92,16 +92,17 @@ extension Mailbox {
 enum AddressSyntax {
     static let atextSpecials: Set<Character> = ["!", "#", "$", "%", "&", "'", "*", "+", "-", "/", "=", "?", "^", "_", "`", "{", "|", "}", "~"]
 
+    /// RFC 5321's atext, widened by RFC 6531 to every non-ASCII character but controls and spaces.
     static func isAtext(_ c: Character) -> Bool {
-        guard c.isASCII else { return false }
+        guard c.isASCII else { return !c.isWhitespace && !c.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format } }
         return c.isLetter || c.isNumber || atextSpecials.contains(c)
     }
 
     /// A sentence saying what is wrong with the address, or nil when it is valid.
     static func problem(in address: String) -> String? {
         if address.isEmpty { return "the address is empty" }
-        if let bad = address.unicodeScalars.first(where: { !$0.isASCII }) {
-            return "contains the non-ASCII character '\(Character(bad))'; internationalised addresses (SMTPUTF8) are not supported, write the domain in punycode"
+        if let bad = address.unicodeScalars.first(where: { $0.value < 32 || $0.value == 127 || (0x80...0x9F).contains($0.value) }) {
+            return "contains a control character (U+\(String(bad.value, radix: 16, uppercase: true)))"
         }
         if address.contains(where: { $0 == " " || $0 == "\t" }), !address.hasPrefix("\"") {
             return "contains a space"
@@ -158,7 +159,9 @@ enum AddressSyntax {
         for label in domain.split(separator: ".", omittingEmptySubsequences: false) {
             if label.isEmpty { return "has an empty label in the domain '\(domain)' (two dots in a row?)" }
             if label.count > 63 { return "has a domain label longer than 63 characters" }
-            if let bad = label.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")) }) {
+            // Letters and digits of any script (an internationalised domain, sent as UTF-8 with
+            // SMTPUTF8), and "-".
+            if let bad = label.first(where: { !($0.isLetter || $0.isNumber || $0 == "-") }) {
                 return "has the character '\(bad)' in the domain '\(domain)'"
             }
             if label.hasPrefix("-") || label.hasSuffix("-") {

@@ -13,6 +13,12 @@ public struct Message: Sendable, Equatable {
     public var attachments: [Attachment]
     public var extraHeaders: [HeaderField]
 
+    /// Whether an address is not ASCII (RFC 6531/6532): the header then carries it in UTF-8, and
+    /// the server must offer SMTPUTF8.
+    public var needsSMTPUTF8: Bool {
+        ([from] + to + cc + bcc + replyTo).contains { $0.address.utf8.contains { $0 >= 0x80 } }
+    }
+
     /// Every recipient for the envelope, without duplicates, in order.
     public var envelopeRecipients: [String] {
         var seen = Set<String>()

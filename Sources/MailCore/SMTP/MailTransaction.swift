@@ -52,8 +52,8 @@ struct MailTransaction {
             return 0
         }
         let utf8 = ([from] + recipients).first { address in address.utf8.contains { $0 >= 0x80 } }
-        if let utf8, !offers("SMTPUTF8") {
-            context.problem = "The address \(utf8) is not ASCII: it needs SMTPUTF8, which this server does not offer"
+        if utf8 != nil || request.needsSMTPUTF8, !offers("SMTPUTF8") {
+            context.problem = "The address \(utf8 ?? "in the Reply-To") is not ASCII: it needs SMTPUTF8, which this server does not offer (write the domain in punycode, or use an ASCII address)"
             recorder.error(context.problem!)
             try quit()
             return FailureClassifier.sendError
@@ -65,7 +65,7 @@ struct MailTransaction {
             return FailureClassifier.sendError
         }
         var parameters = offers("SIZE") ? " SIZE=\(stream.totalSize)" : ""
-        if utf8 != nil { parameters += " SMTPUTF8" }
+        if utf8 != nil || request.needsSMTPUTF8 { parameters += " SMTPUTF8" }
         parameters += request.notifications?.mailParameters ?? ""
 
         var remaining = recipients

@@ -17,6 +17,9 @@ public struct SessionRequest: Sendable {
     public var quitAfter: SMTPStage?
     /// Delivery status notifications to ask for; the send stops when the server offers no DSN.
     public var notifications: DeliveryNotifications?
+    /// The message's header holds an address in UTF-8: SMTPUTF8 is needed even when the envelope
+    /// is all ASCII (a UTF-8 Reply-To).
+    public var needsSMTPUTF8 = false
 
     public init(settings: ServerSettings, secret: Secret?, purpose: Purpose, allowPartial: Bool = false, quitAfter: SMTPStage? = nil) {
         self.settings = settings
@@ -32,11 +35,13 @@ public struct SessionRequest: Sendable {
     /// Convenience: a send of a validated message, rendered with `renderer`.
     public static func send(_ message: Message, settings: ServerSettings, secret: Secret?, allowPartial: Bool = false,
                             quitAfter: SMTPStage? = nil, renderer: MessageRenderer = MessageRenderer()) -> SessionRequest {
-        SessionRequest(
+        var request = SessionRequest(
             settings: settings, secret: secret,
             purpose: .send(envelopeFrom: message.from.address, recipients: message.envelopeRecipients, message: renderer.render(message)),
             allowPartial: allowPartial, quitAfter: quitAfter
         )
+        request.needsSMTPUTF8 = message.needsSMTPUTF8
+        return request
     }
 
     /// The security the connection really uses: a session that stops at or before EHLO never
