@@ -32,6 +32,27 @@ import TestSupport
         #expect(!parsed.bare_lf)
     }
 
+    /// `--count`: a load run against aiosmtpd (a server we did not write); every message lands,
+    /// numbered, with its own Message-ID; the summary is one JSON object.
+    @Test func aLoadRunDeliversEveryNumberedMessage() throws {
+        let server = try TestSMTPServer(["--mode", "starttls"])
+        defer { server.stop() }
+        let result = try mailtui(["send"] + serverArguments(server, security: "starttls") + ["--from", "a@example.com", "--to", "b@example.com",
+                                  "--subject", "load {n}", "--text", "message {n}", "--count", "20", "--connections", "3", "--json"])
+        #expect(result.status == 0, "\(result.err)\(result.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        #expect(summary["delivered"] as? Int == 20 && summary["failed"] as? Int == 0)
+        #expect((summary["messages_per_second"] as? Double ?? 0) > 0)
+        let stored = server.messages()
+        #expect(stored.count == 20)
+        let parsed = try stored.map { try ParsedEmail.parse($0.bytes) }
+        #expect(Set(parsed.map(\.subject)) == Set((1...20).map { "load \($0)" }))
+        let ids = stored.compactMap { String(decoding: $0.bytes, as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("Message-ID:") } }
+        #expect(Set(ids).count == 20, "each its own Message-ID")
+        let bad = try mailtui(["send", "--count", "0", "--to", "b@example.com"])
+        #expect(bad.status == 2 && bad.err.contains("--count takes 1 to 10000000"))
+    }
+
     @Test func badInputExitsWithStatusTwoAndSaysWhatIsWrong() throws {
         let bad = try mailtui(["send", "--dry-run", "--from", "a@example.com", "--to", "not-an-address"])
         #expect(bad.status == 2)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import MailCore
 @testable import MailServer
@@ -192,6 +193,39 @@ import TestSupport
         #expect(stored.fromParameters.contains("RET=HDRS"))
         #expect(stored.fromParameters.contains("ENVID=order+2B42+3D+C3+BC"), "xtext: \(stored.fromParameters)")
         #expect(stored.recipients.map(\.parameters) == [["NOTIFY=SUCCESS,FAILURE"], ["NOTIFY=SUCCESS,FAILURE"]])
+    }
+
+    /// A load run: many messages over one connection, each numbered, each its own Message-ID; a
+    /// refused one is reported with its stage and reply, and the run goes on.
+    @Test func aLoadRunSendsManyMessagesOverOneConnection() throws {
+        let harness = try ServerHarness(faults: [Fault(stage: .data, occurrence: 3, action: .reply(code: 554, text: "5.7.1 Third one refused"))])
+        CurlRuntime.initialize()
+        let draft = MessageDraft(from: "a@example.com", to: "b@example.com", subject: "load {n}", textBody: "number {n}")
+        let first = try draft.validated()
+        var request = SessionRequest.send(first, settings: harness.settings(.starttls), secret: nil)
+        request.load = LoadPlan(count: 6, transcript: .failures) { n in
+            var d = draft
+            d.subject = d.subject.replacing("{n}", with: String(n))
+            d.textBody = d.textBody.replacing("{n}", with: String(n))
+            return MessageRenderer().render(try! d.validated())
+        }
+        let outcomes = Mutex<[LoadOutcome]>([])
+        let report = SMTPSession().run(request) { event in
+            if case .loadOutcome(let outcome) = event { outcomes.withLock { $0.append(outcome) } }
+        }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let all = outcomes.withLock { $0 }
+        #expect(all.map(\.number) == [1, 2, 3, 4, 5, 6])
+        #expect(all.filter(\.delivered).count == 5)
+        #expect(all[2].failedStage == .data && all[2].code == 554 && all[2].example?.contains("Third one refused") == true)
+        let sessions = harness.events.all.filter { if case .session = $0 { true } else { false } }
+        #expect(sessions.count <= 1, "one connection")
+        let stored = harness.stored
+        #expect(Set(stored.compactMap(\.subject)) == ["load 1", "load 2", "load 4", "load 5", "load 6"])
+        let ids = stored.map { String(decoding: harness.storedBytes($0), as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("Message-ID:") } }
+        #expect(Set(ids).count == 5, "each message its own Message-ID")
+        // Only the refused message's lines are kept (besides the connect and the QUIT).
+        #expect(report.transcript.filter { $0.text.hasPrefix("MAIL FROM") }.count == 1)
     }
 
     /// RFC 6531/6532: an address that is not ASCII goes with SMTPUTF8, in the envelope and, raw

@@ -95,6 +95,17 @@ final class Connection {
         }
     }
 
+    /// Waits until `instant` (a paced load run), waking at once for a cancel.
+    func pause(until instant: ContinuousClock.Instant) throws(Failure) {
+        while true {
+            if isCancelled() { throw .cancelled }
+            let left = instant - recorder.now
+            guard left > .zero else { return }
+            var fd = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, wake >= 0 ? 1 : 0, Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+        }
+    }
+
     /// Reads and drops whatever the server still sends, until it closes or a short while passes:
     /// closing with unread bytes would reset the connection, and the server might lose what was
     /// said last (a QUIT sent before its greeting was read).

@@ -68,6 +68,11 @@ struct MailTransaction {
         if utf8 != nil || request.needsSMTPUTF8 { parameters += " SMTPUTF8" }
         parameters += request.notifications?.mailParameters ?? ""
 
+        if let load = request.load {
+            try run(load, from: "MAIL FROM:<\(from)>" + parameters, to: recipients)
+            try quit()
+            return 0
+        }
         var remaining = recipients
         while !remaining.isEmpty {
             let outcome = try transaction(from: "MAIL FROM:<\(from)>" + parameters, to: remaining, stream: stream)
@@ -87,6 +92,49 @@ struct MailTransaction {
         return 0
     }
 
+    /// A load run: message after message on this connection, each timed and reported; a refused
+    /// one is followed by RSET and the next. Lines are kept as the plan asks.
+    private func run(_ load: LoadPlan, from mail: String, to recipients: [String]) throws(Connection.Failure) {
+        let begin = recorder.now
+        for index in 0..<load.count {
+            if let interval = load.interval {
+                // Paced (--rate): wait for this message's turn, cancellably.
+                try connection.pause(until: begin + interval * index)
+            }
+            let number = load.firstNumber + index
+            let keepAll = load.transcript == .all || (load.transcript == .first && index == 0)
+            recorder.holding = !keepAll
+            let start = recorder.now
+            let outcome: Outcome
+            do throws(Connection.Failure) {
+                outcome = try transaction(from: mail, to: recipients, stream: load.message(number), afterRefusal: .reset)
+            } catch {
+                // The connection is gone: this message failed, and the session ends.
+                if recorder.holding && load.transcript != .none { recorder.releaseHeld() }
+                recorder.holding = false
+                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: recorder.now - start, code: nil, failedStage: recorder.failingStage,
+                                                         example: "the connection failed")))
+                throw error
+            }
+            let latency = recorder.now - start
+            switch outcome {
+            case .delivered:
+                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: latency, code: recorder.finalReply?.code ?? 250, failedStage: nil, example: nil)))
+                recorder.dropHeld()
+            case .stop:
+                let failing = recorder.failingReply
+                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: latency, code: failing?.reply.code,
+                                                         failedStage: failing?.stage ?? recorder.failingStage, example: failing?.reply.description)))
+                if load.transcript == .none { recorder.dropHeld() } else { recorder.releaseHeld() }
+            }
+            recorder.holding = false
+            recorder.forgetTransaction()
+        }
+    }
+
+    /// What follows a refused transaction: QUIT (one message), or RSET and go on (a load run).
+    private enum AfterRefusal { case quit, reset }
+
     private enum Outcome {
         /// The message went; these recipients were deferred (452) for another transaction.
         case delivered(deferred: [String])
@@ -94,7 +142,16 @@ struct MailTransaction {
         case stop(Int)
     }
 
-    private func transaction(from mail: String, to recipients: [String], stream: MessageStream) throws(Connection.Failure) -> Outcome {
+    private func transaction(from mail: String, to recipients: [String], stream: MessageStream,
+                             afterRefusal: AfterRefusal = .quit) throws(Connection.Failure) -> Outcome {
+        func endRefused() throws(Connection.Failure) {
+            switch afterRefusal {
+            case .quit: try quit()
+            case .reset:
+                try connection.say("RSET")
+                try connection.reply()
+            }
+        }
         let quitAfter = request.quitAfter
         let notify = request.notifications?.rcptParameters ?? ""
         let rcpts = quitAfter == .mail ? [] : recipients.map { "RCPT TO:<\($0)>" + notify }
@@ -147,9 +204,10 @@ struct MailTransaction {
                 // The message was asked for in the pipelined group, but must not go: closing the
                 // connection before its end keeps it from being delivered.
                 recorder.note("closing the connection: DATA was accepted, but the message must not be sent")
+                if afterRefusal == .reset { throw .closed }
                 return .stop(FailureClassifier.sendError)
             }
-            try quit()
+            try endRefused()
             return .stop(FailureClassifier.sendError)
         }
         var started = dataReply
@@ -158,13 +216,17 @@ struct MailTransaction {
             started = try connection.reply()
         }
         guard started?.code == 354 else {
-            try quit()
+            try endRefused()
             return .stop(FailureClassifier.sendError)
         }
-        if let code = try sendMessage(stream) { return .stop(code) }
+        if let code = try sendMessage(stream) {
+            if afterRefusal == .reset { throw .curl(code) }
+            return .stop(code)
+        }
         let final = try connection.reply()
         guard final.isPositive else {
-            try quit()
+            // The transaction is over either way: the next may start at once.
+            if afterRefusal == .quit { try quit() }
             return .stop(FailureClassifier.sendError)
         }
         return .delivered(deferred: accepted > 0 ? deferred : [])

@@ -8,6 +8,8 @@ public enum SessionEvent: Sendable {
     case tls(TLSInfo)
     /// Upload progress of the message body.
     case progress(sent: Int, total: Int)
+    /// A message of a load run (`--count`) was delivered or refused.
+    case loadOutcome(LoadOutcome)
     /// The end, always the last event.
     case finished(SessionReport)
 }

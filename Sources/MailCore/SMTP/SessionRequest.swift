@@ -17,6 +17,8 @@ public struct SessionRequest: Sendable {
     public var quitAfter: SMTPStage?
     /// Delivery status notifications to ask for; the send stops when the server offers no DSN.
     public var notifications: DeliveryNotifications?
+    /// A load run: many messages over this connection (the purpose's message is the first).
+    public var load: LoadPlan?
     /// The message's header holds an address in UTF-8: SMTPUTF8 is needed even when the envelope
     /// is all ASCII (a UTF-8 Reply-To).
     public var needsSMTPUTF8 = false

@@ -312,8 +312,41 @@ final class TranscriptRecorder {
 
     private func append(_ speaker: Speaker, _ text: String) {
         let line = TranscriptLine(elapsed: elapsed, speaker: speaker, inTLS: inTLS, stage: stage, text: text)
+        if holding {
+            held.append(line)
+            return
+        }
         lines.append(line)
         emit(.line(line))
+    }
+
+    // MARK: Load runs
+
+    /// While true, lines are held back (neither kept nor shown) until `releaseHeld` or `dropHeld`:
+    /// a load run keeps a message's lines only when it is refused.
+    var holding = false
+    private var held: [TranscriptLine] = []
+
+    func releaseHeld() {
+        for line in held {
+            lines.append(line)
+            emit(.line(line))
+        }
+        held = []
+    }
+
+    func dropHeld() { held.removeAll(keepingCapacity: true) }
+
+    /// Forgets what one message of a load run left behind, so that memory stays flat over
+    /// 100,000 messages: its recipients, its refusal, the stages beyond the last few.
+    func forgetTransaction() {
+        acceptedRecipients.removeAll(keepingCapacity: true)
+        rejectedRecipients.removeAll(keepingCapacity: true)
+        failingReply = nil
+        finalReply = nil
+        messageBytes = 0
+        messageNoted = false
+        if stageStarts.count > 64 { stageStarts.removeFirst(stageStarts.count - 16) }
     }
 
     /// Stage durations, each up to the start of the next.

@@ -41,8 +41,13 @@ enum ExitStatus: Int32, CaseIterable {
         case .cancelled: self = .cancelled
         case .connectTimeout, .noGreeting, .serverTimeout: self = .timeout
         case .localFileError: self = .data
-        default:
-            switch failure.stage {
+        default: self.init(stage: failure.stage)
+        }
+    }
+
+    /// The status for a failure at a stage (a refused message of a load run).
+    init(stage: SMTPStage) {
+            switch stage {
             case .connect: self = .connect
             case .greeting: self = .greeting
             case .ehlo: self = .ehlo
@@ -52,7 +57,6 @@ enum ExitStatus: Int32, CaseIterable {
             case .rcpt: self = .rcpt
             case .data, .quit: self = .data
             }
-        }
     }
 
     /// The table for `--help` and the README.

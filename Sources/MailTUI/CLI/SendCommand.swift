@@ -40,6 +40,21 @@ struct SendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("An id for the delivery notifications (DSN ENVID).", valueName: "id"))
     var envid: String?
 
+    @Option(help: ArgumentHelp("Send this many messages (a load test): {n} in the subject or body becomes each one's number.", valueName: "n"))
+    var count: Int = 1
+
+    @Option(help: ArgumentHelp("With --count: this many connections at once, each reused for many messages.", valueName: "c"))
+    var connections: Int = 1
+
+    @Option(help: ArgumentHelp("With --count: at most this many messages per second in all.", valueName: "r"))
+    var rate: Double?
+
+    @Option(help: ArgumentHelp("With --count: which transcripts to print: all, first (the default: the first session, then refusals), failures, none.", valueName: "which"))
+    var transcript: String = "first"
+
+    @Flag(help: "With --count: the summary as one JSON object.")
+    var json = false
+
     /// The DSN options given, if any.
     var notifications: DeliveryNotifications? {
         guard dsnNotify != nil || dsnRet != nil || envid != nil else { return nil }
@@ -53,6 +68,11 @@ struct SendCommand: ParsableCommand {
         }
         if let dsnRet, DeliveryNotifications.Return(rawValue: dsnRet.lowercased()) == nil { throw ValidationError("--dsn-ret takes full or hdrs.") }
         if let envid, envid.isEmpty || envid.utf8.count > 100 { throw ValidationError("--envid takes 1 to 100 characters.") }
+        if !(1...10_000_000).contains(count) { throw ValidationError("--count takes 1 to 10000000.") }
+        if !(1...1000).contains(connections) { throw ValidationError("--connections takes 1 to 1000.") }
+        if let rate, !(rate.isFinite && rate > 0 && rate <= 1_000_000) { throw ValidationError("--rate takes a number of messages per second above 0.") }
+        if LoadPlan.Transcript(rawValue: transcript) == nil { throw ValidationError("--transcript takes all, first, failures or none.") }
+        if count > 1 && (quitAfter != nil || dryRun) { throw ValidationError("--count sends messages: it does not go with --quit-after or --dry-run.") }
         if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
             throw ValidationError("--quit-after takes connect, greeting, ehlo, tls, auth, mail or rcpt.")
         }
@@ -70,6 +90,18 @@ struct SendCommand: ParsableCommand {
         }
         // The password (and its command) only when the session goes as far as AUTH.
         let secret = quitAfter.map({ $0 >= .auth }) ?? true ? try resolved.secret(user: server.user) : nil
+        if count > 1 {
+            let run = LoadRun(draft: draft, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
+                              transcript: LoadPlan.Transcript(rawValue: transcript) ?? .first, json: json)
+            let (summary, failedSession) = try run.run()
+            if json { Console.json(summary.json) } else { for line in summary.lines { Console.out(line) } }
+            if summary.failed > 0 || summary.delivered < count {
+                // A connection that failed says why; else the stage where most messages were refused.
+                let status = failedSession?.failure.map { ExitStatus(failure: $0) } ?? summary.failures.first.map { ExitStatus(stage: $0.stage) } ?? .data
+                throw ExitCode(status.rawValue)
+            }
+            return
+        }
         var request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
         request.notifications = notifications
         let count = validated.envelopeRecipients.count

@@ -60,6 +60,8 @@ enum Console {
     static func out(_ text: String) { write(1, safe(text) + "\n") }
     static func err(_ text: String) { write(2, safe(text) + "\n") }
     static func outFormatted(_ text: String) { write(1, text + "\n") }
+    /// Our own text to standard error as it is (a progress line that redraws itself).
+    static func errRaw(_ text: String) { write(2, text) }
 
     /// A JSON line, with whatever could steer a terminal written as JSON escapes (JSONEncoder
     /// already escapes C0 controls, not DEL, C1 controls or bidirectional overrides).

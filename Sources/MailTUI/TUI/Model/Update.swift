@@ -587,7 +587,7 @@ extension AppState {
             if case .sending(_, let sent, let total) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
         case .progress(let sent, let total):
             if case .sending(let stage, _, _) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
-        case .tls:
+        case .tls, .loadOutcome:
             break
         case .finished(let report):
             notice = nil

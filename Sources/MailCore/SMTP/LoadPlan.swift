@@ -1,0 +1,50 @@
+/// `mailtui send --count N`: many messages over one connection, a transaction each (RSET after a
+/// refusal), numbered so that several connections share one sequence.
+public struct LoadPlan: Sendable {
+    /// Which sessions' lines the transcript keeps: every one, the first, only refused ones, none.
+    public enum Transcript: String, Sendable, CaseIterable {
+        case all, first, failures, none
+    }
+
+    /// How many messages this connection sends.
+    public var count: Int
+    /// The number of its first message (1-based, across all connections).
+    public var firstNumber: Int
+    /// Renders message number n: its own Message-ID and Date, `{n}` filled in.
+    public var message: @Sendable (Int) -> MessageStream
+    public var transcript: Transcript
+    /// The time from one message's start to the next on this connection (`--rate`), or nil.
+    public var interval: Duration?
+
+    public init(count: Int, firstNumber: Int = 1, transcript: Transcript = .first, interval: Duration? = nil,
+                message: @escaping @Sendable (Int) -> MessageStream) {
+        self.count = count
+        self.firstNumber = firstNumber
+        self.message = message
+        self.transcript = transcript
+        self.interval = interval
+    }
+}
+
+/// One message of a load run.
+public struct LoadOutcome: Sendable, Equatable {
+    public var number: Int
+    /// From MAIL FROM to the reply after the message.
+    public var latency: Duration
+    /// The reply that decided it (250, or the refusal's code); nil when none came.
+    public var code: Int?
+    /// Where it failed; nil when it was delivered.
+    public var failedStage: SMTPStage?
+    /// The refusing reply, or what went wrong.
+    public var example: String?
+
+    public init(number: Int, latency: Duration, code: Int?, failedStage: SMTPStage?, example: String?) {
+        self.number = number
+        self.latency = latency
+        self.code = code
+        self.failedStage = failedStage
+        self.example = example
+    }
+
+    public var delivered: Bool { failedStage == nil }
+}

@@ -1,0 +1,110 @@
+import Dispatch
+import MailCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mailtui send --count N --connections C [--rate R]`: N messages over C connections, each
+/// reused for many transactions; a progress line on a terminal, a summary at the end (or at
+/// Ctrl-C, of what was done).
+struct LoadRun {
+    var draft: MessageDraft
+    var settings: ServerSettings
+    var secret: Secret?
+    var count: Int
+    var connections: Int
+    var rate: Double?
+    var transcript: LoadPlan.Transcript
+    var json: Bool
+
+    /// Every outcome so far, and the sessions to cancel.
+    private final class Progress: Sendable {
+        let outcomes = Mutex<[LoadOutcome]>([])
+        let sessions = Mutex<[SMTPSession]>([])
+        let reports = Mutex<[SessionReport]>([])
+    }
+
+    /// Runs it; returns the summary and the first failed session's report, if any connection failed.
+    func run() throws -> (LoadSummary, SessionReport?) {
+        let progress = Progress()
+        // A message per number: `{n}` in the subject and bodies, a new Message-ID and Date each.
+        let template = draft
+        let render: @Sendable (Int) -> MessageStream = { number in
+            var d = template
+            d.subject = d.subject.replacing("{n}", with: String(number))
+            d.textBody = d.textBody.replacing("{n}", with: String(number))
+            d.htmlBody = d.htmlBody.replacing("{n}", with: String(number))
+            // Validated once before the run; the substitution cannot make it invalid.
+            return (try? d.validated()).map { MessageRenderer().render($0) } ?? MessageStream.empty
+        }
+        let first = try draft.validated()
+        let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
+        let printLock = Mutex(())
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { for session in progress.sessions.withLock({ $0 }) { session.cancel() } }
+        interrupt.resume()
+        defer { interrupt.cancel() }
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let showProgress = isatty(STDERR_FILENO) == 1 && !json
+        let done = Mutex(false)
+        let total = count
+        let ticker: @Sendable () -> Void = {
+            while !done.withLock({ $0 }) {
+                usleep(250_000)
+                let outcomes = progress.outcomes.withLock { $0 }
+                let delivered = outcomes.filter(\.delivered).count
+                let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) / 1e18
+                let rate = seconds > 0 ? Double(delivered) / seconds : 0
+                let eta = rate > 0 ? Int((Double(total - outcomes.count) / rate).rounded(.up)) : 0
+                printLock.withLock { _ in
+                    Console.errRaw("\r\u{1B}[K\(delivered) sent, \(outcomes.count - delivered) failed, \(Int(rate)) msg/s, ETA \(eta) s")
+                }
+            }
+        }
+        if showProgress { DispatchQueue.global(qos: .utility).async(execute: ticker) }
+
+        let perConnection = (0..<connections).map { index in count / connections + (index < count % connections ? 1 : 0) }
+        let group = DispatchGroup()
+        var number = 1
+        for (index, share) in perConnection.enumerated() where share > 0 {
+            let session = SMTPSession()
+            progress.sessions.withLock { $0.append(session) }
+            var request = SessionRequest.send(first, settings: settings, secret: secret)
+            request.load = LoadPlan(count: share, firstNumber: number, transcript: index == 0 ? transcript : (transcript == .first ? .failures : transcript),
+                                    interval: rate.map { .nanoseconds(Int64(1e9 * Double(connections) / $0)) }, message: render)
+            number += share
+            // The first connection prints as the plan says; the others only their refusals.
+            let quiet = json || transcript == .none
+            let onlyTransactions = index > 0 && transcript != .all
+            let prepared = request
+            group.enter()
+            DispatchQueue.global(qos: .userInitiated).async {
+                let report = session.run(prepared) { event in
+                    switch event {
+                    case .line(let line) where !quiet && (!onlyTransactions || (.mail ... .data).contains(line.stage)):
+                        printLock.withLock { _ in
+                            if showProgress { Console.errRaw("\r\u{1B}[K") }
+                            Console.outFormatted(printer.format(line))
+                        }
+                    case .loadOutcome(let outcome):
+                        progress.outcomes.withLock { $0.append(outcome) }
+                    default:
+                        break
+                    }
+                }
+                progress.reports.withLock { $0.append(report) }
+                group.leave()
+            }
+        }
+        group.wait()
+        done.withLock { $0 = true }
+        if showProgress { Console.errRaw("\r\u{1B}[K") }
+        let summary = LoadSummary(outcomes: progress.outcomes.withLock { $0 }, elapsed: clock.now - start)
+        let failedSession = progress.reports.withLock { $0 }.first { $0.failure != nil }
+        return (summary, failedSession)
+    }
+}
