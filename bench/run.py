@@ -4,6 +4,8 @@
 1. Wall time of one small send, whole process, against a local sink: mailtui (release build)
    beside curl's CLI and swaks (when installed). Median of N runs.
 2. Peak resident memory and time of a send with a 20 MiB attachment: mailtui beside curl -F.
+3. The load mode (`send --count`) against postfix's smtp-source, both sending to postfix's
+   smtp-sink, on 1 and 10 connections; and the peak memory of 100,000 messages.
 
 Run: bench/run.sh   (builds the release binary first)
 """
@@ -81,6 +83,42 @@ def main():
         ]:
             rss, seconds = peak_rss(cmd)
             print(f"  {name:14} {rss / 1024:6.1f} MiB peak   {seconds:5.2f} s   (goal for mailtui: well under 64 MiB)")
+        load_mode(tmp)
+    finally:
+        sink.kill()
+
+
+def load_mode(tmp):
+    """send --count against smtp-source, both into smtp-sink (postfix's .deb, unpacked, not installed)."""
+    root = os.path.join(tmp, "postfix")
+    os.makedirs(root, exist_ok=True)
+    got = subprocess.run("apt-get download postfix >/dev/null 2>&1 && dpkg-deb -x postfix_*.deb root", shell=True, cwd=root)
+    source, sink_bin = os.path.join(root, "root/usr/sbin/smtp-source"), os.path.join(root, "root/usr/sbin/smtp-sink")
+    if got.returncode != 0 or not os.path.exists(source):
+        print("Load mode: skipped (postfix's package could not be downloaded)")
+        return
+    env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(root, "root/usr/lib/postfix"))
+    port = 25399
+    sink = subprocess.Popen([sink_bin, "-u", "nobody", f"127.0.0.1:{port}", "1000"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    messages = 5000
+    try:
+        print(f"Load mode, {messages} messages into postfix's smtp-sink (messages per second):")
+        for connections in (1, 10):
+            start = time.perf_counter()
+            subprocess.run([source, "-d", "-s", str(connections), "-m", str(messages), f"127.0.0.1:{port}"], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            reference = messages / (time.perf_counter() - start)
+            start = time.perf_counter()
+            subprocess.run([MAILTUI, "send", "--server", "127.0.0.1", "--port", str(port), "--security", "none", "--from", "a@example.com",
+                            "--to", "b@example.com", "--subject", "load {n}", "--text", "hello", "--count", str(messages),
+                            "--connections", str(connections), "--transcript", "none"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ours = messages / (time.perf_counter() - start)
+            print(f"  {connections:2} connection{'s' if connections > 1 else ' '}   smtp-source {reference:8.0f}   mailtui send --count {ours:8.0f}"
+                  f"   ({ours / reference:4.2f}x; goal: at least 1x)")
+        rss, seconds = peak_rss([MAILTUI, "send", "--server", "127.0.0.1", "--port", str(port), "--security", "none", "--from", "a@example.com",
+                                 "--to", "b@example.com", "--text", "hello", "--count", "100000", "--connections", "10", "--transcript", "none"])
+        print(f"  100,000 messages on 10 connections: {seconds:5.1f} s, {rss / 1024:5.1f} MiB peak (goal: under 64 MiB)")
     finally:
         sink.kill()
 

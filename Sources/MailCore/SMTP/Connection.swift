@@ -88,7 +88,14 @@ final class Connection {
             var buffer = [UInt8](repeating: 0, count: 16 * 1024)
             var n = 0
             let result = buffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
-            if result == CURLE_AGAIN { try wait(writing: false); continue }
+            if result == CURLE_AGAIN {
+                // Acknowledge at once what arrives: a server that writes each pipelined reply on its
+                // own, with Nagle's algorithm on, holds the second until the first is acknowledged,
+                // and a delayed acknowledgement costs 40 ms a time.
+                quickAck()
+                try wait(writing: false)
+                continue
+            }
             if result != CURLE_OK { throw .curl(Int(result.rawValue)) }
             if n == 0 { throw .closed }
             pending += buffer[0..<n]
@@ -124,6 +131,13 @@ final class Connection {
             }
             if result != CURLE_OK || n == 0 { return }
         }
+    }
+
+    private func quickAck() {
+        var socket: curl_socket_t = -1
+        guard mt_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else { return }
+        var on: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<Int32>.size))
     }
 
     private func wait(writing: Bool) throws(Failure) {
