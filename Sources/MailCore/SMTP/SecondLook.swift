@@ -9,21 +9,30 @@ enum SecondLook {
     /// Connects with `security` (TLS or STARTTLS), certificate checks off, and returns the leaf
     /// certificate's facts; nil when no TLS session could be made.
     static func certificate(_ settings: ServerSettings, security: SecurityMode, timeout: Double = 3) -> TLSInfo? {
-        guard security != .none, let easy = curl_easy_init() else { return nil }
-        defer { curl_easy_cleanup(easy) }
         var s = settings
         s.security = security
-        mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: s))
+        s.verifyCertificate = false
+        return handshake(s, timeout: timeout) { easy, result in
+            result == CURLE_OK ? CertificateFacts.read(easy) ?? TLSInfo() : nil
+        }
+    }
+
+    /// A CONNECT_ONLY session up to the TLS handshake (and EHLO for STARTTLS), verifying or not as
+    /// the settings say, no login; `read` looks at the handle before it is cleaned up.
+    private static func handshake<T>(_ settings: ServerSettings, timeout: Double, read: (UnsafeMutableRawPointer, CURLcode) -> T?) -> T? {
+        guard settings.security != .none, let easy = curl_easy_init() else { return nil }
+        defer { curl_easy_cleanup(easy) }
+        mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: settings))
         mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
         mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyCertificate ? 1 : 0)
+        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyCertificate ? 2 : 0)
+        if settings.verifyCertificate, let ca = settings.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
         mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
         mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout.saturatingMilliseconds)
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.saturatingMilliseconds)
-        guard curl_easy_perform(easy) == CURLE_OK else { return nil }
-        return CertificateFacts.read(easy) ?? TLSInfo()
+        return read(easy, curl_easy_perform(easy))
     }
 }
 
@@ -32,22 +41,14 @@ extension SecondLook {
     /// with verification turned off, which must still tell whether it would pass. nil when no TLS
     /// session could be made at all.
     static func verdict(_ settings: ServerSettings, timeout: Double = 5) -> CertificateVerdict? {
-        guard settings.security != .none, let easy = curl_easy_init() else { return nil }
-        defer { curl_easy_cleanup(easy) }
-        mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: settings))
-        mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
-        mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
-        if let ca = settings.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
-        mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout.saturatingMilliseconds)
-        mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.saturatingMilliseconds)
-        let result = curl_easy_perform(easy)
-        guard result == CURLE_OK || result == CURLE_PEER_FAILED_VERIFICATION else { return nil }
-        var code = 0
-        mt_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &code)
-        return CertificateVerdict(verifyResult: result == CURLE_OK ? 0 : code, verificationFailed: result != CURLE_OK)
+        var s = settings
+        s.verifyCertificate = true
+        return handshake(s, timeout: timeout) { easy, result in
+            guard result == CURLE_OK || result == CURLE_PEER_FAILED_VERIFICATION else { return nil }
+            var code = 0
+            mt_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &code)
+            return CertificateVerdict(verifyResult: result == CURLE_OK ? 0 : code, verificationFailed: result != CURLE_OK)
+        }
     }
 }
 
