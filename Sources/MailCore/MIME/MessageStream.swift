@@ -58,9 +58,6 @@ public final class MessageStream: @unchecked Sendable {
 
     deinit { closeFile() }
 
-    /// A message of no bytes.
-    public static var empty: MessageStream { MessageStream(segments: []) }
-
     /// Fills `buffer` with the next bytes; returns 0 at the end, or -1 after a read error (see `error`).
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         var written = 0

@@ -29,16 +29,16 @@ struct LoadRun {
     func run() throws -> (LoadSummary, SessionReport?) {
         let progress = Progress()
         // A message per number: `{n}` in the subject and bodies, a new Message-ID and Date each.
-        let template = draft
-        let render: @Sendable (Int) -> MessageStream = { number in
-            var d = template
-            d.subject = d.subject.replacing("{n}", with: String(number))
-            d.textBody = d.textBody.replacing("{n}", with: String(number))
-            d.htmlBody = d.htmlBody.replacing("{n}", with: String(number))
-            // Validated once before the run; the substitution cannot make it invalid.
-            return (try? d.validated()).map { MessageRenderer().render($0) } ?? MessageStream.empty
-        }
+        // Checked once: putting digits in cannot make it invalid.
         let first = try draft.validated()
+        let render: @Sendable (Int) -> MessageStream = { number in
+            var message = first
+            let n = String(number)
+            message.subject = message.subject.replacing("{n}", with: n)
+            if case .text(let text)? = message.textBody { message.textBody = .text(text.replacing("{n}", with: n)) }
+            if case .text(let html)? = message.htmlBody { message.htmlBody = .text(html.replacing("{n}", with: n)) }
+            return MessageRenderer().render(message)
+        }
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
         let printLock = Mutex(())
         signal(SIGINT, SIG_IGN)
