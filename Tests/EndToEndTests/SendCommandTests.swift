@@ -51,6 +51,11 @@ import TestSupport
         #expect(Set(ids).count == 20, "each its own Message-ID")
         let bad = try mailtui(["send", "--count", "0", "--to", "b@example.com"])
         #expect(bad.status == 2 && bad.err.contains("--count takes 1 to 10000000"))
+        for options in [["--rate", "1e-300"], ["--rate", "inf"], ["--rate", "nan"], ["--rate", "-1"], ["--connections", "0"], ["--transcript", "some"],
+                        ["--count", "99999999999999999999"], ["--count", "2", "--quit-after", "rcpt"]] {
+            let refused = try mailtui(["send", "--to", "b@example.com", "--count", "5"] + options)
+            #expect(refused.status == 2, "\(options): \(refused.err)")
+        }
     }
 
     @Test func badInputExitsWithStatusTwoAndSaysWhatIsWrong() throws {

@@ -19,5 +19,10 @@ import Testing
         #expect(summary.lines.contains("failed at RCPT TO: 2, e.g. 550 5.1.1 No such user"))
         #expect(summary.json.contains("\"messages_per_second\":48.5") && summary.json.contains("\"replies\":{\"none\":1,\"250\":97,\"550\":2}"))
         #expect(LoadSummary(outcomes: [], elapsed: .zero).p50 == nil)
+        // Durations at the edge never trap when shown.
+        let edge = LoadSummary(outcomes: [LoadOutcome(number: 1, latency: .seconds(Int64.max), code: 250, failedStage: nil, example: nil)],
+                               elapsed: .nanoseconds(1))
+        #expect(!edge.lines.isEmpty && !edge.json.isEmpty)
+        #expect(Duration.seconds(Int64.max).milliseconds == Int.max && Duration.seconds(Int64.min).milliseconds == Int.min)
     }
 }

@@ -109,7 +109,7 @@ final class Connection {
             let left = instant - recorder.now
             guard left > .zero else { return }
             var fd = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
-            _ = poll(&fd, wake >= 0 ? 1 : 0, Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            _ = poll(&fd, wake >= 0 ? 1 : 0, Int32(clamping: max(1, left.milliseconds)))
         }
     }
 
@@ -150,7 +150,7 @@ final class Connection {
             guard left > .zero else { throw .timedOut }
             var fds = [pollfd(fd: socket, events: Int16(writing ? POLLOUT : POLLIN), revents: 0),
                        pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, nfds_t(wake >= 0 ? 2 : 1), Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            let ready = poll(&fds, nfds_t(wake >= 0 ? 2 : 1), Int32(clamping: max(1, left.milliseconds)))
             if ready > 0 && fds[0].revents != 0 { return }
             if ready < 0 && errno != EINTR { throw .closed }
         }

@@ -47,12 +47,12 @@ public struct LoadSummary: Sendable, Equatable {
     static func ms(_ d: Duration?) -> String {
         guard let d else { return "-" }
         let value = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-        return value < 10 ? String(format1: value) + " ms" : String(Int(value.rounded())) + " ms"
+        return value < 10 ? String(format1: value) + " ms" : String(value.rounded().saturatingInt) + " ms"
     }
 
     /// The summary as a person reads it.
     public var lines: [String] {
-        var out = ["\(delivered) delivered, \(failed) failed in \(LoadSummary.ms(elapsed)): \(Int(messagesPerSecond.rounded())) messages per second",
+        var out = ["\(delivered) delivered, \(failed) failed in \(LoadSummary.ms(elapsed)): \(messagesPerSecond.rounded().saturatingInt) messages per second",
                    "latency p50 \(Self.ms(p50)), p90 \(Self.ms(p90)), p99 \(Self.ms(p99)), max \(Self.ms(slowest))",
                    "replies " + codes.keys.sorted().map { "\($0 == 0 ? "none" : String($0)): \(codes[$0] ?? 0)" }.joined(separator: ", ")]
         for failure in failures {
@@ -79,7 +79,7 @@ public struct LoadSummary: Sendable, Equatable {
 extension String {
     /// A number with one decimal: `12.3`.
     init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
+        let tenths = (value * 10).rounded().saturatingInt
         self = "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

@@ -1,6 +1,9 @@
 extension Duration {
     /// Whole milliseconds, for people and for poll timeouts.
     public var milliseconds: Int {
-        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+        let (whole, overflow) = components.seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return components.seconds < 0 ? Int.min : Int.max }
+        let (total, overflowAgain) = whole.addingReportingOverflow(components.attoseconds / 1_000_000_000_000_000)
+        return overflowAgain ? (whole < 0 ? Int.min : Int.max) : Int(total)
     }
 }

@@ -59,9 +59,9 @@ struct LoadRun {
                 let delivered = outcomes.filter(\.delivered).count
                 let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) / 1e18
                 let rate = seconds > 0 ? Double(delivered) / seconds : 0
-                let eta = rate > 0 ? Int((Double(total - outcomes.count) / rate).rounded(.up)) : 0
+                let eta = rate > 0 ? (Double(total - outcomes.count) / rate).rounded(.up).saturatingInt : 0
                 printLock.withLock { _ in
-                    Console.errRaw("\r\u{1B}[K\(delivered) sent, \(outcomes.count - delivered) failed, \(Int(rate)) msg/s, ETA \(eta) s")
+                    Console.errRaw("\r\u{1B}[K\(delivered) sent, \(outcomes.count - delivered) failed, \(rate.saturatingInt) msg/s, ETA \(eta) s")
                 }
             }
         }
@@ -75,7 +75,7 @@ struct LoadRun {
             progress.sessions.withLock { $0.append(session) }
             var request = SessionRequest.send(first, settings: settings, secret: secret)
             request.load = LoadPlan(count: share, firstNumber: number, transcript: index == 0 ? transcript : (transcript == .first ? .failures : transcript),
-                                    interval: rate.map { .nanoseconds(Int64(1e9 * Double(connections) / $0)) }, message: render)
+                                    interval: rate.map { .nanoseconds(Int64((1e9 * Double(connections) / $0).saturatingInt)) }, message: render)
             number += share
             // The first connection prints as the plan says; the others only their refusals.
             let quiet = json || transcript == .none

@@ -70,7 +70,7 @@ struct SendCommand: ParsableCommand {
         if let envid, envid.isEmpty || envid.utf8.count > 100 { throw ValidationError("--envid takes 1 to 100 characters.") }
         if !(1...10_000_000).contains(count) { throw ValidationError("--count takes 1 to 10000000.") }
         if !(1...1000).contains(connections) { throw ValidationError("--connections takes 1 to 1000.") }
-        if let rate, !(rate.isFinite && rate > 0 && rate <= 1_000_000) { throw ValidationError("--rate takes a number of messages per second above 0.") }
+        if let rate, !(rate.isFinite && rate >= 0.01 && rate <= 1_000_000) { throw ValidationError("--rate takes 0.01 to 1000000 messages per second.") }
         if LoadPlan.Transcript(rawValue: transcript) == nil { throw ValidationError("--transcript takes all, first, failures or none.") }
         if count > 1 && (quitAfter != nil || dryRun) { throw ValidationError("--count sends messages: it does not go with --quit-after or --dry-run.") }
         if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
