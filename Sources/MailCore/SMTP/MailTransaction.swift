@@ -53,16 +53,10 @@ struct MailTransaction {
         }
         let utf8 = ([from] + recipients).first { address in address.utf8.contains { $0 >= 0x80 } }
         if utf8 != nil || request.needsSMTPUTF8, !offers("SMTPUTF8") {
-            context.problem = "The address \(utf8 ?? "in the Reply-To") is not ASCII: it needs SMTPUTF8, which this server does not offer (write the domain in punycode, or use an ASCII address)"
-            recorder.error(context.problem!)
-            try quit()
-            return FailureClassifier.sendError
+            return try refuseBeforeMail("The address \(utf8 ?? "in the Reply-To") is not ASCII: it needs SMTPUTF8, which this server does not offer (write the domain in punycode, or use an ASCII address)")
         }
         if request.notifications != nil && !offers("DSN") {
-            context.problem = "Delivery notifications were asked for (--dsn-notify, --dsn-ret or --envid), but this server does not offer DSN: leave them out"
-            recorder.error(context.problem!)
-            try quit()
-            return FailureClassifier.sendError
+            return try refuseBeforeMail("Delivery notifications were asked for (--dsn-notify, --dsn-ret or --envid), but this server does not offer DSN: leave them out")
         }
         var parameters = offers("SIZE") ? " SIZE=\(stream.totalSize)" : ""
         if utf8 != nil || request.needsSMTPUTF8 { parameters += " SMTPUTF8" }
@@ -90,6 +84,15 @@ struct MailTransaction {
         }
         try quit()
         return 0
+    }
+
+    /// Stops before MAIL FROM for a reason of mailtui's own (the server lacks what the message
+    /// needs), said in the transcript and the failure.
+    private func refuseBeforeMail(_ problem: String) throws(Connection.Failure) -> Int {
+        context.problem = problem
+        recorder.error(problem)
+        try quit()
+        return FailureClassifier.sendError
     }
 
     /// A load run: message after message on this connection, each timed and reported; a refused
