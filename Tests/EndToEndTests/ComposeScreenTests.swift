@@ -259,6 +259,22 @@ import TestSupport
         try tmux.waitFor("EXIT=0")
     }
 
+    /// `send --count` on a terminal: a progress line while it runs; Ctrl-C stops it and prints the
+    /// summary of what was done.
+    @Test func aLoadRunShowsProgressAndCtrlCSummarisesWhatWasDone() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let tmux = try launch(["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none", "--from", "a@example.com",
+                               "--to", "b@example.com", "--text", "n {n}", "--count", "100000", "--rate", "50", "--transcript", "none"], password: nil)
+        defer { tmux.stop() }
+        let running = try tmux.waitFor(" msg/s, ETA ")
+        #expect(running.contains(" sent, 0 failed, "), "\(running)")
+        try tmux.press("C-c")
+        let done = try tmux.waitFor("EXIT=")
+        #expect(done.contains(" delivered, ") && done.contains("messages per second") && done.contains("EXIT=130"), "\(done)")
+        #expect(server.messages().count > 0 && server.messages().count < 100_000)
+    }
+
     /// A fault set in the F12 panel: the next F5 fails at that stage with that reply, the
     /// history keeps it, and the send after it goes through (the fault was for one message).
     @Test func aFaultSetInThePanelFailsTheNextSendAtItsStage() throws {

@@ -21,6 +21,8 @@ struct LoadRun {
     /// Every outcome so far, and the sessions to cancel.
     private final class Progress: Sendable {
         let outcomes = Mutex<[LoadOutcome]>([])
+        /// Delivered and failed so far, for the progress line (which must not copy the outcomes).
+        let counts = Mutex((delivered: 0, failed: 0))
         let sessions = Mutex<[SMTPSession]>([])
         let reports = Mutex<[SessionReport]>([])
     }
@@ -52,16 +54,17 @@ struct LoadRun {
         let showProgress = isatty(STDERR_FILENO) == 1 && !json
         let done = Mutex(false)
         let total = count
+        let tickerStopped = DispatchSemaphore(value: 0)
         let ticker: @Sendable () -> Void = {
+            defer { tickerStopped.signal() }
             while !done.withLock({ $0 }) {
                 usleep(250_000)
-                let outcomes = progress.outcomes.withLock { $0 }
-                let delivered = outcomes.filter(\.delivered).count
-                let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) / 1e18
+                let (delivered, failed) = progress.counts.withLock { $0 }
+                let seconds = Double((clock.now - start).milliseconds) / 1000
                 let rate = seconds > 0 ? Double(delivered) / seconds : 0
-                let eta = rate > 0 ? (Double(total - outcomes.count) / rate).rounded(.up).saturatingInt : 0
+                let eta = rate > 0 ? (Double(total - delivered - failed) / rate).rounded(.up).saturatingInt : 0
                 printLock.withLock { _ in
-                    Console.errRaw("\r\u{1B}[K\(delivered) sent, \(outcomes.count - delivered) failed, \(rate.saturatingInt) msg/s, ETA \(eta) s")
+                    Console.errRaw("\r\u{1B}[K\(delivered) sent, \(failed) failed, \(rate.saturatingInt) msg/s, ETA \(eta) s")
                 }
             }
         }
@@ -92,6 +95,7 @@ struct LoadRun {
                         }
                     case .loadOutcome(let outcome):
                         progress.outcomes.withLock { $0.append(outcome) }
+                        progress.counts.withLock { outcome.delivered ? ($0.delivered += 1) : ($0.failed += 1) }
                     default:
                         break
                     }
@@ -102,7 +106,11 @@ struct LoadRun {
         }
         group.wait()
         done.withLock { $0 = true }
-        if showProgress { Console.errRaw("\r\u{1B}[K") }
+        if showProgress {
+            // The progress line goes once its last redraw is done.
+            tickerStopped.wait()
+            Console.errRaw("\r\u{1B}[K")
+        }
         let summary = LoadSummary(outcomes: progress.outcomes.withLock { $0 }, elapsed: clock.now - start)
         let failedSession = progress.reports.withLock { $0 }.first { $0.failure != nil }
         return (summary, failedSession)
