@@ -32,7 +32,7 @@ import TestSupport
         try tmux.type("rcpt@example.com")
         try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab")
         try tmux.type("Grüße aus tmux ✓")
-        try tmux.press("Tab", "Tab", "Tab")
+        try tmux.press("Tab", "Tab", "Tab", "Tab")
         try tmux.type("Erste Zeile")
         try tmux.press("Enter")
         try tmux.type("zweite Zeile 東京")
@@ -275,6 +275,21 @@ import TestSupport
         #expect(server.messages().count > 0 && server.messages().count < 100_000)
     }
 
+    /// The Count field: a load run on one connection to the local server, its summary on screen.
+    @Test func theCountFieldSendsSeveralMessagesAndSummarises() throws {
+        let tmux = try launch([], width: 110, height: 40, password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Local test server on 127.0.0.1:")
+        // From To, eight Tabs reach Count (Cc, Bcc, Reply-To, Deliver…, Subject, DSN, Attach).
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        try tmux.type("3")
+        try tmux.press("F5")
+        let done = try tmux.waitFor("Load run: 3 of 3 messages on one connection")
+        #expect(done.contains("3 delivered, 0 failed"), "\(done)")
+        let inbox = try FileManager.default.contentsOfDirectory(atPath: dataHome + "/mailtui/inbox").filter { $0.hasSuffix(".eml") }
+        #expect(inbox.count == 3)
+    }
+
     /// A fault set in the F12 panel: the next F5 fails at that stage with that reply, the
     /// history keeps it, and the send after it goes through (the fault was for one message).
     @Test func aFaultSetInThePanelFailsTheNextSendAtItsStage() throws {
@@ -373,7 +388,7 @@ import TestSupport
         try tmux.type("you@example.com")
         try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab")
         try tmux.type("Entwurf überlebt kill -9 ✓")
-        try tmux.press("Tab", "Tab", "Tab")
+        try tmux.press("Tab", "Tab", "Tab", "Tab")
         try tmux.type("body text survives")
         try tmux.waitFor("body text survives")
         usleep(1_000_000)  // the draft is written at most 250 ms after the last change
@@ -443,7 +458,7 @@ import TestSupport
         defer { tmux.stop() }
         try tmux.waitFor("Ready: smtp.example.com")
         // From (where the focus starts) to the body.
-        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        try tmux.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
         try tmux.type("typed first")
         try tmux.press("F4")
         let screen = try tmux.waitFor("written in the editor ✓")

@@ -435,3 +435,42 @@ import MailServer
         #expect(restored.text(.dsn) == "delay full")
     }
 }
+
+/// The Count field: a load run on one connection, with its progress and summary in the screen.
+@Suite struct CountFieldTests {
+    func ready() -> AppState {
+        var s = AppState(width: 120, height: 40, colors: false)
+        s.apply(settings: ServerSettings(host: "smtp.example.com", port: 587, security: .starttls))
+        s.apply(draft: MessageDraft(from: "a@example.com", to: "b@example.com", subject: "n {n}", textBody: "t"))
+        return s
+    }
+
+    @Test func aCountAboveOneIsALoadRunWithProgressAndASummary() throws {
+        var s = ready()
+        s.fields[.count] = TextField("5")
+        let effects = s.update(.key(.function(5)))
+        guard case .send(let plan)? = effects.first else { Issue.record("no send: \(effects)"); return }
+        #expect(plan.count == 5)
+        guard case .success(let request) = SendPreparation.request(plan, kind: "send", password: .success(nil)) else { Issue.record("refused"); return }
+        #expect(request.load?.count == 5 && request.load?.transcript == .first)
+        _ = s.update(.session(.loadOutcome(LoadOutcome(number: 1, latency: .milliseconds(2), code: 250, failedStage: nil, example: nil))))
+        _ = s.update(.session(.loadOutcome(LoadOutcome(number: 2, latency: .milliseconds(3), code: 550, failedStage: .rcpt, example: "550 no"))))
+        #expect(Renderer.render(s).text.contains("Load run: 1 sent, 1 failed of 5"))
+        let report = SessionReport(failure: nil, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
+                                   extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .seconds(1), messageBytes: 0, transcript: [])
+        _ = s.update(.session(.finished(report)))
+        let screen = Renderer.render(s).text
+        #expect(screen.contains("Load run: 2 of 5 messages on one connection"), "\(screen)")
+        #expect(screen.contains("1 delivered, 1 failed") && screen.contains("failed at RCPT TO: 1, e.g. 550 no"))
+    }
+
+    @Test func theCountTakesDigitsAndIsChecked() {
+        var s = ready()
+        s.focus = .count
+        _ = s.update(.key(.character("x")))
+        _ = s.update(.key(.character("0")))
+        #expect(s.text(.count) == "0", "digits only")
+        #expect(s.update(.key(.function(5))).isEmpty)
+        #expect(s.fieldErrors[.count]?.contains("1 to 100000") == true)
+    }
+}

@@ -337,7 +337,8 @@ import Testing
     }
 
     @Test func attachmentsAreAddedCompletedAndRemoved() {
-        var s = state()
+        // Wide enough for the whole list beside the Count field.
+        var s = state(100, 30)
         s.focus = .attachments
         type("/tmp/rep", into: &s)
         #expect(press(.tab, in: &s) == [.completePath("/tmp/rep")])

@@ -16,6 +16,19 @@ public struct LoadPlan: Sendable {
     /// The time from one message's start to the next on this connection (`--rate`), or nil.
     public var interval: Duration?
 
+    /// Message number n of `message`: `{n}` in its subject and bodies becomes n, and it gets its
+    /// own Message-ID and Date. Putting digits in cannot make a checked message invalid.
+    public static func numbered(_ message: Message) -> @Sendable (Int) -> MessageStream {
+        { number in
+            var copy = message
+            let n = String(number)
+            copy.subject = copy.subject.replacing("{n}", with: n)
+            if case .text(let text)? = copy.textBody { copy.textBody = .text(text.replacing("{n}", with: n)) }
+            if case .text(let html)? = copy.htmlBody { copy.htmlBody = .text(html.replacing("{n}", with: n)) }
+            return MessageRenderer().render(copy)
+        }
+    }
+
     public init(count: Int, firstNumber: Int = 1, transcript: Transcript = .first, interval: Duration? = nil,
                 message: @escaping @Sendable (Int) -> MessageStream) {
         self.count = count

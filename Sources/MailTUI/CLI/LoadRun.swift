@@ -30,17 +30,8 @@ struct LoadRun {
     /// Runs it; returns the summary and the first failed session's report, if any connection failed.
     func run() throws -> (LoadSummary, SessionReport?) {
         let progress = Progress()
-        // A message per number: `{n}` in the subject and bodies, a new Message-ID and Date each.
-        // Checked once: putting digits in cannot make it invalid.
         let first = try draft.validated()
-        let render: @Sendable (Int) -> MessageStream = { number in
-            var message = first
-            let n = String(number)
-            message.subject = message.subject.replacing("{n}", with: n)
-            if case .text(let text)? = message.textBody { message.textBody = .text(text.replacing("{n}", with: n)) }
-            if case .text(let html)? = message.htmlBody { message.htmlBody = .text(html.replacing("{n}", with: n)) }
-            return MessageRenderer().render(message)
-        }
+        let render = LoadPlan.numbered(first)
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
         let printLock = Mutex(())
         signal(SIGINT, SIG_IGN)

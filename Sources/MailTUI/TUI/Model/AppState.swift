@@ -57,6 +57,8 @@ struct AppState: Equatable, Sendable {
     /// Whether this screen may run the local test server (not with `--no-local-server` or
     /// `local_server = false`): F8 then offers it.
     var localServerAllowed = false
+    /// The messages of a running or finished load run (Count above 1), in order.
+    var loadOutcomes: [LoadOutcome] = []
     /// The local server's faults in force, as `--fault` writes them.
     var activeFaults: [String] = []
     /// True after a first `D` in the inbox: a second deletes every message.
@@ -206,6 +208,8 @@ struct SendPlan: Equatable, Sendable {
     var quitAfter: SMTPStage? = nil
     /// The profile the form came from: its password source is used when the field is empty.
     var profileName: String? = nil
+    /// How many messages (the Count field): more than one is a load run on one connection.
+    var count = 1
 }
 
 /// What happens to the UI: keys, resizes, and results from the runtime and the send thread.

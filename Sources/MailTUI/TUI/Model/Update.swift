@@ -364,7 +364,7 @@ extension AppState {
         let before = field
         switch key {
         case .character(let c):
-            if focus == .port { guard c.isNumber, c.isASCII else { return [] } }
+            if focus == .port || focus == .count { guard c.isNumber, c.isASCII else { return [] } }
             if focus == .timeout { guard c.isASCII, c.isNumber || c == "." else { return [] } }
             // A port that follows the security choice is shown dim, as a placeholder: typing replaces it.
             if showsDerivedDefault(focus) { field = TextField() }
@@ -544,6 +544,9 @@ extension AppState {
     func formProblems(sending: Bool) -> [FieldID: String] {
         var problems: [FieldID: String] = [:]
         for problem in settings.problems(checkingFiles: false) { problems[FieldID(problem.setting)] = problem.reason }
+        if sending, !text(.count).isEmpty, Int(text(.count)).map({ !(1...100_000).contains($0) }) ?? true {
+            problems[.count] = "how many messages to send: 1 to 100000 (more with `mailtui send --count`)"
+        }
         if sending {
             do { _ = try draft.validated(checkingFiles: false) } catch {
                 for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
@@ -568,8 +571,10 @@ extension AppState {
         phase = .sending(stage: .connect, sent: nil, total: nil)
         probeSettings = probing ? settings : nil
         let password = text(.password)
-        let plan = SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: probing ? false : allowPartial,
+        var plan = SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: probing ? false : allowPartial,
                             quitAfter: probing ? nil : quitAfter, profileName: profileName)
+        plan.count = probing || quitAfter != nil ? 1 : Int(text(.count)).map { min(max(1, $0), 100_000) } ?? 1
+        loadOutcomes = []
         inFlight = plan
         if probing { return [.probe(plan)] }
         return [.send(plan)] + (attachments.isEmpty ? [] : [.checkAttachments(attachments.map(\.spec))])
@@ -587,13 +592,20 @@ extension AppState {
             if case .sending(_, let sent, let total) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
         case .progress(let sent, let total):
             if case .sending(let stage, _, _) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
-        case .tls, .loadOutcome:
+        case .loadOutcome(let outcome):
+            loadOutcomes.append(outcome)
+        case .tls:
             break
         case .finished(let report):
             notice = nil
             defer { inFlight = nil; previousPhase = nil }
             let record = inFlight.map { [Effect.recordHistory(kind: probeSettings == nil ? "send" : "probe", plan: $0, report: report)] } ?? []
-            if let probeSettings {
+            if let count = inFlight?.count, count > 1 {
+                // A load run: its summary, and the connection's failure if it had one.
+                let summary = LoadSummary(outcomes: loadOutcomes, elapsed: report.elapsed)
+                let failure = report.failure.map { ["The connection failed at \($0.stage.displayName): \($0.reply.map(\.description) ?? $0.explanation)"] } ?? []
+                phase = .showing(lines: ["Load run: \(loadOutcomes.count) of \(count) messages on one connection"] + summary.lines + failure)
+            } else if let probeSettings {
                 phase = .probed(lines: ProbeSummary.lines(report, settings: probeSettings), failure: report.failure)
             } else if let failure = report.failure {
                 phase = .failed(failure, elapsed: report.elapsed)

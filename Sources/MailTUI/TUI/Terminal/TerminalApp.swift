@@ -380,6 +380,10 @@ enum SendPreparation {
         var request = SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
                                           allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
         request.notifications = notifications
+        if plan.count > 1 {
+            // The first session's lines in full, then refusals only, as `send --count` prints them.
+            request.load = LoadPlan(count: plan.count, transcript: .first, message: LoadPlan.numbered(message))
+        }
         return .success(request)
     }
 }

@@ -64,6 +64,10 @@ extension AppState {
             if let failure { return ("Probe failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? failure.explanation)", errorOnBar(theme)) }
             return ("Probe done: see the conversation pane (PgUp scrolls)", theme.statusBar)
         case .sending(let stage, let sent, let total):
+            if let count = inFlight?.count, count > 1 {
+                let failed = loadOutcomes.filter { !$0.delivered }.count
+                return ("Load run: \(loadOutcomes.count - failed) sent, \(failed) failed of \(count)   Esc cancels", theme.statusBar)
+            }
             var text = (probeSettings == nil ? "Sending" : "Probing") + ": \(stage.displayName)…"
             if let sent, let total, total > 0 { text += " \(ByteCount.human(sent)) of \(ByteCount.human(total)) (\(sent * 100 / total)%)" }
             return (text + "   Esc cancels", theme.statusBar)
