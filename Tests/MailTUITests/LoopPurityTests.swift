@@ -474,3 +474,21 @@ import MailServer
         #expect(s.fieldErrors[.count]?.contains("1 to 100000") == true)
     }
 }
+
+/// A key in the body says "changed" (save the draft) only when the text changed, without
+/// comparing the whole text.
+@Suite struct BodyRevisionTests {
+    @Test func onlyTextChangesAskForADraftSave() {
+        var s = AppState(width: 100, height: 30, colors: false)
+        s.focus = .body
+        #expect(s.update(.key(.character("a"))) == [.saveDraft])
+        #expect(s.update(.key(.left)) == [])
+        #expect(s.update(.key(.backspace)) == [], "nothing before the cursor: no change")
+        #expect(s.update(.key(.delete)) == [.saveDraft])
+        #expect(s.update(.key(.control("k"))) == [], "nothing after the cursor")
+        #expect(s.bodies[.text]?.text == "")
+        var again = s.bodies[.text] ?? TextArea()
+        again.insert("")
+        #expect(again == s.bodies[.text], "the same text is equal whatever the edits")
+    }
+}

@@ -78,7 +78,7 @@ public struct LoadSummary: Sendable, Equatable {
 
 extension String {
     /// A number with one decimal: `12.3`.
-    init(format1 value: Double) {
+    public init(format1 value: Double) {
         let tenths = (value * 10).rounded().saturatingInt
         self = "\(tenths / 10).\(abs(tenths % 10))"
     }

@@ -5,6 +5,13 @@ struct TextArea: Equatable, Sendable {
     private(set) var column = 0
     /// The first line shown.
     private(set) var scroll = 0
+    /// Counts changes to the text, so that "did it change?" never compares (or joins) a 10 MB body.
+    private(set) var revision = 0
+
+    /// The same text, cursor and scroll, whatever the edits that led there.
+    static func == (a: TextArea, b: TextArea) -> Bool {
+        a.row == b.row && a.column == b.column && a.scroll == b.scroll && a.lines == b.lines
+    }
 
     init(_ text: String = "") {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
@@ -21,6 +28,7 @@ struct TextArea: Equatable, Sendable {
     /// Inserts text; code points typed one by one (an emoji with a skin tone, a family, a flag)
     /// join the character before them, as they do on screen.
     mutating func insert(_ text: String) {
+        if !text.isEmpty { revision += 1 }
         for character in text {
             if character == "\n" || character == "\r\n" || character == "\r" { newline() } else {
                 (lines[row], column) = Clusters.insert(character, into: lines[row], at: column)
@@ -28,6 +36,7 @@ struct TextArea: Equatable, Sendable {
         }
     }
     mutating func newline() {
+        revision += 1
         let rest = Array(lines[row][column...])
         lines[row].removeSubrange(column...)
         lines.insert(rest, at: row + 1)
@@ -35,6 +44,7 @@ struct TextArea: Equatable, Sendable {
         column = 0
     }
     mutating func backspace() {
+        if column > 0 || row > 0 { revision += 1 }
         if column > 0 {
             lines[row].remove(at: column - 1)
             column -= 1
@@ -46,6 +56,7 @@ struct TextArea: Equatable, Sendable {
         }
     }
     mutating func delete() {
+        if column < lines[row].count || row + 1 < lines.count { revision += 1 }
         if column < lines[row].count { lines[row].remove(at: column) } else if row + 1 < lines.count {
             lines[row] += lines[row + 1]
             lines.remove(at: row + 1)
@@ -62,9 +73,18 @@ struct TextArea: Equatable, Sendable {
     mutating func home() { column = 0 }
     mutating func end() { column = lines[row].count }
     mutating func killToEnd() {
-        if column < lines[row].count { lines[row].removeSubrange(column...) } else { delete() }
+        if column < lines[row].count {
+            revision += 1
+            lines[row].removeSubrange(column...)
+        } else {
+            delete()
+        }
     }
-    mutating func killToStart() { lines[row].removeSubrange(0..<column); column = 0 }
+    mutating func killToStart() {
+        if column > 0 { revision += 1 }
+        lines[row].removeSubrange(0..<column)
+        column = 0
+    }
     mutating func page(_ direction: Int, height: Int) {
         let step = max(1, height - 1) * direction
         row = min(max(0, row + step), lines.count - 1)

@@ -473,7 +473,11 @@ extension AppState {
 
     private mutating func editBody(_ key: Key) -> [Effect] {
         guard var area = bodies[bodyTab] else { return [] }
-        let before = area
+        // Taken out while it is edited: a copy left in the dictionary would make every key press
+        // copy the whole text.
+        bodies[bodyTab] = nil
+        defer { bodies[bodyTab] = area }
+        let revision = area.revision
         let height = Layout(width: width, height: height).body.height
         switch key {
         case .character(let c): area.insert(String(c))
@@ -491,8 +495,7 @@ extension AppState {
         default: return []
         }
         area.keepCursorVisible(height: height)
-        bodies[bodyTab] = area
-        guard area.text != before.text else { return [] }
+        guard area.revision != revision else { return [] }
         fieldErrors[.body] = nil
         return changed()
     }
@@ -584,9 +587,11 @@ extension AppState {
         switch event {
         case .line(let line):
             transcript.append(line)
-            if transcript.count > 10_000 {
-                transcript.removeFirst(1_000)
-                if let top = transcriptTop { transcriptTop = max(0, top - 1_000) }
+            // The screen draws only the lines it shows, so a long conversation costs memory, not
+            // frames: 100,000 lines are kept.
+            if transcript.count > 100_000 {
+                transcript.removeFirst(10_000)
+                if let top = transcriptTop { transcriptTop = max(0, top - 10_000) }
             }
         case .stage(let stage):
             if case .sending(_, let sent, let total) = phase { phase = .sending(stage: stage, sent: sent, total: total) }
