@@ -56,8 +56,6 @@ public final class MessageStore: Sendable {
             file = PendingFile(directory: directory, name: id + ".eml")
         }
 
-        var failed: String? { file.failed }
-
         func append(_ line: some Collection<UInt8>) {
             bytes += line.count
             guard file.failed == nil else { return }

@@ -261,7 +261,6 @@ final class TransferContext {
         )
     }
 
-    var uploadTotal: Int? { stream?.totalSize }
 
     var envelopeFrom: String {
         if case .send(let from, _, _) = request.purpose { return from }
