@@ -34,6 +34,12 @@ public final class Tmux: @unchecked Sendable {
     /// Presses keys by tmux name: `Tab`, `BTab`, `Enter`, `F5`, `C-s`, `Escape`.
     public func press(_ keys: String...) throws { try tmux(["send-keys", "-t", "t"] + keys) }
 
+    /// Presses one key this many times.
+    public func press(_ key: String, times: Int) throws {
+        guard times > 0 else { return }
+        try tmux(["send-keys", "-t", "t"] + Array(repeating: key, count: times))
+    }
+
     /// Types text literally (UTF-8 welcome).
     public func type(_ text: String) throws { try tmux(["send-keys", "-t", "t", "-l", text]) }
 
