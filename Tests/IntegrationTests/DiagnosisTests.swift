@@ -104,6 +104,64 @@ import TestSupport
         #expect(outcome.failure.reply?.description == reply)
     }
 
+    /// Replies worded as the providers word them (multi-line where they send several lines), each
+    /// through the whole engine: the catalogue's explanation, the precise kind, the quoted link.
+    @Test(arguments: [
+        ("auth", "535-5.7.8 Username and Password not accepted. For more information, go to\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials a1-20020a17 - gsmtp",
+         SMTPStage.auth, FailureKind.authFailed, ["BadCredentials", "app password", "https://support.google.com/mail/?p=BadCredentials"]),
+        ("auth", "534-5.7.9 Application-specific password required. For more information, go to\n534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor d2 - gsmtp",
+         .auth, .authAppPasswordRequired, ["myaccount.google.com/apppasswords", "?p=InvalidSecondFactor"]),
+        ("auth", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
+         .auth, .authFailed, ["Authenticated SMTP", "SmtpClientAuthenticationDisabled", "https://aka.ms/smtp_auth_disabled"]),
+        ("auth", "535 5.7.3 Authentication unsuccessful [BN9PR03CA0123.namprd03.prod.outlook.com]", .auth, .authFailed, ["app password", "Authenticated SMTP"]),
+        ("mail", "530 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful", .mail, .authRequired, ["not logged in", "MAIL_USERNAME"]),
+        ("mail", "550 5.7.60 SMTP; Client does not have permissions to send as this sender", .mail, .senderRejected, ["Send As"]),
+        ("mail", "530 5.7.0 Must issue a STARTTLS command first. a1sm123 - gsmtp", .mail, .tlsRequired, ["MAIL_USE_TLS=True"]),
+        ("mail", "550 The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.", .mail, .senderRejected, ["Sender Authentication"]),
+        ("message", "554 Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: app@example.com",
+         .data, .senderRejected, ["sandbox", "region"]),
+        ("message", "454 Throttling failure: Maximum sending rate exceeded.", .data, .temporaryFailure, ["throttling", "--rate"]),
+        ("greeting", "421 4.7.0 Try again later, closing connection.", .greeting, .temporaryFailure, ["limiting", "back-off"]),
+        ("rcpt", "451 4.7.1 Greylisted, please try again in 300 seconds", .rcpt, .temporaryFailure, ["greylisting", "5 to 15 minutes"]),
+        ("rcpt", "552 5.2.2 The email account that you tried to reach is over quota.", .rcpt, .recipientRejected, ["mailbox is full"]),
+        ("message", "550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's\n550 5.7.26 DMARC policy. - gsmtp", .data, .messageRejected, ["DMARC", "DKIM"]),
+        ("message", "550 5.7.1 SPF check failed: 192.0.2.10 is not designated as a permitted sender", .data, .messageRejected, ["SPF record"]),
+    ])
+    func providerWordedReplies(stage: String, reply: String, expectedStage: SMTPStage, kind: FailureKind, mentions: [String]) throws {
+        let server = try TestSMTPServer.faulty(["--reply", stage, reply, "--auth-plaintext"])
+        defer { server.stop() }
+        let outcome = try run(server, security: .none, user: stage == "auth" ? "alice" : nil)
+        expect(outcome, expectedStage, kind, mentions: mentions)
+        let lines = reply.split(separator: "\n").map { String($0.dropFirst(4)) }
+        #expect(outcome.failure.reply?.lines == lines, "the server's words are kept whole")
+    }
+
+    /// A host name that is not loopback, reached on 127.0.0.1 (--connect-address): without TLS,
+    /// `--auth auto` sends no password when only PLAIN and LOGIN are offered; `--auth plain` does,
+    /// with a warning in the transcript.
+    @Test func noLoginInTheClearToAnotherMachine() throws {
+        let server = try TestSMTPServer.faulty(["--auth-plaintext", "--mechanisms", "PLAIN LOGIN"])
+        defer { server.stop() }
+        var settings = server.settings(.none)
+        settings.host = "mail.example.test"
+        settings.connectAddress = "127.0.0.1"
+        settings.username = "alice"
+        let message = try MessageDraft(from: "app@example.com", to: "ada@example.org", textBody: "hi").validated()
+        let refused = SMTPSession().run(.send(message, settings: settings, secret: Secret("pw"))) { _ in }
+        let failure = try #require(refused.failure)
+        #expect(failure.stage == .auth && failure.kind == .loginInTheClear, "\(failure)")
+        #expect(failure.explanation.contains("PLAIN, LOGIN") && failure.suggestions.joined().contains("MAIL_USE_TLS=True"))
+        #expect(!server.commandLog.contains("AUTH"), "no password sent:\n\(server.commandLog)")
+
+        settings.authMechanism = .plain
+        let sent = SMTPSession().run(.send(message, settings: settings, secret: Secret("pw"))) { _ in }
+        #expect(sent.failure == nil, "\(String(describing: sent.failure))")
+        #expect(sent.transcript.contains { $0.text.contains("warning: --auth plain without TLS to mail.example.test") })
+        #expect(settings.clearTextLoginWarning != nil)
+        settings.host = "127.0.0.1"
+        #expect(settings.clearTextLoginWarning == nil && !settings.loginWouldBeInTheClear, "loopback goes on silently")
+    }
+
     @Test func messageTooLargeComparedWithSize() throws {
         let server = try TestSMTPServer.faulty(["--size", "2048"])
         defer { server.stop() }
@@ -120,7 +178,18 @@ import TestSupport
     @Test func starttlsAgainstAnImplicitTLSPort() throws {
         let server = try TestSMTPServer.faulty(["--implicit-tls"])
         defer { server.stop() }
-        expect(try run(server, security: .starttls, timeout: 1), .greeting, .noGreeting, mentions: ["expects implicit TLS", "MAIL_USE_SSL=True"])
+        expect(try run(server, security: .starttls, timeout: 1), .tls, .implicitTLSPort, mentions: ["expects implicit TLS", "MAIL_USE_SSL=True"])
+    }
+
+    /// With the usual 30 s reply limit, the second connection's handshake answers after about 2 s
+    /// without a greeting: the send ends at TLS (exit 6) long before the limit would.
+    @Test func starttlsAgainstAnImplicitTLSPortIsDiagnosedBeforeTheReplyLimit() throws {
+        let server = try TestSMTPServer.faulty(["--implicit-tls"])
+        defer { server.stop() }
+        let outcome = try run(server, security: .starttls, timeout: 30)
+        expect(outcome, .tls, .implicitTLSPort, mentions: ["a TLS handshake on the same port works", "MAIL_USE_SSL=True"])
+        #expect(outcome.report.elapsed < .seconds(20), "diagnosed at \(outcome.report.elapsed), not after the 30 s reply limit")
+        #expect(outcome.report.transcript.contains { $0.text.contains("no greeting after 2 s") })
     }
 
     @Test func starttlsRequiredButNotOffered() throws {

@@ -7,7 +7,7 @@ one fault it was started with:
 
   --reply STAGE "CODE TEXT"   answer the command of STAGE (greeting, ehlo, starttls, auth, mail,
                               rcpt, data = the DATA command, message = the end of the message)
-                              with this reply instead
+                              with this reply instead (lines split at newlines: a multi-line reply)
   --close STAGE               close the connection instead of answering STAGE
   --hang STAGE                stop answering at STAGE (keep the connection open); `tls` says
                               220 to STARTTLS, then never does the handshake
@@ -37,6 +37,7 @@ p.add_argument("--malformed", action="append", default=[])
 p.add_argument("--huge", action="append", default=[])
 p.add_argument("--huge-size", type=int, default=20000, help="the length of a --huge line")
 p.add_argument("--no-auth", action="store_true")
+p.add_argument("--mechanisms", default="PLAIN LOGIN CRAM-MD5 XOAUTH2", help="the AUTH mechanisms offered")
 p.add_argument("--auth-plaintext", action="store_true")
 p.add_argument("--no-starttls", action="store_true")
 p.add_argument("--implicit-tls", action="store_true")
@@ -130,7 +131,8 @@ async def session(reader, writer):
         elif stage in ARGS.huge:
             lines = ("250 " + "x" * ARGS.huge_size,)
         elif stage in REPLIES:
-            lines = (REPLIES[stage],)
+            # A reply given with newlines is sent as a multi-line reply, as Gmail sends its own.
+            lines = tuple(REPLIES[stage].split("\n"))
         if ARGS.slow and stage != "greeting":
             await asyncio.sleep(ARGS.slow)
         writer.write("".join(l + "\r\n" for l in lines).encode())
@@ -157,7 +159,7 @@ async def session(reader, writer):
                 if not tls and not ARGS.no_starttls and ARGS.cert:
                     caps.append("250-STARTTLS")
                 if not ARGS.no_auth and (tls or ARGS.auth_plaintext):
-                    caps.append("250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2")
+                    caps.append("250-AUTH " + ARGS.mechanisms)
                 await answer("ehlo", "250-fault.test.invalid", *caps, "250 HELP")
             elif verb == "STARTTLS":
                 if await answer("starttls", "220 2.0.0 Ready to start TLS"):

@@ -21,10 +21,6 @@ public enum Diagnosis {
                     [port == 25 ? "Port 25 is blocked by many cloud providers and ISPs; use the submission port 587 (STARTTLS) or 465 (TLS) with a login." : "Check that port \(port) is open between this machine and the server.",
                      "Try the other submission port: 587 with --security starttls (MAIL_USE_TLS=True) or 465 with --security tls (MAIL_USE_SSL=True)."])
         case .noGreeting:
-            if s.security != .tls && e.speaksImplicitTLS == true {
-                return ("Connected, but the server sent no greeting within \(seconds) s; a TLS handshake on the same port works: port \(port) expects implicit TLS, and the server was waiting for a handshake while mailtui waited for a greeting.",
-                        ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) on port \(port)."])
-            }
             if s.security != .tls && (port == 465 || port == 993) {
                 return ("Connected, but the server sent no greeting within \(seconds) s. Port \(port) usually expects implicit TLS: the server is waiting for a TLS handshake while mailtui waits for a greeting.",
                         ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) for port \(port)."])
@@ -46,6 +42,13 @@ public enum Diagnosis {
             return ("The server does not offer STARTTLS on \(host):\(port), so mailtui stopped before sending any credentials (it never falls back to plain text).",
                     ["If the port expects implicit TLS (usually 465), use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False).",
                      "If the server really has no TLS (a local test server), use --security none (MAIL_USE_TLS=False); never do this with a real password over a network."])
+        case .tlsRequired:
+            return ("The server wants the connection encrypted with STARTTLS before it takes mail, and the connection is plain (--security none).",
+                    ["Use --security starttls (MAIL_USE_TLS=True, MAIL_USE_SSL=False) on this port, or --security tls on 465 (MAIL_USE_SSL=True)."])
+        case .implicitTLSPort:
+            return ("Connected, but the server sent no greeting within \(e.elapsedWithoutGreeting) s, and a TLS handshake on the same port works: port \(port) expects implicit TLS. The server was waiting for a handshake while mailtui waited for a greeting.",
+                    ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) on port \(port)."
+                     + (port == 465 ? "" : " Or STARTTLS on the submission port: --port 587 --security starttls (MAIL_PORT=587, MAIL_USE_TLS=True).")])
         case .tlsOnPlainPort:
             return ("The server answered in plain text where mailtui expected a TLS handshake: port \(port) expects STARTTLS or plain SMTP, not implicit TLS.",
                     ["Use --security starttls (MAIL_USE_TLS=True, MAIL_USE_SSL=False) on this port, or --port 465 for implicit TLS."])
@@ -83,6 +86,10 @@ public enum Diagnosis {
         case .authMechanismUnsupported:
             return ("The server does not offer the login mechanism chosen (\(s.authMechanism.rawValue)), so no login was tried.",
                     ["Use --auth auto to let mailtui pick one the server offers" + mechanismsText(e) + "."])
+        case .loginInTheClear:
+            return ("The connection to \(host) is not encrypted and the server offers only logins that send the password itself (\(mechanismsText(e).isEmpty ? "PLAIN, LOGIN" : FailureEvidence.authMechanisms(in: e.extensions).joined(separator: ", "))), so mailtui did not log in: anyone on the path could read the password.",
+                    ["Use --security starttls (MAIL_USE_TLS=True) or --security tls on 465 (MAIL_USE_SSL=True), so that the login happens inside TLS.",
+                     "Only if this network is yours and trusted: --auth plain (or login) sends it anyway, with a warning."])
         case .authFailed:
             return ("The server rejected the username or password.",
                     ["Check the username (--user, MAIL_USERNAME) and the password (MAIL_PASSWORD).",
@@ -147,6 +154,12 @@ public enum Diagnosis {
 }
 
 extension FailureEvidence {
+    /// Seconds waited for a greeting, in words.
+    var elapsedWithoutGreeting: String {
+        let tenths = Int(elapsedInStage.components.seconds) * 10 + Int(elapsedInStage.components.attoseconds / 100_000_000_000_000_000)
+        return (Double(max(tenths, 1)) / 10).plainText
+    }
+
     /// Names the server's certificate covers, when the session saw them.
     public var tlsNames: [String] { tls?.names ?? [] }
 }
@@ -162,5 +175,32 @@ public enum ByteCount {
         let rounded = (value * 10).rounded() / 10
         let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
         return "\(text) \(units[unit])"
+    }
+}
+
+extension Diagnosis {
+    /// The explanation with everything known about the reply and the server: a known reply
+    /// (`ReplyCatalogue`) replaces the generic words for its kind and may make the kind precise,
+    /// web addresses in the reply are quoted, and a recognised provider adds what to know about it.
+    public static func explainKnowing(kind: inout FailureKind, stage: SMTPStage, reply: ServerReply?, evidence e: FailureEvidence,
+                                      provider: Provider?) -> (explanation: String, suggestions: [String]) {
+        var words: (explanation: String, suggestions: [String])
+        if let reply, let known = ReplyCatalogue.match(reply) {
+            if let precise = known.kind { kind = precise }
+            words = (known.explanation, known.suggestions)
+        } else {
+            words = explain(kind: kind, stage: stage, reply: reply, evidence: e)
+        }
+        if let reply {
+            for link in ReplyCatalogue.links(in: reply) where !words.suggestions.contains(where: { $0.contains(link) }) {
+                words.suggestions.append("The server points to \(link) for this reply.")
+            }
+        }
+        if let provider, kind != .cancelled {
+            for advice in provider.advice(for: stage).prefix(2) where !words.suggestions.contains(advice) {
+                words.suggestions.append("\(provider.name): \(advice)")
+            }
+        }
+        return words
     }
 }

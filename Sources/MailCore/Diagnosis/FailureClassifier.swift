@@ -75,6 +75,7 @@ public enum FailureClassifier {
 
     public static func classify(_ e: FailureEvidence) -> (stage: SMTPStage, kind: FailureKind, reply: ServerReply?) {
         if e.cancelled { return (e.stage, .cancelled, nil) }
+        if e.speaksImplicitTLS == true && !e.greetingSeen && e.settings.security != .tls { return (.tls, .implicitTLSPort, nil) }
         if let stage = e.malformedLineStage, e.curlCode != 0 { return (stage, .malformedReply, nil) }
         let reply = e.lastReply.flatMap { $0.isPositive ? nil : $0 }
         let replyStage = e.lastReplyStage ?? e.stage
@@ -89,6 +90,10 @@ public enum FailureClassifier {
             return (.connect, .nameLookup, nil)
         case recvError where e.replyBytes > replyByteLimit:
             return (e.stage, .replyTooLong, nil)
+        case loginDenied where e.credentialsSet && !e.authenticated && e.lastReplyStage != .auth && e.settings.authMechanism == .auto
+                && e.settings.loginWouldBeInTheClear:
+            // Only PLAIN or LOGIN offered, and no TLS: the password was not sent.
+            return (.auth, .loginInTheClear, nil)
         case loginDenied where e.credentialsSet && !e.authenticated && e.lastReplyStage != .auth:
             // No AUTH was sent: the mechanism asked for is not among those the server offers.
             if let wanted = e.settings.authMechanism.curlLoginOption, !FailureEvidence.authMechanisms(in: e.extensions).contains(wanted) {

@@ -9,6 +9,10 @@ public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
     case greetingRefused
     case ehloRejected
     case starttlsNotOffered
+    /// The server wants STARTTLS before it takes mail, and the connection is plain.
+    case tlsRequired
+    /// No greeting, and a TLS handshake on the same port works: the port speaks implicit TLS.
+    case implicitTLSPort
     /// Implicit TLS against a server that speaks plain SMTP on that port.
     case tlsOnPlainPort
     case tlsHandshake
@@ -19,6 +23,8 @@ public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
     /// Credentials were set, but the server offered no AUTH (or only after STARTTLS).
     case authNotOffered
     case authMechanismUnsupported
+    /// Only PLAIN or LOGIN offered on a connection without TLS to another machine: not tried.
+    case loginInTheClear
     case authFailed
     case authAppPasswordRequired
     case authRequired
@@ -50,6 +56,8 @@ extension FailureKind {
         case .greetingRefused: "the server refused the session"
         case .ehloRejected: "EHLO refused"
         case .starttlsNotOffered: "STARTTLS not offered"
+        case .tlsRequired: "the server requires STARTTLS first"
+        case .implicitTLSPort: "this port speaks implicit TLS"
         case .tlsOnPlainPort: "plain SMTP on this port, not TLS"
         case .tlsHandshake: "the TLS handshake failed"
         case .certificateUntrusted: "certificate not trusted"
@@ -58,6 +66,7 @@ extension FailureKind {
         case .certificateProblem: "certificate problem"
         case .authNotOffered: "no login offered"
         case .authMechanismUnsupported: "login mechanism not offered"
+        case .loginInTheClear: "no login in the clear"
         case .authFailed: "username or password refused"
         case .authAppPasswordRequired: "an app password is needed"
         case .authRequired: "a login is required"

@@ -8,28 +8,37 @@ public struct FlaskImport: Sendable, Equatable {
     /// A password given literally (a .env file): used to send, never written anywhere.
     public var password: Secret?
     public var sender: String?
-    public var warnings: [String]
+    /// What a reviewer would say of the config, each at its line.
+    public var findings: [FlaskFinding]
+    /// The findings that are problems or warnings, as `file:line: text`.
+    public var warnings: [String] { findings.filter { $0.severity != .note }.map(\.description) }
     /// Facts worth knowing that are not problems.
-    public var notes: [String]
+    public var notes: [String] { findings.filter { $0.severity == .note }.map(\.description) }
 
     /// The placeholder `export --format dotenv` writes instead of a password.
     public static let passwordPlaceholder = "CHANGE-ME"
 
     public init(_ source: FlaskSources.Values) {
         let v = source.values
-        var warnings = source.unreadable
-        var notes: [String] = []
+        var check = FlaskCheck(source)
+        for (line, text) in source.unreadable { check.add(.warning, text, line: line) }
         var s = ServerSettings()
-        s.host = v["MAIL_SERVER"]?.text ?? "localhost"
+        // Flask-Mail's own default (init_mail: config.get("MAIL_SERVER", "127.0.0.1")).
+        s.host = v["MAIL_SERVER"]?.text ?? FlaskImport.defaultServer
 
+        check.keyNames()
         let useTLS = v["MAIL_USE_TLS"] ?? .bool(false)
         let useSSL = v["MAIL_USE_SSL"] ?? .bool(false)
-        for (key, value) in [("MAIL_USE_TLS", useTLS), ("MAIL_USE_SSL", useSSL), ("MAIL_SUPPRESS_SEND", v["MAIL_SUPPRESS_SEND"] ?? .bool(false))]
-            where value.looksFalseButIsTrue {
-            warnings.append("\(key) is the string \"\(value.text ?? "")\", which Python treats as true: the app turns \(key == "MAIL_USE_TLS" ? "STARTTLS" : key == "MAIL_USE_SSL" ? "implicit TLS" : "send suppression") ON. Leave it empty (or unset) for off.")
+        for key in ["MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_SUPPRESS_SEND", "MAIL_ASCII_ATTACHMENTS"] {
+            guard let value = v[key], value.looksFalseButIsTrue else { continue }
+            let what = ["MAIL_USE_TLS": "STARTTLS", "MAIL_USE_SSL": "implicit TLS", "MAIL_SUPPRESS_SEND": "send suppression"][key] ?? "ASCII attachment names"
+            check.add(.problem, "\(key) is the string \"\(value.text ?? "")\", which Python treats as true: the app turns \(what) ON. Leave it empty (or unset) for off, or convert it in the config (os.environ.get(\"\(key)\", \"\").lower() in (\"1\", \"true\")).", key: key)
+        }
+        if let debug = v["MAIL_DEBUG"], case .string(let text) = debug, Int(text.trimmingSpaces) == nil {
+            check.add(.problem, "MAIL_DEBUG is \"\(text)\": Flask-Mail calls int() on it, so the app fails at start-up with ValueError. Use 0 or 1.", key: "MAIL_DEBUG")
         }
         if useTLS.truthy && useSSL.truthy {
-            warnings.append("MAIL_USE_TLS and MAIL_USE_SSL are both on: the app connects with implicit TLS and then also tries STARTTLS, which servers refuse. Turn one off (mailtui uses implicit TLS here).")
+            check.add(.problem, "MAIL_USE_TLS and MAIL_USE_SSL are both on: the app connects with implicit TLS and then also tries STARTTLS, which servers refuse. Turn one off (mailtui uses implicit TLS here).", key: "MAIL_USE_SSL")
         }
         s.security = useSSL.truthy ? .tls : useTLS.truthy ? .starttls : .none
 
@@ -37,16 +46,21 @@ public struct FlaskImport: Sendable, Equatable {
         var port = 25
         if let value = v["MAIL_PORT"] {
             if case .int(let n) = value { port = n } else if let text = value.text, let n = Int(text.trimmingSpaces) { port = n } else {
-                warnings.append("MAIL_PORT \"\(value.text ?? "")\" is not a number; using 25 as Flask-Mail would fail")
+                check.add(.problem, "MAIL_PORT \"\(value.text ?? "")\" is not a number; using 25 as Flask-Mail would fail", key: "MAIL_PORT")
             }
         }
         s.port = port
+        let portKey = v["MAIL_PORT"] != nil ? "MAIL_PORT" : (useSSL.truthy ? "MAIL_USE_SSL" : "MAIL_USE_TLS")
         if useSSL.truthy && port == 25 {
-            warnings.append("MAIL_USE_SSL is on with port 25: Flask-Mail does not switch to 465, so the app tries TLS on 25 and fails. Set MAIL_PORT=465.")
+            check.add(.problem, "MAIL_USE_SSL is on with port 25: Flask-Mail does not switch to 465, so the app tries TLS on 25 and fails. Set MAIL_PORT=465.", key: portKey)
         } else if useSSL.truthy && port == 587 {
-            warnings.append("MAIL_USE_SSL is on with port 587, which usually expects STARTTLS: use MAIL_USE_TLS=True, MAIL_USE_SSL=False, or port 465.")
+            check.add(.problem, "MAIL_USE_SSL is on with port 587, which usually expects STARTTLS: use MAIL_USE_TLS=True, MAIL_USE_SSL=False, or port 465.", key: portKey)
         } else if useTLS.truthy && !useSSL.truthy && port == 465 {
-            warnings.append("MAIL_USE_TLS (STARTTLS) is on with port 465, which usually expects implicit TLS: use MAIL_USE_SSL=True, MAIL_USE_TLS=False.")
+            check.add(.problem, "MAIL_USE_TLS (STARTTLS) is on with port 465, which usually expects implicit TLS: use MAIL_USE_SSL=True, MAIL_USE_TLS=False.", key: portKey)
+        } else if !useTLS.truthy && !useSSL.truthy && port == 465 {
+            check.add(.problem, "Port 465 expects implicit TLS, but MAIL_USE_SSL is off: the app waits for a greeting that never comes. Set MAIL_USE_SSL=True.", key: portKey)
+        } else if !useTLS.truthy && !useSSL.truthy && port == 587 && v["MAIL_USERNAME"]?.truthy == true {
+            check.add(.warning, "Port 587 with MAIL_USE_TLS off: submission servers want STARTTLS before the login (530 Must issue a STARTTLS command first). Set MAIL_USE_TLS=True.", key: portKey)
         }
 
         let user = v["MAIL_USERNAME"]?.text.flatMap { $0.isEmpty ? nil : $0 }
@@ -57,27 +71,34 @@ public struct FlaskImport: Sendable, Equatable {
             passwordSource = .environment(variable)
         } else if let text = v["MAIL_PASSWORD"]?.text, !text.isEmpty {
             if text == Self.passwordPlaceholder {
-                warnings.append("MAIL_PASSWORD is still the placeholder \(Self.passwordPlaceholder): set the real password in the environment.")
+                check.add(.problem, "MAIL_PASSWORD is still the placeholder \(Self.passwordPlaceholder): set the real password in the environment.", key: "MAIL_PASSWORD")
             } else {
                 password = Secret(text)
             }
         }
+        check.passwordAsWritten()
         if user != nil && passwordSource == nil && password == nil {
-            warnings.append("MAIL_USERNAME is set but MAIL_PASSWORD is empty: Flask-Mail then skips the login entirely (it logs in only when both are set), so the server will likely refuse with 530.")
+            check.add(.problem, "MAIL_USERNAME is set but MAIL_PASSWORD is empty: Flask-Mail then skips the login entirely (it logs in only when both are set), so the server will likely refuse with 530.", key: "MAIL_USERNAME")
         }
         if user == nil && (passwordSource != nil || password != nil) {
-            warnings.append("MAIL_PASSWORD is set but MAIL_USERNAME is empty: Flask-Mail skips the login.")
+            check.add(.warning, "MAIL_PASSWORD is set but MAIL_USERNAME is empty: Flask-Mail skips the login.", key: "MAIL_PASSWORD")
         }
         if v["MAIL_SUPPRESS_SEND"]?.truthy == true {
-            warnings.append("MAIL_SUPPRESS_SEND is on: the app sends nothing at all (testing mode). Turn it off to send.")
+            check.add(.problem, "MAIL_SUPPRESS_SEND is on: the app sends nothing at all (testing mode). Turn it off to send.", key: "MAIL_SUPPRESS_SEND")
         }
-        if s.security == .none && user != nil {
-            warnings.append("No TLS (MAIL_USE_TLS and MAIL_USE_SSL are off) but a login is set: the password would cross the network in the clear.")
+        if s.security == .none && user != nil && !s.hostIsLoopback {
+            check.add(.problem, "No TLS (MAIL_USE_TLS and MAIL_USE_SSL are off) but a login is set: the password would cross the network in the clear.", key: "MAIL_USERNAME")
         }
-        notes.append("Flask-Mail never verifies the server's certificate; mailtui does. If mailtui reports a certificate problem, the app would still connect, and that is insecure.")
-        if let max = v["MAIL_MAX_EMAILS"]?.text { notes.append("MAIL_MAX_EMAILS = \(max): the app reconnects after that many messages.") }
-        if v["MAIL_ASCII_ATTACHMENTS"]?.truthy == true { notes.append("MAIL_ASCII_ATTACHMENTS is on: the app turns attachment names into ASCII.") }
-        if v["MAIL_DEBUG"]?.truthy == true { notes.append("MAIL_DEBUG is on: the app prints the SMTP conversation, including the AUTH line with the password in base64.") }
+        let sender = v["MAIL_DEFAULT_SENDER"]
+        check.sender(sender, user: user, host: s.host)
+        check.timeout(&s)
+        check.mailmanKeys()
+        check.add(.note, "Flask-Mail never verifies the server's certificate; mailtui does. If mailtui reports a certificate problem, the app would still connect, and that is insecure.")
+        if let max = v["MAIL_MAX_EMAILS"]?.text { check.add(.note, "MAIL_MAX_EMAILS = \(max): the app reconnects after that many messages.", key: "MAIL_MAX_EMAILS") }
+        if v["MAIL_ASCII_ATTACHMENTS"]?.truthy == true { check.add(.note, "MAIL_ASCII_ATTACHMENTS is on: the app turns attachment names into ASCII.", key: "MAIL_ASCII_ATTACHMENTS") }
+        if let debug = v["MAIL_DEBUG"], debug.truthy, !debug.looksFalseButIsTrue, (debug.text.flatMap { Int($0.trimmingSpaces) } ?? 1) != 0 {
+            check.add(.warning, "MAIL_DEBUG is on: the app prints the SMTP conversation, including the AUTH line with the password in base64.", key: "MAIL_DEBUG")
+        }
 
         var given = Set(v.keys)
         if source.passwordVariable != nil { given.insert("MAIL_PASSWORD") }
@@ -85,8 +106,10 @@ public struct FlaskImport: Sendable, Equatable {
         self.givenKeys = given
         self.passwordSource = passwordSource
         self.password = password
-        self.sender = v["MAIL_DEFAULT_SENDER"]?.text
-        self.warnings = warnings
-        self.notes = notes
+        self.sender = sender?.text
+        self.findings = check.findings
     }
+
+    /// Flask-Mail's MAIL_SERVER when none is given.
+    public static let defaultServer = "127.0.0.1"
 }

@@ -5,27 +5,65 @@ import Glibc
 /// Reads MAIL_* values from the places a Flask app takes them: a .env file, a Python config module
 /// with simple assignments, or the process environment.
 public enum FlaskSources {
+    /// What kind of source the values came from.
+    public enum Kind: String, Sendable, Equatable {
+        case dotenv, python, environment
+    }
+
     /// Values and where each came from, plus lines that could not be read.
     public struct Values: Sendable, Equatable {
+        public var kind: Kind = .environment
+        /// The file read, for findings; nil for the environment.
+        public var path: String?
         public var values: [String: FlaskValue] = [:]
+        /// The line of each MAIL_* key (1-based), and of the password's variable.
+        public var lines: [String: Int] = [:]
+        /// What follows `=` on a .env line, exactly as written (quotes and spaces kept).
+        public var written: [String: String] = [:]
+        /// Mail-looking keys that are not MAIL_* (EMAIL_HOST, DEFAULT_MAIL_SENDER, SMTP_HOST...), with their lines.
+        public var otherKeys: [String: Int] = [:]
         /// MAIL_PASSWORD read from this environment variable at send time (not now).
         public var passwordVariable: String?
-        public var unreadable: [String] = []
+        /// Lines that could not be read, with their numbers.
+        public var unreadable: [(line: Int, text: String)] = []
+
+        public init(kind: Kind = .environment, path: String? = nil) {
+            self.kind = kind
+            self.path = path
+        }
+
+        public static func == (a: Values, b: Values) -> Bool {
+            a.kind == b.kind && a.path == b.path && a.values == b.values && a.lines == b.lines && a.written == b.written
+                && a.otherKeys == b.otherKeys && a.passwordVariable == b.passwordVariable
+                && a.unreadable.map(\.line) == b.unreadable.map(\.line) && a.unreadable.map(\.text) == b.unreadable.map(\.text)
+        }
+
+        /// Records a key that is not MAIL_* but looks like mail configuration.
+        mutating func noteOther(_ key: String, line: Int) {
+            guard !key.hasPrefix("MAIL_"), FlaskKeys.looksLikeMail(key), otherKeys[key] == nil else { return }
+            otherKeys[key] = line
+        }
     }
 
     /// `KEY=value` lines, `export` prefixes, quotes and comments, as python-dotenv reads them.
-    public static func dotenv(_ text: String) -> Values {
-        var result = Values()
+    public static func dotenv(_ text: String, path: String? = nil) -> Values {
+        var result = Values(kind: .dotenv, path: path)
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = raw.trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingSpaces }
             guard let equals = line.firstIndex(of: "=") else {
-                result.unreadable.append("line \(index + 1): no '=' in \"\(line.visibleControls)\"")
+                result.unreadable.append((index + 1, "no '=' in \"\(line.visibleControls)\""))
                 continue
             }
             let key = String(line[..<equals]).trimmingSpaces
-            guard key.hasPrefix("MAIL_") else { continue }
+            guard key.hasPrefix("MAIL_") else {
+                result.noteOther(key, line: index + 1)
+                continue
+            }
+            let rest = raw.drop(while: { $0 != "=" }).dropFirst()
+            result.written[key] = String(rest.hasSuffix("\r") ? rest.dropLast() : rest)
+            result.lines[key] = index + 1
             result.values[key] = .string(unquote(String(line[line.index(after: equals)...]).trimmingSpaces))
         }
         return result
@@ -43,8 +81,10 @@ public enum FlaskSources {
 
     /// MAIL_* from an environment.
     public static func environment(_ env: [String: String] = ProcessEnvironment.all()) -> Values {
-        var result = Values()
-        for (key, value) in env where key.hasPrefix("MAIL_") { result.values[key] = .string(value) }
+        var result = Values(kind: .environment)
+        for (key, value) in env {
+            if key.hasPrefix("MAIL_") { result.values[key] = .string(value) } else { result.noteOther(key, line: 0) }
+        }
         return result
     }
 
@@ -52,13 +92,18 @@ public enum FlaskSources {
     /// literals, tuples, `os.environ.get('V', default)`, `os.environ['V']`, `os.getenv(...)`,
     /// `int(...)`, `... or default` and `... is not None`; MAIL_PASSWORD from the environment
     /// becomes an environment-variable password source.
-    public static func pythonConfig(_ text: String, environment: [String: String] = ProcessEnvironment.all()) -> Values {
-        var result = Values()
+    public static func pythonConfig(_ text: String, path: String? = nil, environment: [String: String] = ProcessEnvironment.all()) -> Values {
+        var result = Values(kind: .python, path: path)
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingSpaces
-            guard line.hasPrefix("MAIL_"), let equals = line.firstIndex(of: "="), line[line.index(after: equals)...].first != "=" else { continue }
+            guard let equals = line.firstIndex(of: "="), line[line.index(after: equals)...].first != "=" else { continue }
             let key = String(line[..<equals]).trimmingSpaces
-            guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            guard key.hasPrefix("MAIL_") else {
+                result.noteOther(key, line: index + 1)
+                continue
+            }
+            result.lines[key] = index + 1
             var expression = String(line[line.index(after: equals)...]).trimmingSpaces
             if let comment = expression.firstRange(of: "  #") ?? expression.firstRange(of: " # ") { expression = String(expression[..<comment.lowerBound]).trimmingSpaces }
             if key == "MAIL_PASSWORD", let variable = environmentVariable(in: expression) {
@@ -68,7 +113,7 @@ public enum FlaskSources {
             if let value = evaluate(expression, environment: environment) {
                 result.values[key] = value
             } else {
-                result.unreadable.append("line \(index + 1): cannot read \(key) = \(expression); set it by hand")
+                result.unreadable.append((index + 1, "cannot read \(key) = \(expression); set it by hand"))
             }
         }
         return result

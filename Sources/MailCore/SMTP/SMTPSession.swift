@@ -71,6 +71,7 @@ public final class SMTPSession: Sendable {
             mt_setopt_long(easy, CURLOPT_VERBOSE, 0)
             if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
             curl_easy_cleanup(easy)
+            curl_slist_free_all(context.resolveList)
             errorBuffer.deallocate()
         }
 
@@ -94,12 +95,17 @@ public final class SMTPSession: Sendable {
             let cancelled = isCancelled
             if cancelled { recorder.error("cancelled") }
             var message = ""
-            if result == CURLE_OPERATION_TIMEDOUT {
+            let implicitTLS = !cancelled && context.implicitTLSLook.found
+            if implicitTLS {
+                message = "no greeting after \(Int(ImplicitTLSLook.after.components.seconds)) s, and a TLS handshake on a second connection to this port works"
+                recorder.note(message)
+            } else if result == CURLE_OPERATION_TIMEDOUT {
                 let what = context.networkConnected ? "no TLS handshake" : "no TCP connection"
                 message = "\(what) within \(request.settings.timeouts.connect.plainText) s"
                 recorder.error(message)
             }
-            let evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : Int(result.rawValue), message: message, cancelled: cancelled)
+            var evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : Int(result.rawValue), message: message, cancelled: cancelled)
+            if implicitTLS { evidence.speaksImplicitTLS = true }
             let failure = context.diagnose(evidence)
             if !cancelled { recorder.note("client: mailtui over \(CurlRuntime.versions)") }
             return context.report(failure: failure)
@@ -140,7 +146,7 @@ public final class SMTPSession: Sendable {
         mt_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(context).toOpaque())
         context.cancelled = { [weak self] in self?.isCancelled ?? false }
         let result = curl_easy_perform(easy)
-        if result == CURLE_ABORTED_BY_CALLBACK && context.connectTimedOut { return (CURLE_OPERATION_TIMEDOUT, true) }
+        if result == CURLE_ABORTED_BY_CALLBACK && (context.connectTimedOut || context.implicitTLSLook.found) { return (CURLE_OPERATION_TIMEDOUT, true) }
         return (result, result == CURLE_ABORTED_BY_CALLBACK && isCancelled)
     }
 
@@ -149,6 +155,7 @@ public final class SMTPSession: Sendable {
         let s = request.settings
         let me = Unmanaged.passUnretained(context).toOpaque()
         mt_setopt_string(easy, CURLOPT_URL, Self.url(for: s, quitAfter: request.quitAfter))
+        context.resolveList = CurlResolve.apply(easy, s)
         mt_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         // libcurl connects, secures and logs in; mailtui speaks the rest (MailTransaction).
@@ -186,6 +193,11 @@ public final class SMTPSession: Sendable {
             }
             if let mechanism = s.authMechanism.curlLoginOption {
                 mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=\(mechanism)")
+                if let warning = s.clearTextLoginWarning { context.recorder.note("warning: " + warning) }
+            } else if s.loginWouldBeInTheClear {
+                // Only mechanisms that never send the password itself.
+                mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=CRAM-MD5;AUTH=DIGEST-MD5")
+                context.recorder.note("no TLS to \(s.host): --auth auto will not send the password in the clear (PLAIN and LOGIN are left out)")
             }
             mt_setopt_long(easy, CURLOPT_SASL_IR, 1)
         }
@@ -225,6 +237,8 @@ final class TransferContext {
     var cancelled: () -> Bool = { false }
     /// The connection's socket, remembered when libcurl creates it.
     var socket: curl_socket_t = -1
+    /// The CURLOPT_RESOLVE list, freed after the handle.
+    var resolveList: UnsafeMutablePointer<curl_slist>?
     /// The easy handle, for the connect watch's look at libcurl's timers.
     var easy: UnsafeMutableRawPointer?
     /// Whether the TCP connection was made.
@@ -235,6 +249,21 @@ final class TransferContext {
     }
     /// Set when the connect limit cut the session.
     private(set) var connectTimedOut = false
+    /// The look for implicit TLS on this port, made when no greeting comes.
+    let implicitTLSLook = ImplicitTLSLook()
+
+    /// Whether the port turned out to speak implicit TLS while mailtui waited for a greeting: after
+    /// `ImplicitTLSLook.after` with none, a TLS handshake is tried on a second connection, so that
+    /// STARTTLS against port 465 is diagnosed in seconds, not after the whole reply limit.
+    func implicitTLSAnswered() -> Bool {
+        guard request.transportSecurity != .tls, request.quitAfter == nil, !recorder.greetingSeen, let easy else { return false }
+        if implicitTLSLook.found { return true }
+        var tcp: curl_off_t = 0
+        mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &tcp)
+        guard tcp > 0, recorder.now - (recorder.start + .microseconds(tcp)) > ImplicitTLSLook.after else { return false }
+        implicitTLSLook.start(request.settings)
+        return false
+    }
 
     /// Whether a TCP connect or a TLS handshake has taken longer than the connect limit. Replies
     /// have their own limit (libcurl's per-reply timeout), whatever the stage.
@@ -306,12 +335,13 @@ final class TransferContext {
 
     func diagnose(_ evidence: FailureEvidence) -> SessionFailure {
         var e = evidence
-        let (stage, kind, reply) = FailureClassifier.classify(e)
+        var (stage, kind, reply) = FailureClassifier.classify(e)
         // A second look answers what the failed session could not: whether the port speaks
         // implicit TLS, and what the certificate says when it failed verification.
-        if kind == .noGreeting && request.settings.security != .tls {
+        if kind == .noGreeting && request.settings.security != .tls && e.speaksImplicitTLS == nil {
             recorder.note("no greeting: checking whether this port expects implicit TLS")
             e.speaksImplicitTLS = SecondLook.certificate(request.settings, security: .tls) != nil
+            if e.speaksImplicitTLS == true { (stage, kind, reply) = FailureClassifier.classify(e) }
         }
         if [.certificateNameMismatch, .certificateExpired, .certificateUntrusted, .certificateProblem].contains(kind),
            let certificate = SecondLook.certificate(request.settings, security: request.settings.security) {
@@ -320,7 +350,8 @@ final class TransferContext {
                                     notAfter: certificate.notAfter, names: certificate.names)
             e.tls = recorder.tlsInfo
         }
-        let words = Diagnosis.explain(kind: kind, stage: stage, reply: reply, evidence: e)
+        let provider = Provider.recognise(host: request.settings.host, greeting: recorder.greeting?.description)
+        let words = Diagnosis.explainKnowing(kind: &kind, stage: stage, reply: reply, evidence: e, provider: provider)
         return SessionFailure(
             stage: stage, kind: kind, reply: reply,
             curlCode: e.curlCode == 0 ? nil : e.curlCode, curlMessage: e.curlMessage.isEmpty ? nil : e.curlMessage,
@@ -370,7 +401,7 @@ private let socketCallback: curl_sockopt_callback = { userdata, socket, _ in
 private let progressCallback: curl_xferinfo_callback = { userdata, _, _, _, _ in
     guard let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    return context.cancelled() || context.connectLimitPassed() ? 1 : 0
+    return context.cancelled() || context.connectLimitPassed() || context.implicitTLSAnswered() ? 1 : 0
 }
 
 /// This machine's name for EHLO.
@@ -382,4 +413,40 @@ enum LocalHost {
         let valid = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
         return valid ? name : "localhost"
     }()
+}
+
+/// A TLS handshake on a second connection, started once in the background while the session
+/// waits for a greeting; `found` turns true when it succeeds.
+final class ImplicitTLSLook: Sendable {
+    /// How long to wait for a greeting before looking.
+    static let after: Duration = .seconds(2)
+    private let state = Mutex<(started: Bool, found: Bool)>((false, false))
+
+    var found: Bool { state.withLock { $0.found } }
+
+    func start(_ settings: ServerSettings) {
+        let first = state.withLock { state -> Bool in
+            defer { state.started = true }
+            return !state.started
+        }
+        guard first else { return }
+        DispatchQueue.global(qos: .userInitiated).async {
+            let speaksTLS = SecondLook.certificate(settings, security: .tls) != nil
+            self.state.withLock { $0.found = speaksTLS }
+        }
+    }
+}
+
+/// `ServerSettings.connectAddress` as libcurl's CURLOPT_RESOLVE.
+enum CurlResolve {
+    /// Sets the option when the settings name an address; returns the list to free after cleanup.
+    static func apply(_ easy: UnsafeMutableRawPointer, _ s: ServerSettings) -> UnsafeMutablePointer<curl_slist>? {
+        guard let address = s.connectAddress, !address.isEmpty else { return nil }
+        let bare = address.trimmingEnds(of: "[]")
+        let host = s.host.trimmingEnds(of: "[]")
+        let entry = "\(host):\(s.effectivePort):" + (bare.contains(":") ? "[\(bare)]" : bare)
+        let list = curl_slist_append(nil, entry)
+        mt_setopt_pointer(easy, CURLOPT_RESOLVE, list)
+        return list
+    }
 }

@@ -21,7 +21,11 @@ enum SecondLook {
     /// the settings say, no login; `read` looks at the handle before it is cleaned up.
     private static func handshake<T>(_ settings: ServerSettings, timeout: Double, read: (UnsafeMutableRawPointer, CURLcode) -> T?) -> T? {
         guard settings.security != .none, let easy = curl_easy_init() else { return nil }
-        defer { curl_easy_cleanup(easy) }
+        let resolveList = CurlResolve.apply(easy, settings)
+        defer {
+            curl_easy_cleanup(easy)
+            curl_slist_free_all(resolveList)
+        }
         mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: settings))
         mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
         mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)

@@ -13,6 +13,9 @@ public struct ServerSettings: Sendable, Codable, Equatable {
     public var username: String?
     public var authMechanism: AuthMechanism
     public var timeouts: Timeouts
+    /// Connect to this address instead of the host name's (as curl's `--resolve`): the host name
+    /// is still the one the certificate must cover. nil: look the name up.
+    public var connectAddress: String?
 
     public init(
         host: String = "",
@@ -116,4 +119,26 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     }
     public var description: String { "<secret>" }
     public var debugDescription: String { "<secret>" }
+}
+
+extension ServerSettings {
+    /// Whether the host is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    public var hostIsLoopback: Bool {
+        let h = host.lowercased().trimmingEnds(of: "[]")
+        if h == "localhost" || h.hasSuffix(".localhost") || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let octets = h.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Whether a password would cross a network unencrypted: no TLS, and a host that is not this
+    /// machine. `--auth auto` then never picks PLAIN or LOGIN (as msmtp does).
+    public var loginWouldBeInTheClear: Bool {
+        security == .none && !hostIsLoopback && wantsLogin
+    }
+
+    /// A warning when the user chose PLAIN or LOGIN where the password goes in the clear.
+    public var clearTextLoginWarning: String? {
+        guard loginWouldBeInTheClear, [.plain, .login].contains(authMechanism) else { return nil }
+        return "--auth \(authMechanism.rawValue) without TLS to \(host): the password crosses the network in the clear (readable by anyone on the path). Use --security starttls (MAIL_USE_TLS=True) or tls."
+    }
 }

@@ -6,7 +6,7 @@ import Glibc
 public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The setting at fault, named as its command-line option.
     public enum Setting: String, Sendable, Equatable {
-        case server, port, helo, user, caFile = "ca-file", timeout
+        case server, port, helo, user, caFile = "ca-file", timeout, connectAddress = "connect-address"
     }
 
     public var setting: Setting
@@ -27,6 +27,9 @@ extension ServerSettings {
         if let port, !(1...65535).contains(port) {
             found.append(SettingsError(setting: .port, reason: "\(port) is not a port number (1-65535)"))
         }
+        if let address = connectAddress, !address.isEmpty, !IPAddress.isLiteral(address.trimmingEnds(of: "[]")) {
+            found.append(SettingsError(setting: .connectAddress, reason: "\"\(address.visibleControls)\" is not an IPv4 or IPv6 address"))
+        }
         if let helo = heloName, !helo.isEmpty, !helo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._[]:".contains($0)) }) {
             found.append(SettingsError(setting: .helo, reason: "\"\(helo.visibleControls)\" is not a host name"))
         }
@@ -40,5 +43,14 @@ extension ServerSettings {
             found.append(SettingsError(setting: .timeout, reason: problem))
         }
         return found
+    }
+}
+
+/// IP address literals.
+public enum IPAddress {
+    /// Whether the text is an IPv4 or IPv6 address, as inet_pton reads them.
+    public static func isLiteral(_ text: String) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
     }
 }

@@ -21,6 +21,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The name to send with EHLO; default this machine's name.", valueName: "name"))
     var helo: String?
 
+    @Option(help: ArgumentHelp("Connect to this IP address instead of looking up the host name (as curl's --resolve); the certificate is still checked for the host name.", valueName: "address"))
+    var connectAddress: String?
+
     @Option(help: ArgumentHelp("Log in as this user (Flask: MAIL_USERNAME).", valueName: "name"))
     var user: String?
 
@@ -60,7 +63,7 @@ struct ServerOptions: ParsableArguments {
     /// Whether any option says something about the server (or where its settings come from).
     var givesServerSettings: Bool {
         server != nil || profile != nil || envFile != nil || flaskConfig != nil || mailEnv || port != nil || security != nil
-            || user != nil || caFile != nil || helo != nil || auth != nil || timeout != nil || insecure
+            || user != nil || caFile != nil || helo != nil || connectAddress != nil || auth != nil || timeout != nil || insecure
             || passwordEnv != nil || passwordCmd != nil || passwordStdin
     }
 
@@ -73,6 +76,7 @@ struct ServerOptions: ParsableArguments {
         s.verifyCertificate = !insecure
         s.caFile = caFile
         s.heloName = helo
+        s.connectAddress = connectAddress
         s.username = user
         s.authMechanism = auth ?? .auto
         if let timeout { s.timeouts = Timeouts(perStep: timeout) }
@@ -182,6 +186,7 @@ extension ServerOptions {
         if insecure { resolved.settings.verifyCertificate = false }
         if let caFile { resolved.settings.caFile = caFile }
         if let helo { resolved.settings.heloName = helo }
+        if let connectAddress { resolved.settings.connectAddress = connectAddress }
         if let user { resolved.settings.username = user }
         if let auth { resolved.settings.authMechanism = auth }
         if timeout != nil { resolved.settings.timeouts = explicit.timeouts }
@@ -199,11 +204,11 @@ extension ServerOptions {
         var sources: [FlaskSources.Values] = []
         if let envFile {
             guard let bytes = FileContents.read(envFile) else { throw ValidationError("Cannot read \(envFile).") }
-            sources.append(FlaskSources.dotenv(String(decoding: bytes, as: UTF8.self)))
+            sources.append(FlaskSources.dotenv(String(decoding: bytes, as: UTF8.self), path: envFile))
         }
         if let flaskConfig {
             guard let bytes = FileContents.read(flaskConfig) else { throw ValidationError("Cannot read \(flaskConfig).") }
-            sources.append(FlaskSources.pythonConfig(String(decoding: bytes, as: UTF8.self)))
+            sources.append(FlaskSources.pythonConfig(String(decoding: bytes, as: UTF8.self), path: flaskConfig))
         }
         if mailEnv { sources.append(FlaskSources.environment()) }
         return sources
@@ -212,7 +217,7 @@ extension ServerOptions {
     /// Resolves, prints warnings and notes, and checks the settings before any connection.
     func resolveChecked() throws -> ResolvedServer {
         let resolved = try resolve()
-        for warning in resolved.warnings { Console.err("warning: \(warning)") }
+        for warning in resolved.warnings + [resolved.settings.clearTextLoginWarning].compactMap({ $0 }) { Console.err("warning: \(warning)") }
         for note in resolved.notes { Console.err("note: \(note)") }
         let problems = resolved.settings.problems()
         if !problems.isEmpty {

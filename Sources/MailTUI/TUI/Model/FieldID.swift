@@ -39,7 +39,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
     /// The form field that holds a server setting.
     init(_ setting: SettingsError.Setting) {
         switch setting {
-        case .server: self = .host
+        case .server, .connectAddress: self = .host
         case .port: self = .port
         case .helo: self = .helo
         case .user: self = .user

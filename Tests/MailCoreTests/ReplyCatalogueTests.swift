@@ -1,0 +1,135 @@
+import Testing
+@testable import MailCore
+
+/// Every entry of the reply catalogue, matched by a reply worded as the provider words it; the
+/// entries before it must not take it.
+@Suite struct ReplyCatalogueTests {
+    /// One real-world wording per entry, by id.
+    static let samples: [String: ServerReply] = [
+        "gmail-app-password": ServerReply(code: 534, lines: ["5.7.9 Application-specific password required. For more information, go to",
+                                                             "5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor d2-20020a05 - gsmtp"]),
+        "gmail-web-login": ServerReply(code: 534, lines: ["5.7.14 <https://accounts.google.com/signin/continue?sarp=1&scc=1> Please log in via your web browser and",
+                                                          "5.7.14 then try again. - gsmtp"]),
+        "gmail-bad-credentials": ServerReply(code: 535, lines: ["5.7.8 Username and Password not accepted. For more information, go to",
+                                                                "5.7.8  https://support.google.com/mail/?p=BadCredentials a1-20020a17 - gsmtp"]),
+        "m365-smtp-auth-disabled": ServerReply(code: 535, lines: ["5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [AM0PR10CA0001.EURPRD10.PROD.OUTLOOK.COM]"]),
+        "microsoft-auth-unsuccessful": ServerReply(code: 535, lines: ["5.7.3 Authentication unsuccessful [BN9PR03CA0123.namprd03.prod.outlook.com]"]),
+        "m365-not-authenticated": ServerReply(code: 530, lines: ["5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful [DB9PR02CA0001.eurprd02.prod.outlook.com]"]),
+        "m365-send-as-denied": ServerReply(code: 550, lines: ["5.7.60 SMTP; Client does not have permissions to send as this sender [AM6PR04MB1234.eurprd04.prod.outlook.com]"]),
+        "starttls-first": ServerReply(code: 530, lines: ["5.7.0 Must issue a STARTTLS command first. a1sm123 - gsmtp"]),
+        "ses-not-verified": ServerReply(code: 554, lines: ["Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: app@example.com"]),
+        "sendgrid-sender-identity": ServerReply(code: 550, lines: ["The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved. Visit https://sendgrid.com/docs/for-developers/sending-email/sender-identity/ to see the Sender Identity requirements"]),
+        "sender-not-owned": ServerReply(code: 553, lines: ["5.7.1 <boss@example.com>: Sender address rejected: not owned by user app@example.com"]),
+        "ses-throttling": ServerReply(code: 454, lines: ["Throttling failure: Maximum sending rate exceeded."]),
+        "gmail-daily-limit": ServerReply(code: 550, lines: ["5.4.5 Daily user sending limit exceeded. For more information on Gmail",
+                                                            "5.4.5 sending limits go to",
+                                                            "5.4.5  https://support.google.com/a/answer/166852 - gsmtp"]),
+        "rate-limited": ServerReply(code: 421, lines: ["4.7.0 Try again later, closing connection. (EHLO) a1-20020a05 - gsmtp"]),
+        "greylisting": ServerReply(code: 451, lines: ["4.7.1 <ada@example.org>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/help/example.org.html"]),
+        "too-many-recipients": ServerReply(code: 452, lines: ["4.5.3 Too many recipients"]),
+        "mailbox-full": ServerReply(code: 552, lines: ["5.2.2 The email account that you tried to reach is over quota. Please direct the recipient to",
+                                                       "5.2.2  https://support.google.com/mail/?p=OverQuotaPerm - gsmtp"]),
+        "dmarc-rejection": ServerReply(code: 550, lines: ["5.7.26 Unauthenticated email from example.com is not accepted due to domain's",
+                                                          "5.7.26 DMARC policy. Please contact the administrator of example.com domain - gsmtp"]),
+        "unauthenticated-sender": ServerReply(code: 550, lines: ["5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. - gsmtp"]),
+        "spf-rejection": ServerReply(code: 550, lines: ["5.7.1 Sender Policy Framework (SPF) check failed: 192.0.2.10 is not designated as a permitted sender"]),
+        "relay-denied": ServerReply(code: 554, lines: ["5.7.1 <ada@example.org>: Relay access denied"]),
+        "policy-rejection": ServerReply(code: 550, lines: ["5.7.1 Message rejected as spam by Content Filtering."]),
+    ]
+
+    @Test func everyEntryHasASampleAndTheSampleFindsIt() {
+        for entry in ReplyCatalogue.entries {
+            guard let sample = Self.samples[entry.id] else {
+                Issue.record("no sample reply for \(entry.id)")
+                continue
+            }
+            #expect(ReplyCatalogue.match(sample)?.id == entry.id, "\(sample) matched \(ReplyCatalogue.match(sample)?.id ?? "nothing"), not \(entry.id)")
+        }
+        #expect(Set(Self.samples.keys) == Set(ReplyCatalogue.entries.map(\.id)), "a sample for an entry that does not exist")
+        #expect(Set(ReplyCatalogue.entries.map(\.id)).count == ReplyCatalogue.entries.count, "ids are unique")
+    }
+
+    @Test func everyEntrySaysWhatToDoAndNamesAKnownProvider() {
+        for entry in ReplyCatalogue.entries {
+            #expect(!entry.explanation.isEmpty && !entry.suggestions.isEmpty, "\(entry.id)")
+            if let provider = entry.provider { #expect(Provider.named(provider) != nil, "\(entry.id) names \(provider)") }
+        }
+    }
+
+    @Test func ordinaryRepliesMatchNothing() {
+        for reply in [ServerReply(code: 550, lines: ["5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"]),
+                      ServerReply(code: 535, lines: ["Authentication failed"]),
+                      ServerReply(code: 451, lines: ["4.3.0 Local error in processing"]),
+                      ServerReply(code: 250, lines: ["2.0.0 OK"])] {
+            #expect(ReplyCatalogue.match(reply) == nil, "\(reply)")
+        }
+    }
+
+    @Test func linksAreQuotedWithoutTheirPunctuation() {
+        #expect(ReplyCatalogue.links(in: Self.samples["gmail-bad-credentials"]!) == ["https://support.google.com/mail/?p=BadCredentials"])
+        #expect(ReplyCatalogue.links(in: Self.samples["gmail-web-login"]!) == ["https://accounts.google.com/signin/continue?sarp=1&scc=1"])
+        #expect(ReplyCatalogue.links(in: ServerReply(code: 550, lines: ["no link here"])).isEmpty)
+    }
+
+    @Test func aStatusCodeLaterInTheReplyCounts() {
+        #expect(ReplyCatalogue.statusAnywhere(in: ServerReply(code: 554, lines: ["Transaction failed: 5.7.1 (policy)"])) == "5.7.1")
+        #expect(ReplyCatalogue.statusAnywhere(in: ServerReply(code: 554, lines: ["version 1.2.3456 here"])) == nil)
+    }
+
+    @Test func aKnownReplyMakesTheKindPreciseAndTheProviderAddsAdvice() {
+        var kind = FailureKind.authFailed
+        let e = FailureEvidence(curlCode: 67, curlMessage: "", stage: .auth, settings: ServerSettings(host: "smtp.gmail.com", port: 587))
+        let words = Diagnosis.explainKnowing(kind: &kind, stage: .auth, reply: Self.samples["gmail-app-password"], evidence: e,
+                                             provider: Provider.recognise(host: "smtp.gmail.com"))
+        #expect(kind == .authAppPasswordRequired)
+        #expect(words.explanation.contains("app password"))
+        #expect(words.suggestions.contains { $0.contains("https://support.google.com/mail/?p=InvalidSecondFactor") }, "the reply's link is quoted")
+        #expect(words.suggestions.contains { $0.hasPrefix("Gmail / Google Workspace: ") })
+
+        var relay = FailureKind.recipientRejected
+        let plain = Diagnosis.explainKnowing(kind: &relay, stage: .rcpt, reply: Self.samples["relay-denied"], evidence: e, provider: nil)
+        #expect(relay == .relayDenied && plain.suggestions.first!.contains("MAIL_USERNAME"))
+    }
+}
+
+@Suite struct ProviderTests {
+    @Test func presetsByNameAndAlias() throws {
+        #expect(Provider.named("Gmail")?.host == "smtp.gmail.com")
+        #expect(Provider.named("office365")?.id == "microsoft365")
+        #expect(Provider.named("ses")?.host == "email-smtp.us-east-1.amazonaws.com")
+        #expect(Provider.named("ses:eu-west-1")?.host == "email-smtp.eu-west-1.amazonaws.com")
+        #expect(Provider.named("ses:../etc") == nil && Provider.named("gmail:eu-west-1") == nil && Provider.named("nope") == nil)
+        #expect(Provider.named("mailgun-eu")?.host == "smtp.eu.mailgun.org")
+        let sendgrid = try #require(Provider.named("sendgrid"))
+        #expect(sendgrid.fixedUser == "apikey")
+        let applied = sendgrid.apply(to: ServerSettings(host: "old", port: 25, security: .none))
+        #expect(applied.host == "smtp.sendgrid.net" && applied.port == 587 && applied.security == .starttls && applied.username == "apikey")
+        #expect(Provider.named("gmail")?.fixedUser == nil)
+        let ids = Provider.catalogue.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        for wanted in ["gmail", "microsoft365", "outlook", "ses", "sendgrid", "mailgun", "mailgun-eu", "postmark", "brevo", "mailjet", "fastmail", "icloud", "yahoo", "zoho", "mailtrap", "proton"] {
+            #expect(ids.contains(wanted), "\(wanted)")
+        }
+    }
+
+    @Test func recognisedFromTheHostOrTheGreeting() {
+        #expect(Provider.recognise(host: "smtp.gmail.com")?.id == "gmail")
+        #expect(Provider.recognise(host: "SMTP.Office365.com")?.id == "microsoft365")
+        #expect(Provider.recognise(host: "smtp-mail.outlook.com")?.id == "outlook")
+        #expect(Provider.recognise(host: "smtp.eu.mailgun.org")?.id == "mailgun-eu", "the longest suffix wins")
+        #expect(Provider.recognise(host: "smtp.mailgun.org")?.id == "mailgun")
+        #expect(Provider.recognise(host: "email-smtp.ap-south-1.amazonaws.com")?.host == "email-smtp.ap-south-1.amazonaws.com")
+        #expect(Provider.recognise(host: "notgmail.com") == nil, "a suffix only counts at a dot")
+        #expect(Provider.recognise(host: "10.0.0.5", greeting: "220 smtp.gmail.com ESMTP a1sm - gsmtp")?.id == "gmail")
+        #expect(Provider.recognise(host: "relay.internal", greeting: "220 AM0PR10CA0001.outlook.office365.com Microsoft ESMTP MAIL Service ready")?.id == "microsoft365")
+        #expect(Provider.recognise(host: "127.0.0.1", greeting: "220 localhost ESMTP") == nil)
+    }
+
+    @Test func adviceIsChosenByStage() throws {
+        let m365 = try #require(Provider.named("microsoft365"))
+        #expect(m365.advice(for: .auth).contains { $0.contains("SMTP AUTH must be enabled") })
+        #expect(!m365.advice(for: .rcpt).contains { $0.contains("SMTP AUTH must be enabled") })
+        #expect(m365.advice(for: nil).count == m365.advice.count)
+        #expect(m365.summaryLines.first!.contains("smtp.office365.com port 587"))
+    }
+}
