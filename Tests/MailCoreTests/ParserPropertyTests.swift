@@ -114,9 +114,15 @@ import TestSupport
         var fuzz = Fuzz(seed: 6)
         let dotenv = "MAIL_SERVER=smtp.example.com\nMAIL_PORT=587\nMAIL_USE_TLS=True\nMAIL_USERNAME='a'\nMAIL_DEFAULT_SENDER=\"A <a@b.c>\"\n"
         let python = "MAIL_SERVER = 'h'\nMAIL_PORT = int(os.environ.get('MAIL_PORT') or 25)\nMAIL_DEFAULT_SENDER = ('A', 'a@b.c')\n"
+            + "MAIL_USE_TLS = os.environ.get('MAIL_USE_TLS', 'true').strip().lower() in ['true', 'on', '1']\nMAIL_USE_SSL = os.getenv('S') == '1'\nEMAIL_HOST = 'x'\n"
         for _ in 0..<Self.rounds {
-            _ = FlaskImport(FlaskSources.dotenv(fuzz.mutate(dotenv))).settings.problems()
-            _ = FlaskImport(FlaskSources.pythonConfig(fuzz.mutate(python), environment: [:])).settings.problems()
+            // Every finding of a mangled file names a line the file has.
+            let mangled = fuzz.mutate(dotenv)
+            let lines = mangled.split(separator: "\n", omittingEmptySubsequences: false).count
+            let imported = FlaskImport(FlaskSources.dotenv(mangled, path: ".env"))
+            _ = imported.settings.problems()
+            for finding in imported.findings { #expect((finding.line ?? 1) <= lines, "\(finding) in \(mangled.debugDescription)") }
+            _ = FlaskImport(FlaskSources.pythonConfig(fuzz.mutate(python), environment: ["MAIL_USE_TLS": "On "])).findings
         }
     }
 }

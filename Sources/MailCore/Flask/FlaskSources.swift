@@ -133,6 +133,18 @@ public enum FlaskSources {
 
     static func evaluate(_ expression: String, environment: [String: String]) -> FlaskValue? {
         let e = expression.trimmingSpaces
+        // `os.environ.get('V', 'true').lower() in ['true', 'on', '1']`, and `... == 'true'`.
+        if let membership = e.firstRange(of: " in [") ?? e.firstRange(of: " in (") ?? e.firstRange(of: " in {"), e.hasSuffix("]") || e.hasSuffix(")") || e.hasSuffix("}") {
+            guard let value = evaluateText(String(e[..<membership.lowerBound]), environment: environment) else { return nil }
+            let list = String(e[membership.upperBound...].dropLast())
+            let items = Mailbox.splitList(list).map { $0.trimmingSpaces }.filter { !$0.isEmpty }.compactMap(pythonString)
+            return .bool(items.contains(value))
+        }
+        for (operatorText, equal) in [(" == ", true), (" != ", false)] {
+            guard let range = e.firstRange(of: operatorText), let literal = pythonString(String(e[range.upperBound...]).trimmingSpaces),
+                  let value = evaluateText(String(e[..<range.lowerBound]), environment: environment) else { continue }
+            return .bool((value == literal) == equal)
+        }
         if e.hasSuffix(" is not None"), let variable = environmentVariable(in: e) { return .bool(environment[variable] != nil) }
         if e.hasPrefix("int(") && e.hasSuffix(")") {
             let inner = evaluate(String(e.dropFirst(4).dropLast()), environment: environment)
@@ -162,6 +174,21 @@ public enum FlaskSources {
             if parts.count == 2, let name = pythonString(parts[0]), let address = pythonString(parts[1]) { return .pair(name, address) }
         }
         return nil
+    }
+
+    /// A string-valued expression, with `.lower()`, `.upper()` and `.strip()` applied.
+    static func evaluateText(_ expression: String, environment: [String: String]) -> String? {
+        var e = expression.trimmingSpaces
+        var transforms: [(String) -> String] = []
+        while true {
+            if e.hasSuffix(".lower()") { e.removeLast(8); transforms.append { $0.lowercased() } } else if e.hasSuffix(".upper()") {
+                e.removeLast(8); transforms.append { $0.uppercased() }
+            } else if e.hasSuffix(".strip()") { e.removeLast(8); transforms.append { $0.trimmingSpaces } } else { break }
+        }
+        if e.hasPrefix("(") && e.hasSuffix(")") && environmentVariable(in: e) != nil { e = String(e.dropFirst().dropLast()) }
+        guard let value = evaluate(e, environment: environment), case .string(var text) = value else { return nil }
+        for transform in transforms.reversed() { text = transform(text) }
+        return text
     }
 
     static func pythonString(_ e: String) -> String? {
