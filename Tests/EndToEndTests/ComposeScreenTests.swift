@@ -64,6 +64,24 @@ import TestSupport
         #expect(stored[0].envelope.tls && stored[0].envelope.authenticated)
     }
 
+    /// An imported .env: each setting says where it came from (the password too: the file, not
+    /// $MAIL_PASSWORD), and the review's findings are on the screen with their lines, not on
+    /// stderr behind it.
+    @Test func anImportedDotenvIsReviewedOnTheScreen() throws {
+        let env = TestPaths.temporaryDirectory("mailtui-env") + "/.env"
+        try "MAIL_SERVER=127.0.0.1\nMAIL_PORT=20025\nMAIL_HOST=smtp.example.com\nMAIL_USERNAME=me\nMAIL_PASSWORD=\"dotenv-pw-9\"\nMAIL_USE_TLS=False\n"
+            .write(toFile: env, atomically: true, encoding: .utf8)
+        let tmux = try launch(["--fresh", "--no-local-server", "--env-file", env], width: 120, height: 50)
+        defer { tmux.stop() }
+        let screen = try tmux.waitFor("Review of the config")
+        #expect(screen.contains("Password (from \(env):5)"), "the password's true source:\n\(screen)")
+        #expect(screen.contains("Port      20025") && screen.contains("\(env):2"))
+        #expect(screen.contains("Security  STARTTLS") && screen.contains("\(env):6"), "the string False is true")
+        #expect(screen.contains("MAIL_HOST is not read by Flask-Mail"))
+        #expect(screen.contains("finding") && screen.contains("in the imported config"), "the status line says so")
+        #expect(!screen.contains("dotenv-pw-9"))
+    }
+
     @Test func typingStaysLiveWhileASlowServerAnswers() throws {
         let server = try TestSMTPServer(["--mode", "plain", "--delay", "0.4"])
         defer { server.stop() }

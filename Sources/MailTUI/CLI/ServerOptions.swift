@@ -102,6 +102,10 @@ struct ResolvedServer {
     var passwordSource: PasswordSource?
     var warnings: [String] = []
     var notes: [String] = []
+    /// The findings of imported Flask configs, with their files and lines.
+    var findings: [FlaskFinding] = []
+    /// Where each setting came from, in words ("the saved draft", ".env:3", "--port"), by setting.
+    var origins: [SettingOrigin.Setting: String] = [:]
 
     /// The secret, read only now; nil when no login is wanted. With `optional`, a missing password
     /// gives nil instead of an error (a probe then reports what the server offers without logging in).
@@ -128,9 +132,11 @@ extension ServerOptions {
     /// `--mail-env`) is read as Flask-Mail reads it, with Flask-Mail's defaults for every key it
     /// does not give: it never mixes with the default profile or a draft.
     func resolve(startingFrom draft: ServerSettings? = nil) throws -> ResolvedServer {
-        let imports = try importedValues().map(FlaskImport.init)
+        let sources = try importedValues()
+        let imports = sources.map(FlaskImport.init)
         let base = imports.isEmpty ? draft : nil
         var resolved = ResolvedServer(settings: base ?? ServerSettings())
+        for setting in SettingOrigin.Setting.allCases { resolved.origins[setting] = base != nil ? "the saved draft" : "mailtui's default" }
         // A broken config.toml stops only what needs it: a profile named with --profile. Otherwise
         // it is reported and left out, so that a send with its options given still goes.
         let config: MailtuiConfig
@@ -152,13 +158,17 @@ extension ServerOptions {
                 throw ValidationError("No profile \"\(profileName)\"" + (known.isEmpty ? " (there are none yet: mailtui profiles save NAME ...)" : "; known: \(known.joined(separator: ", "))") + ".")
             }
             resolved.settings = found.settings
+            for setting in SettingOrigin.Setting.allCases { resolved.origins[setting] = "profile \(found.name)" }
             resolved.profileName = found.name
             resolved.sender = found.from
             resolved.password = found.storedPassword
             resolved.passwordSource = found.passwordSource
         }
         for (index, imported) in imports.enumerated() {
+            resolved.findings += imported.findings
+            let origin = SettingOrigin(source: sources[index])
             if index == 0 && profileName == nil {
+                for setting in SettingOrigin.Setting.allCases { resolved.origins[setting] = origin.of(setting) }
                 // The app's whole mail configuration: what it gives, and Flask-Mail's defaults.
                 resolved.settings = imported.settings
                 resolved.passwordSource = imported.passwordSource
@@ -169,6 +179,7 @@ extension ServerOptions {
                 continue
             }
             let given = imported.givenKeys
+            for setting in SettingOrigin.Setting.allCases where setting.keys.contains(where: given.contains) { resolved.origins[setting] = origin.of(setting) }
             if given.contains("MAIL_SERVER") { resolved.settings.host = imported.settings.host }
             if given.contains("MAIL_PORT") || given.contains("MAIL_USE_SSL") || given.contains("MAIL_USE_TLS") { resolved.settings.port = imported.settings.port }
             if given.contains("MAIL_USE_TLS") || given.contains("MAIL_USE_SSL") { resolved.settings.security = imported.settings.security }
@@ -180,6 +191,7 @@ extension ServerOptions {
             resolved.notes += imported.notes
         }
         let explicit = settings
+        for (setting, option) in explicitOptions { resolved.origins[setting] = option }
         if let server { resolved.settings.host = server }
         if let security { resolved.settings.security = security; if port == nil && profileName == nil && base == nil && imports.isEmpty { resolved.settings.port = nil } }
         if let port { resolved.settings.port = port }
@@ -198,6 +210,20 @@ extension ServerOptions {
             throw ValidationError("A password source needs a user: --user, or a profile or MAIL_USERNAME that sets one.")
         }
         return resolved
+    }
+
+    /// The settings the options given on the command line set, and the option's name.
+    private var explicitOptions: [(SettingOrigin.Setting, String)] {
+        var given: [(SettingOrigin.Setting, String)] = []
+        if server != nil { given.append((.host, "--server")) }
+        if port != nil { given.append((.port, "--port")) }
+        if security != nil { given.append((.security, "--security")) }
+        if user != nil { given.append((.user, "--user")) }
+        if let passwordEnv { given.append((.password, "$\(passwordEnv)")) }
+        if passwordCmd != nil { given.append((.password, "--password-cmd")) }
+        if passwordStdin { given.append((.password, "standard input")) }
+        if timeout != nil { given.append((.timeout, "--timeout")) }
+        return given
     }
 
     private func importedValues() throws -> [FlaskSources.Values] {

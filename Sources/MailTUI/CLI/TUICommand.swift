@@ -40,10 +40,16 @@ struct TUICommand: ParsableCommand {
         }
         // Options, a profile or an import overlay the restored draft (or, for a fresh start,
         // the default profile).
+        // Warnings go on the screen (stderr would show only after quitting): the status line, and
+        // the review of an imported config in the conversation pane.
         let resolved = try server.resolve(startingFrom: restored?.settings)
-        for warning in resolved.warnings { Console.err("warning: \(warning)") }
-        if let warning = resolved.warnings.first { state.notice = "Warning: \(warning)" }
         try apply(to: &state, resolved: resolved)
+        let problems = resolved.findings.filter { $0.severity != .note }
+        if let first = problems.first {
+            state.notice = "\(problems.count) finding\(problems.count == 1 ? "" : "s") in the imported config (conversation pane): \(first)"
+        } else if let warning = resolved.warnings.first {
+            state.notice = "Warning: \(warning)"
+        }
         state.profileName = resolved.profileName
         // The password is never in the draft: it comes from a source given here, the profile, or
         // MAIL_PASSWORD. A command runs only when a send needs it, off the UI thread; a prompt or
@@ -57,8 +63,13 @@ struct TUICommand: ParsableCommand {
             passwords.known = value
         }
         if passwords.known != nil || passwords.command != nil {
-            state.passwordHint = server.passwordEnv.map { "(from $\($0))" } ?? (server.passwordCmd != nil ? "(from --password-cmd)" : server.passwordStdin ? "(from stdin)"
-                : resolved.profileName.map { "(from profile \($0))" } ?? "(from $MAIL_PASSWORD)")
+            // Where it really came from: an option, a profile, an imported file, or $MAIL_PASSWORD.
+            let given = resolved.password != nil || resolved.passwordSource != nil
+            state.passwordHint = "(from " + (given ? resolved.origins[.password] ?? "$MAIL_PASSWORD" : "$MAIL_PASSWORD") + ")"
+        }
+        if let panel = ImportReview.lines(resolved, state: state) {
+            state.phase = .showing(lines: panel)
+            state.transcriptTop = 0
         }
         if state.text(.host).isEmpty { state.focus = .host } else if state.text(.from).isEmpty { state.focus = .from } else { state.focus = .to }
 
