@@ -49,6 +49,24 @@ import TestSupport
         #expect(rows.contains { $0.hasPrefix("\(starttls.port)") && $0.contains("starttls") && $0.contains("TLSv1") && $0.hasSuffix("PLAIN LOGIN CRAM-MD5 XOAUTH2") })
         #expect(rows.contains { $0.hasPrefix("\(nothing)") && $0.contains("nothing listens on that port") })
         #expect(rows.contains { $0.hasPrefix("\(starttls.port)") && $0.contains("tls") && $0.contains("plain SMTP on this port, not TLS") })
-        #expect(result.out.contains("Recommended: --port \(starttls.port) --security starttls (MAIL_PORT=\(starttls.port), MAIL_USE_TLS=True, MAIL_USE_SSL=False)"))
+        #expect(result.out.contains("Port \(starttls.port) answers; use --port \(starttls.port) --security starttls (MAIL_PORT=\(starttls.port), MAIL_USE_TLS=True, MAIL_USE_SSL=False)."))
+    }
+
+    /// The typed port joins the usual ones; when every one refuses, the verdict says nothing
+    /// listens (exit 3), and a name that does not resolve is said before any port is tried.
+    @Test func theTypedPortIsTriedAndNothingListeningIsSaidInWords() throws {
+        let closed = unusedPort()
+        let result = try Program.run(TestPaths.mailtui, ["probe", "--auto", "--server", "127.0.0.1", "--port", String(closed), "--security", "none", "--timeout", "2"],
+                                     environment: TestPaths.hermeticEnvironment())
+        #expect(result.out.contains("Trying 587/starttls, 465/tls, 25/none, 25/starttls, 2525/starttls, \(closed)/none on 127.0.0.1"), "\(result.out)")
+        #expect(result.out.split(separator: "\n").contains { $0.hasPrefix("\(closed) ") && $0.contains("nothing listens on that port") })
+        #expect(result.out.contains("Nothing listens on these ports at 127.0.0.1: every connection was refused."), "\(result.out)")
+        #expect(result.status == 3)
+
+        let unknown = try Program.run(TestPaths.mailtui, ["probe", "--auto", "--server", "no-such-host.invalid", "--timeout", "2"],
+                                      environment: TestPaths.hermeticEnvironment())
+        #expect(unknown.out.contains("The host name no-such-host.invalid does not resolve, so no port was tried"), "\(unknown.out)")
+        #expect(!unknown.out.contains("PORT   SECURITY"))
+        #expect(unknown.status == 3)
     }
 }

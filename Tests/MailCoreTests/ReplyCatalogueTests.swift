@@ -133,3 +133,41 @@ import Testing
         #expect(m365.summaryLines.first!.contains("smtp.office365.com port 587"))
     }
 }
+
+/// Auto-detect's one verdict over its results.
+@Suite struct AutoProbeVerdictTests {
+    func result(_ port: Int, _ security: SecurityMode, _ kind: FailureKind?, stage: SMTPStage = .connect, auth: Bool = false) -> AutoProbe.Result {
+        let failure = kind.map { SessionFailure(stage: stage, kind: $0, explanation: "x", suggestions: ["try this"]) }
+        let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil,
+                                   extensions: auth ? ["AUTH PLAIN"] : [], extensionsBeforeTLS: nil, tls: nil, authenticated: false,
+                                   stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: [])
+        return AutoProbe.Result(candidate: AutoProbe.Candidate(port: port, security: security), report: report)
+    }
+
+    @Test func blockedRefusedWorkingAndFailing() {
+        let timeouts = AutoProbe.usual.map { result($0.port, $0.security, .connectTimeout) }
+        #expect(AutoProbe.verdict(timeouts) == .blocked)
+        #expect(AutoProbe.Verdict.blocked.words(host: "h").contains("block outbound SMTP"))
+        let refused = AutoProbe.usual.map { result($0.port, $0.security, .connectionRefused) }
+        #expect(AutoProbe.verdict(refused) == .nothingListens)
+        let mixed = [result(25, .none, .connectTimeout), result(587, .starttls, .connectionRefused)]
+        #expect(AutoProbe.verdict(mixed) == .nothingListens, "refused somewhere: not a blocked network")
+        let works = [result(25, .none, nil), result(587, .starttls, nil, auth: true), result(465, .tls, .connectionRefused)]
+        #expect(AutoProbe.verdict(works) == .works(AutoProbe.Candidate(port: 587, security: .starttls), good: true))
+        let failing = [result(465, .tls, .certificateExpired, stage: .tls), result(587, .starttls, .connectTimeout)]
+        guard case .answersButFails(let candidate, let failure) = AutoProbe.verdict(failing) else {
+            Issue.record("expected answersButFails")
+            return
+        }
+        #expect(candidate.port == 465 && failure.kind == .certificateExpired)
+        #expect(AutoProbe.verdict(failing).words(host: "h").contains("Port 465 (TLS) answers but fails at TLS: certificate expired. try this"))
+    }
+
+    @Test func theTypedPortJoinsTheUsualOnes() {
+        #expect(AutoProbe.candidates(typedPort: 20025, security: .none).last == AutoProbe.Candidate(port: 20025, security: .none))
+        #expect(AutoProbe.candidates(typedPort: 587, security: .starttls) == AutoProbe.usual)
+        #expect(AutoProbe.candidates(typedPort: 587, security: .tls).count == AutoProbe.usual.count + 1)
+        #expect(AutoProbe.candidates(typedPort: nil, security: .none) == AutoProbe.usual)
+        #expect(AutoProbe.candidates(typedPort: 0, security: .none) == AutoProbe.usual)
+    }
+}

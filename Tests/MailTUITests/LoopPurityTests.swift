@@ -92,7 +92,7 @@ import MailServer
         var s = ready()
         #expect(s.update(.key(.function(7))) == [.autoProbe(s.settings)])
         #expect(s.update(.key(.escape)) == [.cancelSend])
-        _ = s.update(.autoProbed(lines: ["Auto-detect cancelled."], port: nil, security: nil))
+        _ = s.update(.autoProbed(lines: ["Auto-detect cancelled."], verdict: .cancelled))
         #expect(!s.isSending)
     }
 }

@@ -434,9 +434,18 @@ import Testing
 
         #expect(s.update(.key(.function(7))) == [.autoProbe(s.settings)])
         #expect(Renderer.render(s).text.contains("Auto-detecting"))
-        _ = s.update(.autoProbed(lines: ["PORT   SECURITY", "Recommended: --port 465 --security tls"], port: 465, security: .tls))
+        _ = s.update(.autoProbed(lines: ["PORT   SECURITY", "Port 465 answers; use --port 465 --security tls"],
+                                 verdict: .works(AutoProbe.Candidate(port: 465, security: .tls), good: true)))
         #expect(s.security == .tls && s.text(.port) == "465")
-        #expect(Renderer.render(AppState(copy: s, height: 40)).text.contains("Recommended: --port 465"))
+        #expect(Renderer.render(AppState(copy: s, height: 40)).text.contains("Port 465 answers"))
+
+        // Nothing worked: the status line says why, never "Probe done".
+        _ = s.update(.key(.function(7)))
+        #expect(Renderer.render(s).text.contains("trying 587, 465, 25, 2525 at once"))
+        _ = s.update(.autoProbed(lines: ["every port timed out"], verdict: .blocked))
+        let status = Renderer.render(AppState(copy: s, height: 40)).text
+        #expect(status.contains("Auto-detect: This network seems to block outbound SMTP") && !status.contains("Probe done"))
+        #expect(s.text(.port) == "465", "the form is left as it was")
     }
 }
 

@@ -1,5 +1,8 @@
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Tries the usual submission setups of one host at once, with short timeouts, and recommends the
 /// best that works: encrypted, with AUTH offered, implicit TLS or STARTTLS on a submission port.
@@ -54,6 +57,14 @@ public enum AutoProbe {
         }
     }
 
+    /// The usual candidates plus the port typed in the form (with its security), when it is not
+    /// among them.
+    public static func candidates(typedPort: Int?, security: SecurityMode) -> [Candidate] {
+        guard let typedPort, (1...65535).contains(typedPort) else { return usual }
+        let typed = Candidate(port: typedPort, security: security)
+        return usual.contains(typed) ? usual : usual + [typed]
+    }
+
     /// Probes every candidate concurrently (no login) and returns the results in candidate order.
     public static func run(_ base: ServerSettings, candidates: [Candidate] = usual, timeout: Double = 5, group: Group = Group()) -> [Result] {
         CurlRuntime.initialize()
@@ -86,7 +97,92 @@ public enum AutoProbe {
         return sorted.first(where: \.isGood) ?? sorted.first { $0.works && $0.candidate.security != .none } ?? sorted.first(where: \.works)
     }
 
-    /// The table and the recommendation, as lines for people.
+    /// One verdict over all the results: does anything answer, and if not, why not.
+    public enum Verdict: Sendable, Equatable {
+        /// The host name does not resolve: nothing was tried.
+        case nameLookup(host: String)
+        /// Every connection timed out: outbound SMTP is most likely blocked on this network.
+        case blocked
+        /// Every connection was refused: nothing listens there.
+        case nothingListens
+        /// A port answers; the best setup.
+        case works(Candidate, good: Bool)
+        /// Something answers, but no setup worked to the end: the one that went furthest.
+        case answersButFails(Candidate, SessionFailure)
+        /// Cancelled before the end.
+        case cancelled
+
+        public var worked: Bool { if case .works = self { true } else { false } }
+
+        /// The verdict as a sentence with what to do.
+        public func words(host: String) -> String {
+            switch self {
+            case .nameLookup(let host):
+                return "The host name \(host) does not resolve, so no port was tried: check the spelling (--server, MAIL_SERVER) and this machine's DNS."
+            case .blocked:
+                return "This network seems to block outbound SMTP: every port timed out without an answer, which is typical of cloud hosts (AWS, Google Cloud, Azure, DigitalOcean block 25 and often 465 and 587). Ask the host to open 587, relay through the provider's allowed port (2525 for some), or send through the provider's HTTPS API."
+            case .nothingListens:
+                return "Nothing listens on these ports at \(host): every connection was refused. Check the host name (--server, MAIL_SERVER) and that the mail server runs."
+            case .works(let best, let good):
+                let flask = "MAIL_PORT=\(best.port), MAIL_USE_TLS=\(best.security == .starttls ? "True" : "False"), MAIL_USE_SSL=\(best.security == .tls ? "True" : "False")"
+                return "Port \(best.port) answers; use --port \(best.port) --security \(best.security.rawValue) (\(flask))"
+                    + (good ? "." : best.security == .none ? "; unencrypted: no setup with TLS worked." : "; but it offers no login (AUTH).")
+            case .answersButFails(let candidate, let failure):
+                return "Port \(candidate.port) (\(candidate.security.displayName)) answers but fails at \(failure.stage.displayName): \(failure.kind.words). \(failure.suggestions.first ?? "")"
+            case .cancelled:
+                return "Auto-detect cancelled."
+            }
+        }
+    }
+
+    /// The verdict for these results.
+    public static func verdict(_ results: [Result]) -> Verdict {
+        if let best = recommendation(results) { return .works(best.candidate, good: best.isGood) }
+        let failures = results.compactMap { r in r.report.failure.map { (r.candidate, $0) } }
+        guard !failures.isEmpty else { return .nothingListens }
+        if failures.contains(where: { $0.1.kind == .cancelled }) { return .cancelled }
+        if failures.allSatisfy({ $0.1.kind == .nameLookup }) { return .nameLookup(host: "") }
+        if failures.allSatisfy({ $0.1.kind == .connectTimeout }) { return .blocked }
+        if failures.allSatisfy({ $0.1.kind == .connectionRefused || $0.1.kind == .connectTimeout }) && failures.contains(where: { $0.1.kind == .connectionRefused }) {
+            return .nothingListens
+        }
+        let furthest = failures.filter { ![.connectionRefused, .connectTimeout, .nameLookup].contains($0.1.kind) }.max { $0.1.stage < $1.1.stage }!
+        return .answersButFails(furthest.0, furthest.1)
+    }
+
+    /// Whether the host name resolves (or is an address), checked once before any port is tried.
+    public static func resolves(_ settings: ServerSettings) -> Bool {
+        if settings.connectAddress != nil || IPAddress.isLiteral(settings.host.trimmingEnds(of: "[]")) { return true }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(settings.host, nil, &hints, &list)
+        if let list { freeaddrinfo(list) }
+        return status == 0
+    }
+
+    /// What one auto-detection found.
+    public struct Detection: Sendable {
+        public var results: [Result]
+        public var verdict: Verdict
+        public var host: String
+
+        /// The table, then the verdict, as lines for people.
+        public var lines: [String] {
+            (results.isEmpty ? [] : AutoProbe.lines(results)) + [verdict.words(host: host)]
+        }
+    }
+
+    /// The name lookup, then every candidate at once, then one verdict.
+    public static func detect(_ base: ServerSettings, candidates: [Candidate] = usual, timeout: Double = 5, group: Group = Group()) -> Detection {
+        guard resolves(base) else { return Detection(results: [], verdict: .nameLookup(host: base.host), host: base.host) }
+        let results = run(base, candidates: candidates, timeout: timeout, group: group)
+        let verdict: Verdict = group.isCancelled ? .cancelled : verdict(results)
+        if case .nameLookup = verdict { return Detection(results: results, verdict: .nameLookup(host: base.host), host: base.host) }
+        return Detection(results: results, verdict: verdict, host: base.host)
+    }
+
+    /// The table, as lines for people.
     public static func lines(_ results: [Result]) -> [String] {
         var lines = ["PORT   SECURITY  RESULT                        TLS       AUTH"]
         for r in results {
@@ -94,13 +190,6 @@ public enum AutoProbe {
             let tls = r.report.tls?.version ?? "-"
             let auth = r.authMechanisms.isEmpty ? "-" : r.authMechanisms.joined(separator: " ")
             lines.append(pad(String(r.candidate.port), 7) + pad(r.candidate.security.rawValue, 10) + pad(outcome, 30) + pad(tls, 10) + auth)
-        }
-        if let best = recommendation(results) {
-            let flask = "MAIL_PORT=\(best.candidate.port), MAIL_USE_TLS=\(best.candidate.security == .starttls ? "True" : "False"), MAIL_USE_SSL=\(best.candidate.security == .tls ? "True" : "False")"
-            lines.append("Recommended: --port \(best.candidate.port) --security \(best.candidate.security.rawValue) (\(flask))"
-                         + (best.isGood ? "" : best.candidate.security == .none ? "; unencrypted: no setup with TLS worked" : "; no AUTH offered"))
-        } else {
-            lines.append("Nothing worked: check the host name and that this machine may reach it (outgoing ports are often blocked).")
         }
         return lines
     }

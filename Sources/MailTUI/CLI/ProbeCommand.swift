@@ -12,7 +12,7 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup(title: "Server") var server: ServerOptions
 
-    @Flag(help: "Try 587 STARTTLS, 465 TLS, 25 plain and STARTTLS, 2525 at once and recommend the best.")
+    @Flag(help: "Look the host up, then try 587 STARTTLS, 465 TLS, 25 plain and STARTTLS, 2525 and the --port given at once, and say what works (or that the network blocks SMTP).")
     var auto = false
 
     /// For tests: the candidates as PORT/MODE,... instead of the usual ports.
@@ -31,6 +31,7 @@ struct ProbeCommand: ParsableCommand {
 
     private func runAuto() throws {
         var settings = try server.resolve().settings
+        let typedPort = server.port
         settings.port = nil
         if let problem = settings.problems().first { Console.err("error: \(problem)"); throw ExitCode(ExitStatus.badInput.rawValue) }
         let candidates = autoCandidates.map { text in
@@ -39,11 +40,17 @@ struct ProbeCommand: ParsableCommand {
                 guard parts.count == 2, let port = Int(parts[0]), let mode = SecurityMode(rawValue: String(parts[1])) else { return nil }
                 return AutoProbe.Candidate(port: port, security: mode)
             }
-        } ?? AutoProbe.usual
+        } ?? AutoProbe.candidates(typedPort: typedPort, security: settings.security)
         Console.out("Trying \(candidates.map { "\($0.port)/\($0.security.rawValue)" }.joined(separator: ", ")) on \(settings.host) …")
-        let results = AutoProbe.run(settings, candidates: candidates, timeout: server.timeout ?? 5)
-        for line in AutoProbe.lines(results) { Console.out(line) }
-        if AutoProbe.recommendation(results) == nil { throw ExitCode(ExitStatus.connect.rawValue) }
+        let detection = AutoProbe.detect(settings, candidates: candidates, timeout: server.timeout ?? 5)
+        for line in detection.lines { Console.out(line) }
+        switch detection.verdict {
+        case .works: return
+        case .blocked: throw ExitCode(ExitStatus.timeout.rawValue)
+        case .answersButFails(_, let failure): throw ExitCode(ExitStatus(failure: failure).rawValue)
+        case .cancelled: throw ExitCode(ExitStatus.cancelled.rawValue)
+        case .nameLookup, .nothingListens: throw ExitCode(ExitStatus.connect.rawValue)
+        }
     }
 }
 

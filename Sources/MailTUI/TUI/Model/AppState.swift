@@ -246,5 +246,5 @@ enum AppEvent: Sendable {
     /// The preview: the message's lines, or what stops it from being rendered.
     case previewReady(lines: [String], problems: [FieldID: String])
     /// Auto-detection finished: the table and the recommended port and security.
-    case autoProbed(lines: [String], port: Int?, security: SecurityMode?)
+    case autoProbed(lines: [String], verdict: AutoProbe.Verdict)
 }

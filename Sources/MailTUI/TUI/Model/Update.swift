@@ -79,15 +79,16 @@ extension AppState {
             picker.entries = entries
             overlay = .history(picker)
             return []
-        case .autoProbed(let lines, let port, let security):
+        case .autoProbed(let lines, let verdict):
             phase = .probed(lines: lines, failure: nil)
-            if let port, let security {
-                self.security = security
-                fields[.port] = TextField(String(port))
-                portEdited = port != security.defaultPort
-                notice = "Auto-detect chose port \(port) with \(security.displayName)"
+            if case .works(let best, _) = verdict {
+                self.security = best.security
+                fields[.port] = TextField(String(best.port))
+                portEdited = best.port != best.security.defaultPort
+                notice = "Auto-detect chose port \(best.port) with \(best.security.displayName)"
                 return changed()
             }
+            notice = "Auto-detect: " + verdict.words(host: text(.host))
             return []
         case .server(.message(let message)):
             captured.insert(message, at: 0)

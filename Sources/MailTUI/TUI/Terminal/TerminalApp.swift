@@ -292,20 +292,15 @@ final class TerminalApp {
 
     private func startAutoProbe(_ settings: ServerSettings) {
         var base = settings
+        let candidates = AutoProbe.candidates(typedPort: settings.port, security: settings.security)
         base.port = nil
         let settings = base
         let inbox = self.inbox
         let group = AutoProbe.Group()
         autoProbe = group
         DispatchQueue.global().async {
-            let results = AutoProbe.run(settings, group: group)
-            if group.isCancelled {
-                inbox.post(.autoProbed(lines: ["Auto-detect cancelled."], port: nil, security: nil))
-                return
-            }
-            let best = AutoProbe.recommendation(results)
-            inbox.post(.autoProbed(lines: ["Auto-detect for \(settings.host):"] + AutoProbe.lines(results),
-                                   port: best?.candidate.port, security: best?.candidate.security))
+            let detection = AutoProbe.detect(settings, candidates: candidates, group: group)
+            inbox.post(.autoProbed(lines: ["Auto-detect for \(settings.host):"] + detection.lines, verdict: detection.verdict))
         }
     }
 

@@ -59,7 +59,8 @@ extension AppState {
             let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
             return ("Ready: \(server)" + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
         case .autoProbing:
-            return ("Auto-detecting: trying 587, 465, 25 and 2525 at once… (Esc cancels)", theme.statusBar)
+            let typed = Int(text(.port)).flatMap { [25, 465, 587, 2525].contains($0) ? nil : $0 }
+            return ("Auto-detecting: looking up the host, then trying 587, 465, 25, 2525" + (typed.map { " and \($0)" } ?? "") + " at once… (Esc cancels)", theme.statusBar)
         case .probed(_, let failure):
             if let failure { return ("Probe failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? failure.explanation)", errorOnBar(theme)) }
             return ("Probe done: see the conversation pane (PgUp scrolls)", theme.statusBar)
