@@ -25,6 +25,40 @@ import TestSupport
         #expect(server.messages().isEmpty, "a probe sends no mail")
     }
 
+    /// A provider is recognised from the host name (reached here on 127.0.0.1 with
+    /// --connect-address) or from its greeting, and the probe says what to know about it.
+    @Test func aProviderIsRecognisedFromTheHostNameOrTheGreeting() throws {
+        let server = try TestSMTPServer.faulty(["--reply", "greeting", "220 smtp.gmail.com ESMTP a1sm123 - gsmtp", "--auth-plaintext"])
+        defer { server.stop() }
+        let byGreeting = try Program.run(TestPaths.mailtui, ["probe", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none"],
+                                         environment: TestPaths.hermeticEnvironment())
+        #expect(byGreeting.out.contains("Provider    Gmail / Google Workspace (recognised from the greeting)"), "\(byGreeting.out)")
+        #expect(byGreeting.out.contains("myaccount.google.com/apppasswords"))
+
+        let byName = try Program.run(TestPaths.mailtui, ["probe", "--provider", "sendgrid", "--connect-address", "127.0.0.1", "--port", String(server.port),
+                                                         "--security", "none"], environment: TestPaths.hermeticEnvironment())
+        #expect(byName.out.contains("Server      smtp.sendgrid.net:\(server.port)"), "\(byName.out)\(byName.err)")
+        #expect(byName.out.contains("Provider    SendGrid (recognised from the host name); user: `apikey`"))
+    }
+
+    /// A Gmail-worded refusal through `mailtui send`: the catalogue's words, the reply's link,
+    /// Gmail's advice, exit 7; and --auth plain to a remote name without TLS warns first.
+    @Test func aGmailRefusalIsExplainedAsGmailMeansIt() throws {
+        let server = try TestSMTPServer.faulty(["--auth-plaintext", "--reply", "auth",
+                                                "535-5.7.8 Username and Password not accepted. For more information, go to\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials x - gsmtp"])
+        defer { server.stop() }
+        let result = try Program.run(TestPaths.mailtui, ["send", "--provider", "gmail", "--connect-address", "127.0.0.1", "--port", String(server.port),
+                                                         "--security", "none", "--auth", "plain", "--user", "me@gmail.com", "--password-env", "PW",
+                                                         "--from", "me@gmail.com", "--to", "ada@example.org", "--text", "hi"],
+                                     environment: TestPaths.hermeticEnvironment(["PW": "not-the-app-password"]))
+        #expect(result.status == 7, "\(result.out)\(result.err)")
+        #expect(result.err.contains("warning: --auth plain without TLS to smtp.gmail.com"))
+        #expect(result.out.contains("Gmail refused the user name or password (BadCredentials)"))
+        #expect(result.out.contains("The server points to https://support.google.com/mail/?p=BadCredentials"))
+        #expect(result.out.contains("Gmail / Google Workspace: Google refuses the account password from apps"))
+        #expect(!result.out.contains("not-the-app-password") && !result.err.contains("not-the-app-password"))
+    }
+
     @Test func aProbeFailureHasTheStageStatus() throws {
         let result = try Program.run(TestPaths.mailtui, ["probe", "--server", "127.0.0.1", "--port", String(unusedPort()), "--security", "none"],
                                      environment: TestPaths.hermeticEnvironment())

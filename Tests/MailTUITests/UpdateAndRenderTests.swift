@@ -491,6 +491,31 @@ extension AppState {
         #expect(exported.contains("MAIL_PASSWORD = os.environ.get('WORK_PW')"))
     }
 
+    /// F8 lists the provider presets after the profiles; Enter loads one, with what to know.
+    @Test func aProviderPresetFromF8() {
+        var s = AppState(width: 100, height: 30)
+        _ = s.update(.key(.function(8)))
+        _ = s.update(.profilesLoaded([], problem: nil))
+        #expect(Renderer.render(s).text.contains("Gmail / Google Workspace  smtp.gmail.com:587 STARTTLS"))
+        let sendgrid = Provider.catalogue.firstIndex { $0.id == "sendgrid" }!
+        for _ in 0...sendgrid { _ = s.update(.key(.down)) }
+        // The window follows the selection down the list, even on a short screen.
+        #expect(Renderer.render(AppState(copy: s, height: 24)).text.contains("▸ Mailgun (US)"))
+        _ = s.update(.key(.up))
+        #expect(s.update(.key(.enter)).contains(.saveDraft))
+        #expect(s.text(.host) == "smtp.sendgrid.net" && s.text(.port) == "587" && s.security == .starttls && s.text(.user) == "apikey")
+        let screen = Renderer.render(AppState(copy: s, height: 50)).text
+        #expect(screen.contains("Provider preset loaded: SendGrid") && screen.contains("Sender Identity"))
+        #expect(screen.contains("Loaded SendGrid: user `apikey`"))
+        for _ in 0..<40 { _ = s.update(.key(.down)) }
+        #expect(s.overlay == nil, "Enter closed the window")
+        _ = s.update(.key(.function(8)))
+        _ = s.update(.profilesLoaded([], problem: nil))
+        for _ in 0..<40 { _ = s.update(.key(.down)) }
+        guard case .profiles(let picker)? = s.overlay else { Issue.record("no F8 window"); return }
+        #expect(picker.selected == Provider.catalogue.count - 1, "the selection stops at the last preset")
+    }
+
     @Test func reopenAPastSend() {
         var s = AppState(width: 100, height: 30)
         #expect(s.update(.key(.function(9))) == [.loadHistory])

@@ -43,6 +43,11 @@ public enum ProbeSummary {
                 lines.append("            " + (verified ? "verified" : "NOT verified: \(tls.verification ?? "")"))
             }
         }
+        if let provider = Provider.recognise(host: settings.host, greeting: report.greeting?.description) {
+            let how = Provider.recognise(host: settings.host) != nil ? "the host name" : "the greeting"
+            lines.append("Provider    \(provider.name) (recognised from \(how)); user: \(provider.user); password: \(provider.password)")
+            lines += provider.advice.map { "            - \($0.text)" }
+        }
         if let client = report.client { lines.append("Client      mailtui over \(client)") }
         if report.loginSkipped {
             lines.append("Login       not tested: no password was given (MAIL_PASSWORD, --password-env, --password-cmd, or the Password field)")

@@ -45,6 +45,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Start from this profile of config.toml (default: default_profile, unless --server is given).", valueName: "name"))
     var profile: String?
 
+    @Option(help: ArgumentHelp("Use a provider's host, port and security (gmail, microsoft365, outlook, ses[:REGION], sendgrid, mailgun, mailgun-eu, postmark, brevo, mailjet, fastmail, icloud, yahoo, zoho, mailtrap, proton; `mailtui providers` lists them).", valueName: "name"))
+    var provider: String?
+
     @Option(help: ArgumentHelp("Read MAIL_* settings from this .env file, as Flask would.", valueName: "path"))
     var envFile: String?
 
@@ -55,6 +58,9 @@ struct ServerOptions: ParsableArguments {
     var mailEnv = false
 
     func validate() throws {
+        if let provider, Provider.named(provider) == nil {
+            throw ValidationError("No provider \"\(provider)\"; known: \(Provider.catalogue.map(\.id).joined(separator: ", ")) (mailtui providers lists them).")
+        }
         let sources = [passwordEnv != nil, passwordCmd != nil, passwordStdin].filter { $0 }.count
         if sources > 1 { throw ValidationError("Give at most one of --password-env, --password-cmd and --password-stdin.") }
         if let timeout, let problem = Timeouts.problem(perStep: timeout) { throw ValidationError("--timeout: \(problem).") }
@@ -62,7 +68,7 @@ struct ServerOptions: ParsableArguments {
 
     /// Whether any option says something about the server (or where its settings come from).
     var givesServerSettings: Bool {
-        server != nil || profile != nil || envFile != nil || flaskConfig != nil || mailEnv || port != nil || security != nil
+        server != nil || profile != nil || provider != nil || envFile != nil || flaskConfig != nil || mailEnv || port != nil || security != nil
             || user != nil || caFile != nil || helo != nil || connectAddress != nil || auth != nil || timeout != nil || insecure
             || passwordEnv != nil || passwordCmd != nil || passwordStdin
     }
@@ -151,7 +157,7 @@ extension ServerOptions {
             resolved.warnings.append("\(error) (config.toml was not used)")
             config = MailtuiConfig()
         }
-        let profileName = profile ?? (server == nil && base == nil && imports.isEmpty ? config.defaultProfile : nil)
+        let profileName = profile ?? (server == nil && provider == nil && base == nil && imports.isEmpty ? config.defaultProfile : nil)
         if let profileName {
             guard let found = config.profile(named: profileName) else {
                 let known = config.profiles.map(\.name)
@@ -189,6 +195,11 @@ extension ServerOptions {
             if let sender = imported.sender { resolved.sender = sender }
             resolved.warnings += imported.warnings
             resolved.notes += imported.notes
+        }
+        if let provider, let preset = Provider.named(provider) {
+            resolved.settings = preset.apply(to: resolved.settings)
+            for setting in [SettingOrigin.Setting.host, .port, .security] { resolved.origins[setting] = "--provider \(preset.id)" }
+            if preset.fixedUser != nil { resolved.origins[.user] = "--provider \(preset.id)" }
         }
         let explicit = settings
         for (setting, option) in explicitOptions { resolved.origins[setting] = option }

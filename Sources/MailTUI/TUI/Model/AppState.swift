@@ -134,6 +134,11 @@ struct ProfilePicker: Equatable, Sendable {
     var message: String?
     /// Non-nil while the user types the path to save the last export to.
     var exportPath: TextField?
+
+    /// The rows to choose from: the profiles, the local test server, the provider presets.
+    func itemCount(localServerAllowed: Bool) -> Int {
+        profiles.count + (localServerAllowed ? 1 : 0) + Provider.catalogue.count
+    }
 }
 
 /// Settings exported in one format, as shown in the conversation pane.

@@ -48,11 +48,15 @@ extension AppState {
         switch key {
         case .escape, .function(8): overlay = nil; return []
         case .up: picker.selected = max(0, picker.selected - 1)
-        case .down: picker.selected = min(max(0, picker.profiles.count - (localServerAllowed ? 0 : 1)), picker.selected + 1)
+        case .down: picker.selected = min(picker.itemCount(localServerAllowed: localServerAllowed) - 1, picker.selected + 1)
         case .enter:
             if localServerAllowed && picker.selected == picker.profiles.count {
                 overlay = nil
                 return [.useLocalServer]
+            }
+            let firstProvider = picker.profiles.count + (localServerAllowed ? 1 : 0)
+            if picker.selected >= firstProvider, picker.selected - firstProvider < Provider.catalogue.count {
+                return use(Provider.catalogue[picker.selected - firstProvider])
             }
             guard picker.selected < picker.profiles.count else { return [] }
             let profile = picker.profiles[picker.selected]
@@ -91,6 +95,21 @@ extension AppState {
         }
         overlay = .profiles(picker)
         return []
+    }
+
+    /// Loads a provider's preset: host, port and security (and its fixed user, as SendGrid's
+    /// `apikey`); what to know about it goes to the conversation pane.
+    mutating func use(_ provider: Provider) -> [Effect] {
+        let preset = provider.apply(to: settings)
+        apply(settings: preset)
+        portEdited = preset.port != preset.security.defaultPort
+        profileName = nil
+        overlay = nil
+        phase = .showing(lines: ["Provider preset loaded: " + provider.name, ""] + provider.summaryLines)
+        transcriptTop = 0
+        notice = "Loaded \(provider.name): user \(provider.user); password: \(provider.password)"
+        focus = text(.user).isEmpty ? .user : .from
+        return changed()
     }
 
     /// What saving a profile does with the password, in words.

@@ -261,6 +261,13 @@ enum Renderer {
                 list.append((picker.selected == picker.profiles.count ? "▸ " : "  ") + "Local test server  "
                             + (state.localServer.map { "\($0) STARTTLS, in this screen" } ?? "starts on 127.0.0.1:2525, mail stays on this machine"))
             }
+            list += ["", "Provider presets (host, port, security; what to know shows in the conversation pane)"]
+            let firstProvider = picker.profiles.count + (state.localServerAllowed ? 1 : 0)
+            for (index, provider) in Provider.catalogue.enumerated() {
+                let mark = firstProvider + index == picker.selected ? "▸ " : "  "
+                if firstProvider + index == picker.selected { top = max(0, list.count - (state.height - 10)) }
+                list.append(mark + provider.name + "  \(provider.host):\(provider.port) \(provider.security.displayName)")
+            }
             list.append("")
             if let naming = picker.naming { list.append("Save the form as: \(naming.text)▏") }
             if let path = picker.exportPath { list.append("Save the \(state.lastExport?.format.rawValue ?? "") export to: \(path.text)▏") }
