@@ -60,6 +60,18 @@ import TestSupport
             let show = try mailtui(["history", "show", id])
             #expect(show.status == 0)
             everything += show.out
+            // The report to paste: written to a file, and the same on standard output.
+            let file = TestPaths.temporaryDirectory("mailtui-share") + "/report.md"
+            let share = try mailtui(["history", "show", id, "--share", file])
+            #expect(share.status == 0 && share.err.contains("wrote \(file)"), "\(share.err)")
+            let report = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(report.contains("### Settings") && report.contains("`127.0.0.1:\(server.port)`, STARTTLS"))
+            #expect(report.contains("### Transcript") && report.contains("AUTH PLAIN [credentials hidden]"))
+            #expect(report.contains("### Versions") && report.contains("mailtui ") && report.contains("libcurl"))
+            #expect(report.contains("swaks --server 127.0.0.1:\(server.port) --tls") && report.contains("curl --url smtp://127.0.0.1:\(server.port)"))
+            if report.contains("send succeeded") { #expect(report.contains("--to ada@example.org") && report.contains("--mail-rcpt ada@example.org")) }
+            #expect(try mailtui(["history", "show", id, "--share", "-"]).out == report)
+            everything += report
         }
         #expect(everything.contains("[credentials hidden]"))
         #expect(everything.contains("[stored in the profile's file, hidden]"))

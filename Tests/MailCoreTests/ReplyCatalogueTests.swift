@@ -171,3 +171,29 @@ import Testing
         #expect(AutoProbe.candidates(typedPort: 0, security: .none) == AutoProbe.usual)
     }
 }
+
+/// The report to paste into an issue: what it holds, and what it never does.
+@Suite struct ShareReportTests {
+    @Test func noCredentialsEvenFromATranscriptThatHadThem() {
+        var settings = ServerSettings(host: "smtp.gmail.com", port: 587, security: .starttls, username: "me@gmail.com", authMechanism: .plain)
+        settings.caFile = "/etc/ca.pem"
+        let failure = SessionFailure(stage: .auth, kind: .authFailed, reply: ServerReply(code: 535, lines: ["5.7.8 BadCredentials"]),
+                                     explanation: "Gmail refused it.", suggestions: ["Use an app password."])
+        let secret = "AG1lQGdtYWlsLmNvbQBodW50ZXIy" // base64 of "\0me@gmail.com\0hunter2"
+        let transcript = [TranscriptLine(elapsed: .milliseconds(1), speaker: .client, inTLS: true, stage: .auth, text: "AUTH PLAIN " + secret),
+                          TranscriptLine(elapsed: .milliseconds(2), speaker: .client, inTLS: true, stage: .auth, text: "aHVudGVyMg=="),
+                          TranscriptLine(elapsed: .milliseconds(3), speaker: .server, inTLS: true, stage: .auth, text: "535 5.7.8 BadCredentials")]
+        let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
+                                   extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: transcript)
+        let draft = MessageDraft(from: "Me <me@gmail.com>", to: "a@example.org, b@example.org", subject: "Hi")
+        let entry = HistoryEntry(kind: "send", profile: nil, settings: settings, draft: draft, recipients: ["a@example.org", "b@example.org"], report: report, time: 0)
+        let text = ShareReport.render(entry, mailtui: "mailtui 9.9", client: "libcurl and OpenSSL: libcurl 8", time: "then")
+        #expect(!text.contains(secret) && !text.contains("aHVudGVyMg==") && !text.contains("hunter2"))
+        #expect(text.contains("AUTH PLAIN [credentials hidden]"))
+        #expect(text.contains("## mailtui report: send failed at AUTH"))
+        #expect(text.contains("- login: `me@gmail.com` with plain") && text.contains("verified against /etc/ca.pem") && text.contains("- provider: Gmail"))
+        #expect(text.contains("- try: Use an app password."))
+        #expect(text.contains("--to a@example.org,b@example.org") && text.contains("--mail-rcpt a@example.org --mail-rcpt b@example.org"))
+        #expect(text.contains("- mailtui 9.9") && text.contains("- libcurl and OpenSSL: libcurl 8"))
+    }
+}

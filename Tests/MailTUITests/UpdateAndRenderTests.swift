@@ -534,6 +534,17 @@ extension AppState {
         #expect(screen.contains("<- 550 5.1.1 no such user"))
         #expect(screen.contains("Re-opened send"))
         #expect(screen.contains("Try: Check the recipient addresses."))
+
+        // s in F9 writes the report to paste, next to where mailtui runs.
+        _ = s.update(.key(.function(9)))
+        _ = s.update(.historyLoaded([entry]))
+        #expect(Renderer.render(s).text.contains("s share"))
+        let effects = s.update(.key(.character("s")))
+        guard case .writeExport(let path, let text)? = effects.first else { Issue.record("no report written: \(effects)"); return }
+        #expect(path == "mailtui-report-\(entry.id).md")
+        #expect(text.contains("## mailtui report: send failed at RCPT TO") && text.contains("550 5.1.1 no such user"))
+        _ = s.update(.exportWritten(path: path, problem: nil))
+        #expect(Renderer.render(s).text.contains("Wrote \(path): the report without the password"))
     }
 }
 

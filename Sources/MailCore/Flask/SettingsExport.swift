@@ -100,7 +100,7 @@ public enum SettingsExport {
         s.contains(where: { $0 == " " || $0 == "#" || $0 == "'" || $0 == "\"" || $0 == "<" }) ? "\"" + s.replacing("\"", with: "\\\"") + "\"" : s
     }
 
-    static func shellQuote(_ word: String) -> String {
+    public static func shellQuote(_ word: String) -> String {
         word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@=+,".contains($0) }) ? word : "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

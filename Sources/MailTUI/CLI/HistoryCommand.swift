@@ -33,8 +33,23 @@ struct HistoryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one entry with its transcript and diagnosis.")
         @Argument(help: "The entry's ID (from mailtui history).") var id: String
         @Flag(help: "JSON instead of text.") var json = false
+        @Option(help: ArgumentHelp("Write a report to paste into an issue or a support ticket (settings, transcript, diagnosis, versions, swaks and curl commands; no password) to this file; - for standard output.", valueName: "file"))
+        var share: String?
         func run() throws {
             guard let entry = History.store.entry(id: id) else { throw ValidationError("No history entry \(id).") }
+            if let share {
+                let report = ShareReport.render(entry, mailtui: RootCommand.configuration.version, client: "libcurl and OpenSSL: \(CurlRuntime.versions)",
+                                                time: HistoryCommand.date(entry.time))
+                if share == "-" { Console.out(String(report.dropLast())); return }
+                do throws(FileWriteError) {
+                    try FileContents.writeAtomically(Array(report.utf8), to: share.expandingTilde, mode: 0o644)
+                } catch {
+                    Console.err("error: cannot write \(share): \(error.reason)")
+                    throw ExitCode(ExitStatus.badInput.rawValue)
+                }
+                Console.err("wrote \(share): a report without the password, ready to paste")
+                return
+            }
             if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); return }
             let s = entry.settings
             var lines = ["\(entry.kind) \(entry.id) at \(HistoryCommand.date(entry.time))" + (entry.profile.map { " (profile \($0))" } ?? ""),

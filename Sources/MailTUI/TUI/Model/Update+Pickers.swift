@@ -127,6 +127,13 @@ extension AppState {
         case .escape, .function(9): overlay = nil; return []
         case .up: picker.selected = max(0, picker.selected - 1)
         case .down: picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
+        case .character("s"):
+            guard picker.selected < picker.entries.count else { return [] }
+            let entry = picker.entries[picker.selected]
+            overlay = nil
+            let report = ShareReport.render(entry, mailtui: RootCommand.configuration.version, client: "libcurl and OpenSSL: \(CurlRuntime.versions)",
+                                            time: LocalTime.text(entry.time))
+            return [.writeExport(path: ShareReport.fileNamePrefix + entry.id + ".md", text: report)]
         case .enter:
             guard picker.selected < picker.entries.count else { return [] }
             let entry = picker.entries[picker.selected]

@@ -162,6 +162,10 @@ extension AppState {
             notice = "Preview: the exact bytes that F5 would send (PgUp/PgDn scroll)"
             return []
         case .exportWritten(let path, let problem):
+            if path.hasPrefix(ShareReport.fileNamePrefix) {
+                notice = problem.map { "Report not saved: \($0)" } ?? "Wrote \(path): the report without the password, ready to paste into an issue"
+                return []
+            }
             notice = problem.map { "Export not saved: \($0)" } ?? "Saved the \(lastExport?.format.rawValue ?? "") export to \(path)"
             if case .profiles(var picker) = overlay {
                 picker.message = notice

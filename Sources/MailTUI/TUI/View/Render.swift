@@ -281,7 +281,7 @@ enum Renderer {
             for (index, entry) in picker.entries.enumerated().dropFirst(window).prefix(14) {
                 list.append((index == picker.selected ? "▸ " : "  ") + HistoryRow.text(entry))
             }
-            list += ["", "Enter re-open in the form · Esc close"]
+            list += ["", "Enter re-open in the form · s share: write a report to paste (no password) · Esc close"]
             lines = list
         case .faults(let panel):
             lines = panel.lines(server: state.localServer, active: state.activeFaults)

@@ -92,7 +92,7 @@ extension AppState {
         case .profiles(let picker)?:
             if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
             return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
-        case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("Esc", "Close")]
+        case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("s", "Share report"), ("Esc", "Close")]
         case .inbox? where serving != nil: return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete"), ("D", "Delete all"), ("F10", "Quit")]
         case .inbox?: return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close"), ("F10", "Quit")]
         case .faults(let panel)?:
