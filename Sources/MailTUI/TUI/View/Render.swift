@@ -261,7 +261,7 @@ enum Renderer {
                 list.append((picker.selected == picker.profiles.count ? "▸ " : "  ") + "Local test server  "
                             + (state.localServer.map { "\($0) STARTTLS, in this screen" } ?? "starts on 127.0.0.1:2525, mail stays on this machine"))
             }
-            list += ["", "Provider presets (host, port, security; what to know shows in the conversation pane)"]
+            list += ["", "Provider presets (Enter sets host, port and security)"]
             let firstProvider = picker.profiles.count + (state.localServerAllowed ? 1 : 0)
             for (index, provider) in Provider.catalogue.enumerated() {
                 let mark = firstProvider + index == picker.selected ? "▸ " : "  "
@@ -281,7 +281,7 @@ enum Renderer {
             for (index, entry) in picker.entries.enumerated().dropFirst(window).prefix(14) {
                 list.append((index == picker.selected ? "▸ " : "  ") + HistoryRow.text(entry))
             }
-            list += ["", "Enter re-open in the form · s share: write a report to paste (no password) · Esc close"]
+            list += ["", "Enter re-open in the form · s share a report (no password) · Esc close"]
             lines = list
         case .faults(let panel):
             lines = panel.lines(server: state.localServer, active: state.activeFaults)
