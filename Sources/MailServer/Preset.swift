@@ -27,6 +27,20 @@ public struct Preset: Sendable {
                faults: [Fault(stage: .rcpt, action: .reply(code: 552, text: "5.2.2 The email account that you tried to reach is over quota"))]),
         Preset(name: "relay-denied", imitates: "a server that does not relay for this client",
                faults: [Fault(stage: .rcpt, action: .reply(code: 554, text: "5.7.1 Relay access denied"))]),
+        Preset(name: "m365-not-authenticated", imitates: "Microsoft 365 taking no mail from a session that did not log in",
+               faults: [Fault(stage: .mail, action: .reply(code: 530, text: "5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful"))]),
+        Preset(name: "m365-send-as-denied", imitates: "Microsoft 365 refusing a From the login has no Send As right on",
+               faults: [Fault(stage: .data, action: .reply(code: 550, text: "5.7.60 SMTP; Client does not have permissions to send as this sender"))]),
+        Preset(name: "outlook-auth-unsuccessful", imitates: "Outlook.com refusing the account password (two-step verification on)",
+               faults: [Fault(stage: .auth, action: .reply(code: 535, text: "5.7.3 Authentication unsuccessful"))]),
+        Preset(name: "sendgrid-sender-identity", imitates: "SendGrid refusing a From that is not a verified Sender Identity",
+               faults: [Fault(stage: .mail, action: .reply(code: 550, text: "The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved."))]),
+        Preset(name: "ses-throttling", imitates: "Amazon SES over its sending rate",
+               faults: [Fault(stage: .data, action: .reply(code: 454, text: "Throttling failure: Maximum sending rate exceeded."))]),
+        Preset(name: "gmail-dmarc", imitates: "Gmail refusing mail that fails the From domain's DMARC policy",
+               faults: [Fault(stage: .data, action: .reply(code: 550, text: "5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy"))]),
+        Preset(name: "spf-fail", imitates: "a receiver refusing mail from a server the sender's SPF does not name",
+               faults: [Fault(stage: .data, action: .reply(code: 550, text: "5.7.1 SPF check failed: 127.0.0.1 is not designated as a permitted sender"))]),
     ]
 
     public static func named(_ name: String) -> Preset? { all.first { $0.name == name } }

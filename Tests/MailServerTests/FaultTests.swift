@@ -101,3 +101,30 @@ import TestSupport
         #expect(book.active.isEmpty && book.reach(.mail) == nil)
     }
 }
+
+/// Every reply preset of `mailtui serve` is a reply mailtui's diagnosis knows by name, so that the
+/// rehearsal and the diagnosis speak of the same thing.
+@Suite struct PresetsMeetTheCatalogueTests {
+    @Test func everyPresetReplyIsInTheReplyCatalogue() {
+        for preset in Preset.all {
+            for fault in preset.faults {
+                guard case .reply(let code, let text) = fault.action else { continue }
+                let reply = ServerReply(code: code, lines: [text])
+                #expect(ReplyCatalogue.match(reply) != nil, "\(preset.name): \(reply) is not in the catalogue")
+            }
+        }
+    }
+
+    /// Through the real server and client: the send fails at the preset's stage, in the catalogue's words.
+    @Test(arguments: ["m365-send-as-denied", "sendgrid-sender-identity", "gmail-dmarc", "spf-fail", "ses-throttling"])
+    func aPresetIsDiagnosedAsTheProviderMeansIt(_ name: String) throws {
+        let preset = try #require(Preset.named(name))
+        let harness = try ServerHarness(faults: preset.faults)
+        let report = try harness.send()
+        let failure = try #require(report.failure)
+        guard case .reply(let code, let text) = preset.faults[0].action else { return }
+        let entry = try #require(ReplyCatalogue.match(ServerReply(code: code, lines: [text])))
+        #expect(failure.explanation == entry.explanation, "\(name): \(failure)")
+        #expect(failure.reply?.code == code)
+    }
+}
