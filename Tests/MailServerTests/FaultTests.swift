@@ -19,7 +19,8 @@ import TestSupport
     func aReplyFaultIsWhatTheClientSeesAtThatStage(_ text: String, _ stage: SMTPStage, _ code: Int) throws {
         let harness = try ServerHarness(faults: [try fault(text)])
         let report = try harness.send(.starttls, user: stage == .auth ? "alice" : nil)
-        #expect(report.failure?.stage == stage, "\(report.failure?.description ?? "no failure")")
+        let transcript = report.transcript.map(\.plainText).joined(separator: "\n")
+        #expect(report.failure?.stage == stage, "\(report.failure?.description ?? "no failure")\n\(transcript)")
         #expect(report.failure?.reply?.code == code)
         #expect(harness.stored.isEmpty)
         #expect(harness.waitForEvents { $0.contains { if case .fault(let f) = $0 { f.stage.rawValue == text.split(separator: "=")[0] } else { false } } })
