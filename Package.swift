@@ -24,9 +24,19 @@ let package = Package(
             path: "Sources/CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        /// DNS queries through the C library's resolver (res_nquery), for the domain checks.
+        .target(
+            name: "CResolv",
+            path: "Sources/CResolv",
+            linkerSettings: [.linkedLibrary("resolv")]
+        ),
         .target(
             name: "MailCore",
-            dependencies: ["CCurl"],
+            dependencies: [
+                "CCurl",
+                "CResolv",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             path: "Sources/MailCore"
         ),
         /// The SMTP server side (`mailtui serve`): capture, faults, limits. No UI.

@@ -212,13 +212,3 @@ public enum ReplyCatalogue {
                           "If the sending IP is on a block list, send through your provider's submission port instead of directly."]),
     ]
 }
-
-extension String {
-    /// The string without these characters at either end.
-    func trimmingEnds(of set: String) -> String {
-        var s = Substring(self)
-        while let first = s.first, set.contains(first) { s = s.dropFirst() }
-        while let last = s.last, set.contains(last) { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -15,6 +15,7 @@ enum ExitStatus: Int32, CaseIterable {
     case rcpt = 9
     case data = 10
     case timeout = 11
+    case domainProblems = 12
     case cancelled = 130
 
     var meaning: String {
@@ -31,6 +32,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .rcpt: "RCPT TO: a recipient refused"
         case .data: "DATA: message refused or failed during transfer"
         case .timeout: "timeout: no connection, greeting or reply in time"
+        case .domainProblems: "check-domain found a problem (MX, SPF, DKIM, DMARC or reverse DNS)"
         case .cancelled: "cancelled (Ctrl-C)"
         }
     }

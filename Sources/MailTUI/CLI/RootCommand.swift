@@ -12,7 +12,7 @@ struct RootCommand: ParsableCommand {
         instead of the draft. F1 in the screen lists every key.
         """,
         version: "mailtui 0.1.0",
-        subcommands: [TUICommand.self, SendCommand.self, ProbeCommand.self, ServeCommand.self, ProfilesCommand.self, ProvidersCommand.self, ExportCommand.self, HistoryCommand.self, BenchScreenCommand.self],
+        subcommands: [TUICommand.self, SendCommand.self, ProbeCommand.self, ServeCommand.self, ProfilesCommand.self, ProvidersCommand.self, CheckDomainCommand.self, ExportCommand.self, HistoryCommand.self, BenchScreenCommand.self],
         defaultSubcommand: TUICommand.self
     )
 }

@@ -1,0 +1,59 @@
+/// A DMARC record (`v=DMARC1; p=reject; rua=mailto:...`, RFC 7489 section 6.3), parsed.
+public struct DMARCRecord: Sendable, Equatable {
+    public var tags: [String: String]
+    /// Tags that are not DMARC's, or values it does not take, in words.
+    public var problems: [String]
+
+    /// none, quarantine or reject.
+    public var policy: String? { tags["p"]?.lowercased() }
+    public var subdomainPolicy: String? { tags["sp"]?.lowercased() }
+    public var percent: Int { tags["pct"].flatMap { Int($0) } ?? 100 }
+    /// DKIM alignment: relaxed (`r`, the default) or strict (`s`).
+    public var dkimAlignment: String { tags["adkim"]?.lowercased() ?? "r" }
+    public var spfAlignment: String { tags["aspf"]?.lowercased() ?? "r" }
+    public var aggregateReports: [String] { (tags["rua"] ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
+
+    public static func isDMARC(_ text: String) -> Bool {
+        let compact = text.filter { !$0.isWhitespace }
+        return compact.hasPrefix("v=DMARC1;") || compact == "v=DMARC1"
+    }
+
+    public static func parse(_ text: String) -> Result<DMARCRecord, DKIMRecordError> {
+        var tags: [String: String] = [:]
+        var order: [String] = []
+        var problems: [String] = []
+        for part in text.split(separator: ";") {
+            let trimmed = part.trimmingSpaces
+            if trimmed.isEmpty { continue }
+            guard let equals = trimmed.firstIndex(of: "=") else { return .failure(DKIMRecordError(reason: "\"\(trimmed)\" is not tag=value")) }
+            let name = trimmed[..<equals].trimmingSpaces.lowercased()
+            let value = trimmed[trimmed.index(after: equals)...].trimmingSpaces
+            if tags[name] != nil { problems.append("the tag \(name) appears twice") }
+            tags[name] = value
+            order.append(name)
+        }
+        guard order.first == "v", tags["v"] == "DMARC1" else { return .failure(DKIMRecordError(reason: "the record must start with v=DMARC1")) }
+        guard let p = tags["p"]?.lowercased() else { return .failure(DKIMRecordError(reason: "no p= (the policy): receivers ignore the record")) }
+        if !["none", "quarantine", "reject"].contains(p) { return .failure(DKIMRecordError(reason: "p=\(p) is not none, quarantine or reject")) }
+        if order.count > 1, order[1] != "p" { problems.append("p= should come right after v=DMARC1") }
+        if let sp = tags["sp"]?.lowercased(), !["none", "quarantine", "reject"].contains(sp) { problems.append("sp=\(sp) is not none, quarantine or reject") }
+        if let pct = tags["pct"], !(Int(pct).map { (0...100).contains($0) } ?? false) { problems.append("pct=\(pct) is not 0 to 100") }
+        for tag in ["adkim", "aspf"] where tags[tag] != nil && !["r", "s"].contains(tags[tag]!.lowercased()) { problems.append("\(tag)=\(tags[tag]!) is not r or s") }
+        for uri in (tags["rua"] ?? "").split(separator: ",") + (tags["ruf"] ?? "").split(separator: ",") where !uri.trimmingSpaces.lowercased().hasPrefix("mailto:") {
+            problems.append("report address \(uri.trimmingSpaces) is not a mailto: URI")
+        }
+        let known: Set<String> = ["v", "p", "sp", "pct", "rua", "ruf", "adkim", "aspf", "fo", "rf", "ri", "np", "psd", "t"]
+        for name in order where !known.contains(name) { problems.append("\(name)= is not a DMARC tag") }
+        return .success(DMARCRecord(tags: tags, problems: problems))
+    }
+
+    /// The organisational domain, approximately: the last two labels, or three under a two-letter
+    /// country code's second level (example.co.uk). No public suffix list is at hand.
+    public static func organisationalDomain(_ domain: String) -> String {
+        let labels = domain.lowercased().split(separator: ".")
+        guard labels.count > 2 else { return labels.joined(separator: ".") }
+        let secondLevels: Set<String> = ["co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"]
+        let keep = labels.last!.count == 2 && secondLevels.contains(String(labels[labels.count - 2])) ? 3 : 2
+        return labels.suffix(keep).joined(separator: ".")
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import MailCore
+
+/// `mailtui check-domain DOMAIN`: will mail from this domain land? MX, SPF, DKIM keys, DMARC and
+/// the sending server's reverse DNS, each with a verdict, the record read and what to change.
+struct CheckDomainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-domain",
+        abstract: "Check a sender's domain as receivers do: MX, SPF (evaluated for the server's address), DKIM keys, DMARC, reverse DNS.",
+        discussion: "Exit status: 0 when nothing is a problem (warnings allowed), 12 when a check found a problem, 2 for bad input."
+    )
+
+    @Argument(help: ArgumentHelp("The domain of the From address.", valueName: "domain"))
+    var domain: String
+
+    @Option(name: .customLong("ip"), help: ArgumentHelp("The sending server's address: SPF is evaluated for it and its reverse DNS checked (repeatable).", valueName: "address"))
+    var ips: [String] = []
+
+    @Option(help: ArgumentHelp("The provider that sends (gmail, microsoft365, ses, sendgrid, ...): its SPF include and usual DKIM selectors are checked.", valueName: "name"))
+    var provider: String?
+
+    @Option(name: .customLong("dkim-selector"), help: ArgumentHelp("A DKIM selector to check (repeatable).", valueName: "selector"))
+    var dkimSelectors: [String] = []
+
+    @Option(help: ArgumentHelp("Ask this DNS server (IPv4 address, optionally :port) instead of the system's.", valueName: "host[:port]"))
+    var dnsServer: String?
+
+    @Flag(help: "One JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard DomainName.isValid(domain.trimmingEnds(of: ".")) else { throw ValidationError("\"\(domain)\" is not a domain name.") }
+        if let provider, Provider.named(provider) == nil { throw ValidationError("No provider \"\(provider)\" (mailtui providers lists them).") }
+        for ip in ips where IPAddress.bytes(ip) == nil { throw ValidationError("--ip \(ip) is not an IP address.") }
+        if let dnsServer, SystemResolver(serverText: dnsServer) == nil { throw ValidationError("--dns-server \(dnsServer): give an IPv4 address, optionally with :port.") }
+        for selector in dkimSelectors where !DomainName.isValid(selector + ".x") { throw ValidationError("--dkim-selector \(selector) is not a DNS label.") }
+    }
+
+    func run() throws {
+        let dns = dnsServer.flatMap { SystemResolver(serverText: $0) } ?? SystemResolver()
+        let check = DomainCheck(domain: domain, dns: dns, options: .init(ips: ips, provider: provider.flatMap(Provider.named), dkimSelectors: dkimSelectors))
+        let sections = check.run()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            struct Output: Encodable {
+                var domain: String
+                var verdict: DomainCheck.Verdict
+                var checks: [DomainCheck.Section]
+            }
+            let data = try encoder.encode(Output(domain: check.domain, verdict: sections.map(\.verdict).max() ?? .ok, checks: sections))
+            Console.json(String(decoding: data, as: UTF8.self))
+        } else {
+            for line in Self.lines(check.domain, sections, dnsServer: dnsServer) { Console.out(line) }
+        }
+        if sections.contains(where: { $0.verdict == .problem }) { throw ExitCode(ExitStatus.domainProblems.rawValue) }
+    }
+
+    /// The report for people: one block per check.
+    static func lines(_ domain: String, _ sections: [DomainCheck.Section], dnsServer: String?) -> [String] {
+        var lines = ["Checking \(domain)" + (dnsServer.map { " (DNS: \($0))" } ?? "")]
+        for section in sections {
+            lines.append("")
+            lines.append(section.name.padding(to: 14) + section.verdict.rawValue.uppercased())
+            for record in section.records { lines.append("  " + record) }
+            for finding in section.findings {
+                let mark = finding.verdict == .ok ? "✓" : finding.verdict == .warning ? "!" : "✗"
+                lines.append("  \(mark) \(finding.text)")
+            }
+        }
+        let problems = sections.filter { $0.verdict == .problem }.map(\.name)
+        lines.append("")
+        lines.append(problems.isEmpty ? "No problems found." : "Problems: \(problems.joined(separator: ", ")).")
+        return lines
+    }
+}
