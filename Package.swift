@@ -32,11 +32,7 @@ let package = Package(
         ),
         .target(
             name: "MailCore",
-            dependencies: [
-                "CCurl",
-                "CResolv",
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
+            dependencies: ["CCurl", "CResolv"],
             path: "Sources/MailCore"
         ),
         /// The SMTP server side (`mailtui serve`): capture, faults, limits. No UI.

@@ -2,7 +2,8 @@
 # Installs what mailtui needs to build and test on Debian 12: the C libraries it links
 # (ncursesw, libcurl with OpenSSL), tmux for the end-to-end tests, Python's aiosmtpd and
 # cryptography for the test SMTP server and its certificates, and curl, swaks and Flask-Mail as
-# real clients of `mailtui serve` (python-dotenv to read .env files as a Flask app does). Swift itself must be on PATH.
+# real clients of `mailtui serve` (python-dotenv to read .env files as a Flask app does), and
+# dnslib, pyspf and dnspython for the DNS server and the SPF reference of the domain-check tests. Swift itself must be on PATH.
 set -euo pipefail
 
 SUDO=""
@@ -14,8 +15,8 @@ $SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 py
 
 # pip refuses to touch Debian's own Python without --break-system-packages; a pyenv or venv
 # Python does not need it.
-python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail python-dotenv 2>/dev/null \
-  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail python-dotenv
+python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython
 
 command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first" >&2; exit 1; }
 echo "setup done: $(swift --version 2>&1 | head -1)"

@@ -125,4 +125,55 @@ import TestSupport
             _ = FlaskImport(FlaskSources.pythonConfig(fuzz.mutate(python), environment: ["MAIL_USE_TLS": "On "])).findings
         }
     }
+
+    /// DNS answers from a server are outside input: mangled ones give nil or records, never a trap.
+    @Test func dnsAnswers() {
+        var fuzz = Fuzz(seed: 7)
+        // A real answer: example.test TXT "v=spf1 -all", with a compression pointer.
+        let answer: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+                               7] + Array("example".utf8) + [4] + Array("test".utf8) + [0, 0, 16, 0, 1,
+                               0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, 12, 11] + Array("v=spf1 -all".utf8)
+            + [0xC0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 4, 0, 10, 0xC0, 12]
+        let records = DNSMessage.answers(answer)
+        #expect(records?.first?.data == .text(["v=spf1 -all"]) && records?.last?.data == .mx(preference: 10, exchange: "example.test"))
+        for _ in 0..<Self.rounds {
+            var mangled = answer
+            for _ in 0..<Int.random(in: 1...6, using: &fuzz) {
+                let index = Int.random(in: 0..<mangled.count, using: &fuzz)
+                mangled[index] = UInt8.random(in: 0...255, using: &fuzz)
+            }
+            if Bool.random(using: &fuzz) { mangled = Array(mangled.prefix(Int.random(in: 0...mangled.count, using: &fuzz))) }
+            _ = DNSMessage.answers(mangled)
+            _ = DNSMessage.answers(fuzz.bytes(count: Int.random(in: 0...64, using: &fuzz)))
+        }
+        // A pointer loop ends.
+        #expect(DNSMessage.answers([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 1, 0, 1]) == nil)
+    }
+
+    /// SPF, DKIM and DMARC records come from DNS: any text parses or is refused, and evaluation of
+    /// whatever parses ends.
+    @Test func domainRecords() {
+        var fuzz = Fuzz(seed: 8)
+        let seeds = ["v=spf1 ip4:192.0.2.0/24 a/24//64 mx:%{d} include:_spf.%{o} exists:%{ir}.%{v}._spf.%{d2} redirect=x.test -all",
+                     "v=DKIM1; k=rsa; t=y:s; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+                     "v=DMARC1; p=reject; sp=none; pct=50; rua=mailto:a@b.test,mailto:c@d.test; adkim=s; aspf=r"]
+        struct Nothing: DNSResolving {
+            /// Every name includes itself.
+            func query(_ name: String, _ type: DNSType) -> DNSAnswer { .records([DNSRecord(name: name, type: 16, data: .text(["v=spf1 include:\(name) -all"]))]) }
+        }
+        for _ in 0..<Self.rounds {
+            for seed in seeds {
+                let text = fuzz.mutate(seed)
+                if case .success(let record) = SPFRecord.parse(text) {
+                    for term in record.terms { _ = term.value.map { MacroString.expand($0, ip: "2001:db8::1", domain: "x.test", sender: "a@x.test") } }
+                }
+                if case .success(let key) = DKIMKeyRecord.parse(text) { _ = key.keyBits }
+                _ = DMARCRecord.parse(text)
+            }
+        }
+        var evaluator = SPFEvaluator(dns: Nothing())
+        #expect(evaluator.check(ip: "192.0.2.1", domain: "loop.test") == .permerror, "an include loop ends")
+        #expect(evaluator.problem == "more than 10 DNS lookups")
+        for _ in 0..<Self.rounds { _ = RSAModulus.bits(fuzz.bytes(count: Int.random(in: 0...80, using: &fuzz))) }
+    }
 }
