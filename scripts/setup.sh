@@ -3,7 +3,8 @@
 # (ncursesw, libcurl with OpenSSL), tmux for the end-to-end tests, Python's aiosmtpd and
 # cryptography for the test SMTP server and its certificates, and curl, swaks and Flask-Mail as
 # real clients of `mailtui serve` (python-dotenv to read .env files as a Flask app does), and
-# dnslib, pyspf and dnspython for the DNS server and the SPF reference of the domain-check tests. Swift itself must be on PATH.
+# dnslib, pyspf and dnspython for the DNS server and the SPF reference of the domain-check
+# tests. Swift itself must be on PATH.
 set -euo pipefail
 
 SUDO=""

@@ -548,6 +548,23 @@ extension AppState {
     }
 }
 
+/// Ctrl-G: the From address's domain checked, the report in the conversation pane.
+@Suite struct CheckDomainInTheUITests {
+    @Test func theFromDomainIsCheckedInTheBackground() {
+        var s = AppState(width: 100, height: 40)
+        s.fields[.host] = TextField("smtp.gmail.com")
+        #expect(s.update(.key(.control("g"))).isEmpty, "no From, no check")
+        #expect(s.fieldErrors[.from] != nil && s.focus == .from)
+        s.fields[.from] = TextField("App <app@Example.ORG>")
+        #expect(s.update(.key(.control("g"))) == [.checkDomain(domain: "Example.ORG", server: "smtp.gmail.com", provider: "gmail")])
+        #expect(Renderer.render(s).text.contains("Checking Example.ORG: MX, SPF, DKIM, DMARC"))
+        _ = s.update(.domainChecked(domain: "example.org", lines: ["Checking example.org", "", "SPF           PROBLEM", "  ✗ No SPF record"], problems: ["SPF"]))
+        let screen = Renderer.render(s).text
+        #expect(screen.contains("✗ No SPF record"))
+        #expect(screen.contains("Domain check of example.org: problems in SPF"))
+    }
+}
+
 @Suite struct AllowPartialInTheUITests {
     @Test func toggleReachesTheSendPlan() {
         var s = AppState(width: 80, height: 24)

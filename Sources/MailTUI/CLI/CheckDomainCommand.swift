@@ -51,26 +51,8 @@ struct CheckDomainCommand: ParsableCommand {
             let data = try encoder.encode(Output(domain: check.domain, verdict: sections.map(\.verdict).max() ?? .ok, checks: sections))
             Console.json(String(decoding: data, as: UTF8.self))
         } else {
-            for line in Self.lines(check.domain, sections, dnsServer: dnsServer) { Console.out(line) }
+            for line in DomainCheck.report(check.domain, sections, dnsServer: dnsServer) { Console.out(line) }
         }
         if sections.contains(where: { $0.verdict == .problem }) { throw ExitCode(ExitStatus.domainProblems.rawValue) }
-    }
-
-    /// The report for people: one block per check.
-    static func lines(_ domain: String, _ sections: [DomainCheck.Section], dnsServer: String?) -> [String] {
-        var lines = ["Checking \(domain)" + (dnsServer.map { " (DNS: \($0))" } ?? "")]
-        for section in sections {
-            lines.append("")
-            lines.append(section.name.padding(to: 14) + section.verdict.rawValue.uppercased())
-            for record in section.records { lines.append("  " + record) }
-            for finding in section.findings {
-                let mark = finding.verdict == .ok ? "✓" : finding.verdict == .warning ? "!" : "✗"
-                lines.append("  \(mark) \(finding.text)")
-            }
-        }
-        let problems = sections.filter { $0.verdict == .problem }.map(\.name)
-        lines.append("")
-        lines.append(problems.isEmpty ? "No problems found." : "Problems: \(problems.joined(separator: ", ")).")
-        return lines
     }
 }

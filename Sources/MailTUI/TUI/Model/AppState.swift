@@ -169,6 +169,8 @@ enum Effect: Equatable, Sendable {
     case send(SendPlan)
     case probe(SendPlan)
     case autoProbe(ServerSettings)
+    /// Checks a sender's domain (check-domain), for the server in the form.
+    case checkDomain(domain: String, server: String, provider: String?)
     case cancelSend
     case openEditor(BodyTab, String)
     case saveDraft
@@ -252,4 +254,5 @@ enum AppEvent: Sendable {
     case previewReady(lines: [String], problems: [FieldID: String])
     /// Auto-detection finished: the table and the recommended port and security.
     case autoProbed(lines: [String], verdict: AutoProbe.Verdict)
+    case domainChecked(domain: String, lines: [String], problems: [String])
 }

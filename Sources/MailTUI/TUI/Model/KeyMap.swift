@@ -1,6 +1,6 @@
 /// What a key asks the compose screen to do, whatever field has the focus.
 enum Command: Equatable, Sendable, CaseIterable {
-    case send, probe, autoDetect, cancel, preview, bodyTab, editor, nextField, previousField
+    case send, probe, autoDetect, checkDomain, cancel, preview, bodyTab, editor, nextField, previousField
     case scrollUp, scrollDown, inbox, faults, profiles, history, fullText, repaint, help, quit
 }
 
@@ -33,6 +33,8 @@ enum KeyMap {
                 help: "probe the server: extensions, AUTH before/after STARTTLS, TLS, certificate, timings"),
         Binding(command: .autoDetect, keys: [.function(7)], keyText: "F7", hint: "Auto-detect",
                 help: "auto-detect: look the host up, try 587, 465, 25, 2525 and the typed port at once, fill in the best port and security, or say why nothing answers (a blocked network, nothing listening)"),
+        Binding(command: .checkDomain, keys: [.control("g")], keyText: "^G", hint: "Check domain",
+                help: "check the From address's domain as receivers do: MX, SPF (for the server's addresses), DKIM keys of the provider, DMARC, reverse DNS"),
         Binding(command: .cancel, keys: [.escape], keyText: "Esc", hint: "Cancel", help: "cancel a running send, probe or auto-detect, at once"),
         Binding(command: .preview, keys: [.control("v")], keyText: "^V", hint: "Preview",
                 help: "preview: the exact bytes that would be sent, with the MIME structure"),

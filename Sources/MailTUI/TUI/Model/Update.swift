@@ -79,6 +79,11 @@ extension AppState {
             picker.entries = entries
             overlay = .history(picker)
             return []
+        case .domainChecked(let domain, let lines, let problems):
+            phase = .showing(lines: lines)
+            transcriptTop = 0
+            notice = "Domain check of \(domain): " + (problems.isEmpty ? "no problems" : "problems in \(problems.joined(separator: ", "))") + " (conversation pane)"
+            return []
         case .autoProbed(let lines, let verdict):
             phase = .probed(lines: lines, failure: nil)
             if case .works(let best, _) = verdict {
@@ -224,6 +229,17 @@ extension AppState {
         switch command {
         case .send: return startSend()
         case .probe: return startProbe()
+        case .checkDomain:
+            guard let address = try? Mailbox.parse(text(.from)).address, let domain = address.split(separator: "@").last.map(String.init),
+                  DomainName.isValid(domain) else {
+                fieldErrors[.from] = "give a From address to check its domain"
+                focus = .from
+                return []
+            }
+            phase = .showing(lines: ["Checking \(domain): MX, SPF, DKIM, DMARC, reverse DNS…"])
+            transcriptTop = 0
+            let provider = Provider.recognise(host: text(.host))?.id
+            return [.checkDomain(domain: domain, server: text(.host), provider: provider)]
         case .autoDetect:
             if let problem = settings.problems().first(where: { $0.setting == .server }) {
                 fieldErrors[.host] = problem.reason

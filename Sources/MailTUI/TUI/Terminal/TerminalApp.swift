@@ -135,6 +135,16 @@ final class TerminalApp {
             case .send(let plan): startSend(plan)
             case .probe(let plan): startProbe(plan)
             case .autoProbe(let settings): startAutoProbe(settings)
+            case .checkDomain(let domain, let server, let provider):
+                let inbox = self.inbox
+                DispatchQueue.global().async {
+                    // SPF and reverse DNS are checked for the addresses of the server in the form.
+                    let ips = HostAddresses.lookUp(server).filter { !IPAddress.isLoopback($0) }
+                    let sections = DomainCheck(domain: domain, dns: SystemResolver(),
+                                               options: .init(ips: ips, provider: provider.flatMap(Provider.named))).run()
+                    inbox.post(.domainChecked(domain: domain, lines: DomainCheck.report(domain, sections, dnsServer: nil),
+                                              problems: sections.filter { $0.verdict == .problem }.map(\.name)))
+                }
             case .cancelSend:
                 session?.cancel()
                 autoProbe?.cancel()
