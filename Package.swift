@@ -32,7 +32,12 @@ let package = Package(
         ),
         .target(
             name: "MailCore",
-            dependencies: ["CCurl", "CResolv"],
+            dependencies: [
+                "CCurl",
+                "CResolv",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             path: "Sources/MailCore"
         ),
         /// The SMTP server side (`mailtui serve`): capture, faults, limits. No UI.

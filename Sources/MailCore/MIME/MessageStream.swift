@@ -77,6 +77,11 @@ public final class MessageStream: @unchecked Sendable {
         return error == nil ? written : -1
     }
 
+    /// A new stream of these bytes followed by this message (a DKIM-Signature header in front).
+    public func prepending(_ bytes: [UInt8]) -> MessageStream {
+        MessageStream(segments: [.bytes(bytes)] + segments)
+    }
+
     /// Starts again from the first byte (a message sent in more than one transaction).
     public func rewind() {
         closeFile()

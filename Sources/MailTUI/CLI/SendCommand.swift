@@ -21,6 +21,7 @@ struct SendCommand: ParsableCommand {
 
     @OptionGroup(title: "Server") var server: ServerOptions
     @OptionGroup(title: "Message") var message: MessageOptions
+    @OptionGroup(title: "DKIM") var dkim: DKIMOptions
 
     @Flag(help: "Deliver to the accepted recipients even when the server refuses some.")
     var allowPartial = false
@@ -73,6 +74,7 @@ struct SendCommand: ParsableCommand {
         if let rate, !(rate.isFinite && rate >= 0.01 && rate <= 1_000_000) { throw ValidationError("--rate takes 0.01 to 1000000 messages per second.") }
         if LoadPlan.Transcript(rawValue: transcript) == nil { throw ValidationError("--transcript takes all, first, failures or none.") }
         if count > 1 && (quitAfter != nil || dryRun) { throw ValidationError("--count sends messages: it does not go with --quit-after or --dry-run.") }
+        if count > 1 && dkim.dkimKey != nil { throw ValidationError("--dkim-key signs one message: it does not go with --count yet.") }
         if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
             throw ValidationError("--quit-after takes connect, greeting, ehlo, tls, auth, mail or rcpt.")
         }
@@ -84,8 +86,9 @@ struct SendCommand: ParsableCommand {
         var draft = try message.draft()
         if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
         let validated = try Self.validated(draft)
+        let signer = try dkim.signer(from: validated.from)
         if dryRun {
-            try Self.printDryRun(validated)
+            try Self.printDryRun(validated, signer: signer)
             return
         }
         // The password (and its command) only when the session goes as far as AUTH.
@@ -104,6 +107,9 @@ struct SendCommand: ParsableCommand {
         }
         var request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
         request.notifications = notifications
+        if let signer, case .send(let from, let recipients, let stream) = request.purpose {
+            request.purpose = .send(envelopeFrom: from, recipients: recipients, message: try Self.signed(stream, signer))
+        }
         let count = validated.envelopeRecipients.count
         let quitAfter = self.quitAfter
         let report = Self.runPrinting(request) { report in
@@ -126,10 +132,21 @@ struct SendCommand: ParsableCommand {
         }
     }
 
-    static func printDryRun(_ message: Message) throws {
+    /// The stream with its DKIM signature in front, or the file that could not be read.
+    static func signed(_ stream: MessageStream, _ signer: DKIMSigner) throws -> MessageStream {
+        do {
+            return try signer.sign(stream, time: Int(time(nil)))
+        } catch {
+            Console.err("error: DKIM signing failed: \(error)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+
+    static func printDryRun(_ message: Message, signer: DKIMSigner? = nil) throws {
         Console.err("MAIL FROM:<\(message.from.address)>")
         for recipient in message.envelopeRecipients { Console.err("RCPT TO:<\(recipient)>") }
-        let stream = MessageRenderer().render(message)
+        let rendered = MessageRenderer().render(message)
+        let stream = try signer.map { try signed(rendered, $0) } ?? rendered
         try stream.forEachChunk { chunk in
             var offset = 0
             while offset < chunk.count {
