@@ -141,7 +141,7 @@ def main():
         launch([*common, "--port", str(good_port), "--from", "Password Reset <noreply@example.com>", "--to", "ada@example.org",
                 "--subject", "Reset your password ✓"], height=46)
         wait_for("Ready: 127.0.0.1")
-        keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
+        keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
         text("Hello Ada,")
         keys("Enter", "Enter")
         text("follow the link below to choose a new password.")

@@ -18,7 +18,7 @@ import TestSupport
 
     /// The compose form's fields in Tab order, as their labels read: the one place to change when
     /// a field is added, instead of every test's count of Tab presses.
-    static let tabOrder = ["From", "To", "Cc", "Bcc", "Reply-To", "Deliver if some recipients are refused", "Subject", "DSN", "Attach", "Count", "Body"]
+    static let tabOrder = ["From", "To", "Cc", "Bcc", "Reply-To", "Deliver if some recipients are refused", "Subject", "DSN", "Attach", "DKIM", "Count", "Body"]
 
     /// Moves the focus from one field to another by pressing Tab.
     func tab(_ tmux: Tmux, from: String, to: String) throws {
@@ -80,6 +80,36 @@ import TestSupport
         #expect(screen.contains("MAIL_HOST is not read by Flask-Mail"))
         #expect(screen.contains("finding") && screen.contains("in the imported config"), "the status line says so")
         #expect(!screen.contains("dotenv-pw-9"))
+    }
+
+    /// The DKIM field signs the message; dkimpy verifies what the server stored with the key
+    /// served by a DNS server on loopback, and the key's content never reaches the screen.
+    @Test func theDKIMFieldSignsTheMessage() throws {
+        let server = try TestSMTPServer(["--mode", "starttls"])
+        defer { server.stop() }
+        let directory = TestPaths.temporaryDirectory("mailtui-dkim")
+        let key = directory + "/k.pem"
+        #expect(try Program.run("/usr/bin/env", ["openssl", "genrsa", "-out", key, "2048"]).status == 0)
+        let publicKey = try Program.run("/usr/bin/env", ["openssl", "rsa", "-in", key, "-pubout", "-outform", "DER"]).stdout.base64EncodedString()
+        let dns = try TestDNSServer(["tui._domainkey.signed.test": [("TXT", "v=DKIM1; k=rsa; p=" + publicKey)]])
+        defer { dns.stop() }
+        let tmux = try launch(["--fresh"] + serverArguments(server) + ["--from", "App <app@signed.test>", "--to", "ada@example.org", "--subject", "Signed in the form"],
+                              width: 120, height: 50)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tab(tmux, from: "To", to: "DKIM")
+        try tmux.type("tui " + key)
+        try tab(tmux, from: "DKIM", to: "Body")
+        try tmux.type("Signed body")
+        try tmux.press("F5")
+        let screen = try tmux.waitFor("✓ Sent")
+        #expect(!screen.contains("PRIVATE KEY"))
+        let stored = try #require(server.messages().first)
+        #expect(String(decoding: stored.bytes.prefix(16), as: UTF8.self) == "DKIM-Signature: ")
+        let path = directory + "/m.eml"
+        try stored.bytes.write(to: URL(fileURLWithPath: path))
+        let verified = try Program.python("dkim_verify.py", [String(dns.port), path])
+        #expect(verified.out.trimmingCharacters(in: .whitespacesAndNewlines) == "[true]", "\(verified.out)\(verified.err)")
     }
 
     @Test func typingStaysLiveWhileASlowServerAnswers() throws {

@@ -96,6 +96,18 @@ import TestSupport
 }
 
 @Suite struct ConfigFileTests {
+    @Test func aProfileKeepsItsDKIMSettingsButNeverTheKey() throws {
+        let path = TestPaths.temporaryDirectory() + "/profiles.toml"
+        var profile = Profile(name: "signed", settings: ServerSettings(host: "smtp.example.com"), from: "a@example.com")
+        profile.dkim = DKIMSettings(selector: "s1", keyPath: "/keys/dkim.pem", domain: "example.com")
+        try ConfigFile(path: path).save(MailtuiConfig(profiles: [profile]))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("dkim_selector = \"s1\"") && text.contains("dkim_key = \"/keys/dkim.pem\""))
+        #expect(try ConfigFile(path: path).load().profile(named: "signed")?.dkim == profile.dkim)
+        let half = file("[profiles.x]\nserver = \"h\"\ndkim_key = \"/k.pem\"\n")
+        #expect(throws: ConfigError.self) { try half.load() }
+    }
+
     func file(_ text: String) -> ConfigFile {
         let path = TestPaths.temporaryDirectory() + "/config.toml"
         TestFiles.write(path, Data(text.utf8))

@@ -565,6 +565,32 @@ extension AppState {
     }
 }
 
+/// The DKIM field: checked in update, kept in the draft, saved with a profile.
+@Suite struct DKIMFieldInTheUITests {
+    @Test func aBadSpecIsRefusedAndAGoodOneGoesWithTheSend() {
+        var s = AppState(width: 100, height: 30)
+        s.fields[.host] = TextField("mail.example.com")
+        s.fields[.from] = TextField("a@example.com")
+        s.fields[.to] = TextField("b@example.com")
+        s.fields[.dkim] = TextField("only-one-word")
+        #expect(s.update(.key(.function(5))).isEmpty)
+        #expect(s.fieldErrors[.dkim]?.contains("SELECTOR KEYFILE") == true)
+        s.fields[.dkim] = TextField("s1 /keys/dkim.pem d=example.com")
+        guard case .send(let plan)? = s.update(.key(.function(5))).first else { Issue.record("no send"); return }
+        #expect(plan.draft.dkim == "s1 /keys/dkim.pem d=example.com")
+        #expect(Renderer.render(AppState(width: 120, height: 30)).text.contains("DKIM (unsigned) selector key.pem"))
+    }
+
+    @Test func theSpecParses() throws {
+        #expect(try DKIMSettings.parse("").get() == nil)
+        #expect(try DKIMSettings.parse("  s1   ~/k.pem ").get() == DKIMSettings(selector: "s1", keyPath: "~/k.pem"))
+        #expect(try DKIMSettings.parse("sel2024 k.pem d=mail.example.com").get()?.domain == "mail.example.com")
+        for bad in ["s1", "s1 k.pem x=1", "bad_sel! k.pem", "s1 k.pem d=nodot", "a b c d"] {
+            #expect((try? DKIMSettings.parse(bad).get()) == nil, "\(bad)")
+        }
+    }
+}
+
 @Suite struct AllowPartialInTheUITests {
     @Test func toggleReachesTheSendPlan() {
         var s = AppState(width: 80, height: 24)

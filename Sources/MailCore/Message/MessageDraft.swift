@@ -21,6 +21,8 @@ public struct MessageDraft: Sendable, Codable, Equatable {
     /// Delivery notifications as the compose form's DSN field holds them
     /// (`success,failure hdrs envid=ID`; see `DeliveryNotifications.parse`).
     public var deliveryNotifications: String?
+    /// DKIM signing as the compose form's DKIM field holds it (`SELECTOR KEYFILE [d=DOMAIN]`).
+    public var dkim: String?
 
     public init(
         from: String = "", to: String = "", cc: String = "", bcc: String = "", replyTo: String = "",

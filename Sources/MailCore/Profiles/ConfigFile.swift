@@ -88,7 +88,8 @@ public struct ConfigFile: Sendable {
     }
 
     static let profileKeys = ["server", "port", "security", "verify_certificate", "ca_file", "helo", "user", "auth", "timeout",
-                              "password_env", "password_cmd", "password_prompt", "password_stdin", "password", "from"]
+                              "password_env", "password_cmd", "password_prompt", "password_stdin", "password", "from",
+                              "dkim_selector", "dkim_key", "dkim_domain"]
 
     private static func profile(_ name: String, _ t: TOMLDocument.Table, fail failAt: (Int?, String) -> ConfigError) throws(ConfigError) -> Profile {
         func fail(_ key: String, _ message: String) -> ConfigError { failAt(t.line(of: key) ?? t.line, message) }
@@ -139,7 +140,16 @@ public struct ConfigFile: Sendable {
         let stored = try string("password").map(Secret.init)
         if stored != nil { count += 1 }
         if count > 1 { throw fail("password", "give only one of password_env, password_cmd, password_prompt, password_stdin and password in [profiles.\(name)]") }
-        return Profile(name: name, settings: s, passwordSource: source, storedPassword: stored, from: try string("from"))
+        var profile = Profile(name: name, settings: s, passwordSource: source, storedPassword: stored, from: try string("from"))
+        let selector = try string("dkim_selector"), key = try string("dkim_key"), domain = try string("dkim_domain")
+        if selector != nil || key != nil || domain != nil {
+            guard let selector, let key else { throw fail(selector == nil ? "dkim_key" : "dkim_selector", "DKIM signing needs both dkim_selector and dkim_key in [profiles.\(name)]") }
+            guard case .success(let settings?) = DKIMSettings.parse("\(selector) \(key)" + (domain.map { " d=\($0)" } ?? "")), !key.contains(" ") else {
+                throw fail("dkim_selector", "dkim_selector must be a DNS label, dkim_domain a domain, and dkim_key a path without spaces")
+            }
+            profile.dkim = settings
+        }
+        return profile
     }
 
     // MARK: Writing
@@ -183,6 +193,10 @@ public struct ConfigFile: Sendable {
             case nil: break
             }
             if let stored = p.storedPassword { out += "password = \(quote(stored.value))   # stored on request; this file is mode 0600\n" }
+            if let dkim = p.dkim {
+                out += "dkim_selector = \(quote(dkim.selector))\ndkim_key = \(quote(dkim.keyPath))   # the key stays in its file\n"
+                if let domain = dkim.domain { out += "dkim_domain = \(quote(domain))\n" }
+            }
             if let from = p.from { out += "from = \(quote(from))\n" }
         }
         return out

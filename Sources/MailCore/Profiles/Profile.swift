@@ -8,6 +8,8 @@ public struct Profile: Sendable, Equatable {
     public var storedPassword: Secret?
     /// The default sender (Flask: MAIL_DEFAULT_SENDER).
     public var from: String?
+    /// DKIM signing for mail sent with this profile (`dkim_selector`, `dkim_key`, `dkim_domain`).
+    public var dkim: DKIMSettings?
 
     public init(name: String, settings: ServerSettings, passwordSource: PasswordSource? = nil, storedPassword: Secret? = nil, from: String? = nil) {
         self.name = name

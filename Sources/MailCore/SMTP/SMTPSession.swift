@@ -44,6 +44,19 @@ public final class SMTPSession: Sendable {
     @discardableResult
     public func run(_ request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) -> SessionReport {
         CurlRuntime.initialize()
+        var request = request
+        if let signer = request.signer, case .send(let from, let recipients, let stream) = request.purpose {
+            // The body hash needs one read of the whole message: done here, off the UI thread.
+            do {
+                request.purpose = .send(envelopeFrom: from, recipients: recipients, message: try signer.sign(stream, time: Int(time(nil))))
+            } catch {
+                let failure = SessionFailure(stage: .connect, kind: .localFileError, explanation: "The message could not be read to sign it with DKIM: \(error).",
+                                             suggestions: ["Check that the attachments still exist and are readable."])
+                let report = TransferContext(request: request, onEvent: onEvent).report(failure: failure)
+                onEvent(.finished(report))
+                return report
+            }
+        }
         let context = TransferContext(request: request, onEvent: onEvent)
         let report = withExtendedLifetime(context) { perform(context) }
         onEvent(.finished(report))

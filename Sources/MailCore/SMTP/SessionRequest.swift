@@ -22,6 +22,8 @@ public struct SessionRequest: Sendable {
     /// The message's header holds an address in UTF-8: SMTPUTF8 is needed even when the envelope
     /// is all ASCII (a UTF-8 Reply-To).
     public var needsSMTPUTF8 = false
+    /// Signs the message with DKIM before the session connects (on the session's thread).
+    public var signer: DKIMSigner?
 
     public init(settings: ServerSettings, secret: Secret?, purpose: Purpose, allowPartial: Bool = false, quitAfter: SMTPStage? = nil) {
         self.settings = settings

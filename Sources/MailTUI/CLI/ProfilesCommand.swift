@@ -88,6 +88,7 @@ struct ProfilesCommand: ParsableCommand {
         @Argument(help: "The profile's name: letters, digits, '-', '_', '.'.") var name: String
         @OptionGroup(title: "Server") var server: ServerOptions
         @Option(help: ArgumentHelp("The profile's default sender.", valueName: "addr")) var from: String?
+        @OptionGroup(title: "DKIM") var dkim: DKIMOptions
         @Flag(help: "Make it the default profile.") var `default` = false
         @Flag(help: "Store the password itself in profiles.toml (the file becomes mode 0600). Prefer --password-env or --password-cmd.")
         var savePassword = false
@@ -105,6 +106,11 @@ struct ProfilesCommand: ParsableCommand {
             }
             var profile = Profile(name: name, settings: resolved.settings, passwordSource: resolved.passwordSource, storedPassword: nil,
                                   from: from ?? resolved.sender)
+            if let key = dkim.dkimKey, let selector = dkim.dkimSelector {
+                profile.dkim = DKIMSettings(selector: selector, keyPath: key.absolutePath, domain: dkim.dkimDomain)
+            } else {
+                profile.dkim = resolved.dkim
+            }
             if let from = profile.from, (try? Mailbox.parse(from)) == nil { throw ValidationError("--from \"\(from)\" is not an address.") }
             if savePassword {
                 guard let secret = try resolved.secret(user: resolved.settings.username) else {

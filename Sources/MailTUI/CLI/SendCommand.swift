@@ -86,7 +86,13 @@ struct SendCommand: ParsableCommand {
         var draft = try message.draft()
         if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
         let validated = try Self.validated(draft)
-        let signer = try dkim.signer(from: validated.from)
+        var signer = try dkim.signer(from: validated.from)
+        if signer == nil, let fromProfile = resolved.dkim {
+            do throws(DKIMError) { signer = try fromProfile.signer(from: validated.from) } catch {
+                Console.err("error: profile \(resolved.profileName ?? ""): \(error)")
+                throw ExitCode(ExitStatus.badInput.rawValue)
+            }
+        }
         if dryRun {
             try Self.printDryRun(validated, signer: signer)
             return
@@ -107,9 +113,7 @@ struct SendCommand: ParsableCommand {
         }
         var request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
         request.notifications = notifications
-        if let signer, case .send(let from, let recipients, let stream) = request.purpose {
-            request.purpose = .send(envelopeFrom: from, recipients: recipients, message: try Self.signed(stream, signer))
-        }
+        request.signer = signer
         let count = validated.envelopeRecipients.count
         let quitAfter = self.quitAfter
         let report = Self.runPrinting(request) { report in

@@ -110,6 +110,8 @@ struct ResolvedServer {
     var notes: [String] = []
     /// The findings of imported Flask configs, with their files and lines.
     var findings: [FlaskFinding] = []
+    /// DKIM signing from the profile.
+    var dkim: DKIMSettings?
     /// Where each setting came from, in words ("the saved draft", ".env:3", "--port"), by setting.
     var origins: [SettingOrigin.Setting: String] = [:]
 
@@ -166,6 +168,7 @@ extension ServerOptions {
             resolved.settings = found.settings
             for setting in SettingOrigin.Setting.allCases { resolved.origins[setting] = "profile \(found.name)" }
             resolved.profileName = found.name
+            resolved.dkim = found.dkim
             resolved.sender = found.from
             resolved.password = found.storedPassword
             resolved.passwordSource = found.passwordSource

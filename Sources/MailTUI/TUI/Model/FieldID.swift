@@ -3,7 +3,7 @@ import MailCore
 /// Every place the focus can be, in Tab order.
 enum FieldID: Int, CaseIterable, Codable, Sendable {
     case host, port, security, user, password, auth, verify, caFile, helo, timeout, quitAfter
-    case from, to, cc, bcc, replyTo, allowPartial, subject, dsn, attachments, count, body, transcript
+    case from, to, cc, bcc, replyTo, allowPartial, subject, dsn, attachments, dkim, count, body, transcript
 
     var label: String {
         switch self {
@@ -21,6 +21,7 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         case .allowPartial: "Deliver if some recipients are refused"
         case .from, .to, .cc, .bcc, .replyTo, .subject: MessageField(rawValue: String(describing: self))!.label
         case .dsn: "DSN"
+        case .dkim: "DKIM"
         case .count: "Count"
         case .attachments: "Attach"
         case .body: "Body"

@@ -26,6 +26,7 @@ extension AppState {
             extraHeaders: (bodies[.headers]?.text ?? "").split(separator: "\n").map(String.init).filter { !$0.trimmingSpaces.isEmpty }
         )
         draft.deliveryNotifications = text(.dsn).trimmingSpaces.isEmpty ? nil : text(.dsn)
+        draft.dkim = text(.dkim).trimmingSpaces.isEmpty ? nil : text(.dkim)
         return draft
     }
 
@@ -53,6 +54,7 @@ extension AppState {
         fields[.replyTo] = TextField(d.replyTo)
         fields[.subject] = TextField(d.subject)
         fields[.dsn] = TextField(d.deliveryNotifications ?? "")
+        fields[.dkim] = TextField(d.dkim ?? "")
         bodies[.text] = TextArea(d.textBody)
         bodies[.html] = TextArea(d.htmlBody)
         bodies[.headers] = TextArea(d.extraHeaders.joined(separator: "\n"))

@@ -30,6 +30,7 @@ extension AppState {
                 guard Profile.isValidName(typed) else { picker.message = "A name may only use letters, digits, '-', '_' and '.'"; break }
                 let password = text(.password)
                 var profile = Profile(name: typed, settings: settings, from: text(.from).isEmpty ? nil : text(.from))
+                if case .success(let dkim?) = DKIMSettings.parse(text(.dkim)) { profile.dkim = dkim }
                 // Keep where the password comes from: the profile of that name, else the one the form came from.
                 if let old = picker.profiles.first(where: { $0.name == typed }) ?? picker.profiles.first(where: { $0.name == profileName }) {
                     profile.passwordSource = old.passwordSource
@@ -62,6 +63,7 @@ extension AppState {
             let profile = picker.profiles[picker.selected]
             apply(settings: profile.settings)
             if let from = profile.from { fields[.from] = TextField(from) }
+            fields[.dkim] = TextField(profile.dkim?.text ?? "")
             profileName = profile.name
             // A password already typed stays: it is what the user meant to use.
             if text(.password).isEmpty {

@@ -571,6 +571,9 @@ extension AppState {
         if sending, !text(.count).isEmpty, Int(text(.count)).map({ !(1...100_000).contains($0) }) ?? true {
             problems[.count] = "how many messages to send: 1 to 100000 (more with `mailtui send --count`)"
         }
+        if sending, case .failure(let error) = DKIMSettings.parse(text(.dkim)) {
+            problems[.dkim] = error.reason + " (e.g. s1 ~/keys/dkim.pem)"
+        }
         if sending {
             do { _ = try draft.validated(checkingFiles: false) } catch {
                 for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }

@@ -381,10 +381,20 @@ enum SendPreparation {
             for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
             return .failure(Refusal(problems: problems))
         }
+        // The key file is read here, off the UI thread; its content never reaches the screen.
+        var signer: DKIMSigner?
+        switch DKIMSettings.parse(plan.draft.dkim ?? "") {
+        case .success(let settings?):
+            do throws(DKIMError) { signer = try settings.signer(from: message.from) } catch { problems[.dkim] = error.reason }
+        case .success(nil): break
+        case .failure(let error): problems[.dkim] = error.reason + " (e.g. s1 ~/keys/dkim.pem)"
+        }
+        if signer != nil && plan.count > 1 { problems[.dkim] = "signing goes with Count 1 only, for now" }
         guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
         var request = SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
                                           allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
         request.notifications = notifications
+        request.signer = signer
         if plan.count > 1 {
             // The first session's lines in full, then refusals only, as `send --count` prints them.
             request.load = LoadPlan(count: plan.count, transcript: .first, message: LoadPlan.numbered(message))
