@@ -72,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailCoreTests",
-            dependencies: ["MailCore", "TestSupport"],
+            dependencies: ["MailCore", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
             path: "Tests/MailCoreTests"
         ),
         .testTarget(

@@ -322,6 +322,36 @@ import TestSupport
         try tmux.waitFor("EXIT=0")
     }
 
+    /// The inbox verifies DKIM against the DNS server given: a signed message passes, one whose
+    /// key is not published fails, with the reason on the screen.
+    @Test func theInboxVerifiesDKIM() throws {
+        let directory = TestPaths.temporaryDirectory("mailtui-dkim")
+        let key = directory + "/k.pem"
+        #expect(try Program.run("/usr/bin/env", ["openssl", "genrsa", "-out", key, "2048"]).status == 0)
+        let publicKey = try Program.run("/usr/bin/env", ["openssl", "rsa", "-in", key, "-pubout", "-outform", "DER"]).stdout.base64EncodedString()
+        let dns = try TestDNSServer(["inbox._domainkey.signed.test": [("TXT", "v=DKIM1; k=rsa; p=" + publicKey)]])
+        defer { dns.stop() }
+        let tmux = try launch(["serve", "--port", "0", "--tls-port", "0", "--dns-server", dns.address], width: 120, height: 34, password: nil)
+        defer { tmux.stop() }
+        let screen = try tmux.waitFor("SMTP (STARTTLS offered): 127.0.0.1:")
+        let port = try #require(self.port(in: screen, after: "SMTP (STARTTLS offered): "))
+        for (selector, subject) in [("inbox", "Signed and published"), ("unpublished", "Signed, key not published")] {
+            let sent = try Program.run(TestPaths.mailtui, ["send", "--server", "127.0.0.1", "--port", port, "--security", "none", "--from", "a@signed.test",
+                                                           "--to", "b@example.org", "--subject", subject, "--text", "hi", "--dkim-key", key, "--dkim-selector", selector],
+                                       environment: TestPaths.hermeticEnvironment())
+            #expect(sent.status == 0, "\(sent.out)\(sent.err)")
+        }
+        try tmux.waitFor("\"Signed, key not published\"")
+        try tmux.press("Enter")
+        let failed = try tmux.waitFor("DKIM: fail")
+        #expect(failed.contains("no key at unpublished._domainkey.signed.test"), "\(failed)")
+        try tmux.press("Escape", "Down", "Enter")
+        let passed = try tmux.waitFor("DKIM: pass")
+        #expect(passed.contains("DKIM: pass (d=signed.test, s=inbox, rsa-sha256)"), "\(passed)")
+        try tmux.press("Escape", "F10")
+        try tmux.waitFor("EXIT=0")
+    }
+
     /// `send --count` on a terminal: a progress line while it runs; Ctrl-C stops it and prints the
     /// summary of what was done.
     @Test func aLoadRunShowsProgressAndCtrlCSummarisesWhatWasDone() throws {

@@ -85,4 +85,36 @@ import TestSupport
                                          environment: TestPaths.hermeticEnvironment())
         #expect(noSelector.status == 2 && noSelector.err.contains("--dkim-selector"))
     }
+
+    /// mailtui's own verifier (the inbox's): its signatures, dkimpy's in simple and relaxed
+    /// canonicalisation, changes after signing, an unsigned message, a missing key.
+    @Test func theVerifierAgreesWithDkimpy() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let sent = try send(server, key: rsaKey, selector: "mt1", ["--subject", "Verify me", "--text", "Body  line \n\n"])
+        #expect(sent.status == 0, "\(sent.err)")
+        let ours = try #require(server.messages().first).bytes
+        let verifier = DKIMVerifier(dns: dns.resolver)
+        #expect(verifier.verify(Array(ours)) == .pass(domain: "signed.test", selector: "mt1", algorithm: "rsa-sha256"))
+
+        let unsigned = Data("From: a@signed.test\r\nTo: b@example.org\r\nSubject: plain  text\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\nHello  world \r\n\r\n".utf8)
+        #expect(verifier.verify(Array(unsigned)) == .unsigned)
+        let source = directory + "/plain.eml"
+        try unsigned.write(to: URL(fileURLWithPath: source))
+        for canon in ["simple", "relaxed"] {
+            let target = directory + "/\(canon).eml"
+            let signed = try Program.python("dkim_sign.py", [rsaKey, "mt1", "signed.test", canon, source, target])
+            #expect(signed.status == 0, "\(signed.err)")
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: target)))
+            #expect(verifier.verify(bytes) == .pass(domain: "signed.test", selector: "mt1", algorithm: "rsa-sha256"), "dkimpy \(canon)")
+            let changedBody = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "Hello  world", with: "Hello world!").utf8)
+            guard case .fail(let why) = verifier.verify(changedBody) else { Issue.record("a changed body passed (\(canon))"); continue }
+            #expect(why.contains("body hash does not match"))
+            let changedHeader = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "Subject: plain  text", with: "Subject: plain text!").utf8)
+            guard case .fail(let reason) = verifier.verify(changedHeader) else { Issue.record("a changed header passed (\(canon))"); continue }
+            #expect(reason.contains("does not verify"))
+        }
+        let otherSelector = Array(String(decoding: ours, as: UTF8.self).replacingOccurrences(of: "s=mt1;", with: "s=gone;").utf8)
+        #expect(verifier.verify(otherSelector) == .fail("no key at gone._domainkey.signed.test"))
+    }
 }

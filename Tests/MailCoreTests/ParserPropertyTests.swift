@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+import _CryptoExtras
 import TestSupport
 
 /// Every parser of outside input, fed thousands of seeded random variations of valid input: none
@@ -175,5 +176,27 @@ import TestSupport
         #expect(evaluator.check(ip: "192.0.2.1", domain: "loop.test") == .permerror, "an include loop ends")
         #expect(evaluator.problem == "more than 10 DNS lookups")
         for _ in 0..<Self.rounds { _ = RSAModulus.bits(fuzz.bytes(count: Int.random(in: 0...80, using: &fuzz))) }
+    }
+
+    /// A received message is outside input: the DKIM verifier takes any mangling of a signed one
+    /// (and of its key record) and gives a verdict.
+    @Test func dkimVerification() throws {
+        var fuzz = Fuzz(seed: 9)
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let pem = key.pemRepresentation
+        let signer = try DKIMSigner(pem: pem, selector: "s", domain: "fuzz.test")
+        let draft = MessageDraft(from: "a@fuzz.test", to: "b@example.org", subject: "Fuzz", textBody: "Hello  \n\nworld")
+        let signed = try signer.sign(MessageRenderer().render(try draft.validated()), time: 1_800_000_000).readAll()
+        let record = "v=DKIM1; k=rsa; p=" + Base64.encode(Array(key.publicKey.derRepresentation))
+        struct Keys: DNSResolving {
+            let record: String
+            func query(_ name: String, _ type: DNSType) -> DNSAnswer { .records([DNSRecord(name: name, type: 16, data: .text([record]))]) }
+        }
+        #expect(DKIMVerifier(dns: Keys(record: record)).verify(signed) == .pass(domain: "fuzz.test", selector: "s", algorithm: "rsa-sha256"))
+        let text = String(decoding: signed, as: UTF8.self)
+        for _ in 0..<300 {
+            _ = DKIMVerifier(dns: Keys(record: record)).verify(Array(fuzz.mutate(text).utf8))
+            _ = DKIMVerifier(dns: Keys(record: fuzz.mutate(record))).verify(signed)
+        }
     }
 }

@@ -23,6 +23,17 @@ public struct CapturedMessage: Sendable, Equatable {
     /// The first text/plain and text/html bodies, as text.
     public var textBody: String?
     public var htmlBody: String?
+    /// The DKIM verdict in one line, once checked against DNS (`verifyDKIM`).
+    public var dkim: String?
+
+    /// Checks the message's DKIM signatures against DNS: the verdict goes to `dkim`, the Headers
+    /// view's first line, and, when it fails, to the checks.
+    public mutating func verifyDKIM(_ bytes: [UInt8], dns: any DNSResolving) {
+        let verdict = DKIMVerifier(dns: dns).verify(bytes)
+        dkim = Self.safe(verdict.words)
+        headers.insert(Self.safe(verdict.words), at: 0)
+        if case .fail = verdict { checks.insert(Self.safe(verdict.words), at: 0) }
+    }
 
     /// Lines longer than this are cut for showing (the raw view keeps the line count).
     static let longestShown = 4000

@@ -24,6 +24,9 @@ struct ServeCommand: ParsableCommand {
         """
     )
 
+    @Option(help: ArgumentHelp("The DNS server (IPv4 address, optionally :port) that DKIM verification of caught mail and the domain check ask; default the system's.", valueName: "host[:port]"))
+    var dnsServer: String?
+
     @Option(name: .customLong("host"), help: ArgumentHelp("Address to listen on; repeatable (default 127.0.0.1 and ::1).", valueName: "addr"))
     var hosts: [String] = []
 
@@ -79,6 +82,7 @@ struct ServeCommand: ParsableCommand {
     var lines = false
 
     func validate() throws {
+        if let dnsServer, SystemResolver(serverText: dnsServer) == nil { throw ValidationError("--dns-server \(dnsServer): give an IPv4 address, optionally with :port.") }
         if !(0...65535).contains(port) { throw ValidationError("--port takes 0 to 65535.") }
         if tlsPort != "off", Int(tlsPort).map({ (0...65535).contains($0) }) != true { throw ValidationError("--tls-port takes 0 to 65535, or off.") }
         if (cert == nil) != (key == nil) { throw ValidationError("Give --cert and --key together.") }
@@ -187,7 +191,9 @@ extension ServeCommand {
         state.captured = server.store.records()
         state.activeFaults = server.faults.active
         state.overlay = .inbox(selected: 0)
-        let status = TerminalApp(state: state, draftStore: nil, passwords: PasswordLookup(), localServer: local).run()
+        let app = TerminalApp(state: state, draftStore: nil, passwords: PasswordLookup(), localServer: local)
+        if let dns = dnsServer.flatMap({ SystemResolver(serverText: $0) }) { app.dns = dns }
+        let status = app.run()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -17,6 +17,9 @@ struct TUICommand: ParsableCommand {
     @OptionGroup(title: "Server") var server: ServerOptions
     @OptionGroup(title: "Message") var message: MessageOptions
 
+    @Option(help: ArgumentHelp("The DNS server (IPv4 address, optionally :port) that DKIM verification of caught mail and the domain check ask; default the system's.", valueName: "host[:port]"))
+    var dnsServer: String?
+
     @Flag(help: "Start with an empty form instead of the saved draft.")
     var fresh = false
 
@@ -96,7 +99,12 @@ struct TUICommand: ParsableCommand {
         if let shared {
             state.notice = "Another mailtui is open on \(shared.path): this one keeps its draft in \(store.path), so neither loses what was typed"
         }
-        let status = TerminalApp(state: state, draftStore: store, passwords: passwords, localServer: localServer).run()
+        let app = TerminalApp(state: state, draftStore: store, passwords: passwords, localServer: localServer)
+        if let dnsServer {
+            guard let dns = SystemResolver(serverText: dnsServer) else { throw ValidationError("--dns-server \(dnsServer): give an IPv4 address, optionally with :port.") }
+            app.dns = dns
+        }
+        let status = app.run()
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -29,6 +29,9 @@ final class TerminalApp {
     /// The local test server this screen runs, if it runs one; stopped on the way out.
     private var localServer: LocalServer?
 
+    /// The DNS that DKIM verification of caught mail and the domain check ask (`--dns-server`).
+    var dns = SystemResolver()
+
     init(state: AppState, draftStore: DraftStore?, passwords: PasswordLookup, localServer: LocalServer? = nil) {
         self.state = state
         self.draftStore = draftStore
@@ -137,10 +140,11 @@ final class TerminalApp {
             case .autoProbe(let settings): startAutoProbe(settings)
             case .checkDomain(let domain, let server, let provider):
                 let inbox = self.inbox
+                let dns = self.dns
                 DispatchQueue.global().async {
                     // SPF and reverse DNS are checked for the addresses of the server in the form.
                     let ips = HostAddresses.lookUp(server).filter { !IPAddress.isLoopback($0) }
-                    let sections = DomainCheck(domain: domain, dns: SystemResolver(),
+                    let sections = DomainCheck(domain: domain, dns: dns,
                                                options: .init(ips: ips, provider: provider.flatMap(Provider.named))).run()
                     inbox.post(.domainChecked(domain: domain, lines: DomainCheck.report(domain, sections, dnsServer: nil),
                                               problems: sections.filter { $0.verdict == .problem }.map(\.name)))
@@ -161,10 +165,16 @@ final class TerminalApp {
                 }
             case .readCaptured(let record):
                 let inbox = self.inbox
-                // Off the io queue: a large message takes a while, and drafts must not wait.
+                let dns = self.dns
+                // Off the io queue: a large message takes a while (and DKIM asks DNS), and drafts must not wait.
                 DispatchQueue.global(qos: .userInitiated).async {
                     let bytes = FileContents.read(record.path)
-                    inbox.post(.capturedRead(id: record.id, content: bytes.map { CapturedMessage(bytes: $0, envelopeFrom: record.from) },
+                    let content = bytes.map { bytes in
+                        var message = CapturedMessage(bytes: bytes, envelopeFrom: record.from)
+                        message.verifyDKIM(bytes, dns: dns)
+                        return message
+                    }
+                    inbox.post(.capturedRead(id: record.id, content: content,
                                              problem: bytes == nil ? "The message \(record.id) is no longer in the inbox." : nil))
                 }
             case .saveAttachment(let record, let part, let path):

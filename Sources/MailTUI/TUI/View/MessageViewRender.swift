@@ -17,7 +17,8 @@ enum MessageViewRender {
         if view.content == nil {
             screen.put(view.problem == nil ? " Checking…" : "", x: 0, y: 1, style: theme.time)
         } else if checks.isEmpty {
-            screen.put(" ✓ The checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
+            let dkim = view.content?.dkim.flatMap { $0.hasPrefix("DKIM: pass") ? $0 + " · " : nil } ?? ""
+            screen.put(" ✓ \(dkim)The checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
                        x: 0, y: 1, style: theme.success, maxWidth: width)
         } else {
             for (index, check) in checks.prefix(checkRows).enumerated() {
