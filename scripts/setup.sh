@@ -4,7 +4,7 @@
 # cryptography for the test SMTP server and its certificates, and curl, swaks and Flask-Mail as
 # real clients of `mailtui serve` (python-dotenv to read .env files as a Flask app does), and
 # dnslib, pyspf and dnspython for the DNS server and the SPF reference of the domain-check
-# tests, dkimpy and pynacl to verify the DKIM signatures mailtui makes. Swift itself must be on
+# tests (checkdmarc the DMARC reference), dkimpy and pynacl to verify the DKIM signatures mailtui makes. Swift itself must be on
 # PATH.
 set -euo pipefail
 
@@ -17,8 +17,8 @@ $SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 py
 
 # pip refuses to touch Debian's own Python without --break-system-packages; a pyenv or venv
 # Python does not need it.
-python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl 2>/dev/null \
-  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl
+python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl checkdmarc 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl checkdmarc
 
 command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first" >&2; exit 1; }
 echo "setup done: $(swift --version 2>&1 | head -1)"

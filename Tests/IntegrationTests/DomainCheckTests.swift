@@ -68,9 +68,9 @@ import TestSupport
             "sub.org.test": [("TXT", "v=spf1 -all")],
             "_dmarc.org.test": [("TXT", "v=DMARC1; p=quarantine; rua=mailto:d@org.test")],
         ]
-        // 11 lookups: ten includes, each with one a mechanism.
-        zones["many.test"] = [("TXT", "v=spf1 " + (1...6).map { "include:i\($0).many.test" }.joined(separator: " ") + " -all")]
-        for i in 1...6 { zones["i\(i).many.test"] = [("TXT", "v=spf1 a -all"), ("A", "192.0.2.\(i)")] }
+        // 11 lookups: a, then five includes, each with one a mechanism.
+        zones["many.test"] = [("TXT", "v=spf1 a " + (1...5).map { "include:i\($0).many.test" }.joined(separator: " ") + " -all"), ("A", "192.0.2.99")]
+        for i in 1...5 { zones["i\(i).many.test"] = [("TXT", "v=spf1 a -all"), ("A", "192.0.2.\(i)")] }
         dns = try TestDNSServer(zones)
     }
 
@@ -116,7 +116,7 @@ import TestSupport
         says(broken, .problem, "include:nowhere.test does not exist")
         says(broken, .problem, "include:nospf.test has no SPF record")
         let many = section(check("many.test", ips: ["198.51.100.7"]), "SPF")
-        says(many, .problem, "12 DNS lookups")
+        says(many, .problem, "11 DNS lookups")
         says(many, .problem, "For the server 198.51.100.7: permerror (more than 10 DNS lookups)")
         says(section(check("nospf.test"), "SPF"), .problem, "No SPF record")
         let missing = section(check("good.test", provider: "sendgrid"), "SPF")

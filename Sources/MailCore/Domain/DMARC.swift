@@ -4,18 +4,26 @@ public struct DMARCRecord: Sendable, Equatable {
     /// Tags that are not DMARC's, or values it does not take, in words.
     public var problems: [String]
 
-    /// none, quarantine or reject.
-    public var policy: String? { tags["p"]?.lowercased() }
-    public var subdomainPolicy: String? { tags["sp"]?.lowercased() }
-    public var percent: Int { tags["pct"].flatMap { Int($0) } ?? 100 }
-    /// DKIM alignment: relaxed (`r`, the default) or strict (`s`).
-    public var dkimAlignment: String { tags["adkim"]?.lowercased() ?? "r" }
-    public var spfAlignment: String { tags["aspf"]?.lowercased() ?? "r" }
+    /// none, quarantine or reject; a missing p= counts as none (RFC 9989).
+    public var policy: String { tags["p"]?.lowercased() ?? "none" }
+    /// For subdomains: sp=, else the domain's policy.
+    public var subdomainPolicy: String {
+        tags["sp"].map { $0.lowercased() }.flatMap { Self.policies.contains($0) ? $0 : nil } ?? policy
+    }
+    public var percent: Int { tags["pct"].flatMap { Int($0) }.map { min(100, max(0, $0)) } ?? 100 }
+    /// DKIM alignment: relaxed (`r`, the default, also for a value that is not r or s) or strict (`s`).
+    public var dkimAlignment: String { tags["adkim"]?.lowercased() == "s" ? "s" : "r" }
+    public var spfAlignment: String { tags["aspf"]?.lowercased() == "s" ? "s" : "r" }
+
+    static let policies: Set<String> = ["none", "quarantine", "reject"]
     public var aggregateReports: [String] { (tags["rua"] ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
 
     public static func isDMARC(_ text: String) -> Bool {
+        // The tag name is case-insensitive (an ABNF literal), the value DMARC1 is not.
         let compact = text.filter { !$0.isWhitespace }
-        return compact.hasPrefix("v=DMARC1;") || compact == "v=DMARC1"
+        guard let first = compact.first, first == "v" || first == "V" else { return false }
+        let rest = compact.dropFirst()
+        return rest.hasPrefix("=DMARC1;") || rest == "=DMARC1"
     }
 
     public static func parse(_ text: String) -> Result<DMARCRecord, DKIMRecordError> {
@@ -33,12 +41,17 @@ public struct DMARCRecord: Sendable, Equatable {
             order.append(name)
         }
         guard order.first == "v", tags["v"] == "DMARC1" else { return .failure(DKIMRecordError(reason: "the record must start with v=DMARC1")) }
-        guard let p = tags["p"]?.lowercased() else { return .failure(DKIMRecordError(reason: "no p= (the policy): receivers ignore the record")) }
-        if !["none", "quarantine", "reject"].contains(p) { return .failure(DKIMRecordError(reason: "p=\(p) is not none, quarantine or reject")) }
-        if order.count > 1, order[1] != "p" { problems.append("p= should come right after v=DMARC1") }
+        if let p = tags["p"]?.lowercased() {
+            if !policies.contains(p) { return .failure(DKIMRecordError(reason: "p=\(p) is not none, quarantine or reject")) }
+            if order.count > 1, order[1] != "p" { problems.append("p= should come right after v=DMARC1") }
+        } else {
+            problems.append("no p= (the policy): RFC 7489 requires one, and RFC 9989 reads a missing p= as none")
+        }
         if let sp = tags["sp"]?.lowercased(), !["none", "quarantine", "reject"].contains(sp) { problems.append("sp=\(sp) is not none, quarantine or reject") }
         if let pct = tags["pct"], !(Int(pct).map { (0...100).contains($0) } ?? false) { problems.append("pct=\(pct) is not 0 to 100") }
-        for tag in ["adkim", "aspf"] where tags[tag] != nil && !["r", "s"].contains(tags[tag]!.lowercased()) { problems.append("\(tag)=\(tags[tag]!) is not r or s") }
+        for tag in ["adkim", "aspf"] where tags[tag] != nil && !["r", "s"].contains(tags[tag]!.lowercased()) {
+            problems.append("\(tag)=\(tags[tag]!) is not r or s: receivers use the default, r")
+        }
         for uri in (tags["rua"] ?? "").split(separator: ",") + (tags["ruf"] ?? "").split(separator: ",") where !uri.trimmingSpaces.lowercased().hasPrefix("mailto:") {
             problems.append("report address \(uri.trimmingSpaces) is not a mailto: URI")
         }

@@ -249,14 +249,16 @@ public struct DomainCheck: Sendable {
         case .success(let record):
             for problem in record.problems { section.findings.append(Finding(verdict: .warning, text: problem + ".")) }
             switch record.policy {
-            case "none"?:
+            case "none":
                 section.findings.append(Finding(verdict: .warning, text: "p=none: receivers only report; mail that fails SPF and DKIM is still delivered, and anyone can send as \(domain). Move to quarantine, then reject, once the reports are clean."))
-            case "quarantine"?:
+            case "quarantine":
                 section.findings.append(Finding(verdict: .ok, text: "p=quarantine: mail that fails goes to spam."))
             default:
                 section.findings.append(Finding(verdict: .ok, text: "p=reject: mail that fails is refused."))
             }
-            if record.percent < 100 { section.findings.append(Finding(verdict: .warning, text: "pct=\(record.percent): the policy applies to \(record.percent)% of failing mail only.")) }
+            if record.percent < 100 {
+                section.findings.append(Finding(verdict: .warning, text: "pct=\(record.percent): receivers that still honour pct apply the policy to \(record.percent)% of failing mail only; RFC 9989 dropped pct, so others apply it to all."))
+            }
             if record.aggregateReports.isEmpty { section.findings.append(Finding(verdict: .warning, text: "No rua=: no aggregate reports, so you cannot see who sends as \(domain). Add rua=mailto:... .")) }
             let strict = [record.spfAlignment == "s" ? "SPF" : nil, record.dkimAlignment == "s" ? "DKIM" : nil].compactMap { $0 }
             section.findings.append(Finding(verdict: .ok, text: "Alignment: SPF \(record.spfAlignment == "s" ? "strict" : "relaxed"), DKIM \(record.dkimAlignment == "s" ? "strict" : "relaxed"). "
