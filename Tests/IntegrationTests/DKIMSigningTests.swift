@@ -73,6 +73,18 @@ import TestSupport
         #expect(try verify([body, subject, addedFrom]) == [false, false, false])
     }
 
+    /// A load run signs each message: its own number, Message-ID and Date, its own signature.
+    @Test func aLoadRunSignsEveryMessage() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let result = try send(server, key: edKey, selector: "ed", ["--subject", "Load {n}", "--text", "message {n}", "--count", "3", "--connections", "2"])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        let stored = server.messages().map(\.bytes)
+        #expect(stored.count == 3)
+        #expect(Set(stored).count == 3, "each message is its own")
+        #expect(try verify(stored) == [true, true, true])
+    }
+
     @Test func aBadKeyIsRefusedBeforeAnyConnection() throws {
         let notAKey = directory + "/not.pem"
         try "hello".write(toFile: notAKey, atomically: true, encoding: .utf8)

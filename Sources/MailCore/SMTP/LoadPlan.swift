@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `mailtui send --count N`: many messages over one connection, a transaction each (RSET after a
 /// refusal), numbered so that several connections share one sequence.
 public struct LoadPlan: Sendable {
@@ -18,14 +22,17 @@ public struct LoadPlan: Sendable {
 
     /// Message number n of `message`: `{n}` in its subject and bodies becomes n, and it gets its
     /// own Message-ID and Date. Putting digits in cannot make a checked message invalid.
-    public static func numbered(_ message: Message) -> @Sendable (Int) -> MessageStream {
+    /// With a `signer`, each message is signed with DKIM (its own body hash and signature).
+    public static func numbered(_ message: Message, signer: DKIMSigner? = nil) -> @Sendable (Int) -> MessageStream {
         { number in
             var copy = message
             let n = String(number)
             copy.subject = copy.subject.replacing("{n}", with: n)
             if case .text(let text)? = copy.textBody { copy.textBody = .text(text.replacing("{n}", with: n)) }
             if case .text(let html)? = copy.htmlBody { copy.htmlBody = .text(html.replacing("{n}", with: n)) }
-            return MessageRenderer().render(copy)
+            let stream = MessageRenderer().render(copy)
+            // A file that cannot be read fails the transaction that reads it, signed or not.
+            return signer.flatMap { try? $0.sign(stream, time: Int(time(nil))) } ?? stream
         }
     }
 

@@ -17,6 +17,8 @@ struct LoadRun {
     var rate: Double?
     var transcript: LoadPlan.Transcript
     var json: Bool
+    /// Signs every message with DKIM.
+    var signer: DKIMSigner? = nil
 
     /// Every outcome so far, and the sessions to cancel.
     private final class Progress: Sendable {
@@ -31,7 +33,7 @@ struct LoadRun {
     func run() throws -> (LoadSummary, SessionReport?) {
         let progress = Progress()
         let first = try draft.validated()
-        let render = LoadPlan.numbered(first)
+        let render = LoadPlan.numbered(first, signer: signer)
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
         let printLock = Mutex(())
         signal(SIGINT, SIG_IGN)

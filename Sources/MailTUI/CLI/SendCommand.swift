@@ -74,7 +74,6 @@ struct SendCommand: ParsableCommand {
         if let rate, !(rate.isFinite && rate >= 0.01 && rate <= 1_000_000) { throw ValidationError("--rate takes 0.01 to 1000000 messages per second.") }
         if LoadPlan.Transcript(rawValue: transcript) == nil { throw ValidationError("--transcript takes all, first, failures or none.") }
         if count > 1 && (quitAfter != nil || dryRun) { throw ValidationError("--count sends messages: it does not go with --quit-after or --dry-run.") }
-        if count > 1 && dkim.dkimKey != nil { throw ValidationError("--dkim-key signs one message: it does not go with --count yet.") }
         if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
             throw ValidationError("--quit-after takes connect, greeting, ehlo, tls, auth, mail or rcpt.")
         }
@@ -101,7 +100,7 @@ struct SendCommand: ParsableCommand {
         let secret = quitAfter.map({ $0 >= .auth }) ?? true ? try resolved.secret(user: server.user) : nil
         if count > 1 {
             let run = LoadRun(draft: draft, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
-                              transcript: LoadPlan.Transcript(rawValue: transcript) ?? .first, json: json)
+                              transcript: LoadPlan.Transcript(rawValue: transcript) ?? .first, json: json, signer: signer)
             let (summary, failedSession) = try run.run()
             if json { Console.json(summary.json) } else { for line in summary.lines { Console.out(line) } }
             if summary.failed > 0 || summary.delivered < count {

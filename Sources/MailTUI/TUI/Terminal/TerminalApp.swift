@@ -399,7 +399,6 @@ enum SendPreparation {
         case .success(nil): break
         case .failure(let error): problems[.dkim] = error.reason + " (e.g. s1 ~/keys/dkim.pem)"
         }
-        if signer != nil && plan.count > 1 { problems[.dkim] = "signing goes with Count 1 only, for now" }
         guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
         var request = SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
                                           allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
@@ -407,7 +406,8 @@ enum SendPreparation {
         request.signer = signer
         if plan.count > 1 {
             // The first session's lines in full, then refusals only, as `send --count` prints them.
-            request.load = LoadPlan(count: plan.count, transcript: .first, message: LoadPlan.numbered(message))
+            request.load = LoadPlan(count: plan.count, transcript: .first, message: LoadPlan.numbered(message, signer: signer))
+            request.signer = nil
         }
         return .success(request)
     }
