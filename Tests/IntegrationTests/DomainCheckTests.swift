@@ -103,6 +103,7 @@ import TestSupport
         let dmarc = section(all, "DMARC")
         says(dmarc, .ok, "p=reject")
         says(dmarc, .ok, "DKIM strict")
+        says(dmarc, .ok, "can pass DMARC through SPF (the server given passes, with the envelope sender at good.test) and DKIM (signed with d=good.test and s=ed or s=google)")
         says(section(all, "Server 192.0.2.10"), .ok, "Forward-confirmed reverse DNS: mx.good.test")
         says(section(all, "Server 192.0.2.20"), .problem, "(elsewhere.test) does not resolve back to 192.0.2.20")
     }
@@ -146,6 +147,8 @@ import TestSupport
     @Test func dmarcMissingWeakAndFromTheOrganisationalDomain() {
         says(section(check("good.test"), "DMARC"), .ok, "p=reject")
         says(section(check("two.test"), "DMARC"), .problem, "No DMARC record")
+        says(section(check("weak.test", ips: ["192.0.2.50"]), "DMARC"), .problem, "fails DMARC")
+        says(section(check("weak.test", provider: "ses"), "DKIM"), .warning, "Amazon SES signs with three token selectors")
         let weak = section(check("weak.test"), "DMARC")
         says(weak, .warning, "p=none")
         says(weak, .warning, "pct=50")

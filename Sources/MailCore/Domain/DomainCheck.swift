@@ -53,7 +53,12 @@ public struct DomainCheck: Sendable {
 
     /// Every check, in the order a person reads them.
     public func run() -> [Section] {
-        [mx(), spf()] + dkim() + [dmarc()] + options.ips.map(serverAddress)
+        let spfSection = spf()
+        let dkimSections = dkim()
+        // What DMARC would see: SPF passing for a server given, keys that would verify.
+        let spfPasses = options.ips.isEmpty ? nil : spfSection.findings.contains { $0.text.hasPrefix("For the server") && $0.verdict == .ok }
+        let goodSelectors = dkimSections.filter { $0.name.hasPrefix("DKIM ") && $0.verdict != .problem }.map { String($0.name.dropFirst(5)) }
+        return [mx(), spfSection] + dkimSections + [dmarc(spfPasses: spfPasses, dkimSelectors: goodSelectors)] + options.ips.map(serverAddress)
     }
 
     // MARK: MX
@@ -173,8 +178,9 @@ public struct DomainCheck: Sendable {
 
     func dkim() -> [Section] {
         if selectors.isEmpty {
+            let ses = options.provider?.id == "ses" ? " Amazon SES signs with three token selectors, CNAMEs to TOKEN.dkim.amazonses.com: give them from the SES console's Easy DKIM records." : ""
             return [Section(name: "DKIM", records: ["(no selector given)"], findings: [
-                Finding(verdict: .warning, text: "No DKIM selector to look at: give the one your provider signs with (--dkim-selector S; its d= and s= are in the DKIM-Signature header of a message it sent), or --provider for its usual ones."),
+                Finding(verdict: .warning, text: "No DKIM selector to look at: give the one your provider signs with (--dkim-selector S; its d= and s= are in the DKIM-Signature header of a message it sent), or --provider for its usual ones." + ses),
             ])]
         }
         return selectors.map { selector in
@@ -220,7 +226,7 @@ public struct DomainCheck: Sendable {
 
     // MARK: DMARC
 
-    func dmarc() -> Section {
+    func dmarc(spfPasses: Bool? = nil, dkimSelectors: [String] = []) -> Section {
         var (texts, answer, _) = dns.texts("_dmarc.\(domain)")
         var at = "_dmarc.\(domain)"
         let organisational = DMARCRecord.organisationalDomain(domain)
@@ -263,6 +269,19 @@ public struct DomainCheck: Sendable {
             let strict = [record.spfAlignment == "s" ? "SPF" : nil, record.dkimAlignment == "s" ? "DKIM" : nil].compactMap { $0 }
             section.findings.append(Finding(verdict: .ok, text: "Alignment: SPF \(record.spfAlignment == "s" ? "strict" : "relaxed"), DKIM \(record.dkimAlignment == "s" ? "strict" : "relaxed"). "
                 + "A From address at \(domain) aligns with SPF when the envelope sender is at \(strict.contains("SPF") ? domain : "\(organisational) or a subdomain") and SPF passes, and with DKIM when the signature's d= is \(strict.contains("DKIM") ? domain : "\(organisational) or a subdomain") and verifies."))
+            // With what was found above: would DMARC pass for mail from this domain?
+            let viaSPF = spfPasses == true
+            let viaDKIM = !dkimSelectors.isEmpty
+            if spfPasses != nil || viaDKIM {
+                var ways: [String] = []
+                if viaSPF { ways.append("SPF (the server given passes, with the envelope sender at \(domain))") }
+                if viaDKIM { ways.append("DKIM (signed with d=\(domain) and s=\(dkimSelectors.joined(separator: " or s=")))") }
+                if ways.isEmpty {
+                    section.findings.append(Finding(verdict: .problem, text: "With what is published, mail from \(domain) through the server given fails DMARC: SPF does not pass for it and no DKIM key checked here verifies. Fix SPF or sign with DKIM."))
+                } else {
+                    section.findings.append(Finding(verdict: .ok, text: "Mail from \(domain) can pass DMARC through " + ways.joined(separator: " and ") + "."))
+                }
+            }
         }
         return section
     }

@@ -42,7 +42,7 @@ struct Layout: Equatable, Sendable {
         row(y, formWidth, [(.cc, 6, 1), (.bcc, 6, 1)]); y += 1
         row(y, formWidth, [(.replyTo, 10, 1), (.allowPartial, 3, 0)]); y += 1
         row(y, formWidth, [(.subject, 10, 3), (.dsn, 16, 1)]); y += 1
-        row(y, formWidth, [(.attachments, 10, 3), (.dkim, 6, 2), (.count, 7, 0)]); y += 1
+        row(y, formWidth, [(.attachments, 10, 3), (.dkim, 6, 1), (.count, 7, 0)]); y += 1
         bodyRule = Rect(x: 0, y: y, width: formWidth, height: 1); y += 1
 
         let bottom = height - 2
