@@ -578,7 +578,7 @@ extension AppState {
         s.fields[.dkim] = TextField("s1 /keys/dkim.pem d=example.com")
         guard case .send(let plan)? = s.update(.key(.function(5))).first else { Issue.record("no send"); return }
         #expect(plan.draft.dkim == "s1 /keys/dkim.pem d=example.com")
-        #expect(Renderer.render(AppState(width: 120, height: 30)).text.contains("DKIM (unsigned) selector key.pem"))
+        #expect(Renderer.render(AppState(width: 120, height: 30)).text.contains("DKIM (unsigned) s1 key.pem"))
     }
 
     @Test func theSpecParses() throws {

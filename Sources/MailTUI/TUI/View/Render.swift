@@ -97,7 +97,7 @@ enum Renderer {
         case .timeout: "30"
         case .attachments: "type a path, Enter adds it"
         case .dsn: "(none) success,failure hdrs envid=…"
-        case .dkim: "(unsigned) selector key.pem"
+        case .dkim: "(unsigned) s1 key.pem"
         case .count: "1"
         default: nil
         }
