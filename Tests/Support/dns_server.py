@@ -60,9 +60,17 @@ class Resolver(BaseResolver):
 
 
 resolver = Resolver()
-udp = DNSServer(resolver, port=0, address="127.0.0.1")
-port = udp.server.server_address[1]
-tcp = DNSServer(resolver, port=port, address="127.0.0.1", tcp=True)
+# A free UDP port is not always free for TCP too: try again with another until both bind.
+for attempt in range(50):
+    udp = DNSServer(resolver, port=0, address="127.0.0.1")
+    port = udp.server.server_address[1]
+    try:
+        tcp = DNSServer(resolver, port=port, address="127.0.0.1", tcp=True)
+        break
+    except OSError:
+        udp.server.server_close()
+else:
+    sys.exit("no port free for both UDP and TCP")
 udp.start_thread()
 tcp.start_thread()
 print(json.dumps({"port": port, "pid": os.getpid()}), flush=True)

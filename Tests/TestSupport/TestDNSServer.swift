@@ -23,13 +23,18 @@ public final class TestDNSServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestPaths.support("dns_server.py"), file]
         let output = Pipe()
+        let errors = TestPaths.temporaryDirectory("mailtui-dns") + "/stderr.txt"
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: errors)
         try process.run()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestServerError.didNotStart("dns_server.py") }
+            if chunk.isEmpty {
+                process.waitUntilExit()
+                throw TestServerError.didNotStart("dns_server.py: " + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""))
+            }
             line.append(chunk)
         }
         struct Ready: Decodable { var port: Int; var pid: Int32 }
