@@ -548,6 +548,26 @@ extension AppState {
     }
 }
 
+/// An explicit PLAIN login without TLS to another machine: the status line says so after the send.
+@Suite struct ClearTextLoginInTheUITests {
+    @Test func theStatusLineWarns() {
+        var s = AppState(width: 100, height: 30)
+        s.fields[.host] = TextField("mail.example.com")
+        s.security = .none
+        s.authMechanism = .plain
+        s.fields[.user] = TextField("me")
+        s.fields[.password] = TextField("pw")
+        s.fields[.from] = TextField("a@example.com")
+        s.fields[.to] = TextField("b@example.com")
+        _ = s.update(.key(.function(5)))
+        let report = SessionReport(failure: nil, finalReply: ServerReply(code: 250, lines: ["OK"]), acceptedRecipients: ["b@example.com"], rejectedRecipients: [],
+                                   greeting: nil, extensions: [], extensionsBeforeTLS: nil, tls: nil, authenticated: true, stageTimes: [], elapsed: .zero,
+                                   messageBytes: 0, transcript: [])
+        _ = s.update(.session(.finished(report)))
+        #expect(Renderer.render(s).text.contains("Warning: --auth plain without TLS to mail.example.com"))
+    }
+}
+
 /// Ctrl-G: the From address's domain checked, the report in the conversation pane.
 @Suite struct CheckDomainInTheUITests {
     @Test func theFromDomainIsCheckedInTheBackground() {

@@ -644,6 +644,8 @@ extension AppState {
                 phase = .sent(reply: reply, elapsed: report.elapsed,
                               refused: report.rejectedRecipients.map { "\($0.address) (\($0.reply))" })
             }
+            // The user chose a login that sends the password itself, without TLS, to another machine.
+            if let warning = inFlight?.settings.clearTextLoginWarning, report.authenticated { notice = "Warning: " + warning }
             return record
         }
         return []
