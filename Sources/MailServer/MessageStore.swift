@@ -78,7 +78,7 @@ public final class MessageStore: Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let millis = Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
-        let id = "\(millis)-\(String(getpid()))-" + String(repeating: "0", count: max(0, 6 - String(number).count)) + String(number)
+        let id = "\(millis)-\(ThisProcess.idText)-" + String(repeating: "0", count: max(0, 6 - String(number).count)) + String(number)
         return Receiving(id: id, directory: directory)
     }
 
@@ -139,7 +139,7 @@ public final class MessageStore: Sendable {
         guard spares.withLock({ $0.count }) < Self.maximumSpares else { unlink(path); return }
         let number = spareNumber.withLock { n in n += 1; return n }
         // Named as a temporary of this process: a later start removes it if this one is gone.
-        let spare = "\(directory)/.spare\(number).tmp-\(getpid())-spare"
+        let spare = "\(directory)/.spare\(number).tmp-\(ThisProcess.idText)-spare"
         if rename(path, spare) == 0 { putSpare(spare) }
     }
 

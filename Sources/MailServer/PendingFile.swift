@@ -28,7 +28,7 @@ final class PendingFile: @unchecked Sendable {
 
     init(directory: String, name: String) {
         self.directory = directory
-        partPath = "\(directory)/\(name).tmp-\(getpid())-part"
+        partPath = "\(directory)/\(name).tmp-\(ThisProcess.idText)-part"
     }
 
     private func openOnce() {
@@ -93,4 +93,10 @@ final class PendingFile: @unchecked Sendable {
     }
 
     deinit { discard() }
+}
+
+/// This process's id, asked once: glibc no longer caches getpid(), and the store named two files
+/// a message with it, a system call each.
+enum ThisProcess {
+    static let idText = String(getpid())
 }
