@@ -126,30 +126,3 @@ public enum DNSMessage {
         return labels.joined(separator: ".")
     }
 }
-
-extension IPAddress {
-    /// An IPv6 address in its usual short text form.
-    static func text(ipv6 bytes: [UInt8]) -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        var raw = bytes
-        guard bytes.count == 16, inet_ntop(AF_INET6, &raw, &buffer, 64) != nil else { return "?" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    /// The 4 or 16 bytes of an address, or nil when the text is not one.
-    public static func bytes(_ text: String) -> [UInt8]? {
-        var four = [UInt8](repeating: 0, count: 4)
-        if inet_pton(AF_INET, text, &four) == 1 { return four }
-        var sixteen = [UInt8](repeating: 0, count: 16)
-        if inet_pton(AF_INET6, text, &sixteen) == 1 { return sixteen }
-        return nil
-    }
-
-    /// The name of a reverse lookup: `4.3.2.1.in-addr.arpa`, or the nibbles under ip6.arpa.
-    public static func reverseName(_ text: String) -> String? {
-        guard let bytes = bytes(text) else { return nil }
-        if bytes.count == 4 { return bytes.reversed().map(String.init).joined(separator: ".") + ".in-addr.arpa" }
-        let hex = Array("0123456789abcdef")
-        return bytes.reversed().flatMap { [String(hex[Int($0 & 0xF)]), String(hex[Int($0 >> 4)])] }.joined(separator: ".") + ".ip6.arpa"
-    }
-}

@@ -23,34 +23,3 @@ extension DomainCheck {
         return lines
     }
 }
-
-/// The addresses of a host name, as the system resolves them.
-public enum HostAddresses {
-    public static func lookUp(_ host: String) -> [String] {
-        if IPAddress.bytes(host) != nil { return [host] }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard !host.isEmpty, getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
-        defer { freeaddrinfo(list) }
-        var found: [String] = []
-        var cursor = list
-        while let entry = cursor {
-            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-                if !found.contains(text) { found.append(text) }
-            }
-            cursor = entry.pointee.ai_next
-        }
-        return found
-    }
-}
-
-extension IPAddress {
-    /// 127.0.0.0/8 or ::1.
-    public static func isLoopback(_ text: String) -> Bool {
-        guard let bytes = bytes(text) else { return false }
-        return bytes.count == 4 ? bytes[0] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]
-    }
-}

@@ -133,10 +133,3 @@ struct FlaskCheck {
         }
     }
 }
-
-extension Provider {
-    /// Providers that send only as the login's own address (or its verified aliases).
-    var sendsOnlyAsItsLogin: Bool {
-        ["gmail", "microsoft365", "outlook", "icloud", "yahoo", "zoho", "fastmail"].contains(id)
-    }
-}
