@@ -8,43 +8,24 @@ public final class TestSMTPServer: @unchecked Sendable {
     public let pid: Int32
     /// Where the server writes NNN.eml, NNN.json and auth.log.
     public let store: String
-    private let process: Process
+    private let server: PythonServer
 
     /// Options as smtp_server.py takes them, e.g. `["--mode", "starttls", "--auth", "u:p"]`.
     /// `--cert`/`--key` default to the good test certificate.
     public init(_ options: [String] = [], certificate: String = "good", script: String = "smtp_server.py") throws {
         store = TestPaths.temporaryDirectory("mailtui-smtp")
-        var arguments = [TestPaths.support(script), "--store", store]
+        var arguments = ["--store", store]
         if !options.contains("--cert") {
             arguments += ["--cert", TestCertificates.path(certificate + ".pem"), "--key", TestCertificates.path(certificate + ".key")]
         }
-        arguments += options
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestServerError.didNotStart(arguments.joined(separator: " ")) }
-            line.append(chunk)
-        }
-        struct Ready: Decodable { var port: Int; var pid: Int32 }
-        let ready = try JSONDecoder().decode(Ready.self, from: line.prefix(while: { $0 != UInt8(ascii: "\n") }))
-        port = ready.port
-        pid = ready.pid
+        server = try PythonServer.start(script, arguments + options)
+        port = server.port
+        pid = server.pid
     }
 
     deinit { stop() }
 
-    public func stop() {
-        guard process.isRunning else { return }
-        kill(pid, SIGKILL)
-        process.waitUntilExit()
-    }
+    public func stop() { server.stop() }
 
     /// Settings pointing at this server.
     public func settings(_ security: SecurityMode, caFile: Bool = true) -> ServerSettings {

@@ -22,13 +22,13 @@ struct SettingOrigin {
         /// The form's name for it.
         var label: String {
             switch self {
-            case .host: "Host"
-            case .port: "Port"
-            case .security: "Security"
-            case .user: "User"
-            case .password: "Password"
-            case .sender: "From"
-            case .timeout: "Timeout"
+            case .host: FieldID.host.label
+            case .port: FieldID.port.label
+            case .security: FieldID.security.label
+            case .user: FieldID.user.label
+            case .password: FieldID.password.label
+            case .sender: FieldID.from.label
+            case .timeout: FieldID.timeout.label
             }
         }
     }
