@@ -57,7 +57,7 @@ public struct SystemResolver: DNSResolving {
         guard !name.isEmpty, name.utf8.count < 254, name.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\0" }) else { return .noSuchDomain }
         var buffer = [UInt8](repeating: 0, count: 65535)
         var herr: Int32 = 0
-        let length = mt_dns_query(name, Int32(type.rawValue), server, Int32(port), Int32(timeout), &buffer, Int32(buffer.count), &herr)
+        let length = mt_dns_query(name, Int32(type.rawValue), server, Int32(clamping: port), Int32(clamping: timeout), &buffer, Int32(buffer.count), &herr)
         guard length >= 0 else {
             switch herr {
             case 1: return .noSuchDomain
