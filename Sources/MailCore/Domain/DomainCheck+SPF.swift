@@ -1,6 +1,23 @@
 /// The SPF check: the record, its tree of includes, its end, and its result for each server given.
 extension DomainCheck {
-    func spf() -> Section {
+    /// SPF's result for one sending server.
+    struct SPFOutcome {
+        var ip: String
+        var result: SPFResult
+        /// Why it is permerror or temperror.
+        var problem: String?
+    }
+
+    /// The SPF result for each server given (`--ip`), evaluated once.
+    func spfOutcomes() -> [SPFOutcome] {
+        options.ips.map { ip in
+            var evaluator = SPFEvaluator(dns: dns)
+            let result = evaluator.check(ip: ip, domain: domain)
+            return SPFOutcome(ip: ip, result: result, problem: evaluator.problem)
+        }
+    }
+
+    func spf(_ outcomes: [SPFOutcome]) -> Section {
         let (texts, answer, _) = dns.texts(domain)
         let records = texts.filter(SPFRecord.isSPF)
         var section = Section(name: "SPF", records: records.map { "\"\($0)\"" }, findings: [])
@@ -56,12 +73,11 @@ extension DomainCheck {
         if let provider = options.provider, let include = provider.spfInclude, !walk.includes.contains(include) {
             section.findings.append(Finding(verdict: .problem, text: "\(provider.name) sends from the ranges of include:\(include), which the record does not name: mail sent through \(provider.name) fails SPF. Add include:\(include) before the all."))
         }
-        for ip in options.ips {
-            var evaluator = SPFEvaluator(dns: dns)
-            let result = evaluator.check(ip: ip, domain: domain)
+        for outcome in outcomes {
+            let result = outcome.result
             let verdict: Verdict = result == .pass ? .ok : [.fail, .permerror, .softfail].contains(result) ? .problem : .warning
-            section.findings.append(Finding(verdict: verdict, text: "For the server \(ip): \(result.rawValue)" + (evaluator.problem.map { " (\($0))" } ?? "")
-                                            + (result == .pass ? "." : ": add ip4:\(ip) (or the include of the service that owns it) to the record.")))
+            section.findings.append(Finding(verdict: verdict, text: "For the server \(outcome.ip): \(result.rawValue)" + (outcome.problem.map { " (\($0))" } ?? "")
+                                            + (result == .pass ? "." : ": add ip4:\(outcome.ip) (or the include of the service that owns it) to the record.")))
         }
         return section
     }

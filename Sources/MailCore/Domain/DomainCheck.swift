@@ -53,10 +53,11 @@ public struct DomainCheck: Sendable {
 
     /// Every check, in the order a person reads them.
     public func run() -> [Section] {
-        let spfSection = spf()
+        let outcomes = spfOutcomes()
+        let spfSection = spf(outcomes)
         let dkimSections = dkim()
         // What DMARC would see: SPF passing for a server given, keys that would verify.
-        let spfPasses = options.ips.isEmpty ? nil : spfSection.findings.contains { $0.text.hasPrefix("For the server") && $0.verdict == .ok }
+        let spfPasses = outcomes.isEmpty ? nil : outcomes.contains { $0.result == .pass }
         let goodSelectors = dkimSections.filter { $0.name.hasPrefix("DKIM ") && $0.verdict != .problem }.map { String($0.name.dropFirst(5)) }
         return [mx(), spfSection] + dkimSections + [dmarc(spfPasses: spfPasses, dkimSelectors: goodSelectors)] + options.ips.map(serverAddress)
     }

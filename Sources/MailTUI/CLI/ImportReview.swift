@@ -5,7 +5,7 @@ import MailCore
 enum ImportReview {
     /// The lines for the conversation pane, or nil when nothing was imported and nothing is wrong.
     static func lines(_ resolved: ResolvedServer, state: AppState) -> [String]? {
-        let imported = resolved.origins.values.contains { $0.contains("Flask-Mail") || $0.contains(".env") || $0.contains(".py") || $0.contains("environment") }
+        let imported = resolved.imported
         guard imported || !resolved.warnings.isEmpty else { return nil }
         var lines: [String] = []
         if imported {

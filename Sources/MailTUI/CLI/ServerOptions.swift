@@ -112,6 +112,8 @@ struct ResolvedServer {
     var findings: [FlaskFinding] = []
     /// DKIM signing from the profile.
     var dkim: DKIMSettings?
+    /// Whether a Flask config was imported (--env-file, --flask-config, --mail-env).
+    var imported = false
     /// Where each setting came from, in words ("the saved draft", ".env:3", "--port"), by setting.
     var origins: [SettingOrigin.Setting: String] = [:]
 
@@ -173,6 +175,7 @@ extension ServerOptions {
             resolved.password = found.storedPassword
             resolved.passwordSource = found.passwordSource
         }
+        resolved.imported = !imports.isEmpty
         for (index, imported) in imports.enumerated() {
             resolved.findings += imported.findings
             let origin = SettingOrigin(source: sources[index])
