@@ -1,8 +1,5 @@
 import Dispatch
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Tries the usual submission setups of one host at once, with short timeouts, and recommends the
 /// best that works: encrypted, with AUTH offered, implicit TLS or STARTTLS on a submission port.
@@ -152,13 +149,7 @@ public enum AutoProbe {
 
     /// Whether the host name resolves (or is an address), checked once before any port is tried.
     public static func resolves(_ settings: ServerSettings) -> Bool {
-        if settings.connectAddress != nil || IPAddress.isLiteral(settings.host.trimmingEnds(of: "[]")) { return true }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(settings.host, nil, &hints, &list)
-        if let list { freeaddrinfo(list) }
-        return status == 0
+        settings.connectAddress != nil || !HostAddresses.lookUp(settings.host.trimmingEnds(of: "[]")).isEmpty
     }
 
     /// What one auto-detection found.

@@ -6,17 +6,6 @@ import Glibc
 public enum DNSType: UInt16, Sendable, CaseIterable {
     case a = 1, ns = 2, cname = 5, ptr = 12, mx = 15, txt = 16, aaaa = 28
 
-    public var name: String {
-        switch self {
-        case .a: "A"
-        case .ns: "NS"
-        case .cname: "CNAME"
-        case .ptr: "PTR"
-        case .mx: "MX"
-        case .txt: "TXT"
-        case .aaaa: "AAAA"
-        }
-    }
 }
 
 /// One resource record of an answer.
@@ -42,6 +31,13 @@ public struct DNSRecord: Sendable, Equatable {
         self.type = type
         self.data = data
     }
+
+    /// A CNAME's, PTR's or NS's target.
+    public var target: String? { if case .name(let n) = data { n } else { nil } }
+    /// A TXT record's strings, joined.
+    public var text: String? { if case .text(let s) = data { s.joined() } else { nil } }
+    /// An A or AAAA record's address.
+    public var address: String? { if case .address(let a) = data { a } else { nil } }
 }
 
 /// Reads the answer section of a DNS response (RFC 1035 wire format). Never traps on bad input:

@@ -15,15 +15,6 @@ public enum DNSAnswer: Sendable, Equatable {
         if case .records(let r) = self { return r }
         return []
     }
-
-    /// True when the name gave nothing at all (for SPF's void lookup limit).
-    public var isVoid: Bool {
-        switch self {
-        case .noRecords, .noSuchDomain: true
-        case .records(let r): r.isEmpty
-        case .failure: false
-        }
-    }
 }
 
 /// Something that answers DNS queries: the system's resolver, or a table in tests.
@@ -75,7 +66,7 @@ extension DNSResolving {
     /// TXT records at a name (each joined from its strings), following CNAMEs the server did not.
     public func texts(_ name: String) -> (texts: [String], answer: DNSAnswer, via: String?) {
         let (answer, via) = following(name, .txt)
-        let texts = answer.records.compactMap { r -> String? in if case .text(let s) = r.data { s.joined() } else { nil } }
+        let texts = answer.records.compactMap(\.text)
         return (texts, answer, via)
     }
 
@@ -87,10 +78,7 @@ extension DNSResolving {
         for type in [DNSType.a, .aaaa] where type == .a ? ipv4 : ipv6 {
             let answer = following(name, type).answer
             if case .failure(let why) = answer { failure = why }
-            let addresses = answer.records.compactMap { r -> String? in
-                guard r.type == type.rawValue, case .address(let a) = r.data else { return nil }
-                return a
-            }
+            let addresses = answer.records.filter { $0.type == type.rawValue }.compactMap(\.address)
             if !addresses.isEmpty { void = false }
             found += addresses
         }
@@ -107,7 +95,7 @@ extension DNSResolving {
     /// PTR names of an address.
     public func ptr(_ address: String) -> [String] {
         guard let reverse = IPAddress.reverseName(address) else { return [] }
-        return query(reverse, .ptr).records.compactMap { r in if case .name(let n) = r.data { n } else { nil } }
+        return query(reverse, .ptr).records.compactMap(\.target)
     }
 
     /// The answer for a name, after up to 8 CNAMEs; `via` is the last CNAME target, if any.
@@ -118,10 +106,9 @@ extension DNSResolving {
             let answer = query(current, type)
             guard case .records(let records) = answer else { return (answer, via) }
             let wanted = records.filter { $0.type == type.rawValue }
-            if !wanted.isEmpty { return (.records(wanted), via ?? records.lazy.compactMap { r in if case .name(let n) = r.data, r.type == DNSType.cname.rawValue { n } else { nil } }.last) }
-            guard let target = records.lazy.compactMap({ r -> String? in if case .name(let n) = r.data, r.type == DNSType.cname.rawValue { n } else { nil } }).last else {
-                return (.noRecords, via)
-            }
+            let cname = records.last { $0.type == DNSType.cname.rawValue }?.target
+            if !wanted.isEmpty { return (.records(wanted), via ?? cname) }
+            guard let target = cname else { return (.noRecords, via) }
             current = target
             via = target
         }
