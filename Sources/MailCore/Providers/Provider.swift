@@ -24,6 +24,8 @@ public struct Provider: Sendable, Equatable {
     public var advice: [Advice]
     /// Its SPF include, for domain checks.
     public var spfInclude: String?
+    /// A login name every account shares (SendGrid's `apikey`), not a per-account one.
+    public var fixedUser: String? = nil
 
     /// One thing worth knowing about a provider.
     public struct Advice: Sendable, Equatable {
@@ -44,11 +46,6 @@ public struct Provider: Sendable, Equatable {
         s.security = security
         if let fixed = fixedUser { s.username = fixed }
         return s
-    }
-
-    /// A login name every account shares (SendGrid's `apikey`), not a per-account one.
-    public var fixedUser: String? {
-        user.hasPrefix("`") ? String(user.dropFirst().prefix(while: { $0 != "`" })) : nil
     }
 
     /// The advice that helps with a failure at `stage`, or all of it for nil.

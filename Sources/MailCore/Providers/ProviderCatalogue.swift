@@ -57,7 +57,7 @@ extension Provider {
                 Advice("The user is the word apikey, for every account; the password is the API key (SG.…).", stages: [.auth]),
                 Advice("The From address must match a verified Sender Identity (a single sender, or an authenticated domain).", stages: [.mail, .data]),
             ],
-            spfInclude: "sendgrid.net"),
+            spfInclude: "sendgrid.net", fixedUser: "apikey"),
         Provider(
             id: "mailgun", name: "Mailgun (US)", host: "smtp.mailgun.org", port: 587, security: .starttls,
             otherPorts: ["465 (implicit TLS)", "2525", "25"],

@@ -1,8 +1,5 @@
 import ArgumentParser
 import MailCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `--dkim-key PEM --dkim-selector S [--dkim-domain D]`: sign the message with DKIM.
 struct DKIMOptions: ParsableArguments {
@@ -20,17 +17,19 @@ struct DKIMOptions: ParsableArguments {
         if dkimKey == nil && (dkimSelector != nil || dkimDomain != nil) { throw ValidationError("--dkim-selector and --dkim-domain go with --dkim-key.") }
     }
 
+    /// The settings the options give, or nil when no key was given.
+    var settings: DKIMSettings? {
+        guard let path = dkimKey, let selector = dkimSelector else { return nil }
+        return DKIMSettings(selector: selector, keyPath: path, domain: dkimDomain)
+    }
+
     /// The signer for a message from `from`, or nil when no key was given.
     func signer(from: Mailbox) throws -> DKIMSigner? {
-        guard let path = dkimKey, let selector = dkimSelector else { return nil }
-        guard let bytes = FileContents.read(path) else {
-            throw ValidationError("--dkim-key: cannot read \(path) (\(String(cString: strerror(errno)))).")
-        }
-        let domain = dkimDomain ?? String(from.address.split(separator: "@").last ?? "")
+        guard let settings else { return nil }
         do throws(DKIMError) {
-            return try DKIMSigner(pem: String(decoding: bytes, as: UTF8.self), selector: selector, domain: domain)
+            return try settings.signer(from: from)
         } catch {
-            throw ValidationError("--dkim-key \(path): \(error.reason).")
+            throw ValidationError("--dkim-key \(settings.keyPath): \(error.reason).")
         }
     }
 }

@@ -106,11 +106,7 @@ struct ProfilesCommand: ParsableCommand {
             }
             var profile = Profile(name: name, settings: resolved.settings, passwordSource: resolved.passwordSource, storedPassword: nil,
                                   from: from ?? resolved.sender)
-            if let key = dkim.dkimKey, let selector = dkim.dkimSelector {
-                profile.dkim = DKIMSettings(selector: selector, keyPath: key.absolutePath, domain: dkim.dkimDomain)
-            } else {
-                profile.dkim = resolved.dkim
-            }
+            profile.dkim = dkim.settings.map { DKIMSettings(selector: $0.selector, keyPath: $0.keyPath.absolutePath, domain: $0.domain) } ?? resolved.dkim
             if let from = profile.from, (try? Mailbox.parse(from)) == nil { throw ValidationError("--from \"\(from)\" is not an address.") }
             if savePassword {
                 guard let secret = try resolved.secret(user: resolved.settings.username) else {
