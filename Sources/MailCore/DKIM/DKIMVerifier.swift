@@ -57,16 +57,13 @@ public struct DKIMVerifier: Sendable {
     }
 
     /// The tags of a DKIM-Signature value, FWS removed from around them.
+    /// The signature's tags (names are case-sensitive here); nil for a malformed list or a duplicate.
     static func tags(_ value: String) -> [String: String]? {
+        guard case .success(let pairs) = TagList.parse(value) else { return nil }
         var tags: [String: String] = [:]
-        for part in value.split(separator: ";") {
-            // Folding whitespace (CR, LF, space, tab) may surround names and values.
-            let unfolded = part.filter { !$0.isNewline }
-            if unfolded.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            guard let equals = unfolded.firstIndex(of: "=") else { return nil }
-            let name = unfolded[..<equals].filter { $0 != " " && $0 != "\t" }
-            guard !name.isEmpty, tags[name] == nil else { return nil }
-            tags[name] = String(unfolded[unfolded.index(after: equals)...]).trimmingEnds(of: " \t")
+        for (name, value) in pairs {
+            guard tags[name] == nil else { return nil }
+            tags[name] = value
         }
         return tags
     }

@@ -12,14 +12,15 @@ public struct DKIMKeyRecord: Sendable, Equatable {
 
     /// Parses `tag=value; ...`; nil with a reason when it is not a DKIM key record.
     public static func parse(_ text: String) -> Result<DKIMKeyRecord, DKIMRecordError> {
+        let pairs: [(name: String, value: String)]
+        switch TagList.parse(text) {
+        case .success(let p): pairs = p
+        case .failure(let error): return .failure(error)
+        }
         var tags: [String: String] = [:]
-        for part in text.split(separator: ";") {
-            let trimmed = part.trimmingSpaces
-            if trimmed.isEmpty { continue }
-            guard let equals = trimmed.firstIndex(of: "=") else { return .failure(DKIMRecordError(reason: "\"\(trimmed)\" is not tag=value")) }
-            let name = trimmed[..<equals].trimmingSpaces.lowercased()
-            guard !name.isEmpty, tags[name] == nil else { return .failure(DKIMRecordError(reason: name.isEmpty ? "an empty tag name" : "the tag \(name) appears twice")) }
-            tags[name] = trimmed[trimmed.index(after: equals)...].trimmingSpaces
+        for (name, value) in pairs {
+            guard tags[name.lowercased()] == nil else { return .failure(DKIMRecordError(reason: "the tag \(name.lowercased()) appears twice")) }
+            tags[name.lowercased()] = value
         }
         if let v = tags["v"], v != "DKIM1" { return .failure(DKIMRecordError(reason: "v=\(v) is not DKIM1")) }
         guard tags["p"] != nil else { return .failure(DKIMRecordError(reason: "no p= (the public key)")) }

@@ -27,18 +27,18 @@ public struct DMARCRecord: Sendable, Equatable {
     }
 
     public static func parse(_ text: String) -> Result<DMARCRecord, DKIMRecordError> {
+        let pairs: [(name: String, value: String)]
+        switch TagList.parse(text) {
+        case .success(let p): pairs = p
+        case .failure(let error): return .failure(error)
+        }
         var tags: [String: String] = [:]
-        var order: [String] = []
         var problems: [String] = []
-        for part in text.split(separator: ";") {
-            let trimmed = part.trimmingSpaces
-            if trimmed.isEmpty { continue }
-            guard let equals = trimmed.firstIndex(of: "=") else { return .failure(DKIMRecordError(reason: "\"\(trimmed)\" is not tag=value")) }
-            let name = trimmed[..<equals].trimmingSpaces.lowercased()
-            let value = trimmed[trimmed.index(after: equals)...].trimmingSpaces
+        // Tag names are case-insensitive here (ABNF literals), unlike DKIM signatures'.
+        let order = pairs.map { $0.name.lowercased() }
+        for (name, (_, value)) in zip(order, pairs) {
             if tags[name] != nil { problems.append("the tag \(name) appears twice") }
             tags[name] = value
-            order.append(name)
         }
         guard order.first == "v", tags["v"] == "DMARC1" else { return .failure(DKIMRecordError(reason: "the record must start with v=DMARC1")) }
         if let p = tags["p"]?.lowercased() {
