@@ -403,11 +403,12 @@ enum SendPreparation {
         var request = SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
                                           allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
         request.notifications = notifications
-        request.signer = signer
         if plan.count > 1 {
-            // The first session's lines in full, then refusals only, as `send --count` prints them.
+            // The first session's lines in full, then refusals only, as `send --count` prints them;
+            // each message signed on its own.
             request.load = LoadPlan(count: plan.count, transcript: .first, message: LoadPlan.numbered(message, signer: signer))
-            request.signer = nil
+        } else {
+            request.signer = signer
         }
         return .success(request)
     }
