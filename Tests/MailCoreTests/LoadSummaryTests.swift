@@ -25,4 +25,17 @@ import Testing
         #expect(!edge.lines.isEmpty && !edge.json.isEmpty)
         #expect(Duration.seconds(Int64.max).milliseconds == Int.max && Duration.seconds(Int64.min).milliseconds == Int.min)
     }
+
+    /// `{n}` becomes the message's number wherever it is, as often as it is there.
+    @Test func theNumberFillsEverySlot() {
+        #expect(NumberSlot("load {n}").filled(with: "7") == "load 7")
+        #expect(NumberSlot("{n}{n} and {n}").filled(with: "12") == "1212 and 12")
+        #expect(NumberSlot("no slot").filled(with: "3") == "no slot")
+        #expect(NumberSlot("").filled(with: "3") == "")
+        #expect(NumberSlot("{n").filled(with: "3") == "{n")
+        #expect(NumberSlot("Grüße {n} ✓").filled(with: "5") == "Grüße 5 ✓")
+        for text in ["a{n}b", "{n}", "x{n}{n}{n}y", "{{n}}", "é{n}\r\n{n}"] {
+            #expect(NumberSlot(text).filled(with: "42") == text.replacing("{n}", with: "42"))
+        }
+    }
 }

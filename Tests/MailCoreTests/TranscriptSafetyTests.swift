@@ -108,6 +108,25 @@ import Testing
         #expect(redactor.client("QUIT") == "QUIT")
     }
 
+    /// The quick look for AUTH (no splitting for MAIL, RCPT and DATA) hides exactly what a full
+    /// reading of the first word would.
+    @Test func theQuickLookForAuthMissesNoLogin() {
+        func fullReading(_ line: String) -> Bool {
+            line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).first?.uppercased() == "AUTH"
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["AUTH", "auth", "AuTh", "AUT", "AUTHX", " ", "  ", "PLAIN", "ſ", "ı", "ＡＵＴＨ", "MAIL", "\t", "x", "é", ""]
+        var lines = ["AUTH PLAIN abc", " auth login", "AUTH", "AUTHENTICATE me", "MAIL FROM:<a@b>", "", "   ", "AUT H"]
+        for _ in 0..<2000 {
+            lines.append((0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for line in lines {
+            var redactor = Redactor()
+            _ = redactor.client(line)
+            #expect(redactor.inExchange == fullReading(line), "\(line.debugDescription)")
+        }
+    }
+
     @Test func replyLinesAreParsedAsLibcurlDoes() {
         #expect(ServerReply.parseLine("250 ok").code == 250)
         #expect(ServerReply.parseLine("250 ok").isFinal)

@@ -228,6 +228,32 @@ import TestSupport
         #expect(report.transcript.filter { $0.text.hasPrefix("MAIL FROM") }.count == 1)
     }
 
+    /// A load run pipelines each message's MAIL, RCPT and DATA with the previous one's end of
+    /// data. A recipient refused in such a group (the 554 to DATA follows from it) is reported at
+    /// RCPT; after the RSET the next message sends its own group, and the run goes on.
+    @Test func aRecipientRefusedInAGroupSentAheadIsReportedAndTheRunGoesOn() throws {
+        let harness = try ServerHarness(faults: [Fault(stage: .rcpt, occurrence: 3, action: .reply(code: 550, text: "5.1.1 No such user")),
+                                                 Fault(stage: .data, occurrence: 5, action: .reply(code: 451, text: "4.3.0 Try again"))])
+        CurlRuntime.initialize()
+        let draft = MessageDraft(from: "a@example.com", to: "b@example.com", subject: "ahead {n}", textBody: "number {n}")
+        var request = SessionRequest.send(try draft.validated(), settings: harness.settings(.none), secret: nil)
+        request.load = LoadPlan(count: 8, transcript: .failures, message: LoadPlan.numbered(try draft.validated()))
+        let outcomes = Mutex<[LoadOutcome]>([])
+        let report = SMTPSession().run(request) { event in
+            if case .loadOutcome(let outcome) = event { outcomes.withLock { $0.append(outcome) } }
+        }
+        #expect(report.succeeded, "\(report.failure?.description ?? "")")
+        let all = outcomes.withLock { $0 }
+        #expect(all.map(\.number) == Array(1...8))
+        #expect(all[2].failedStage == .rcpt && all[2].code == 550 && all[2].example?.contains("No such user") == true)
+        // The fifth end of data is the sixth message's: the third never got that far.
+        #expect(all[5].failedStage == .data && all[5].code == 451 && all[5].example?.contains("Try again") == true)
+        #expect(all.filter(\.delivered).map(\.number) == [1, 2, 4, 5, 7, 8])
+        #expect(Set(harness.stored.compactMap(\.subject)) == ["ahead 1", "ahead 2", "ahead 4", "ahead 5", "ahead 7", "ahead 8"])
+        let sessions = harness.events.all.filter { if case .session = $0 { true } else { false } }
+        #expect(sessions.count <= 1, "one connection")
+    }
+
     /// RFC 6531/6532: an address that is not ASCII goes with SMTPUTF8, in the envelope and, raw
     /// UTF-8, in the header.
     @Test func anInternationalisedAddressGoesWithSmtputf8() throws {

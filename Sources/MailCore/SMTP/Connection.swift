@@ -31,6 +31,10 @@ final class Connection {
     private let isCancelled: () -> Bool
     /// Bytes received and not yet part of a reply (a pipelined group's replies come together).
     private var pending: [UInt8] = []
+    /// Where each read lands, allocated once (a load run reads once a message).
+    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+    /// Where the message is read into on its way out, allocated at the first message.
+    lazy var messageBuffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder, wake: Int32, replyLimit: Duration,
          deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) {
@@ -85,9 +89,8 @@ final class Connection {
             }
             // A reply that never ends is not a reply: stop at the classifier's limit.
             if pending.count > FailureClassifier.replyByteLimit { throw .closed }
-            var buffer = [UInt8](repeating: 0, count: 16 * 1024)
             var n = 0
-            let result = buffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
+            let result = readBuffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
             if result == CURLE_AGAIN {
                 // Acknowledge at once what arrives: a server that writes each pipelined reply on its
                 // own, with Nagle's algorithm on, holds the second until the first is acknowledged,
@@ -98,7 +101,7 @@ final class Connection {
             }
             if result != CURLE_OK { throw .curl(Int(result.rawValue)) }
             if n == 0 { throw .closed }
-            pending += buffer[0..<n]
+            pending += readBuffer[0..<n]
         }
     }
 

@@ -24,12 +24,16 @@ public struct LoadPlan: Sendable {
     /// own Message-ID and Date. Putting digits in cannot make a checked message invalid.
     /// With a `signer`, each message is signed with DKIM (its own body hash and signature).
     public static func numbered(_ message: Message, signer: DKIMSigner? = nil) -> @Sendable (Int) -> MessageStream {
-        { number in
+        // Cut once around each {n}, joined with the number per message.
+        let subject = NumberSlot(message.subject)
+        let text: NumberSlot? = if case .text(let text)? = message.textBody { NumberSlot(text) } else { nil }
+        let html: NumberSlot? = if case .text(let html)? = message.htmlBody { NumberSlot(html) } else { nil }
+        return { number in
             var copy = message
             let n = String(number)
-            copy.subject = copy.subject.replacing("{n}", with: n)
-            if case .text(let text)? = copy.textBody { copy.textBody = .text(text.replacing("{n}", with: n)) }
-            if case .text(let html)? = copy.htmlBody { copy.htmlBody = .text(html.replacing("{n}", with: n)) }
+            copy.subject = subject.filled(with: n)
+            if let text { copy.textBody = .text(text.filled(with: n)) }
+            if let html { copy.htmlBody = .text(html.filled(with: n)) }
             let stream = MessageRenderer().render(copy)
             // A file that cannot be read fails the transaction that reads it, signed or not.
             return signer.flatMap { try? $0.sign(stream, time: Int(time(nil))) } ?? stream
@@ -67,4 +71,17 @@ public struct LoadOutcome: Sendable, Equatable {
     }
 
     public var delivered: Bool { failedStage == nil }
+}
+
+/// A text with `{n}` in it, cut there once so that each message only joins the pieces.
+struct NumberSlot: Sendable {
+    private let pieces: [String]
+
+    init(_ text: String) {
+        pieces = text.split(separator: "{n}", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    func filled(with number: String) -> String {
+        pieces.count == 1 ? pieces[0] : pieces.joined(separator: number)
+    }
 }

@@ -97,8 +97,14 @@ struct MailTransaction {
 
     /// A load run: message after message on this connection, each timed and reported; a refused
     /// one is followed by RSET and the next. Lines are kept as the plan asks.
+    ///
+    /// With PIPELINING, the next message's MAIL, RCPT and DATA go in the same write as this one's
+    /// end of data (RFC 2920 3.1 lets a group start with the message content): one write and one
+    /// read a message instead of three and two. Not when paced, where the next must wait its turn.
     private func run(_ load: LoadPlan, from mail: String, to recipients: [String]) throws(Connection.Failure) {
         let begin = recorder.now
+        let group = offers("PIPELINING") && load.interval == nil ? Array(pipelinedGroup(from: mail, to: recipients).utf8) : nil
+        var groupSent = false
         for index in 0..<load.count {
             if let interval = load.interval {
                 // Paced (--rate): wait for this message's turn, cancellably.
@@ -109,8 +115,10 @@ struct MailTransaction {
             recorder.holding = !keepAll
             let start = recorder.now
             let outcome: Outcome
+            let sentBefore = groupSent
             do throws(Connection.Failure) {
-                outcome = try transaction(from: mail, to: recipients, stream: load.message(number), afterRefusal: .reset)
+                outcome = try transaction(from: mail, to: recipients, stream: load.message(number), afterRefusal: .reset,
+                                          groupSent: sentBefore, nextGroup: index + 1 < load.count ? group : nil, nextGroupSent: &groupSent)
             } catch {
                 // The connection is gone: this message failed, and the session ends.
                 if recorder.holding && load.transcript != .none { recorder.releaseHeld() }
@@ -135,6 +143,12 @@ struct MailTransaction {
         }
     }
 
+    /// MAIL, each RCPT and DATA, as one pipelined write.
+    private func pipelinedGroup(from mail: String, to recipients: [String]) -> String {
+        let notify = request.notifications?.rcptParameters ?? ""
+        return ([mail] + recipients.map { "RCPT TO:<\($0)>" + notify } + ["DATA"]).map { $0 + "\r\n" }.joined()
+    }
+
     /// What follows a refused transaction: QUIT (one message), or RSET and go on (a load run).
     private enum AfterRefusal { case quit, reset }
 
@@ -145,8 +159,19 @@ struct MailTransaction {
         case stop(Int)
     }
 
+    /// One transaction. In a pipelined load run, `groupSent` says that this one's MAIL, RCPT and
+    /// DATA already went with the previous message's end; `nextGroup` goes with this one's end if
+    /// it gets that far, and `nextGroupSent` then says so.
     private func transaction(from mail: String, to recipients: [String], stream: MessageStream,
-                             afterRefusal: AfterRefusal = .quit) throws(Connection.Failure) -> Outcome {
+                             afterRefusal: AfterRefusal = .quit, groupSent: Bool = false, nextGroup: [UInt8]? = nil) throws(Connection.Failure) -> Outcome {
+        var unused = false
+        return try transaction(from: mail, to: recipients, stream: stream, afterRefusal: afterRefusal, groupSent: groupSent,
+                               nextGroup: nextGroup, nextGroupSent: &unused)
+    }
+
+    private func transaction(from mail: String, to recipients: [String], stream: MessageStream, afterRefusal: AfterRefusal,
+                             groupSent: Bool, nextGroup: [UInt8]?, nextGroupSent: inout Bool) throws(Connection.Failure) -> Outcome {
+        nextGroupSent = false
         func endRefused() throws(Connection.Failure) {
             switch afterRefusal {
             case .quit: try quit()
@@ -160,9 +185,9 @@ struct MailTransaction {
         let rcpts = quitAfter == .mail ? [] : recipients.map { "RCPT TO:<\($0)>" + notify }
         let sendsData = quitAfter == nil
         var replies: [ServerReply] = []
-        if offers("PIPELINING") {
+        if groupSent || offers("PIPELINING") {
             let commands = [mail] + rcpts + (sendsData ? ["DATA"] : [])
-            try connection.send(Array(commands.map { $0 + "\r\n" }.joined().utf8))
+            if !groupSent { try connection.send(Array(commands.map { $0 + "\r\n" }.joined().utf8)) }
             for command in commands {
                 connection.record(command)
                 replies.append(try connection.reply())
@@ -222,10 +247,11 @@ struct MailTransaction {
             try endRefused()
             return .stop(FailureClassifier.sendError)
         }
-        if let code = try sendMessage(stream) {
+        if let code = try sendMessage(stream, then: nextGroup ?? []) {
             if afterRefusal == .reset { throw .curl(code) }
             return .stop(code)
         }
+        nextGroupSent = nextGroup != nil
         let final = try connection.reply()
         guard final.isPositive else {
             // The transaction is over either way: the next may start at once.
@@ -235,28 +261,36 @@ struct MailTransaction {
         return .delivered(deferred: accepted > 0 ? deferred : [])
     }
 
-    /// The message, dot-stuffed, then the end-of-data line. A file that cannot be read stops the
-    /// session without the end line, so that nothing partial is delivered.
-    private func sendMessage(_ stream: MessageStream) throws(Connection.Failure) -> Int? {
+    /// The message, dot-stuffed, then the end-of-data line and `trailer` (the next pipelined group)
+    /// in the same write as the last piece. A file that cannot be read stops the session without
+    /// the end line, so that nothing partial is delivered.
+    private func sendMessage(_ stream: MessageStream, then trailer: [UInt8]) throws(Connection.Failure) -> Int? {
         stream.rewind()
         var stuffer = DotStuffer()
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        // Taken out while in use, so that writing into it copies nothing.
+        var buffer = connection.messageBuffer
+        connection.messageBuffer = []
+        defer { connection.messageBuffer = buffer }
         var sent = 0
         var lastProgress = recorder.now
+        // Each piece waits for the next read, so that the last goes out with the end.
+        var waiting: [UInt8] = []
         while true {
             let n = buffer.withUnsafeMutableBytes { stream.read(into: $0) }
             if n < 0 { return FailureClassifier.readError }
             if n == 0 { break }
-            let chunk = Array(buffer[0..<n])
-            try connection.send(stuffer.stuff(chunk))
-            chunk.withUnsafeBytes { recorder.handle(.dataOut, $0) }
+            if !waiting.isEmpty { try connection.send(waiting) }
+            buffer.withUnsafeBytes { chunk in
+                waiting = stuffer.stuff(chunk[0..<n])
+                recorder.handle(.dataOut, UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+            }
             sent += n
             if recorder.now - lastProgress > .milliseconds(100) || sent == stream.totalSize {
                 lastProgress = recorder.now
                 context.onEvent(.progress(sent: sent, total: stream.totalSize))
             }
         }
-        try connection.send(stuffer.end())
+        try connection.send(waiting + stuffer.end() + trailer)
         return nil
     }
 
@@ -286,7 +320,7 @@ struct MailTransaction {
 struct DotStuffer {
     private var atLineStart = true
 
-    mutating func stuff(_ bytes: [UInt8]) -> [UInt8] {
+    mutating func stuff(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 16)
         for byte in bytes {

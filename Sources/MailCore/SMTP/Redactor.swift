@@ -17,6 +17,8 @@ public struct Redactor: Sendable, Equatable {
     /// The line to show for a command the client sent.
     public mutating func client(_ line: String) -> String {
         if inExchange { return Self.placeholder }
+        // Most lines (MAIL, RCPT, DATA, a load run's thousands) cannot be an AUTH: no splitting.
+        guard Self.mayStartAuth(line) else { return line }
         let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         if let verb = words.first, verb.uppercased() == "AUTH" {
             inExchange = true
@@ -24,6 +26,15 @@ public struct Redactor: Sendable, Equatable {
             return "AUTH" + mechanism + (words.count > 2 ? " " + Self.placeholder : "")
         }
         return line
+    }
+
+    /// Whether the line's first word could be AUTH (in any case), judged on its bytes.
+    static func mayStartAuth(_ line: String) -> Bool {
+        var bytes = line.utf8.drop { $0 == 32 }.makeIterator()
+        for expected in "auth".utf8 {
+            guard let byte = bytes.next(), byte | 0x20 == expected else { return false }
+        }
+        return true
     }
 
     /// Follows the server's replies: only the login's verdict ends the exchange.

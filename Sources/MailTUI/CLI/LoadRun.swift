@@ -78,7 +78,9 @@ struct LoadRun {
             let onlyTransactions = index > 0 && transcript != .all
             let prepared = request
             group.enter()
-            DispatchQueue.global(qos: .userInitiated).async {
+            // A queue of its own (overcommitting): each connection blocks on its socket, and the
+            // global queue's few threads would start some connections only when others end.
+            DispatchQueue(label: "mailtui.load.\(index)", qos: .userInitiated).async {
                 let report = session.run(prepared) { event in
                     switch event {
                     case .line(let line) where !quiet && (!onlyTransactions || (.mail ... .data).contains(line.stage)):
