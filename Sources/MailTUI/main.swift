@@ -13,9 +13,6 @@ sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
 // Past a file-size limit a write should fail (and the history say so), not kill the process.
 signal(SIGXFSZ, SIG_IGN)
 
-// libcurl's global set-up must happen on the main thread before any other thread starts.
-CurlRuntime.initialize()
-
 var command: ParsableCommand
 do {
     // File names may not be UTF-8: keep their bytes (see RawPath).
@@ -28,6 +25,9 @@ do {
     }
     RootCommand.exit(withError: error)
 }
+// libcurl's global set-up must happen on the main thread before any other thread starts; not
+// before the options are read (--help and --version need none of it).
+CurlRuntime.initialize()
 do {
     try command.run()
 } catch let error as ValidationError {

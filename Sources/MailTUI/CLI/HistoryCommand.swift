@@ -14,7 +14,7 @@ struct HistoryCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List past sends and probes, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List past sends and probes, newest first.")
         @Flag(help: "JSON lines instead of text.") var json = false
         @Option(help: "At most this many.") var limit: Int = 50
         func run() throws {
@@ -30,7 +30,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one entry with its transcript and diagnosis.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one entry with its transcript and diagnosis.")
         @Argument(help: "The entry's ID (from mailtui history).") var id: String
         @Flag(help: "JSON instead of text.") var json = false
         @Option(help: ArgumentHelp("Write a report to paste into an issue or a support ticket (settings, transcript, diagnosis, versions, swaks and curl commands; no password) to this file; - for standard output.", valueName: "file"))

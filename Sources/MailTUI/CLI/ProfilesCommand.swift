@@ -41,7 +41,7 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the profiles.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the profiles.")
         func run() throws {
             let config = try ProfilesCommand.load()
             if config.profiles.isEmpty { Console.out("No profiles yet: mailtui profiles save NAME --server HOST ..."); return }
@@ -54,7 +54,7 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one profile (the password as a placeholder).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one profile (the password as a placeholder).")
         @Argument(help: "The profile's name.") var name: String
         @Flag(help: "JSON instead of text.") var json = false
         func run() throws {
@@ -84,7 +84,7 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct Save: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Save the settings given (same options as send) as a profile.")
+        static let configuration = CommandConfiguration(commandName: "save", abstract: "Save the settings given (same options as send) as a profile.")
         @Argument(help: "The profile's name: letters, digits, '-', '_', '.'.") var name: String
         @OptionGroup(title: "Server") var server: ServerOptions
         @Option(help: ArgumentHelp("The profile's default sender.", valueName: "addr")) var from: String?
@@ -133,7 +133,7 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a profile.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a profile.")
         @Argument(help: "The profile's name.") var name: String
         func run() throws {
             let (file, existing) = try ProfilesCommand.loadSaved()
