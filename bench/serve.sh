@@ -11,7 +11,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 export LD_LIBRARY_PATH="$work/root/usr/lib/postfix"
 SOURCE="$work/root/usr/sbin/smtp-source"
 SINK="$work/root/usr/sbin/smtp-sink"
-swift build -c release --product mailtui >/dev/null 2>&1
+swift build -c release --static-swift-stdlib --product mailtui >/dev/null 2>&1   # as bench/run.sh builds it
 MESSAGES=${MESSAGES:-5000}
 
 rate() { # port connections
