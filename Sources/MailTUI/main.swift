@@ -16,7 +16,7 @@ signal(SIGXFSZ, SIG_IGN)
 var command: ParsableCommand
 do {
     // File names may not be UTF-8: keep their bytes (see RawPath).
-    command = try RootCommand.parseAsRoot(Array(RawPath.arguments().dropFirst()))
+    command = try RootCommand.parseAsRoot(RootCommand.choosingTheDefault(Array(RawPath.arguments().dropFirst())))
 } catch {
     // Usage mistakes are bad input (status 2), like every other problem found before sending.
     if RootCommand.exitCode(for: error).rawValue == 64 {
