@@ -33,8 +33,9 @@ final class Connection {
     private var pending: [UInt8] = []
     /// Where each read lands, allocated once (a load run reads once a message).
     private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
-    /// Where the message is read into on its way out, allocated at the first message.
-    lazy var messageBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Where the message is read into on its way out: allocated at the first message, then used
+    /// in place (a copy of it would be copied again at the first write into it).
+    var messageBuffer: [UInt8] = []
 
     init(easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder, wake: Int32, replyLimit: Duration,
          deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) {

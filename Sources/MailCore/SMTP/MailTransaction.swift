@@ -103,7 +103,7 @@ struct MailTransaction {
     /// read a message instead of three and two. Not when paced, where the next must wait its turn.
     private func run(_ load: LoadPlan, from mail: String, to recipients: [String]) throws(Connection.Failure) {
         let begin = recorder.now
-        let group = offers("PIPELINING") && load.interval == nil ? Array(pipelinedGroup(from: mail, to: recipients).utf8) : nil
+        let group = offers("PIPELINING") && load.interval == nil ? Self.wire([mail] + rcptCommands(recipients) + ["DATA"]) : nil
         var groupSent = false
         for index in 0..<load.count {
             if let interval = load.interval {
@@ -143,10 +143,15 @@ struct MailTransaction {
         }
     }
 
-    /// MAIL, each RCPT and DATA, as one pipelined write.
-    private func pipelinedGroup(from mail: String, to recipients: [String]) -> String {
+    /// A RCPT TO for each recipient, with the DSN parameters asked for.
+    private func rcptCommands(_ recipients: [String]) -> [String] {
         let notify = request.notifications?.rcptParameters ?? ""
-        return ([mail] + recipients.map { "RCPT TO:<\($0)>" + notify } + ["DATA"]).map { $0 + "\r\n" }.joined()
+        return recipients.map { "RCPT TO:<\($0)>" + notify }
+    }
+
+    /// Commands as one pipelined write.
+    private static func wire(_ commands: [String]) -> [UInt8] {
+        Array(commands.map { $0 + "\r\n" }.joined().utf8)
     }
 
     /// What follows a refused transaction: QUIT (one message), or RSET and go on (a load run).
@@ -181,13 +186,12 @@ struct MailTransaction {
             }
         }
         let quitAfter = request.quitAfter
-        let notify = request.notifications?.rcptParameters ?? ""
-        let rcpts = quitAfter == .mail ? [] : recipients.map { "RCPT TO:<\($0)>" + notify }
+        let rcpts = quitAfter == .mail ? [] : rcptCommands(recipients)
         let sendsData = quitAfter == nil
         var replies: [ServerReply] = []
         if groupSent || offers("PIPELINING") {
             let commands = [mail] + rcpts + (sendsData ? ["DATA"] : [])
-            if !groupSent { try connection.send(Array(commands.map { $0 + "\r\n" }.joined().utf8)) }
+            if !groupSent { try connection.send(Self.wire(commands)) }
             for command in commands {
                 connection.record(command)
                 replies.append(try connection.reply())
@@ -267,20 +271,17 @@ struct MailTransaction {
     private func sendMessage(_ stream: MessageStream, then trailer: [UInt8]) throws(Connection.Failure) -> Int? {
         stream.rewind()
         var stuffer = DotStuffer()
-        // Taken out while in use, so that writing into it copies nothing.
-        var buffer = connection.messageBuffer
-        connection.messageBuffer = []
-        defer { connection.messageBuffer = buffer }
+        if connection.messageBuffer.isEmpty { connection.messageBuffer = [UInt8](repeating: 0, count: 64 * 1024) }
         var sent = 0
         var lastProgress = recorder.now
         // Each piece waits for the next read, so that the last goes out with the end.
         var waiting: [UInt8] = []
         while true {
-            let n = buffer.withUnsafeMutableBytes { stream.read(into: $0) }
+            let n = connection.messageBuffer.withUnsafeMutableBytes { stream.read(into: $0) }
             if n < 0 { return FailureClassifier.readError }
             if n == 0 { break }
             if !waiting.isEmpty { try connection.send(waiting) }
-            buffer.withUnsafeBytes { chunk in
+            connection.messageBuffer.withUnsafeBytes { chunk in
                 waiting = stuffer.stuff(chunk[0..<n])
                 recorder.handle(.dataOut, UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
             }
