@@ -163,6 +163,20 @@ import Testing
         #expect(AutoProbe.verdict(failing).words(host: "h").contains("Port 465 (TLS) answers but fails at TLS: certificate expired. try this"))
     }
 
+    /// Whatever mix of failures the ports give (a name that failed for some ports only, too), there
+    /// is one verdict and no trap.
+    @Test func everyMixOfFailuresHasAVerdict() {
+        let kinds: [FailureKind?] = [nil, .nameLookup, .connectTimeout, .connectionRefused, .authFailed, .cancelled]
+        let ports = Array(AutoProbe.usual.prefix(3))
+        for a in kinds { for b in kinds { for c in kinds {
+            let results = zip(ports, [a, b, c]).map { result($0.0.port, $0.0.security, $0.1, stage: $0.1 == .authFailed ? .auth : .connect) }
+            _ = AutoProbe.verdict(results).words(host: "h")
+        } } }
+        #expect(AutoProbe.verdict([result(25, .none, .nameLookup), result(587, .starttls, .connectTimeout)]) == .blocked)
+        #expect(AutoProbe.verdict([result(25, .none, .nameLookup), result(587, .starttls, .connectionRefused)]) == .nothingListens)
+        #expect(AutoProbe.verdict([result(25, .none, .nameLookup), result(587, .starttls, .nameLookup)]) == .nameLookup(host: ""))
+    }
+
     @Test func theTypedPortJoinsTheUsualOnes() {
         #expect(AutoProbe.candidates(typedPort: 20025, security: .none).last == AutoProbe.Candidate(port: 20025, security: .none))
         #expect(AutoProbe.candidates(typedPort: 587, security: .starttls) == AutoProbe.usual)

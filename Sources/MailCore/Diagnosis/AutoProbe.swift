@@ -143,8 +143,12 @@ public enum AutoProbe {
         if failures.allSatisfy({ $0.1.kind == .connectionRefused || $0.1.kind == .connectTimeout }) && failures.contains(where: { $0.1.kind == .connectionRefused }) {
             return .nothingListens
         }
-        let furthest = failures.filter { ![.connectionRefused, .connectTimeout, .nameLookup].contains($0.1.kind) }.max { $0.1.stage < $1.1.stage }!
-        return .answersButFails(furthest.0, furthest.1)
+        let answered = failures.filter { ![.connectionRefused, .connectTimeout, .nameLookup].contains($0.1.kind) }
+        if let furthest = answered.max(by: { $0.1.stage < $1.1.stage }) { return .answersButFails(furthest.0, furthest.1) }
+        // No port answered, and the name failed for some of them (a resolver that failed once):
+        // judged by the ports that got as far as a connection.
+        if failures.contains(where: { $0.1.kind == .connectionRefused }) { return .nothingListens }
+        return failures.contains(where: { $0.1.kind == .connectTimeout }) ? .blocked : .nameLookup(host: "")
     }
 
     /// Whether the host name resolves (or is an address), checked once before any port is tried.

@@ -49,8 +49,9 @@ public struct DMARCRecord: Sendable, Equatable {
         }
         if let sp = tags["sp"]?.lowercased(), !["none", "quarantine", "reject"].contains(sp) { problems.append("sp=\(sp) is not none, quarantine or reject") }
         if let pct = tags["pct"], !(Int(pct).map { (0...100).contains($0) } ?? false) { problems.append("pct=\(pct) is not 0 to 100") }
-        for tag in ["adkim", "aspf"] where tags[tag] != nil && !["r", "s"].contains(tags[tag]!.lowercased()) {
-            problems.append("\(tag)=\(tags[tag]!) is not r or s: receivers use the default, r")
+        for tag in ["adkim", "aspf"] {
+            guard let mode = tags[tag], !["r", "s"].contains(mode.lowercased()) else { continue }
+            problems.append("\(tag)=\(mode) is not r or s: receivers use the default, r")
         }
         for uri in (tags["rua"] ?? "").split(separator: ",") + (tags["ruf"] ?? "").split(separator: ",") where !uri.trimmingSpaces.lowercased().hasPrefix("mailto:") {
             problems.append("report address \(uri.trimmingSpaces) is not a mailto: URI")
@@ -64,9 +65,9 @@ public struct DMARCRecord: Sendable, Equatable {
     /// country code's second level (example.co.uk). No public suffix list is at hand.
     public static func organisationalDomain(_ domain: String) -> String {
         let labels = domain.lowercased().split(separator: ".")
-        guard labels.count > 2 else { return labels.joined(separator: ".") }
+        guard labels.count > 2, let top = labels.last else { return labels.joined(separator: ".") }
         let secondLevels: Set<String> = ["co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"]
-        let keep = labels.last!.count == 2 && secondLevels.contains(String(labels[labels.count - 2])) ? 3 : 2
+        let keep = top.count == 2 && secondLevels.contains(String(labels[labels.count - 2])) ? 3 : 2
         return labels.suffix(keep).joined(separator: ".")
     }
 }

@@ -50,7 +50,7 @@ public struct Provider: Sendable, Equatable {
 
     /// The advice that helps with a failure at `stage`, or all of it for nil.
     public func advice(for stage: SMTPStage?) -> [String] {
-        advice.filter { stage == nil || $0.stages.isEmpty || $0.stages.contains(stage!) }.map(\.text)
+        advice.filter { piece in stage.map { piece.stages.isEmpty || piece.stages.contains($0) } ?? true }.map(\.text)
     }
 
     /// Lines for people: where, how to log in, what to know.
@@ -114,7 +114,7 @@ extension Provider {
 enum SESRegion {
     static func isValid(_ region: String) -> Bool {
         let parts = region.split(separator: "-")
-        return parts.count >= 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }
-            && parts.last!.allSatisfy(\.isNumber)
+        guard parts.count >= 3, let last = parts.last else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } } && last.allSatisfy(\.isNumber)
     }
 }
