@@ -22,6 +22,11 @@ one fault it was started with:
   --junk LINE                 send this line (not an SMTP reply) before every AUTH challenge and
                               before the login's verdict (repeatable)
   --slow SECONDS              wait this long before every reply line after the greeting
+  --next FILE                 at each new connection, read {"stage": S, "reply": R} from FILE and
+                              play that one fault instead of the --reply ones (one server, many
+                              connections: the reply corpus runs every entry against one process)
+
+A configured 421 reply closes the connection after it is sent, as RFC 5321 says a 421 does.
 
 Prints {"port": N, "pid": P} when it listens. Received commands are appended to --log.
 """
@@ -50,6 +55,7 @@ p.add_argument("--log")
 p.add_argument("--mark-batched", action="store_true", help="log ' [batched]' after a command that arrived with more behind it (PIPELINING)")
 p.add_argument("--rcpt", nargs=2, action="append", default=[], metavar=("ADDRESS", "REPLY"), help="this reply to RCPT TO:<ADDRESS>")
 p.add_argument("--max-rcpt", type=int, default=0, help="452 4.5.3 for recipients past this many in one transaction")
+p.add_argument("--next", help="a JSON file read at each connection: the one --reply for it")
 p.add_argument("--store", help="folder for commands.log (same as --log DIR/commands.log)")
 ARGS = p.parse_args()
 REPLIES = {stage: reply for stage, reply in ARGS.reply}
@@ -118,6 +124,11 @@ class Hang(Exception):
 
 async def session(reader, writer):
     tls = ARGS.implicit_tls
+    replies = REPLIES
+    if ARGS.next:
+        with open(ARGS.next) as f:
+            chosen = json.load(f)
+        replies = {chosen["stage"]: chosen["reply"]}
 
     async def answer(stage, *lines):
         """Sends the normal reply for a stage, or the fault configured for it."""
@@ -130,20 +141,20 @@ async def session(reader, writer):
             lines = ("hello, this is not SMTP",)
         elif stage in ARGS.huge:
             lines = ("250 " + "x" * ARGS.huge_size,)
-        elif stage in REPLIES:
+        elif stage in replies:
             # A reply given with newlines is sent as a multi-line reply, as Gmail sends its own.
-            lines = tuple(REPLIES[stage].split("\n"))
+            lines = tuple(replies[stage].split("\n"))
         if ARGS.slow and stage != "greeting":
             await asyncio.sleep(ARGS.slow)
         writer.write("".join(l + "\r\n" for l in lines).encode())
         await writer.drain()
-        return stage not in REPLIES and stage not in ARGS.malformed
+        if stage in replies and replies[stage].startswith("421"):
+            writer.close()
+            raise ConnectionResetError
+        return stage not in replies and stage not in ARGS.malformed
 
     try:
-        if not await answer("greeting", "220 fault.test.invalid ESMTP ready"):
-            if REPLIES.get("greeting", "").startswith("421"):
-                writer.close()
-                return
+        await answer("greeting", "220 fault.test.invalid ESMTP ready")
         size = 0
         recipients = 0
         while True:
