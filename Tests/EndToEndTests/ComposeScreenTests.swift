@@ -615,7 +615,7 @@ import TestSupport
         let screen = try tmux.waitFor("✗ Failed at AUTH")
         #expect(screen.contains("Server said: 535"))
         #expect(screen.contains("Try: Check the username (User, MAIL_USERNAME)"), "the advice names the form's fields")
-        #expect(screen.contains("Failed at AUTH: 535"))
+        #expect(screen.contains("Failed at AUTH: username or password refused"))
         #expect(server.messages().isEmpty)
     }
 }

@@ -35,7 +35,7 @@ import TestSupport
     @Test func greeting421() throws {
         let server = try TestSMTPServer.faulty(["--reply", "greeting", "421 4.3.2 Too many connections, try later"])
         defer { server.stop() }
-        expect(try run(server), .greeting, .greetingRefused, mentions: ["try again later"])
+        expect(try run(server), .greeting, .temporaryFailure, mentions: ["too many connections", "Wait a minute and retry"])
     }
 
     @Test func connectionClosedAtEachStage() throws {

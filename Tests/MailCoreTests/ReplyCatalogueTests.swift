@@ -35,7 +35,30 @@ import Testing
         "spf-rejection": ServerReply(code: 550, lines: ["5.7.1 Sender Policy Framework (SPF) check failed: 192.0.2.10 is not designated as a permitted sender"]),
         "relay-denied": ServerReply(code: 554, lines: ["5.7.1 <ada@example.org>: Relay access denied"]),
         "policy-rejection": ServerReply(code: 550, lines: ["5.7.1 Message rejected as spam by Content Filtering."]),
+        "too-many-logins": ServerReply(code: 535, lines: ["5.7.0 (#AUTH005) Too many bad auth attempts."]),
+        "auth-not-enabled": ServerReply(code: 503, lines: ["5.5.1 Error: authentication not enabled"]),
+        "tls-unavailable": ServerReply(code: 454, lines: ["4.7.0 TLS not available due to local problem"]),
+        "sendgrid-credits": ServerReply(code: 451, lines: ["Authentication failed: Maximum credits exceeded"]),
+        "sender-domain": ServerReply(code: 553, lines: ["5.1.8 <app@example.com>... Domain of sender address app@example.com does not exist"]),
+        "helo-rejected": ServerReply(code: 504, lines: ["5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname"]),
+        "too-many-connections": ServerReply(code: 421, lines: ["4.7.0 mx.example.org Error: too many connections from 192.0.2.10"]),
+        "server-storage": ServerReply(code: 452, lines: ["4.3.1 Insufficient system storage"]),
+        "no-valid-recipients": ServerReply(code: 554, lines: ["5.5.1 Error: no valid recipients"]),
+        "reverse-dns": ServerReply(code: 450, lines: ["4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.10]"]),
+        "use-submission-server": ServerReply(code: 550, lines: ["5.7.1 [192.0.2.10] The IP you're using to send mail is not authorized to",
+                                                                "5.7.1 send email directly to our servers. Please use the SMTP relay at your",
+                                                                "5.7.1 service provider instead. - gsmtp"]),
+        "blocked-ip": ServerReply(code: 554, lines: ["5.7.1 Service unavailable; Client host [192.0.2.10] blocked using zen.spamhaus.org"]),
     ]
+
+    /// The stage each sample answers, where it is not MAIL FROM: entries may be limited to stages.
+    static let stages: [String: SMTPStage] = [
+        "gmail-app-password": .auth, "gmail-web-login": .auth, "gmail-bad-credentials": .auth, "m365-smtp-auth-disabled": .auth,
+        "microsoft-auth-unsuccessful": .auth, "too-many-logins": .auth, "auth-not-enabled": .auth, "tls-unavailable": .tls,
+        "no-valid-recipients": .data,
+    ]
+
+    static func stage(of id: String) -> SMTPStage { stages[id] ?? .mail }
 
     @Test func everyEntryHasASampleAndTheSampleFindsIt() {
         for entry in ReplyCatalogue.entries {
@@ -43,7 +66,8 @@ import Testing
                 Issue.record("no sample reply for \(entry.id)")
                 continue
             }
-            #expect(ReplyCatalogue.match(sample)?.id == entry.id, "\(sample) matched \(ReplyCatalogue.match(sample)?.id ?? "nothing"), not \(entry.id)")
+            let found = ReplyCatalogue.match(sample, at: Self.stage(of: entry.id))
+            #expect(found?.id == entry.id, "\(sample) matched \(found?.id ?? "nothing"), not \(entry.id)")
         }
         #expect(Set(Self.samples.keys) == Set(ReplyCatalogue.entries.map(\.id)), "a sample for an entry that does not exist")
         #expect(Set(ReplyCatalogue.entries.map(\.id)).count == ReplyCatalogue.entries.count, "ids are unique")
@@ -57,11 +81,12 @@ import Testing
     }
 
     @Test func ordinaryRepliesMatchNothing() {
-        for reply in [ServerReply(code: 550, lines: ["5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"]),
-                      ServerReply(code: 535, lines: ["Authentication failed"]),
-                      ServerReply(code: 451, lines: ["4.3.0 Local error in processing"]),
-                      ServerReply(code: 250, lines: ["2.0.0 OK"])] {
-            #expect(ReplyCatalogue.match(reply) == nil, "\(reply)")
+        for (reply, stage) in [(ServerReply(code: 550, lines: ["5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"]), SMTPStage.rcpt),
+                               (ServerReply(code: 535, lines: ["Authentication failed"]), .auth),
+                               (ServerReply(code: 451, lines: ["4.3.0 Local error in processing"]), .data),
+                               (ServerReply(code: 503, lines: ["5.5.1 Error: need RCPT command"]), .data),
+                               (ServerReply(code: 250, lines: ["2.0.0 OK"]), .tls)] {
+            #expect(ReplyCatalogue.match(reply, at: stage) == nil, "\(reply)")
         }
     }
 
@@ -76,19 +101,31 @@ import Testing
         #expect(ReplyCatalogue.statusAnywhere(in: ServerReply(code: 554, lines: ["version 1.2.3456 here"])) == nil)
     }
 
-    @Test func aKnownReplyMakesTheKindPreciseAndTheProviderAddsAdvice() {
-        var kind = FailureKind.authFailed
+    @Test func aKnownReplyMakesTheKindPreciseAndTheProviderAddsAdvice() throws {
         let e = FailureEvidence(curlCode: 67, curlMessage: "", stage: .auth, settings: ServerSettings(host: "smtp.gmail.com", port: 587))
-        let words = Diagnosis.explainKnowing(kind: &kind, stage: .auth, reply: Self.samples["gmail-app-password"], evidence: e,
+        let sample = try #require(Self.samples["gmail-app-password"])
+        let meaning = FailureClassifier.meaning(of: sample, at: .auth, evidence: e)
+        #expect(meaning.kind == .authAppPasswordRequired)
+        let words = Diagnosis.explainKnowing(kind: meaning.kind, stage: .auth, reply: sample, evidence: e,
                                              provider: Provider.recognise(host: "smtp.gmail.com"))
-        #expect(kind == .authAppPasswordRequired)
+        #expect(words.advice == "gmail-app-password")
         #expect(words.explanation.contains("app password"))
         #expect(words.suggestions.contains { $0.contains("https://support.google.com/mail/?p=InvalidSecondFactor") }, "the reply's link is quoted")
         #expect(words.suggestions.contains { $0.hasPrefix("Gmail / Google Workspace: ") })
 
-        var relay = FailureKind.recipientRejected
-        let plain = Diagnosis.explainKnowing(kind: &relay, stage: .rcpt, reply: Self.samples["relay-denied"], evidence: e, provider: nil)
-        #expect(relay == .relayDenied && plain.suggestions.first!.contains("MAIL_USERNAME"))
+        let relaySample = try #require(Self.samples["relay-denied"])
+        let relay = FailureClassifier.meaning(of: relaySample, at: .rcpt, evidence: e)
+        let plain = Diagnosis.explainKnowing(kind: relay.kind, stage: .rcpt, reply: relaySample, evidence: e, provider: nil)
+        #expect(relay.kind == .relayDenied && plain.advice == "relay-denied" && plain.suggestions.first!.contains("MAIL_USERNAME"))
+    }
+
+    /// The catalogue's words never go with another kind than theirs: a reply the classifier saw
+    /// otherwise (a 454 to STARTTLS that libcurl reported as STARTTLS missing) gets the kind's words.
+    @Test func theWordsAndTheKindNeverDisagree() throws {
+        let e = FailureEvidence(curlCode: 64, curlMessage: "", stage: .tls, settings: ServerSettings(host: "mail.example.com", port: 587))
+        let sample = try #require(Self.samples["tls-unavailable"])
+        let words = Diagnosis.explainKnowing(kind: .starttlsNotOffered, stage: .tls, reply: sample, evidence: e, provider: nil)
+        #expect(words.advice == nil && words.explanation.contains("does not offer STARTTLS"))
     }
 }
 

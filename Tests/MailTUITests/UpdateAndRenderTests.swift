@@ -256,7 +256,8 @@ import Testing
         #expect(text.contains("✗ Failed at AUTH"))
         #expect(text.contains("Server said: 535 5.7.8 Authentication credentials invalid"))
         #expect(text.contains("Try: Check the username (User, MAIL_USERNAME)."), "the advice names the form's fields")
-        #expect(text.contains("Failed at AUTH: 535"))
+        #expect(text.contains("Failed at AUTH: username or password refused"))
+        #expect(text.components(separatedBy: "535 5.7.8").count == 2, "the server's reply is quoted once:\n\(text)")
         #expect(!s.isSending)
     }
 

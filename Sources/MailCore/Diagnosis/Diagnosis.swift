@@ -42,11 +42,16 @@ public enum Diagnosis {
             return ("The server does not offer STARTTLS on \(host):\(port), so mailtui stopped before sending any credentials (it never falls back to plain text).",
                     ["If the port expects implicit TLS (usually 465), use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False).",
                      "If the server really has no TLS (a local test server), use --security none (MAIL_USE_TLS=False); never do this with a real password over a network."])
+        case .tlsUnavailable:
+            return ("The server offers STARTTLS but refused to start TLS when asked" + (reply.map { " (\($0.code))" } ?? "") + ", so the connection stayed plain and mailtui stopped before sending anything (it never falls back to plain text).",
+                    ["This is the server's side: tell its administrator (its TLS certificate and key).",
+                     "If the server also speaks implicit TLS, use it: --port 465 --security tls (MAIL_PORT=465, MAIL_USE_SSL=True, MAIL_USE_TLS=False)."])
         case .tlsRequired:
             return ("The server wants the connection encrypted with STARTTLS before it takes mail, and the connection is plain (--security none).",
                     ["Use --security starttls (MAIL_USE_TLS=True, MAIL_USE_SSL=False) on this port, or --security tls on 465 (MAIL_USE_SSL=True)."])
         case .implicitTLSPort:
-            return ("Connected, but the server sent no greeting within \(e.elapsedWithoutGreeting) s, and a TLS handshake on the same port works: port \(port) expects implicit TLS. The server was waiting for a handshake while mailtui waited for a greeting.",
+            let waited = e.greetingWaited.map { (Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18).plainText } ?? seconds
+            return ("Connected, but the server sent no greeting after \(waited) s, and a TLS handshake on the same port works: port \(port) expects implicit TLS. The server was waiting for a handshake while mailtui waited for a greeting.",
                     ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) on port \(port)."
                      + (port == 465 ? "" : " Or STARTTLS on the submission port: --port 587 --security starttls (MAIL_PORT=587, MAIL_USE_TLS=True).")])
         case .tlsOnPlainPort:
@@ -107,9 +112,19 @@ public enum Diagnosis {
             return ("The server refused to relay to the recipient: it only delivers for its own domains unless you log in.",
                     ["Log in (--user, MAIL_USERNAME with MAIL_PASSWORD) and use the submission port 587 or 465."])
         case .recipientRejected:
-            let list = e.rejectedRecipients.map { "\($0.address) (\($0.reply))" }.joined(separator: "; ")
+            // One refusal's reply is quoted with the diagnosis ("server said"); several are listed here.
+            let list = e.rejectedRecipients.count == 1 ? e.rejectedRecipients[0].address
+                : e.rejectedRecipients.map { "\($0.address) (\($0.reply))" }.joined(separator: "; ")
+            let others = e.recipientCount > max(1, e.rejectedRecipients.count)
             return ("The server refused " + (list.isEmpty ? "a recipient" : list) + ".",
-                    ["Check the recipient addresses.", "Use --allow-partial to deliver to the accepted recipients anyway."])
+                    ["Check the recipient addresses."] + (others ? ["Use --allow-partial to deliver to the other recipients anyway."] : []))
+        case .clientBlocked:
+            return ("The server refused this machine's address itself (a block list, no reverse DNS name, or its own access rules); nothing in the message or the login changes that.",
+                    [ReplyCatalogue.viaSubmission])
+        case .badSequence:
+            return ("The server answered \(reply?.code ?? 503) (bad sequence of commands) to \(stage.displayName): it expected another command first. " + Self.sequenceHint(stage),
+                    ["Read the replies before this one in the transcript: an earlier command was refused or ignored.",
+                     "A proxy or antivirus between this machine and the server can cause this by rewriting the session: try another network, or port 587 with --security starttls (MAIL_PORT=587, MAIL_USE_TLS=True)."])
         case .temporaryFailure:
             return ("The server refused for now (a temporary failure).",
                     ["Try again later; the server may be busy, greylisting or rate-limiting this sender."])
@@ -147,6 +162,17 @@ public enum Diagnosis {
         }
     }
 
+    /// What a 503 at this stage says the server was waiting for.
+    static func sequenceHint(_ stage: SMTPStage) -> String {
+        switch stage {
+        case .mail: "It did not take the greeting (EHLO/HELO), or it wants something else first."
+        case .rcpt: "It did not take MAIL FROM."
+        case .data: "It took no recipient, so there is nothing to send."
+        case .auth: "It is already logged in, or takes no login now."
+        default: ""
+        }
+    }
+
     static func mechanismsText(_ e: FailureEvidence) -> String {
         let mechanisms = FailureEvidence.authMechanisms(in: e.extensions)
         return mechanisms.isEmpty ? "" : " (it offers \(mechanisms.joined(separator: ", ")))"
@@ -154,12 +180,6 @@ public enum Diagnosis {
 }
 
 extension FailureEvidence {
-    /// Seconds waited for a greeting, in words.
-    var elapsedWithoutGreeting: String {
-        let tenths = Int(elapsedInStage.components.seconds) * 10 + Int(elapsedInStage.components.attoseconds / 100_000_000_000_000_000)
-        return (Double(max(tenths, 1)) / 10).plainText
-    }
-
     /// Names the server's certificate covers, when the session saw them.
     public var tlsNames: [String] { tls?.names ?? [] }
 }
@@ -180,14 +200,17 @@ public enum ByteCount {
 
 extension Diagnosis {
     /// The explanation with everything known about the reply and the server: a known reply
-    /// (`ReplyCatalogue`) replaces the generic words for its kind and may make the kind precise,
+    /// (`ReplyCatalogue`) replaces the generic words for its kind and names the advice by its id,
     /// web addresses in the reply are quoted, and a recognised provider adds what to know about it.
-    public static func explainKnowing(kind: inout FailureKind, stage: SMTPStage, reply: ServerReply?, evidence e: FailureEvidence,
-                                      provider: Provider?) -> (explanation: String, suggestions: [String]) {
+    public static func explainKnowing(kind: FailureKind, stage: SMTPStage, reply: ServerReply?, evidence e: FailureEvidence,
+                                      provider: Provider?) -> (explanation: String, suggestions: [String], advice: String?) {
         var words: (explanation: String, suggestions: [String])
-        if let reply, let known = ReplyCatalogue.match(reply) {
-            if let precise = known.kind { kind = precise }
+        var advice: String?
+        // The catalogue's words only where they say what the classifier decided, so the kind
+        // and the advice never disagree.
+        if let reply, let known = FailureClassifier.meaning(of: reply, at: stage, evidence: e).known, known.kind == nil || known.kind == kind {
             words = (known.explanation, known.suggestions)
+            advice = known.id
         } else {
             words = explain(kind: kind, stage: stage, reply: reply, evidence: e)
         }
@@ -197,10 +220,10 @@ extension Diagnosis {
             }
         }
         if let provider, kind != .cancelled {
-            for advice in provider.advice(for: stage).prefix(2) where !words.suggestions.contains(advice) {
-                words.suggestions.append("\(provider.name): \(advice)")
+            for tip in provider.advice(for: stage).prefix(2) where !words.suggestions.contains(tip) {
+                words.suggestions.append("\(provider.name): \(tip)")
             }
         }
-        return words
+        return (words.explanation, words.suggestions, advice)
     }
 }

@@ -15,6 +15,9 @@ public struct FailureEvidence: Sendable, Equatable {
     public var extensions: [String]
     public var extensionsBeforeTLS: [String]?
     public var rejectedRecipients: [RejectedRecipient]
+    /// How many recipients the message has: delivering to "the others" means something only
+    /// when there are others.
+    public var recipientCount = 0
     public var messageBytes: Int
     public var elapsedInStage: Duration
     public var cancelled: Bool
@@ -25,6 +28,10 @@ public struct FailureEvidence: Sendable, Equatable {
     public var malformedLineStage: SMTPStage?
     /// After no greeting: whether a TLS handshake on the same port worked (nil: not checked).
     public var speaksImplicitTLS: Bool?
+    /// How long mailtui waited for a greeting before it tried a TLS handshake on a second
+    /// connection (nil: it waited until the reply limit), so that the diagnosis and the
+    /// transcript name the same time.
+    public var greetingWaited: Duration?
     public var tls: TLSInfo?
     /// Reply bytes libcurl received in the whole session (CURLINFO_HEADER_SIZE).
     public var replyBytes = 0
@@ -117,9 +124,11 @@ public enum FailureClassifier {
             // OpenSSL's verify result says which, not its message.
             return (.tls, CertificateVerdict(verifyResult: e.tls?.verifyResult ?? -1, verificationFailed: true).failureKind, nil)
         case useSSLFailed:
+            // A refusal of STARTTLS itself (454) is not the same as STARTTLS missing from EHLO.
+            if let reply, replyStage == .tls { return (.tls, meaning(of: reply, at: .tls, evidence: e).kind, reply) }
             return (.tls, .starttlsNotOffered, reply)
         case abortedByCallback where !e.rejectedRecipients.isEmpty && e.stage == .rcpt:
-            return (.rcpt, .recipientRejected, e.rejectedRecipients.first?.reply)
+            return refusedRecipients(e)
         case readError:
             return (.data, .localFileError, nil)
         default:
@@ -127,10 +136,10 @@ public enum FailureClassifier {
         }
 
         if let reply {
-            return (replyStage, kind(for: reply, at: replyStage, evidence: e), reply)
+            return (replyStage, meaning(of: reply, at: replyStage, evidence: e).kind, reply)
         }
         if e.curlCode == loginDenied { return (.auth, .authFailed, nil) }
-        if !e.rejectedRecipients.isEmpty { return (.rcpt, .recipientRejected, e.rejectedRecipients.first?.reply) }
+        if !e.rejectedRecipients.isEmpty { return refusedRecipients(e) }
         if [recvError, sendError, gotNothing].contains(e.curlCode) {
             if e.settings.security == .tls && !e.greetingSeen && e.stage <= .tls { return (.tls, .tlsHandshake, nil) }
             return (e.stage, .connectionClosed, nil)
@@ -139,22 +148,52 @@ public enum FailureClassifier {
         return (e.stage, .other, e.lastReply)
     }
 
-    /// The kind of a negative reply, by stage, code and enhanced status.
+    /// The recipients' refusal: what the first refused recipient's reply means at RCPT TO (a
+    /// relay refusal, greylisting or a blocked address is not an unknown recipient).
+    static func refusedRecipients(_ e: FailureEvidence) -> (stage: SMTPStage, kind: FailureKind, reply: ServerReply?) {
+        guard let reply = e.rejectedRecipients.first?.reply else { return (.rcpt, .recipientRejected, nil) }
+        return (.rcpt, meaning(of: reply, at: .rcpt, evidence: e).kind, reply)
+    }
+
+    /// What a negative reply means at the stage it answers: the catalogue's entry when one
+    /// matches (it knows the words of real servers), else the kind by code, stage and words.
+    public static func meaning(of reply: ServerReply, at stage: SMTPStage, evidence e: FailureEvidence) -> (kind: FailureKind, known: ReplyPattern?) {
+        if let known = ReplyCatalogue.match(reply, at: stage) {
+            return (known.kind ?? kind(for: reply, at: stage, evidence: e), known)
+        }
+        return (kind(for: reply, at: stage, evidence: e), nil)
+    }
+
+    /// Words that say a login is missing, whatever the code (Haraka answers MAIL with a plain 550).
+    static let loginMissingWords = ["authentication required", "authentication is required", "not authenticated", "unauthenticated senders",
+                                    "must issue an auth", "must authenticate", "requires authentication"]
+    /// Words that say the recipient does not exist, at RCPT or after the message (Yahoo says it after DATA).
+    static let unknownRecipientWords = ["user unknown", "unknown user", "no such user", "does not exist", "doesn't have a", "recipient not found",
+                                        "invalid recipient", "recipientnotfound"]
+    /// Words that say the message is too big.
+    static let tooLargeWords = ["too large", "size limit", "too big", "too much mail data", "size exceeds", "exceeds maximum"]
+
+    /// The kind of a negative reply no catalogue entry knows, by stage, code, enhanced status and words.
     static func kind(for reply: ServerReply, at stage: SMTPStage, evidence e: FailureEvidence) -> FailureKind {
         let status = reply.enhancedStatus ?? ""
-        let text = reply.lines.joined(separator: " ").lowercased()
+        let text = ReplyCatalogue.words(of: reply)
+        let says = { (words: [String]) in words.contains { text.contains($0) } }
         if reply.code == 421 && stage <= .greeting { return .greetingRefused }
-        if reply.code == 530 || status == "5.7.0" && text.contains("authentication required") { return .authRequired }
+        if stage == .tls { return .tlsUnavailable }
+        if reply.code == 503 { return .badSequence }
+        if reply.code == 530 || stage >= .mail && says(loginMissingWords) { return .authRequired }
         if reply.code == 534 || status == "5.7.9" { return .authAppPasswordRequired }
+        if reply.code == 538 { return .tlsRequired }
         if reply.code == 535 || status == "5.7.8" { return .authFailed }
         if reply.code == 504 && stage == .auth { return .authMechanismUnsupported }
-        if reply.code == 552 || status == "5.3.4" || text.contains("too large") || text.contains("size limit") { return .messageTooLarge }
+        if reply.code == 552 || status == "5.3.4" || says(tooLargeWords) { return .messageTooLarge }
         if text.contains("line too long") || status == "5.5.6" { return .lineTooLong }
         if reply.isTemporaryFailure { return .temporaryFailure }
+        if stage >= .rcpt && (status.hasPrefix("5.1.") && status != "5.1.8" && status != "5.1.7" || says(unknownRecipientWords)) { return .recipientRejected }
         switch stage {
         case .connect, .greeting: return .greetingRefused
         case .ehlo: return .ehloRejected
-        case .tls: return .tlsHandshake
+        case .tls: return .tlsUnavailable
         case .auth: return .authFailed
         case .mail: return .senderRejected
         case .rcpt:

@@ -9,6 +9,8 @@ public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
     case greetingRefused
     case ehloRejected
     case starttlsNotOffered
+    /// STARTTLS was offered, but the server refused to start TLS when asked (454).
+    case tlsUnavailable
     /// The server wants STARTTLS before it takes mail, and the connection is plain.
     case tlsRequired
     /// No greeting, and a TLS handshake on the same port works: the port speaks implicit TLS.
@@ -31,6 +33,10 @@ public enum FailureKind: String, Sendable, Codable, Equatable, CaseIterable {
     case senderRejected
     case relayDenied
     case recipientRejected
+    /// The server refused this machine's address: a block list, no reverse DNS, its access rules.
+    case clientBlocked
+    /// 503: the server wanted another command first (an earlier one was refused or skipped).
+    case badSequence
     case temporaryFailure
     case messageTooLarge
     case lineTooLong
@@ -56,6 +62,7 @@ extension FailureKind {
         case .greetingRefused: "the server refused the session"
         case .ehloRejected: "EHLO refused"
         case .starttlsNotOffered: "STARTTLS not offered"
+        case .tlsUnavailable: "STARTTLS refused by the server"
         case .tlsRequired: "the server requires STARTTLS first"
         case .implicitTLSPort: "this port speaks implicit TLS"
         case .tlsOnPlainPort: "plain SMTP on this port, not TLS"
@@ -73,6 +80,8 @@ extension FailureKind {
         case .senderRejected: "sender refused"
         case .relayDenied: "relaying denied"
         case .recipientRejected: "recipient refused"
+        case .clientBlocked: "this machine's address is refused"
+        case .badSequence: "commands out of order for the server"
         case .temporaryFailure: "temporary failure, try later"
         case .messageTooLarge: "message too large"
         case .lineTooLong: "a line too long for the server"
@@ -103,6 +112,16 @@ public struct SessionFailure: Error, Sendable, Equatable, CustomStringConvertibl
     public var explanation: String
     /// What to change, most likely first; names mailtui's setting and the Flask-Mail key where one applies.
     public var suggestions: [String]
+    /// The reply catalogue's entry whose words these are (`starttls-first`), or nil for the
+    /// kind's own words: what tests and `--json` name the advice by.
+    public var advice: String? = nil
+
+    /// libcurl's words, when they are the cause: a server's reply (a 530, a 552) explains a
+    /// failure better than the "Failed sending data to the peer (55)" that libcurl says after it.
+    public var transportCause: String? {
+        guard reply == nil, let curlCode, let curlMessage else { return nil }
+        return "\(curlMessage) (\(curlCode))"
+    }
 
     public var description: String {
         var text = "failed at \(stage.displayName): \(explanation)"

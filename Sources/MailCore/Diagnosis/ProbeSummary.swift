@@ -18,13 +18,23 @@ public enum ProbeSummary {
             }
         }
         let after = FailureEvidence.authMechanisms(in: report.extensions)
+        let starttlsFailed = Self.starttlsFailed(report, settings: settings)
         if let before = report.extensionsBeforeTLS.map(FailureEvidence.authMechanisms(in:)) {
             lines.append("AUTH        before STARTTLS: \(before.isEmpty ? "none" : before.joined(separator: ", ")); after: \(after.isEmpty ? "none" : after.joined(separator: ", "))")
+        } else if starttlsFailed {
+            // The EHLO seen is the plain one: what AUTH the server offers inside TLS is not known.
+            lines.append("AUTH        " + (after.isEmpty ? "not known: the server offers it only after STARTTLS, which failed"
+                                                         : "before STARTTLS: \(after.joined(separator: ", ")); after: not known, STARTTLS failed"))
         } else if !report.extensions.isEmpty {
             lines.append("AUTH        \(after.isEmpty ? "not offered" : after.joined(separator: ", "))")
         }
-        if let tls = report.tls {
+        if let failure = report.failure, failure.stage == .tls, report.tls?.version == nil, settings.security != .none {
+            // No handshake finished: say why, not a version of "?".
+            lines.append("TLS         not established: \(failure.kind.words)")
+        } else if let tls = report.tls {
             lines.append("TLS         \(tls.version ?? "?") \(tls.cipher ?? "")")
+        }
+        if let tls = report.tls {
             if let subject = tls.subject { lines.append("Certificate subject \(subject)") }
             if let issuer = tls.issuer { lines.append("            issuer \(issuer)") }
             if !tls.names.isEmpty { lines.append("            names \(tls.names.joined(separator: ", "))") }
@@ -52,7 +62,8 @@ public enum ProbeSummary {
         if report.loginSkipped {
             lines.append("Login       not tested: no password was given (MAIL_PASSWORD, --password-env, --password-cmd, or the Password field)")
         } else if settings.wantsLogin {
-            lines.append("Login       " + (report.authenticated ? "accepted" : "not accepted"))
+            let failedBefore = report.failure.flatMap { $0.stage < .auth ? $0.stage : nil }
+            lines.append("Login       " + (report.authenticated ? "accepted" : failedBefore.map { "not tried: the session failed at \($0.displayName)" } ?? "not accepted"))
         }
         var times: [String] = []
         if let lookup = report.nameLookup { times.append("name lookup \(lookup.milliseconds) ms") }
@@ -62,6 +73,11 @@ public enum ProbeSummary {
         return lines
     }
 
+    /// A STARTTLS session whose TLS never came up: the plain EHLO is all the probe saw.
+    static func starttlsFailed(_ report: SessionReport, settings: ServerSettings) -> Bool {
+        settings.security == .starttls && report.extensionsBeforeTLS == nil && report.tls?.version == nil
+            && report.failure?.stage == .tls && report.extensions.contains { $0.uppercased() == "STARTTLS" }
+    }
 }
 
 extension TLSInfo {

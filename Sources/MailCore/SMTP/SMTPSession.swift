@@ -118,7 +118,10 @@ public final class SMTPSession: Sendable {
                 recorder.error(message)
             }
             var evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : Int(result.rawValue), message: message, cancelled: cancelled)
-            if implicitTLS { evidence.speaksImplicitTLS = true }
+            if implicitTLS {
+                evidence.speaksImplicitTLS = true
+                evidence.greetingWaited = ImplicitTLSLook.after
+            }
             let failure = context.diagnose(evidence)
             if !cancelled { recorder.note("client: mailtui over \(CurlRuntime.versions)") }
             return context.report(failure: failure)
@@ -145,7 +148,8 @@ public final class SMTPSession: Sendable {
         let message = context.problem ?? (errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(code)))))
         let failure = context.failure(curlCode: code, message: message, cancelled: cancelled)
         if let failure, !cancelled {
-            recorder.error("failed at \(failure.stage.displayName)" + (failure.reply.map { ": \($0)" } ?? ""))
+            // The reply is in the transcript just above, and the diagnosis quotes it: name the kind here.
+            recorder.error("failed at \(failure.stage.displayName): \(failure.kind.words)")
             recorder.note("client: mailtui over \(CurlRuntime.versions)")
         }
         return context.report(failure: failure)
@@ -318,6 +322,7 @@ final class TransferContext {
         e.extensions = recorder.extensions
         e.extensionsBeforeTLS = recorder.extensionsBeforeTLS
         e.rejectedRecipients = recorder.rejectedRecipients
+        if case .send(_, let recipients, _) = request.purpose { e.recipientCount = recipients.count }
         e.messageBytes = stream?.totalSize ?? 0
         e.elapsedInStage = recorder.elapsedInStage
         e.cancelled = cancelled
@@ -364,12 +369,13 @@ final class TransferContext {
             e.tls = recorder.tlsInfo
         }
         let provider = Provider.recognise(host: request.settings.host, greeting: recorder.greeting?.description)
-        let words = Diagnosis.explainKnowing(kind: &kind, stage: stage, reply: reply, evidence: e, provider: provider)
+        let words = Diagnosis.explainKnowing(kind: kind, stage: stage, reply: reply, evidence: e, provider: provider)
         return SessionFailure(
             stage: stage, kind: kind, reply: reply,
             curlCode: e.curlCode == 0 ? nil : e.curlCode, curlMessage: e.curlMessage.isEmpty ? nil : e.curlMessage,
             rejectedRecipients: recorder.rejectedRecipients,
-            explanation: words.explanation, suggestions: words.suggestions
+            explanation: words.explanation, suggestions: words.suggestions,
+            advice: words.advice
         )
     }
 

@@ -45,7 +45,7 @@ struct TranscriptPrinter {
         }
         var lines = [paint("FAILED at \(failure.stage.displayName) after \(time): \(failure.explanation)", "1;31")]
         if let reply = failure.reply { lines.append("  server said: \(reply)") }
-        if let code = failure.curlCode, let message = failure.curlMessage { lines.append("  libcurl: \(message) (\(code))") }
+        if let cause = failure.transportCause { lines.append("  libcurl: \(cause)") }
         for suggestion in failure.suggestions { lines.append("  try: \(suggestion)") }
         return lines.map(Console.safe)
     }

@@ -62,7 +62,8 @@ extension AppState {
             let typed = Int(text(.port)).flatMap { [25, 465, 587, 2525].contains($0) ? nil : $0 }
             return ("Auto-detecting: looking up the host, then trying 587, 465, 25, 2525" + (typed.map { " and \($0)" } ?? "") + " at once… (Esc cancels)", theme.statusBar)
         case .probed(_, let failure):
-            if let failure { return ("Probe failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? failure.explanation)", errorOnBar(theme)) }
+            // The server's reply is quoted once, in the result block ("Server said"): the bar names the kind.
+            if let failure { return ("Probe failed at \(failure.stage.displayName): \(failure.kind.words)", errorOnBar(theme)) }
             return ("Probe done: see the conversation pane (PgUp scrolls)", theme.statusBar)
         case .sending(let stage, let sent, let total):
             if let count = inFlight?.count, count > 1 {
@@ -77,7 +78,7 @@ extension AppState {
         case .sent(let reply, _, _):
             return (reply, theme.statusBar)
         case .failed(let failure, _):
-            return ("Failed at \(failure.stage.displayName): \(failure.reply.map(\.description) ?? FormWords.inForm(failure.explanation))", errorOnBar(theme))
+            return ("Failed at \(failure.stage.displayName): \(failure.kind.words)", errorOnBar(theme))
         }
     }
 
