@@ -41,6 +41,13 @@ import TestSupport
                 wrong.append("\(entry.id): got \(failure.stage.displayName) \(failure.kind.rawValue) \(failure.advice ?? "-"), want \(entry.smtpStage.displayName) \(entry.kind) \(entry.advice ?? "-")")
             }
             #expect(failure.reply == entry.serverReply, "\(entry.id): the server's words are kept whole: \(String(describing: failure.reply))")
+            // Quoted once: in the transcript as the server said it, and with the diagnosis as
+            // "server said"; neither the explanation nor mailtui's closing note repeats it.
+            let first = entry.serverReply.lines[0]
+            #expect(!failure.explanation.contains(first), "\(entry.id): \(failure.explanation)")
+            #expect(report.transcript.filter { $0.speaker != .server && $0.text.contains(first) }.isEmpty,
+                    "\(entry.id): \(report.transcript.filter { $0.speaker != .server }.map(\.text))")
+            #expect(failure.transportCause == nil, "\(entry.id): the server's reply explains it, not libcurl's \(failure.curlMessage ?? "")")
         }
         print("reply corpus through the engine: \(right) of \(entries.count) right")
         #expect(wrong.isEmpty, "\(wrong.count) of \(entries.count) wrong:\n\(wrong.joined(separator: "\n"))")
