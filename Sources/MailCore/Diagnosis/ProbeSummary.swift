@@ -28,9 +28,10 @@ public enum ProbeSummary {
         } else if !report.extensions.isEmpty {
             lines.append("AUTH        \(after.isEmpty ? "not offered" : after.joined(separator: ", "))")
         }
-        if let failure = report.failure, failure.stage == .tls, report.tls?.version == nil, settings.security != .none {
-            // No handshake finished: say why, not a version of "?".
-            lines.append("TLS         not established: \(failure.kind.words)")
+        if let failure = report.failure, failure.stage == .tls, settings.security != .none {
+            // TLS failed (the handshake, or the certificate after it): say why, not a version of "?".
+            let negotiated = report.tls?.version.map { " (\($0) \(report.tls?.cipher ?? "") negotiated, then refused)" } ?? ""
+            lines.append("TLS         not established: \(failure.kind.words)" + negotiated)
         } else if let tls = report.tls {
             lines.append("TLS         \(tls.version ?? "?") \(tls.cipher ?? "")")
         }
@@ -73,10 +74,11 @@ public enum ProbeSummary {
         return lines
     }
 
-    /// A STARTTLS session whose TLS never came up: the plain EHLO is all the probe saw.
+    /// A STARTTLS session that failed at TLS (the handshake or the certificate): the plain EHLO
+    /// is all the probe saw.
     static func starttlsFailed(_ report: SessionReport, settings: ServerSettings) -> Bool {
-        settings.security == .starttls && report.extensionsBeforeTLS == nil && report.tls?.version == nil
-            && report.failure?.stage == .tls && report.extensions.contains { $0.uppercased() == "STARTTLS" }
+        settings.security == .starttls && report.extensionsBeforeTLS == nil && report.failure?.stage == .tls
+            && report.extensions.contains { $0.uppercased() == "STARTTLS" }
     }
 }
 
