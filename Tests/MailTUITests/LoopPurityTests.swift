@@ -194,7 +194,7 @@ import MailServer
         #expect(screen[2, row].style.reverse, "the line found is marked")
         #expect(view.lines(.raw)[view.found!] == "line 40")
         _ = s.update(.key(.character("n")))
-        guard case .message(let again) = s.overlay else { return }
+        guard case .message(let again) = s.overlay else { Issue.record("n closed the view"); return }
         #expect(again.found == view.found, "the only match: n wraps round to it")
         _ = s.update(.key(.end))
         #expect(Renderer.render(s).text.contains("line 80"))
