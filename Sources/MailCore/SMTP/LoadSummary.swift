@@ -47,11 +47,11 @@ public struct LoadSummary: Sendable, Equatable {
         failures = tally.failures.values.sorted { ($0.count, $1.stage) > ($1.count, $0.stage) }
     }
 
-    /// The summary of these outcomes, all of the run's messages.
-    public init(outcomes: [LoadOutcome], elapsed: Duration) {
+    /// The summary of these outcomes, of a run of `count` messages (by default, these).
+    public init(outcomes: [LoadOutcome], elapsed: Duration, count: Int? = nil) {
         var tally = LoadTally()
         for outcome in outcomes { tally.add(outcome) }
-        self.init(tally: tally, elapsed: elapsed, count: outcomes.count)
+        self.init(tally: tally, elapsed: elapsed, count: count ?? outcomes.count)
     }
 
     static func ms(_ d: Duration?) -> String {
