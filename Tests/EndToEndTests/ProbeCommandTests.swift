@@ -75,7 +75,7 @@ import TestSupport
         let nothing = unusedPort()
         let candidates = "\(plain.port)/none,\(starttls.port)/starttls,\(nothing)/tls,\(starttls.port)/tls"
         let result = try Program.run(TestPaths.mailtui, ["probe", "--auto", "--server", "127.0.0.1", "--ca-file", TestCertificates.path("ca.pem"),
-                                                         "--auto-candidates", candidates, "--timeout", "2"],
+                                                         "--auto-candidates", candidates, "--timeout", "10"],
                                      environment: TestPaths.hermeticEnvironment())
         #expect(result.status == 0, "\(result.out)\(result.err)")
         let rows = result.out.split(separator: "\n").map(String.init)

@@ -30,13 +30,18 @@ import TestSupport
             listening = first
         }
 
+        /// The next line, or nil when the output ends or nothing comes for a minute (a server that
+        /// says nothing fails the test instead of hanging it).
         static func readLine(_ handle: FileHandle, _ pending: inout Data) -> String? {
+            let deadline = Date().addingTimeInterval(60)
             while true {
                 if let newline = pending.firstIndex(of: 10) {
                     let line = String(decoding: pending[..<newline], as: UTF8.self)
                     pending.removeSubrange(...newline)
                     return line
                 }
+                var ready = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&ready, 1, Int32(max(0, deadline.timeIntervalSinceNow * 1000))) > 0 else { return nil }
                 let chunk = handle.availableData
                 if chunk.isEmpty { return nil }
                 pending.append(chunk)
@@ -57,6 +62,7 @@ import TestSupport
         func stop() -> Int32 {
             guard process.isRunning else { return process.terminationStatus }
             kill(process.processIdentifier, SIGTERM)
+            if !Wait.until(timeout: 60, { !process.isRunning }) { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             return process.terminationStatus
         }

@@ -26,6 +26,49 @@ import Testing
         #expect(Duration.seconds(Int64.max).milliseconds == Int.max && Duration.seconds(Int64.min).milliseconds == Int.min)
     }
 
+    /// Refusals of 250 KB each: an outcome keeps a few hundred bytes of it, cut at a character,
+    /// and the tally holds no more for 300,000 messages than for 150,000.
+    @Test func aTallyStaysTheSameSizeWhateverTheCount() throws {
+        let huge = "550 5.7.1 " + String(repeating: "ü", count: 125_000)
+        let outcome = LoadOutcome(number: 1, latency: .milliseconds(3), code: 550, failedStage: .data, example: huge)
+        let example = try #require(outcome.example)
+        #expect(example.utf8.count <= LoadOutcome.exampleLimit && example.hasPrefix("550 5.7.1 üü") && example.hasSuffix("… (250010 bytes)"), "\(example)")
+        #expect(LoadOutcome.cut("550 short") == "550 short")
+        var tally = LoadTally()
+        var sizes: [Int] = []
+        for n in 1...300_000 {
+            tally.add(LoadOutcome(number: n, latency: .microseconds(n), code: n.isMultiple(of: 3) ? 250 : 550,
+                                  failedStage: n.isMultiple(of: 3) ? nil : (n.isMultiple(of: 2) ? .data : .rcpt), example: huge))
+            if n == 150_000 || n == 300_000 { sizes.append(tally.heldBytes) }
+        }
+        #expect(sizes[0] == sizes[1] && sizes[1] < 2_000_000, "\(sizes)")
+        #expect(tally.counted == 300_000 && tally.codes == [250: 100_000, 550: 200_000])
+        let summary = LoadSummary(tally: tally, elapsed: .seconds(10), count: 300_000)
+        #expect(summary.delivered == 100_000 && summary.failed == 200_000 && summary.notSent == 0)
+        #expect(summary.slowest == .microseconds(300_000), "the slowest is exact, not sampled")
+        // A sample of 100,000 of 1...300,000 µs: the median is near 150 ms.
+        #expect(abs((summary.p50?.milliseconds ?? 0) - 150) < 15, "\(summary.p50.map { "\($0)" } ?? "-")")
+        #expect(summary.failures.count == 2 && summary.failures.allSatisfy { $0.example.utf8.count <= LoadOutcome.exampleLimit })
+        #expect(summary.json.utf8.count < 2048)
+    }
+
+    /// Messages a stalled connection never reached are counted as not sent, so that delivered,
+    /// failed and not sent add up to the count asked for.
+    @Test func messagesNeverSentAreCounted() {
+        var tally = LoadTally()
+        for n in 1...3 { tally.add(LoadOutcome(number: n, latency: .milliseconds(1), code: 250, failedStage: nil, example: nil)) }
+        tally.add(LoadOutcome(number: 4, latency: .seconds(5), code: nil, failedStage: .data, example: "no reply within the time limit"))
+        let summary = LoadSummary(tally: tally, elapsed: .seconds(6), count: 10, notSentBecause: "the server stopped answering at DATA")
+        #expect(summary.delivered + summary.failed + summary.notSent == 10 && summary.notSent == 6)
+        #expect(summary.lines[0].hasPrefix("3 delivered, 1 failed, 6 not sent in 6000 ms"), "\(summary.lines)")
+        #expect(summary.lines.last == "not sent: 6, because the server stopped answering at DATA")
+        #expect(summary.json.contains("\"not_sent\":6,\"not_sent_because\":\"the server stopped answering at DATA\""), "\(summary.json)")
+        let nothing = LoadSummary(tally: LoadTally(), elapsed: .seconds(2), count: 100)
+        #expect(nothing.lines[0].hasPrefix("0 delivered, 0 failed, 100 not sent in 2000 ms") && nothing.json.contains("\"not_sent_because\":null"))
+        let whole = LoadSummary(tally: tally, elapsed: .seconds(6), count: 4, notSentBecause: "ignored")
+        #expect(whole.notSent == 0 && whole.notSentBecause == nil && !whole.lines.joined().contains("not sent"))
+    }
+
     /// `{n}` becomes the message's number wherever it is, as often as it is there.
     @Test func theNumberFillsEverySlot() {
         #expect(NumberSlot("load {n}").filled(with: "7") == "load 7")

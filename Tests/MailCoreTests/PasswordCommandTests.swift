@@ -6,10 +6,8 @@ import TestSupport
 /// A password command can neither hang mailtui nor fill its memory.
 @Suite struct PasswordCommandTests {
     @Test func endlessOutputIsCutAtTheLimit() {
-        let clock = ContinuousClock()
-        let start = clock.now
-        #expect(ShellCommand.capture("yes pw", limit: 64 * 1024, timeout: .seconds(20)) == .tooMuchOutput(limit: 64 * 1024))
-        #expect(clock.now - start < .seconds(10))
+        // Stopped by the limit, not by the (generous) time limit: the outcome says which.
+        #expect(ShellCommand.capture("yes pw", limit: 64 * 1024, timeout: .seconds(120)) == .tooMuchOutput(limit: 64 * 1024))
         let endless = #expect(throws: PasswordError.self) { try PasswordSource.command("yes pw").resolve() }
         #expect(endless?.reason.contains("more than 64 KiB") == true)
     }
@@ -17,17 +15,13 @@ import TestSupport
     @Test func aCommandThatNeverAnswersIsStoppedWithItsChildren() throws {
         let marker = "999.\(getpid())"
         #expect(ShellCommand.capture("sleep \(marker); true", limit: 1024, timeout: .milliseconds(300)) == .timedOut(after: .milliseconds(300)))
-        let left = Process()
-        left.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        left.arguments = ["-f", "sleep \(marker)"]
-        left.standardOutput = FileHandle.nullDevice
-        try left.run()
-        left.waitUntilExit()
-        #expect(left.terminationStatus == 1, "the whole process group was killed")
+        // SIGKILL is delivered, not awaited: on a busy machine the child may take a moment to go.
+        let gone = try Wait.until { try Program.run("/usr/bin/pgrep", ["-f", "sleep \(marker)"]).status == 1 }
+        #expect(gone, "the whole process group was killed")
     }
 
     @Test func anOrdinaryCommandGivesItsFirstLine() throws {
-        #expect(ShellCommand.capture("printf 'pw\\n'", limit: 1024, timeout: .seconds(5)) == .exited(status: 0, output: "pw\n"))
+        #expect(ShellCommand.capture("printf 'pw\\n'", limit: 1024, timeout: .seconds(60)) == .exited(status: 0, output: "pw\n"))
         #expect(try PasswordSource.command("printf 'pw\\n'").resolve() == Secret("pw"))
         let missing = #expect(throws: PasswordError.self) { try PasswordSource.command("no-such-command-anywhere").resolve() }
         #expect(missing?.reason.contains("not found") == true)

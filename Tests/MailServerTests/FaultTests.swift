@@ -51,7 +51,7 @@ import TestSupport
         #expect(closed.failure?.kind == .connectionClosed && closed.failure?.stage == .rcpt, "\(closed.failure?.description ?? "")")
         let hanging = try ServerHarness(faults: [try fault("data=hang")])
         var settings = hanging.settings(.none)
-        settings.timeouts = Timeouts(perStep: 1)
+        settings.timeouts = Timeouts(perStep: 3)
         CurlRuntime.initialize()
         let message = try MessageDraft(from: "a@example.com", to: "b@example.com", textBody: "x").validated()
         let hung = SMTPSession().run(.send(message, settings: settings, secret: nil)) { _ in }
@@ -123,7 +123,7 @@ import TestSupport
         let harness = try ServerHarness(faults: preset.faults)
         let report = try harness.send()
         let failure = try #require(report.failure)
-        guard case .reply(let code, let text) = preset.faults[0].action else { return }
+        guard case .reply(let code, let text) = preset.faults[0].action else { Issue.record("\(name): not a reply"); return }
         let entry = try #require(ReplyCatalogue.match(ServerReply(code: code, lines: [text])))
         #expect(failure.explanation == entry.explanation, "\(name): \(failure)")
         #expect(failure.reply?.code == code)

@@ -40,7 +40,8 @@ import TestSupport
     }
 
     @Test func commandsBeforeTheGreetingAreRefused() throws {
-        let harness = try ServerHarness(faults: [try Fault(parsing: "greeting=delay 1")])
+        // Long enough that the client surely speaks first; the refusal comes at once, not after it.
+        let harness = try ServerHarness(faults: [try Fault(parsing: "greeting=delay 60")])
         let client = try RawClient(port: harness.port)
         client.send("EHLO impatient.example\r\n")
         #expect(client.reply()?.hasPrefix("554 5.5.1") == true)

@@ -35,7 +35,7 @@ final class ServerHarness: @unchecked Sendable {
         var s = ServerSettings(host: "127.0.0.1", port: security == .tls ? tlsPort : port, security: security, caFile: certificates.caPath)
         s.heloName = "client.test.invalid"
         s.username = user
-        s.timeouts = Timeouts(connect: 5, response: 5, total: 30)
+        s.timeouts = Timeouts(connect: 30, response: 30, total: 120)
         return s
     }
 
@@ -51,13 +51,9 @@ final class ServerHarness: @unchecked Sendable {
 
     func storedBytes(_ message: MailServer.StoredMessage) -> Data { (try? Data(contentsOf: URL(fileURLWithPath: message.path))) ?? Data() }
 
-    /// Waits (briefly) until `condition` holds for the events so far.
+    /// Waits until `condition` holds for the events so far (a deadline generous for a busy machine).
     func waitForEvents(_ condition: ([ServerEvent]) -> Bool) -> Bool {
-        for _ in 0..<200 {
-            if condition(events.all) { return true }
-            usleep(10_000)
-        }
-        return false
+        Wait.until { condition(events.all) }
     }
 }
 
@@ -74,7 +70,7 @@ final class RawClient {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 

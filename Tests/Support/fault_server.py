@@ -9,10 +9,12 @@ one fault it was started with:
                               rcpt, data = the DATA command, message = the end of the message)
                               with this reply instead (lines split at newlines: a multi-line reply)
   --close STAGE               close the connection instead of answering STAGE
-  --hang STAGE                stop answering at STAGE (keep the connection open); `tls` says
-                              220 to STARTTLS, then never does the handshake
+  --hang STAGE[@N]            stop answering at STAGE (keep the connection open), or at its N-th
+                              time on this server (message@4: three messages go through); `tls`
+                              says 220 to STARTTLS, then never does the handshake
   --malformed STAGE           answer STAGE with a line that is not an SMTP reply
-  --huge STAGE                answer STAGE with an absurdly long reply line (20,000 characters)
+  --huge STAGE                answer STAGE with an absurdly long reply line (20,000 characters;
+                              --huge-size, --huge-code and --huge-lines change it)
   --no-auth                   never offer AUTH
   --auth-plaintext            offer AUTH before STARTTLS too
   --no-starttls               never offer STARTTLS
@@ -41,6 +43,8 @@ p.add_argument("--hang", action="append", default=[])
 p.add_argument("--malformed", action="append", default=[])
 p.add_argument("--huge", action="append", default=[])
 p.add_argument("--huge-size", type=int, default=20000, help="the length of a --huge line")
+p.add_argument("--huge-code", default="250", help="the code of a --huge reply (550: a huge refusal)")
+p.add_argument("--huge-lines", type=int, default=1, help="the lines of a --huge reply (more than 1: a multi-line reply)")
 p.add_argument("--no-auth", action="store_true")
 p.add_argument("--mechanisms", default="PLAIN LOGIN CRAM-MD5 XOAUTH2", help="the AUTH mechanisms offered")
 p.add_argument("--auth-plaintext", action="store_true")
@@ -122,6 +126,10 @@ class Hang(Exception):
     pass
 
 
+# How often each stage was reached on this server, for --hang STAGE@N.
+REACHED = {}
+
+
 async def session(reader, writer):
     tls = ARGS.implicit_tls
     replies = REPLIES
@@ -135,12 +143,14 @@ async def session(reader, writer):
         if stage in ARGS.close:
             writer.close()
             raise ConnectionResetError
-        if stage in ARGS.hang:
+        REACHED[stage] = REACHED.get(stage, 0) + 1
+        if stage in ARGS.hang or f"{stage}@{REACHED[stage]}" in ARGS.hang:
             raise Hang
         if stage in ARGS.malformed:
             lines = ("hello, this is not SMTP",)
         elif stage in ARGS.huge:
-            lines = ("250 " + "x" * ARGS.huge_size,)
+            line = "x" * ARGS.huge_size
+            lines = tuple(f"{ARGS.huge_code}-{line}" for _ in range(ARGS.huge_lines - 1)) + (f"{ARGS.huge_code} {line}",)
         elif stage in replies:
             # A reply given with newlines is sent as a multi-line reply, as Gmail sends its own.
             lines = tuple(replies[stage].split("\n"))

@@ -20,7 +20,16 @@ struct PythonServer {
         process.standardError = FileHandle(forWritingAtPath: errors)
         try process.run()
         var line = Data()
+        // A generous deadline for the ready line (a busy machine starts Python slowly), never none.
+        let deadline = Date().addingTimeInterval(60)
         while !line.contains(UInt8(ascii: "\n")) {
+            var ready = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            let left = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
+            if poll(&ready, 1, left) == 0 {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw TestServerError.didNotStart(([script] + arguments).joined(separator: " ") + ": no ready line within 60 s")
+            }
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty {
                 process.waitUntilExit()

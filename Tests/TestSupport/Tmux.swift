@@ -48,7 +48,7 @@ public final class Tmux: @unchecked Sendable {
 
     /// Waits until the screen contains `text`; returns that screen, or fails with the last screen.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Double = 20) throws -> String {
+    public func waitFor(_ text: String, timeout: Double = 60) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -61,7 +61,7 @@ public final class Tmux: @unchecked Sendable {
 
     /// Waits until the screen satisfies `condition`.
     @discardableResult
-    public func waitUntil(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) throws -> String {
+    public func waitUntil(_ what: String, timeout: Double = 60, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {

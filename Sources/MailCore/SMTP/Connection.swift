@@ -10,6 +10,8 @@ import Glibc
 final class Connection {
     enum Failure: Error {
         case timedOut, cancelled, closed
+        /// A reply past libcurl's limit, in one line or in many: read no further.
+        case replyTooLong
         case curl(Int)
 
         /// As a libcurl result code, for the classifier.
@@ -17,8 +19,19 @@ final class Connection {
             switch self {
             case .timedOut: FailureClassifier.operationTimedOut
             case .cancelled: FailureClassifier.abortedByCallback
-            case .closed: FailureClassifier.recvError
+            case .closed, .replyTooLong: FailureClassifier.recvError
             case .curl(let code): code
+            }
+        }
+
+        /// What happened, in a few words (a load run's example of a failed message).
+        var words: String {
+            switch self {
+            case .timedOut: "no reply within the time limit"
+            case .cancelled: "cancelled"
+            case .closed: "the connection closed"
+            case .replyTooLong: "a reply longer than \(FailureClassifier.replyByteLimit / 1024) KiB"
+            case .curl(let code): "the connection failed (libcurl error \(code))"
             }
         }
     }
@@ -71,14 +84,22 @@ final class Connection {
         Array((command + "\r\n").utf8).withUnsafeBytes { recorder.handle(.headerOut, $0) }
     }
 
-    /// Reads one complete reply (all its lines), each line shown as it comes.
+    /// Reads one complete reply (all its lines), each line shown as it comes. The whole reply,
+    /// however many lines it has, is capped at libcurl's limit, so that a server cannot fill
+    /// memory with one endless reply; each byte is searched for a line end once.
     @discardableResult
     func reply() throws(Failure) -> ServerReply {
         var lines: [String] = []
+        // Bytes of this reply's lines already taken, and where the search for a line end resumes.
+        var taken = 0
+        var searched = 0
         while true {
-            while let newline = pending.firstIndex(of: 10) {
+            while let newline = pending[searched...].firstIndex(of: 10) {
                 let line = Array(pending[...newline])
                 pending.removeSubrange(...newline)
+                searched = 0
+                taken += line.count
+                if taken > FailureClassifier.replyByteLimit { throw tooLong() }
                 line.withUnsafeBytes { recorder.handle(.headerIn, $0) }
                 var text = line
                 while let last = text.last, last == 10 || last == 13 { text.removeLast() }
@@ -88,8 +109,9 @@ final class Connection {
                 // The recorder's copy is the one the transcript and the diagnosis use (sanitised).
                 if parsed.isFinal { return recorder.lastReply ?? ServerReply(code: code, lines: lines) }
             }
+            searched = pending.count
             // A reply that never ends is not a reply: stop at the classifier's limit.
-            if pending.count > FailureClassifier.replyByteLimit { throw .closed }
+            if taken + pending.count > FailureClassifier.replyByteLimit { throw tooLong() }
             var n = 0
             let result = readBuffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
             if result == CURLE_AGAIN {
@@ -104,6 +126,13 @@ final class Connection {
             if n == 0 { throw .closed }
             pending += readBuffer[0..<n]
         }
+    }
+
+    /// Gives up on a reply past the limit, and says so to the diagnosis.
+    private func tooLong() -> Failure {
+        pending.removeAll()
+        recorder.replyTooLong = true
+        return .replyTooLong
     }
 
     /// Waits until `instant` (a paced load run), waking at once for a cancel.

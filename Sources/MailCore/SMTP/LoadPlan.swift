@@ -59,18 +59,38 @@ public struct LoadOutcome: Sendable, Equatable {
     public var code: Int?
     /// Where it failed; nil when it was delivered.
     public var failedStage: SMTPStage?
-    /// The refusing reply, or what went wrong.
+    /// The refusing reply, or what went wrong, cut to `exampleLimit` bytes: a server may refuse
+    /// with 250 KB, and a run keeps outcomes by the thousand.
     public var example: String?
+
+    /// Enough to recognise a reply (its code, enhanced code and first words).
+    public static let exampleLimit = 300
 
     public init(number: Int, latency: Duration, code: Int?, failedStage: SMTPStage?, example: String?) {
         self.number = number
         self.latency = latency
         self.code = code
         self.failedStage = failedStage
-        self.example = example
+        self.example = example.map(Self.cut)
     }
 
     public var delivered: Bool { failedStage == nil }
+
+    /// `text` cut at a character boundary to at most `exampleLimit` bytes, saying how long it was.
+    /// Only the kept part is walked, so a 250 KB reply costs no more than a short one.
+    static func cut(_ text: String) -> String {
+        guard text.utf8.count > exampleLimit else { return text }
+        let room = exampleLimit - 32
+        var kept = text.startIndex
+        var bytes = 0
+        for index in text.indices {
+            let size = text[index].utf8.count
+            if bytes + size > room { break }
+            bytes += size
+            kept = text.index(after: index)
+        }
+        return String(text[..<kept]) + "… (\(text.utf8.count) bytes)"
+    }
 }
 
 /// A text with `{n}` in it, cut there once so that each message only joins the pieces.

@@ -1,5 +1,5 @@
 /// What a load run (`--count`) did: rate, latency percentiles, replies by code, failures by
-/// stage with one example each. Pure, from the outcomes.
+/// stage with one example each, and how many were never sent. Pure, from a tally of the outcomes.
 public struct LoadSummary: Sendable, Equatable {
     public struct Failures: Sendable, Equatable {
         public var stage: SMTPStage
@@ -9,6 +9,11 @@ public struct LoadSummary: Sendable, Equatable {
 
     public var delivered: Int
     public var failed: Int
+    /// Messages never sent: their connection failed or stalled before them, or the run was
+    /// interrupted. Delivered, failed and not sent add up to `--count`.
+    public var notSent: Int
+    /// Why messages were not sent, when a connection said (e.g. "the server stopped answering at EHLO").
+    public var notSentBecause: String?
     public var elapsed: Duration
     public var messagesPerSecond: Double
     /// Latency percentiles (p50, p90, p99, max), nil with no message.
@@ -20,13 +25,16 @@ public struct LoadSummary: Sendable, Equatable {
     public var codes: [Int: Int]
     public var failures: [Failures]
 
-    public init(outcomes: [LoadOutcome], elapsed: Duration) {
-        delivered = outcomes.filter(\.delivered).count
-        failed = outcomes.count - delivered
+    /// The summary of `tally` for a run of `count` messages.
+    public init(tally: LoadTally, elapsed: Duration, count: Int, notSentBecause: String? = nil) {
+        delivered = tally.delivered
+        failed = tally.failed
+        notSent = max(0, count - tally.counted)
+        self.notSentBecause = notSent > 0 ? notSentBecause : nil
         self.elapsed = elapsed
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         messagesPerSecond = seconds > 0 ? Double(delivered) / seconds : 0
-        let sorted = outcomes.map(\.latency).sorted()
+        let sorted = tally.latencies.sorted()
         func percentile(_ p: Double) -> Duration? {
             guard !sorted.isEmpty else { return nil }
             return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
@@ -34,14 +42,16 @@ public struct LoadSummary: Sendable, Equatable {
         p50 = percentile(0.50)
         p90 = percentile(0.90)
         p99 = percentile(0.99)
-        slowest = sorted.last
-        codes = outcomes.reduce(into: [:]) { $0[$1.code ?? 0, default: 0] += 1 }
-        var byStage: [SMTPStage: Failures] = [:]
-        for outcome in outcomes {
-            guard let stage = outcome.failedStage else { continue }
-            byStage[stage, default: Failures(stage: stage, count: 0, example: outcome.example ?? "")].count += 1
-        }
-        failures = byStage.values.sorted { $0.count > $1.count }
+        slowest = tally.slowest
+        codes = tally.codes
+        failures = tally.failures.values.sorted { ($0.count, $1.stage) > ($1.count, $0.stage) }
+    }
+
+    /// The summary of these outcomes, of a run of `count` messages (by default, these).
+    public init(outcomes: [LoadOutcome], elapsed: Duration, count: Int? = nil) {
+        var tally = LoadTally()
+        for outcome in outcomes { tally.add(outcome) }
+        self.init(tally: tally, elapsed: elapsed, count: count ?? outcomes.count)
     }
 
     static func ms(_ d: Duration?) -> String {
@@ -52,11 +62,15 @@ public struct LoadSummary: Sendable, Equatable {
 
     /// The summary as a person reads it.
     public var lines: [String] {
-        var out = ["\(delivered) delivered, \(failed) failed in \(LoadSummary.ms(elapsed)): \(messagesPerSecond.rounded().saturatingInt) messages per second",
+        let unsent = notSent > 0 ? ", \(notSent) not sent" : ""
+        var out = ["\(delivered) delivered, \(failed) failed\(unsent) in \(LoadSummary.ms(elapsed)): \(messagesPerSecond.rounded().saturatingInt) messages per second",
                    "latency p50 \(Self.ms(p50)), p90 \(Self.ms(p90)), p99 \(Self.ms(p99)), max \(Self.ms(slowest))",
                    "replies " + codes.keys.sorted().map { "\($0 == 0 ? "none" : String($0)): \(codes[$0] ?? 0)" }.joined(separator: ", ")]
         for failure in failures {
             out.append("failed at \(failure.stage.displayName): \(failure.count), e.g. \(failure.example)")
+        }
+        if notSent > 0 {
+            out.append("not sent: \(notSent)" + (notSentBecause.map { ", because \($0)" } ?? ""))
         }
         return out
     }
@@ -70,7 +84,8 @@ public struct LoadSummary: Sendable, Equatable {
         let codeList = codes.keys.sorted().map { "\"\($0 == 0 ? "none" : String($0))\":\(codes[$0] ?? 0)" }.joined(separator: ",")
         let failureList = failures.map { "{\"stage\":\(QuotedString.basic($0.stage.rawValue)),\"count\":\($0.count),\"example\":\(QuotedString.basic($0.example))}" }
             .joined(separator: ",")
-        return "{\"delivered\":\(delivered),\"failed\":\(failed),\"seconds\":\(String(format1: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)),"
+        let because = notSentBecause.map(QuotedString.basic) ?? "null"
+        return "{\"delivered\":\(delivered),\"failed\":\(failed),\"not_sent\":\(notSent),\"not_sent_because\":\(because),\"seconds\":\(String(format1: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)),"
             + "\"messages_per_second\":\(String(format1: messagesPerSecond)),\"latency_ms\":{\"p50\":\(ms(p50)),\"p90\":\(ms(p90)),\"p99\":\(ms(p99)),\"max\":\(ms(slowest))},"
             + "\"replies\":{\(codeList)},\"failures\":[\(failureList)]}"
     }

@@ -105,6 +105,9 @@ struct MailTransaction {
         let begin = recorder.now
         let group = offers("PIPELINING") && load.interval == nil ? Self.wire([mail] + rcptCommands(recipients) + ["DATA"]) : nil
         var groupSent = false
+        // The report keeps the first lines of the run (each at most a few KB, sanitised); the
+        // rest is only shown, so that memory stays flat over 100,000 refusals.
+        recorder.keptLineLimit = recorder.lines.count + Self.loadKeptLines
         for index in 0..<load.count {
             if let interval = load.interval {
                 // Paced (--rate): wait for this message's turn, cancellably.
@@ -124,7 +127,7 @@ struct MailTransaction {
                 if recorder.holding && load.transcript != .none { recorder.releaseHeld() }
                 recorder.holding = false
                 context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: recorder.now - start, code: nil, failedStage: recorder.failingStage,
-                                                         example: "the connection failed")))
+                                                         example: error.words)))
                 throw error
             }
             let latency = recorder.now - start
@@ -142,6 +145,9 @@ struct MailTransaction {
             recorder.forgetTransaction()
         }
     }
+
+    /// How many lines a load run's report keeps.
+    static let loadKeptLines = 2_000
 
     /// A RCPT TO for each recipient, with the DSN parameters asked for.
     private func rcptCommands(_ recipients: [String]) -> [String] {

@@ -335,6 +335,8 @@ final class TransferContext {
             mt_getinfo_long(easy, CURLINFO_HEADER_SIZE, &replyBytes)
             e.replyBytes = replyBytes
         }
+        // A reply mailtui itself stopped reading (after CONNECT_ONLY libcurl does not count it).
+        if recorder.replyTooLong { e.replyBytes = max(e.replyBytes, FailureClassifier.replyByteLimit + 1) }
         return e
     }
 

@@ -316,7 +316,7 @@ final class TranscriptRecorder {
             held.append(line)
             return
         }
-        lines.append(line)
+        if lines.count < keptLineLimit { lines.append(line) }
         emit(.line(line))
     }
 
@@ -326,10 +326,15 @@ final class TranscriptRecorder {
     /// a load run keeps a message's lines only when it is refused.
     var holding = false
     private var held: [TranscriptLine] = []
+    /// Past this many kept lines, lines are shown (emitted) but not kept for the report: a load
+    /// run must not keep every refusal of thousands.
+    var keptLineLimit = Int.max
+    /// Set when a reply passed libcurl's limit and was not read to its end.
+    var replyTooLong = false
 
     func releaseHeld() {
         for line in held {
-            lines.append(line)
+            if lines.count < keptLineLimit { lines.append(line) }
             emit(.line(line))
         }
         held = []

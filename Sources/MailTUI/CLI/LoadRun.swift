@@ -20,9 +20,10 @@ struct LoadRun {
     /// Signs every message with DKIM.
     var signer: DKIMSigner? = nil
 
-    /// Every outcome so far, and the sessions to cancel.
+    /// The outcomes so far (a tally, not a list: its memory stays flat whatever the count), and
+    /// the sessions to cancel.
     private final class Progress: Sendable {
-        let outcomes = Mutex<[LoadOutcome]>([])
+        let tally = Mutex(LoadTally())
         /// Delivered and failed so far, for the progress line (which must not copy the outcomes).
         let counts = Mutex((delivered: 0, failed: 0))
         let sessions = Mutex<[SMTPSession]>([])
@@ -89,7 +90,7 @@ struct LoadRun {
                             Console.outFormatted(printer.format(line))
                         }
                     case .loadOutcome(let outcome):
-                        progress.outcomes.withLock { $0.append(outcome) }
+                        progress.tally.withLock { $0.add(outcome) }
                         progress.counts.withLock { outcome.delivered ? ($0.delivered += 1) : ($0.failed += 1) }
                     default:
                         break
@@ -106,8 +107,10 @@ struct LoadRun {
             tickerStopped.wait()
             Console.errRaw("\r\u{1B}[K")
         }
-        let summary = LoadSummary(outcomes: progress.outcomes.withLock { $0 }, elapsed: clock.now - start)
         let failedSession = progress.reports.withLock { $0 }.first { $0.failure != nil }
+        // Messages a failed or stalled connection never reached are counted, as not sent.
+        let because = failedSession?.failure.map { "\($0.kind.words) at \($0.stage.displayName)" }
+        let summary = LoadSummary(tally: progress.tally.withLock { $0 }, elapsed: clock.now - start, count: count, notSentBecause: because)
         return (summary, failedSession)
     }
 }

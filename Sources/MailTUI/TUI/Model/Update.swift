@@ -631,7 +631,7 @@ extension AppState {
             let record = inFlight.map { [Effect.recordHistory(kind: probeSettings == nil ? "send" : "probe", plan: $0, report: report)] } ?? []
             if let count = inFlight?.count, count > 1 {
                 // A load run: its summary, and the connection's failure if it had one.
-                let summary = LoadSummary(outcomes: loadOutcomes, elapsed: report.elapsed)
+                let summary = LoadSummary(outcomes: loadOutcomes, elapsed: report.elapsed, count: count)
                 let failure = report.failure.map { ["The connection failed at \($0.stage.displayName): \($0.reply.map(\.description) ?? $0.explanation)"] } ?? []
                 phase = .showing(lines: ["Load run: \(loadOutcomes.count) of \(count) messages on one connection"] + summary.lines + failure)
             } else if let probeSettings {
