@@ -20,7 +20,7 @@ do {
 } catch {
     // Usage mistakes are bad input (status 2), like every other problem found before sending.
     if RootCommand.exitCode(for: error).rawValue == 64 {
-        Console.err(RootCommand.fullMessage(for: error))
+        Console.errLines(RootCommand.fullMessage(for: error))
         exit(ExitStatus.badInput.rawValue)
     }
     RootCommand.exit(withError: error)
@@ -39,7 +39,7 @@ do {
     let code = RootCommand.exitCode(for: error)
     // Usage mistakes are bad input (status 2), like every other problem found before sending.
     if code.rawValue == 64 {
-        Console.err(RootCommand.fullMessage(for: error))
+        Console.errLines(RootCommand.fullMessage(for: error))
         exit(ExitStatus.badInput.rawValue)
     }
     RootCommand.exit(withError: error)

@@ -1,0 +1,23 @@
+import Testing
+import MailCore
+import MailServer
+@testable import MailTUI
+
+/// What the headless commands print: outside text (a client's AUTH name, a DNS record) with a line
+/// break in it shows the break as `\n` on the one line it belongs to, and cannot forge a line.
+@Suite struct CLIOutputTests {
+    @Test func anAuthNameWithANewlinePrintsOnItsOwnLineInServeLines() {
+        let forged = "eve\n12:00:00 message 2 from <ceo@bank.example> to you@example.com, 1 KB, login ceo\u{1B}[2J"
+        let message = StoredMessage(id: "1", path: "/tmp/1.eml", from: "eve@example.com", fromParameters: [], recipients: [.init(address: "you@example.com", parameters: [])],
+                                    helo: "x", client: "127.0.0.1", tls: nil, authUser: forged, authMechanism: "PLAIN", time: 0, bytes: 10, subject: nil, transcript: [], faults: [])
+        let lines = ServeOutput.lines(.message(message), ca: nil, store: "/tmp")
+        #expect(lines.count == 1)
+        #expect(lines.allSatisfy { !$0.contains("\n") && !$0.contains("\u{1B}") })
+        #expect(lines[0].hasSuffix(", login eve\\n12:00:00 message 2 from <ceo@bank.example> to you@example.com, 1 KB, login ceo^[[2J"))
+    }
+
+    @Test func consoleShowsANewlineAsAnEscapeAndKeepsOnlyItsOwnLineBreaks() {
+        #expect(Console.safe("one\ntwo\r\u{1B}]0;title\u{07}") == "one\\ntwo\\r^[]0;title^G")
+        #expect(Console.safeLines("help line\nsecond \u{1B}[1m") == "help line\nsecond ^[[1m")
+    }
+}
