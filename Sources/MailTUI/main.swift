@@ -14,6 +14,10 @@ sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
 signal(SIGXFSZ, SIG_IGN)
 
 var command: ParsableCommand
+if let unknown = RootCommand.unknownCommand(Array(RawPath.arguments().dropFirst())) {
+    Console.errLines(unknown)
+    exit(ExitStatus.badInput.rawValue)
+}
 do {
     // File names may not be UTF-8: keep their bytes (see RawPath).
     command = try RootCommand.parseAsRoot(RootCommand.choosingTheDefault(Array(RawPath.arguments().dropFirst())))

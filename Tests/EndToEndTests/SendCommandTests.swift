@@ -190,6 +190,7 @@ import TestSupport
         let result = try mailtui(["probe"] + serverArguments(server, security: "starttls") + ["--user", "alice"])
         #expect(result.status == 0, "\(result.out)\(result.err)")
         #expect(result.out.contains("Login       not tested: no password was given"), "\(result.out)")
+        #expect(result.out.contains("--password-env VAR") && !result.out.contains("Password field"), "the command line has no fields: \(result.out)")
         #expect(result.out.contains("AUTH"))
         #expect(!result.err.contains("Usage:"))
         let noProfile = try mailtui(["send", "--profile", "nope", "--to", "b@example.com"])

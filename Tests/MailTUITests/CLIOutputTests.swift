@@ -20,4 +20,19 @@ import MailServer
         #expect(Console.safe("one\ntwo\r\u{1B}]0;title\u{07}") == "one\\ntwo\\r^[]0;title^G")
         #expect(Console.safeLines("help line\nsecond \u{1B}[1m") == "help line\nsecond ^[[1m")
     }
+
+    /// `mailtui bogus` is a mistyped command, not the compose screen's business.
+    @Test func anUnknownFirstWordIsAnUnknownCommand() throws {
+        let bogus = try #require(RootCommand.unknownCommand(["bogus", "--to", "x"]))
+        #expect(bogus.hasPrefix("error: unknown command \"bogus\"."))
+        for name in ["send", "probe", "serve", "check-domain", "history", "profiles"] { #expect(bogus.contains("\n  \(name) "), "\(name) listed") }
+        #expect(!bogus.contains("bench-screen") && !bogus.contains("Usage: mailtui tui"))
+        #expect(RootCommand.unknownCommand(["sned"])?.contains("did you mean send?") == true)
+        for fine in [[], ["--server", "send"], ["send"], ["help"], ["tui"], ["bench-screen"], ["--fresh"]] { #expect(RootCommand.unknownCommand(fine) == nil, "\(fine)") }
+    }
+
+    @Test func theRootHelpNamesTheComposeScreensOwnOptions() {
+        let help = RootCommand.helpMessage(columns: 200)
+        #expect(help.contains("--fresh") && help.contains("--no-local-server") && help.contains("--dns-server"), "\(help)")
+    }
 }
