@@ -67,6 +67,7 @@ import TestSupport
         #expect(spf.findings.contains { $0.verdict == .problem && $0.text.hasPrefix("300 or more DNS lookups") }, "\(spf.findings)")
         let voidCounting = Counting(dns.resolver)
         let voids = DomainCheck(domain: "voids.test", dns: voidCounting).spfOnly()
+        #expect(voids.records.first?.contains("include:gone50.voids.test") == true, "the record was read: \(voids.records)")
         #expect(voidCounting.queries < 15, "\(voidCounting.queries) queries")
         #expect(voids.findings.contains { $0.text.contains("More than 2 includes find nothing (void lookups)") }, "\(voids.findings)")
     }
