@@ -29,7 +29,7 @@ import TestSupport
         let silent = try SilentUDPPort()
         let result = try mailtui(["check-domain", "example.com", "--dns-server", silent.address, "--deadline", "4"])
         #expect(result.status == 13, "\(result.out)\(result.err)")
-        #expect(result.out.contains("the DNS server \(silent.address) did not answer"), "\(result.out)")
+        #expect(result.out.contains("The DNS server \(silent.address) did not answer"), "\(result.out)")
         #expect(!result.out.contains("✗"), "nothing judged: \(result.out)")
         let json = try mailtui(["check-domain", "example.com", "--dns-server", silent.address, "--deadline", "4", "--json"])
         #expect(json.status == 13)

@@ -54,7 +54,7 @@ public struct SystemResolver: DNSResolving {
     }
 
     public var displayName: String {
-        server.map { "the DNS server \($0):\(port)" } ?? "the system's DNS servers (/etc/resolv.conf)"
+        server.map { "the DNS server \($0):\(port)" } ?? "the system's resolver (the servers of /etc/resolv.conf)"
     }
 
     /// The C resolver tries twice, the second time twice as long: the whole wait is 3 × `timeout`.

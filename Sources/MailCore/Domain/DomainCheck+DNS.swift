@@ -36,6 +36,6 @@ extension DomainCheck {
                 why = "\(dns.displayName) did not answer (\(failure)). Nothing was checked: this says nothing about \(domain). Check the network or the server, or ask another (--dns-server 1.1.1.1)."
             }
         }
-        return Section(name: "DNS", records: ["(no usable answer from \(dns.displayName))"], findings: [Finding(verdict: .unchecked, text: why)])
+        return Section(name: "DNS", records: ["(no usable answer from \(dns.displayName))"], findings: [Finding(verdict: .unchecked, text: why.prefix(1).uppercased() + why.dropFirst())])
     }
 }

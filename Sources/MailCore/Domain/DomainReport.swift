@@ -32,7 +32,11 @@ extension DomainCheck {
         lines.append("")
         let unchecked = sections.filter { $0.verdict == .unchecked }.map(\.name)
         if !problems.isEmpty { lines.append("Problems: \(problems.joined(separator: ", ")).") }
-        if !unchecked.isEmpty { lines.append("Not checked: \(unchecked.joined(separator: ", ")) (DNS gave no usable answer or the time ran out); " + (problems.isEmpty ? "no problems in what was checked." : "the rest was checked.")) }
+        if unchecked.count == sections.count {
+            lines.append("Nothing could be checked: DNS gave no usable answer.")
+        } else if !unchecked.isEmpty {
+            lines.append("Not checked: \(unchecked.joined(separator: ", ")) (DNS gave no usable answer or the time ran out)" + (problems.isEmpty ? "; no problems in what was checked." : "."))
+        }
         if problems.isEmpty && unchecked.isEmpty { lines.append("No problems found.") }
         return lines
     }
