@@ -72,6 +72,30 @@ import TestSupport
         #expect(voids.findings.contains { $0.text.contains("More than 2 includes find nothing (void lookups)") }, "\(voids.findings)")
     }
 
+    /// Thirty MX names, or thirty PTR names for a server: at most 10 of each are looked up, as
+    /// RFC 7208 does for mx and ptr.
+    @Test func manyMXOrPTRNamesCostAtMostTenLookupsEach() throws {
+        var zones: [String: [TestDNSServer.Record]] = [
+            "wide.test": (1...30).map { ("MX", "\($0) m\($0).wide.test") } + [("TXT", "v=spf1 -all")],
+            "ptr.test": [("MX", "0 ."), ("TXT", "v=spf1 -all")],
+            "1.2.0.192.in-addr.arpa": (1...30).map { ("PTR", "p\($0).ptr.test") },
+        ]
+        for i in 1...30 {
+            zones["m\(i).wide.test"] = [("A", "192.0.2.\(i)")]
+            zones["p\(i).ptr.test"] = [("A", "198.51.100.\(i)")]
+        }
+        let dns = try TestDNSServer(zones)
+        defer { dns.stop() }
+        let mxCounting = Counting(dns.resolver)
+        let mx = try #require(DomainCheck(domain: "wide.test", dns: mxCounting).run().first { $0.name == "MX" })
+        #expect(mxCounting.queries < 40, "\(mxCounting.queries) queries")
+        #expect(mx.findings.contains { $0.verdict == .warning && $0.text.hasPrefix("30 MX records: only the first 10 were looked up") }, "\(mx.findings)")
+        let ptrCounting = Counting(dns.resolver)
+        let server = try #require(DomainCheck(domain: "ptr.test", dns: ptrCounting, options: .init(ips: ["192.0.2.1"])).run().first { $0.name == "Server 192.0.2.1" })
+        #expect(ptrCounting.queries < 40, "\(ptrCounting.queries) queries")
+        #expect(server.records.count == 10, "\(server.records)")
+    }
+
     /// Names that never answer: the whole check stops at its deadline, says what it could not
     /// check, and blames nothing on the domain.
     @Test func slowAnswersEndAtTheDeadline() throws {

@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 import MailCore
+import TestSupport
 import MailServer
 @testable import MailTUI
 
@@ -34,5 +36,17 @@ import MailServer
     @Test func theRootHelpNamesTheComposeScreensOwnOptions() {
         let help = RootCommand.helpMessage(columns: 200)
         #expect(help.contains("--fresh") && help.contains("--no-local-server") && help.contains("--dns-server"), "\(help)")
+    }
+
+    /// `--timeout`'s help and the README say what `Timeouts(perStep:)` does; `--profile`'s help
+    /// names both files profiles come from.
+    @Test func theTimeoutAndProfileHelpSayWhatTheCodeDoes() throws {
+        #expect(Timeouts(perStep: 7) == Timeouts(connect: 7, response: 7, total: 600))
+        #expect(Timeouts(perStep: 200).total == 800)
+        let help = SendCommand.helpMessage(columns: 1000)
+        #expect(help.contains("to wait for the TCP connect, each TLS handshake and each reply") && help.contains("4 times that, at least 10 minutes"), "\(help)")
+        #expect(help.contains("of config.toml or of profiles.toml"))
+        let readme = try String(contentsOfFile: TestPaths.root + "/README.md", encoding: .utf8).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(readme.contains("`--timeout N` (1 to 3600 seconds, fractions allowed) sets the connect, the handshakes and each reply to N, and the whole session to 4 N, at least 10 minutes."))
     }
 }
