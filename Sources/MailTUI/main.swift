@@ -14,13 +14,17 @@ sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
 signal(SIGXFSZ, SIG_IGN)
 
 var command: ParsableCommand
+if let unknown = RootCommand.unknownCommand(Array(RawPath.arguments().dropFirst())) {
+    Console.errLines(unknown)
+    exit(ExitStatus.badInput.rawValue)
+}
 do {
     // File names may not be UTF-8: keep their bytes (see RawPath).
     command = try RootCommand.parseAsRoot(RootCommand.choosingTheDefault(Array(RawPath.arguments().dropFirst())))
 } catch {
     // Usage mistakes are bad input (status 2), like every other problem found before sending.
     if RootCommand.exitCode(for: error).rawValue == 64 {
-        Console.err(RootCommand.fullMessage(for: error))
+        Console.errLines(RootCommand.fullMessage(for: error))
         exit(ExitStatus.badInput.rawValue)
     }
     RootCommand.exit(withError: error)
@@ -39,7 +43,7 @@ do {
     let code = RootCommand.exitCode(for: error)
     // Usage mistakes are bad input (status 2), like every other problem found before sending.
     if code.rawValue == 64 {
-        Console.err(RootCommand.fullMessage(for: error))
+        Console.errLines(RootCommand.fullMessage(for: error))
         exit(ExitStatus.badInput.rawValue)
     }
     RootCommand.exit(withError: error)

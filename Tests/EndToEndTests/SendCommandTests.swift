@@ -32,6 +32,40 @@ import TestSupport
         #expect(!parsed.bare_lf)
     }
 
+    /// `--json` without `--count`: every line on standard output is one JSON object, the transcript
+    /// line by line, then the result; a refused send too.
+    @Test func jsonWithoutCountPrintsOnlyJSONLines() throws {
+        let server = try TestSMTPServer(["--mode", "starttls"])
+        defer { server.stop() }
+        let result = try mailtui(["send"] + serverArguments(server, security: "starttls") + ["--from", "a@example.com", "--to", "b@example.com",
+                                  "--subject", "json", "--text", "hello", "--json"])
+        #expect(result.status == 0, "\(result.err)\(result.out)")
+        let lines = result.out.split(separator: "\n")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == lines.count && lines.count > 5, "every line is JSON: \(result.out)")
+        let transcript = objects.dropLast()
+        #expect(transcript.allSatisfy { $0["event"] as? String == "line" && $0["text"] is String && $0["speaker"] is String && $0["stage"] is String })
+        #expect(transcript.contains { ($0["text"] as? String)?.hasPrefix("220") == true && $0["speaker"] as? String == "server" })
+        #expect(transcript.contains { $0["text"] as? String == "STARTTLS" && $0["tls"] as? Bool == false })
+        let summary = try #require(objects.last)
+        #expect(summary["event"] as? String == "result" && summary["ok"] as? Bool == true && summary["exit_status"] as? Int == 0)
+        #expect((summary["reply"] as? String)?.hasPrefix("250") == true)
+        #expect(summary["accepted"] as? [String] == ["b@example.com"])
+        #expect(server.messages().count == 1)
+
+        // A refused connection: still only JSON, the result says where and why.
+        let closed = try mailtui(["send", "--server", "127.0.0.1", "--port", "1", "--security", "none", "--from", "a@example.com", "--to", "b@example.com",
+                                  "--text", "x", "--json"])
+        #expect(closed.status == 3, "\(closed.err)\(closed.out)")
+        let closedLines = closed.out.split(separator: "\n")
+        let closedObjects = closedLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(closedObjects.count == closedLines.count && !closedLines.isEmpty, "\(closed.out)")
+        #expect(closedObjects.last?["ok"] as? Bool == false && closedObjects.last?["stage"] as? String == "connect" && closedObjects.last?["exit_status"] as? Int == 3)
+        #expect(closedObjects.last?["explanation"] is String)
+        let dry = try mailtui(["send", "--dry-run", "--json", "--to", "b@example.com"])
+        #expect(dry.status == 2 && dry.err.contains("--json"))
+    }
+
     /// `--count`: a load run against aiosmtpd (a server we did not write); every message lands,
     /// numbered, with its own Message-ID; the summary is one JSON object.
     @Test func aLoadRunDeliversEveryNumberedMessage() throws {
@@ -156,6 +190,7 @@ import TestSupport
         let result = try mailtui(["probe"] + serverArguments(server, security: "starttls") + ["--user", "alice"])
         #expect(result.status == 0, "\(result.out)\(result.err)")
         #expect(result.out.contains("Login       not tested: no password was given"), "\(result.out)")
+        #expect(result.out.contains("--password-env VAR") && !result.out.contains("Password field"), "the command line has no fields: \(result.out)")
         #expect(result.out.contains("AUTH"))
         #expect(!result.err.contains("Usage:"))
         let noProfile = try mailtui(["send", "--profile", "nope", "--to", "b@example.com"])

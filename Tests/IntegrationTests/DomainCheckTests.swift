@@ -66,6 +66,8 @@ import TestSupport
             "abc123._domainkey.cname.test": [("CNAME", "abc123.dkim.amazonses.com")],
             "abc123.dkim.amazonses.com": [("TXT", "p=" + strong)],
             "sub.org.test": [("TXT", "v=spf1 -all")],
+            // The root's servers: this server answers for them, so "no such domain" is believed.
+            ".": [("NS", "a.root-servers.test")],
             "_dmarc.org.test": [("TXT", "v=DMARC1; p=quarantine; rua=mailto:d@org.test")],
         ]
         // 11 lookups: a, then five includes, each with one a mechanism.

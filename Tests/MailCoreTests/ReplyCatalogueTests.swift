@@ -247,4 +247,25 @@ import Testing
         #expect(text.contains("--to a@example.org,b@example.org") && text.contains("--mail-rcpt a@example.org --mail-rcpt b@example.org"))
         #expect(text.contains("- mailtui 9.9") && text.contains("- libcurl and OpenSSL: libcurl 8"))
     }
+
+    /// With the mechanism left to libcurl, swaks is told the one the send used (read from the
+    /// transcript), and a failure mailtui's own server was told to give says so.
+    @Test func theSameLoginAndAnInjectedFaultSaidSo() {
+        let settings = ServerSettings(host: "127.0.0.1", port: 2525, security: .none, username: "dave", authMechanism: .auto)
+        let failure = SessionFailure(stage: .rcpt, kind: .recipientRejected, reply: ServerReply(code: 550, lines: ["5.1.1 No such user"]),
+                                     explanation: "Refused.", suggestions: [])
+        let transcript = [TranscriptLine(elapsed: .milliseconds(1), speaker: .client, inTLS: false, stage: .auth, text: "AUTH CRAM-MD5"),
+                          TranscriptLine(elapsed: .milliseconds(2), speaker: .server, inTLS: false, stage: .auth, text: "334 PDEyMzQ1Pg==")]
+        let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
+                                   extensionsBeforeTLS: nil, tls: nil, authenticated: true, stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: transcript)
+        var entry = HistoryEntry(kind: "send", profile: nil, settings: settings, draft: nil, recipients: ["a@example.org"], report: report, time: 0)
+        var text = ShareReport.render(entry, mailtui: "mailtui 9.9", client: "libcurl 8", time: "then")
+        #expect(text.contains("--auth CRAM-MD5 --auth-user dave") && !text.contains("--auth PLAIN"), "\(text)")
+        #expect(text.contains("with auto (libcurl chose cram-md5)"))
+        #expect(!text.contains("injected"))
+        entry.faults = ["rcpt:550 5.1.1 No such user"]
+        text = ShareReport.render(entry, mailtui: "mailtui 9.9", client: "libcurl 8", time: "then")
+        #expect(text.contains("This failure was injected: faults were in force on mailtui's own test server"), "\(text)")
+        #expect(text.contains("`rcpt:550 5.1.1 No such user`"))
+    }
 }

@@ -5,7 +5,8 @@
 
 ZONES.json maps a name to its records: [["A", "192.0.2.1"], ["MX", "10 mx.example.test"],
 ["TXT", "v=spf1 -all"] or ["TXT", ["part one", "part two"]], ["CNAME", "target"], ["PTR", "name"],
-["AAAA", "2001:db8::1"]]. Like a recursive resolver it follows CNAMEs in its answers. A name it
+["AAAA", "2001:db8::1"], ["NS", "ns.example.test"], ["SILENT", ""]]. A name with a SILENT record is
+never answered (the query waits until the client gives up), as a slow or broken server. Like a recursive resolver it follows CNAMEs in its answers. A name it
 does not have is NXDOMAIN; a name it has without the type asked is an empty NOERROR answer.
 """
 import json
@@ -13,7 +14,7 @@ import os
 import sys
 import time
 
-from dnslib import AAAA, CNAME, MX, PTR, QTYPE, RCODE, RR, TXT, A
+from dnslib import AAAA, CNAME, MX, NS, PTR, QTYPE, RCODE, RR, TXT, A
 from dnslib.server import BaseResolver, DNSServer
 
 ZONES = {k.rstrip(".").lower(): v for k, v in json.load(open(sys.argv[1])).items()}
@@ -33,6 +34,8 @@ def rdata(kind, value):
         return CNAME(value)
     if kind == "PTR":
         return PTR(value)
+    if kind == "NS":
+        return NS(value)
     raise ValueError(kind)
 
 
@@ -43,6 +46,10 @@ class Resolver(BaseResolver):
         wanted = QTYPE[request.q.qtype]
         for _ in range(10):
             records = ZONES.get(name)
+            if records is not None and any(k == "SILENT" for k, _ in records):
+                # Each request has its own thread: this one answers long after the client stopped waiting.
+                time.sleep(600)
+                return reply
             if records is None:
                 if not reply.rr:
                     reply.header.rcode = RCODE.NXDOMAIN

@@ -33,3 +33,34 @@ public final class TestDNSServer: @unchecked Sendable {
     /// `127.0.0.1:PORT`, for --dns-server.
     public var address: String { "127.0.0.1:\(port)" }
 }
+
+/// A loopback UDP port that is bound but never read: a DNS server that does not answer. Closed
+/// when released.
+public final class SilentUDPPort: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else {
+            close(fd)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(fd) }
+
+    /// `127.0.0.1:PORT`, for --dns-server.
+    public var address: String { "127.0.0.1:\(port)" }
+}

@@ -177,16 +177,38 @@ public enum AutoProbe {
         return Detection(results: results, verdict: verdict, host: base.host)
     }
 
-    /// The table, as lines for people.
+    /// The table, as lines for people, in 80 columns: a result or an AUTH list too long for its
+    /// column is cut there with "…" and given whole on the lines below its row.
     public static func lines(_ results: [Result]) -> [String] {
-        var lines = ["PORT   SECURITY  RESULT                        TLS       AUTH"]
+        var lines = ["PORT  SECURITY  RESULT                     TLS      AUTH"]
         for r in results {
             let outcome = r.report.failure.map { "\($0.stage.displayName): \($0.kind.words)" } ?? "ok"
             let tls = r.report.tls?.version ?? "-"
             let auth = r.authMechanisms.isEmpty ? "-" : r.authMechanisms.joined(separator: " ")
-            lines.append(pad(String(r.candidate.port), 7) + pad(r.candidate.security.rawValue, 10) + pad(outcome, 30) + pad(tls, 10) + auth)
+            lines.append(pad(String(r.candidate.port), 6) + pad(r.candidate.security.rawValue, 10) + pad(cut(outcome, 26), 27) + pad(cut(tls, 8), 9) + cut(auth, 28))
+            if outcome.count > 26 { lines += wrap(outcome, indent: 16, width: 80) }
+            if auth.count > 28 { lines += wrap("AUTH: " + auth, indent: 16, width: 80) }
         }
         return lines
+    }
+
+    /// `text` in at most `width` characters, "…" marking a cut.
+    static func cut(_ text: String, _ width: Int) -> String { text.count <= width ? text : String(text.prefix(width - 1)) + "…" }
+
+    /// `text` in lines of at most `width` characters, each indented, broken at spaces.
+    static func wrap(_ text: String, indent: Int, width: Int) -> [String] {
+        let room = width - indent
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ").map({ cut(String($0), room) }) {
+            if !line.isEmpty && line.count + 1 + word.count > room {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.map { String(repeating: " ", count: indent) + $0 }
     }
 
     static func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }

@@ -6,7 +6,8 @@ import Glibc
 /// after STARTTLS, TLS, the certificate with days left, and stage timings. Shared by
 /// `mailtui probe` and the compose screen.
 public enum ProbeSummary {
-    public static func lines(_ report: SessionReport, settings: ServerSettings, now: Int = Int(time(nil))) -> [String] {
+    /// `onScreen`: for the compose screen, which has a Password field; the command line has options instead.
+    public static func lines(_ report: SessionReport, settings: ServerSettings, now: Int = Int(time(nil)), onScreen: Bool = false) -> [String] {
         var lines = ["Server      \(settings.host):\(settings.effectivePort) (\(settings.security.displayName))"]
         if let greeting = report.greeting { lines.append("Greeting    \(greeting)") }
         if !report.extensions.isEmpty {
@@ -61,7 +62,7 @@ public enum ProbeSummary {
         }
         if let client = report.client { lines.append("Client      mailtui over \(client)") }
         if report.loginSkipped {
-            lines.append("Login       not tested: no password was given (MAIL_PASSWORD, --password-env, --password-cmd, or the Password field)")
+            lines.append("Login       not tested: no password was given (" + (onScreen ? "type it into the Password field, or set MAIL_PASSWORD" : "set MAIL_PASSWORD, or use --password-env VAR, --password-cmd CMD or --password-stdin") + ")")
         } else if settings.wantsLogin {
             let failedBefore = report.failure.flatMap { $0.stage < .auth ? $0.stage : nil }
             lines.append("Login       " + (report.authenticated ? "accepted" : failedBefore.map { "not tried: the session failed at \($0.displayName)" } ?? "not accepted"))

@@ -20,6 +20,15 @@ public enum DNSAnswer: Sendable, Equatable {
 /// Something that answers DNS queries: the system's resolver, or a table in tests.
 public protocol DNSResolving: Sendable {
     func query(_ name: String, _ type: DNSType) -> DNSAnswer
+    /// Who answers, for messages: `the DNS server 192.0.2.53:53`.
+    var displayName: String { get }
+    /// The same resolver with each query's whole wait (every retry included) cut to about `seconds`.
+    func waitingAtMost(seconds: Int) -> any DNSResolving
+}
+
+extension DNSResolving {
+    public var displayName: String { "the DNS server" }
+    public func waitingAtMost(seconds: Int) -> any DNSResolving { self }
 }
 
 /// The C library's resolver, asking `/etc/resolv.conf`'s servers or a chosen one.
@@ -42,6 +51,17 @@ public struct SystemResolver: DNSResolving {
         let port = parts.count == 2 ? Int(parts[1]) : 53
         guard let port, (1...65535).contains(port) else { return nil }
         self.init(server: host, port: port, timeout: timeout)
+    }
+
+    public var displayName: String {
+        server.map { "the DNS server \($0):\(port)" } ?? "the system's resolver (the servers of /etc/resolv.conf)"
+    }
+
+    /// The C resolver tries twice, the second time twice as long: the whole wait is 3 × `timeout`.
+    public func waitingAtMost(seconds: Int) -> any DNSResolving {
+        var copy = self
+        copy.timeout = max(1, min(timeout, seconds / 3))
+        return copy
     }
 
     public func query(_ name: String, _ type: DNSType) -> DNSAnswer {

@@ -1,5 +1,7 @@
 /// The MX check: the records, their addresses, none, a null MX.
 extension DomainCheck {
+    static let mxNamesLooked = 10
+
     func mx() -> Section {
         let (records, answer) = dns.mx(domain)
         var section = Section(name: "MX", records: records.map { "\($0.preference) \($0.exchange.isEmpty ? "." : $0.exchange)" }, findings: [])
@@ -22,7 +24,12 @@ extension DomainCheck {
             section.findings.append(Finding(verdict: .warning, text: "A null MX (0 .): \(domain) says it receives no mail (RFC 7505), so replies and bounces to this sender fail. Fine for a send-only domain; otherwise publish a real MX."))
             return section
         }
-        for record in records {
+        // As SPF's mx does (RFC 7208 4.6.4), at most 10 names are looked up: a domain cannot make
+        // the check ask thousands of questions.
+        if records.count > Self.mxNamesLooked {
+            section.findings.append(Finding(verdict: .warning, text: "\(records.count) MX records: only the first \(Self.mxNamesLooked) were looked up. Senders try a few at most; keep the ones that receive."))
+        }
+        for record in records.prefix(Self.mxNamesLooked) {
             let (addresses, _, failure) = dns.addresses(record.exchange)
             if let failure {
                 section.findings.append(Finding(verdict: .warning, text: "\(record.exchange): the address lookup failed (\(failure))."))

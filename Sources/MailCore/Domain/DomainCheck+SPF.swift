@@ -45,7 +45,10 @@ extension DomainCheck {
         var walk = SPFWalk(dns: dns)
         walk.visit(domain)
         if walk.lookups > SPFEvaluator.lookupLimit {
-            section.findings.append(Finding(verdict: .problem, text: "\(walk.lookups) DNS lookups (include, a, mx, ptr, exists, redirect, counted through every include): more than 10 makes SPF fail with permerror at receivers. Remove includes you no longer use, or replace a and mx with ip4/ip6 ranges."))
+            section.findings.append(Finding(verdict: .problem, text: "\(walk.lookups)\(walk.stopped ? " or more" : "") DNS lookups (include, a, mx, ptr, exists, redirect, counted through every include): more than 10 makes SPF fail with permerror at receivers. Remove includes you no longer use, or replace a and mx with ip4/ip6 ranges."))
+        }
+        if walk.voidLookups > SPFEvaluator.voidLookupLimit {
+            section.findings.append(Finding(verdict: .problem, text: "More than \(SPFEvaluator.voidLookupLimit) includes find nothing (void lookups): receivers stop there with permerror (RFC 7208 4.6.4). Remove the includes of names that no longer exist."))
         }
         for broken in walk.brokenIncludes {
             section.findings.append(Finding(verdict: .problem, text: "include:\(broken.name) \(broken.why): SPF fails with permerror wherever that include is reached. Fix or remove it."))
@@ -85,9 +88,18 @@ extension DomainCheck {
 
 /// The SPF tree of a domain, walked without an address: lookups counted through every include
 /// and redirect, includes that do not resolve, syntax errors below the top.
+///
+/// It keeps RFC 7208's limits (section 4.6.4) as receivers do, inside one record too: past 10
+/// DNS-querying terms, or 2 lookups that found nothing, receivers stop with permerror, and so does
+/// the walk's querying. The rest of a record's terms are still counted, not looked up, so a record
+/// of thousands of includes costs about ten queries.
 struct SPFWalk {
     let dns: any DNSResolving
     private(set) var lookups = 0
+    /// Includes and redirects that found no record (NXDOMAIN or no TXT at all).
+    private(set) var voidLookups = 0
+    /// Whether a lookup was left out at the limits: the counts are then a floor.
+    private(set) var stopped = false
     private(set) var includes: [String] = []
     private(set) var brokenIncludes: [(name: String, why: String)] = []
     private(set) var syntaxErrors: [(domain: String, error: SPFSyntaxError)] = []
@@ -95,8 +107,10 @@ struct SPFWalk {
 
     init(dns: any DNSResolving) { self.dns = dns }
 
+    private var withinLimits: Bool { lookups <= SPFEvaluator.lookupLimit && voidLookups <= SPFEvaluator.voidLookupLimit }
+
     mutating func visit(_ domain: String, depth: Int = 0) {
-        guard depth < 12, !seen.contains(domain), lookups <= 40 else { return }
+        guard depth < 12, !seen.contains(domain), withinLimits else { return }
         seen.insert(domain)
         let records = dns.texts(domain).texts.filter(SPFRecord.isSPF)
         guard records.count == 1, case .success(let record) = SPFRecord.parse(records[0]) else {
@@ -107,19 +121,24 @@ struct SPFWalk {
             lookups += 1
             guard let value = term.value, !value.contains("%") else { continue }
             let target = value.lowercased()
-            if term.kind == .include || term.kind == .redirect {
-                includes.append(target)
-                let found = dns.texts(target)
-                let spf = found.texts.filter(SPFRecord.isSPF)
-                if case .failure(let why) = found.answer {
-                    brokenIncludes.append((target, "could not be looked up (\(why))"))
-                } else if found.answer == .noSuchDomain {
-                    brokenIncludes.append((target, "does not exist"))
-                } else if spf.isEmpty {
-                    brokenIncludes.append((target, "has no SPF record"))
-                } else {
-                    visit(target, depth: depth + 1)
-                }
+            guard term.kind == .include || term.kind == .redirect else { continue }
+            includes.append(target)
+            guard withinLimits else {
+                stopped = true
+                continue
+            }
+            let found = dns.texts(target)
+            let spf = found.texts.filter(SPFRecord.isSPF)
+            if case .failure(let why) = found.answer {
+                brokenIncludes.append((target, "could not be looked up (\(why))"))
+            } else if found.answer == .noSuchDomain {
+                voidLookups += 1
+                brokenIncludes.append((target, "does not exist"))
+            } else if spf.isEmpty {
+                if found.texts.isEmpty { voidLookups += 1 }
+                brokenIncludes.append((target, "has no SPF record"))
+            } else {
+                visit(target, depth: depth + 1)
             }
         }
     }

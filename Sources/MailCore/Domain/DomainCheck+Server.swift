@@ -1,7 +1,8 @@
 /// The sending server's check: PTR and forward-confirmed reverse DNS.
 extension DomainCheck {
     func serverAddress(_ ip: String) -> Section {
-        let names = dns.ptr(ip)
+        // At most 10 names, as SPF's ptr (RFC 7208 4.6.4).
+        let names = Array(dns.ptr(ip).prefix(10))
         var section = Section(name: "Server \(ip)", records: names.isEmpty ? ["(no PTR)"] : names.map { "PTR \($0)" }, findings: [])
         guard IPAddress.bytes(ip) != nil else {
             section.findings.append(Finding(verdict: .problem, text: "\(ip) is not an IP address."))

@@ -2,9 +2,17 @@
 /// the sending server's reverse DNS), each with a verdict, the record read, and what to change.
 public struct DomainCheck: Sendable {
     public enum Verdict: String, Sendable, Equatable, Comparable, Codable {
-        case ok, warning, problem
+        /// `unchecked`: DNS did not answer (or the time ran out), so nothing can be said either way.
+        case ok, warning, unchecked, problem
 
-        private var rank: Int { self == .ok ? 0 : self == .warning ? 1 : 2 }
+        private var rank: Int {
+            switch self {
+            case .ok: 0
+            case .warning: 1
+            case .unchecked: 2
+            case .problem: 3
+            }
+        }
         public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
     }
 
@@ -34,15 +42,21 @@ public struct DomainCheck: Sendable {
         public var ips: [String] = []
         public var provider: Provider?
         public var dkimSelectors: [String] = []
-        public init(ips: [String] = [], provider: Provider? = nil, dkimSelectors: [String] = []) {
+        /// The whole check's time limit (nil: none); what it had no time for is reported unchecked.
+        public var deadline: Duration?
+        public init(ips: [String] = [], provider: Provider? = nil, dkimSelectors: [String] = [], deadline: Duration? = nil) {
             self.ips = ips
             self.provider = provider
             self.dkimSelectors = dkimSelectors
+            self.deadline = deadline
         }
     }
 
+    /// The time limit of a whole check unless told otherwise.
+    public static let defaultDeadline: Duration = .seconds(30)
+
     public let domain: String
-    public let dns: any DNSResolving
+    public private(set) var dns: any DNSResolving
     public let options: Options
 
     public init(domain: String, dns: any DNSResolving, options: Options = Options()) {
@@ -51,14 +65,40 @@ public struct DomainCheck: Sendable {
         self.options = options
     }
 
-    /// Every check, in the order a person reads them.
+    /// Every check, in the order a person reads them; first whether DNS answers at all, since a
+    /// resolver that is down or offline would make every record look missing.
     public func run() -> [Section] {
-        let outcomes = spfOutcomes()
-        let spfSection = spf(outcomes)
-        let dkimSections = dkim()
+        let budget = options.deadline.map { DNSBudget(limit: $0) }
+        var check = self
+        if let budget { check.dns = BudgetedResolver(dns, budget: budget) }
+        if let unanswered = check.dnsUnanswered() { return [unanswered] }
+        return check.sections(budget)
+    }
+
+    private func sections(_ budget: DNSBudget?) -> [Section] {
+        /// A check during which the budget refused a query is reported as not checked: its
+        /// findings would blame the domain for lookups that were never made.
+        func checked(_ make: () -> [Section]) -> [Section] {
+            let before = budget?.refused ?? 0
+            let made = make()
+            guard let budget, budget.refused > before else { return made }
+            return made.map { Section(name: $0.name, records: $0.records, findings: [
+                Finding(verdict: .unchecked, text: "Not checked: \(budget.spent ?? "the DNS budget was spent") before its lookups were done."),
+            ]) }
+        }
+        let mxSections = checked { [mx()] }
+        var outcomes: [SPFOutcome] = []
+        let spfSections = checked {
+            outcomes = spfOutcomes()
+            return [spf(outcomes)]
+        }
+        let dkimSections = checked { dkim() }
         // What DMARC would see: SPF passing for a server given, keys that would verify.
-        let spfPasses = outcomes.isEmpty ? nil : outcomes.contains { $0.result == .pass }
-        let goodSelectors = dkimSections.filter { $0.name.hasPrefix("DKIM ") && $0.verdict != .problem }.map { String($0.name.dropFirst(5)) }
-        return [mx(), spfSection] + dkimSections + [dmarc(spfPasses: spfPasses, dkimSelectors: goodSelectors)] + options.ips.map(serverAddress)
+        let spfChecked = spfSections.allSatisfy { $0.verdict != .unchecked }
+        let spfPasses = outcomes.isEmpty || !spfChecked ? nil : outcomes.contains { $0.result == .pass }
+        let goodSelectors = dkimSections.filter { $0.name.hasPrefix("DKIM ") && $0.verdict != .problem && $0.verdict != .unchecked }.map { String($0.name.dropFirst(5)) }
+        let dmarcSections = checked { [dmarc(spfPasses: spfPasses, dkimSelectors: goodSelectors)] }
+        let serverSections = checked { options.ips.map(serverAddress) }
+        return mxSections + spfSections + dkimSections + dmarcSections + serverSections
     }
 }

@@ -23,6 +23,9 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     public var transcript: [TranscriptLine]
     /// True when a body was longer than `bodyLimit` and only its start is kept here.
     public var bodyCut: Bool?
+    /// The faults mailtui's own test server had in force when this went to it (`rcpt:550 ...`):
+    /// its failure was then asked for, not the server's. Nil for any other server.
+    public var faults: [String]?
 
     /// How much of each typed body the history keeps. A body sent from a file is kept as its path.
     public static let bodyLimit = 64 * 1024

@@ -18,7 +18,8 @@ public enum ShareReport {
         out.append("### Settings")
         out.append("- server: `\(s.host):\(s.effectivePort)`, \(s.security.displayName)" + (s.connectAddress.map { ", connected to \($0)" } ?? ""))
         out.append("- certificate: " + (s.security == .none ? "no TLS" : s.verifyCertificate ? "verified" + (s.caFile.map { " against \($0)" } ?? " against the system's CAs") : "NOT verified (--insecure)"))
-        out.append("- login: " + (s.username.map { "`\($0)` with \(s.authMechanism.rawValue)" } ?? "none"))
+        let chosen = s.authMechanism == .auto ? usedMechanism(entry.transcript).map { " (libcurl chose \($0.rawValue))" } ?? "" : ""
+        out.append("- login: " + (s.username.map { "`\($0)` with \(s.authMechanism.rawValue)" + chosen } ?? "none"))
         out.append("- EHLO name: \(s.heloName ?? "this machine's name"); limits: connect \(s.timeouts.connect.plainText) s, each reply \(s.timeouts.response.plainText) s")
         if let draft = entry.draft {
             out.append("- from `\(draft.from)` to \(entry.recipients.map { "`\($0)`" }.joined(separator: ", ")); subject \"\(draft.subject)\"")
@@ -28,6 +29,11 @@ public enum ShareReport {
         out.append("")
         out.append("### Result")
         out.append(entry.succeeded ? "OK: \(entry.result)" : "FAILED: \(entry.result)")
+        if let faults = entry.faults, !faults.isEmpty {
+            out.append("")
+            out.append((entry.succeeded ? "Faults were" : "This failure was injected: faults were") + " in force on mailtui's own test server, which answers as they say: "
+                       + faults.map { "`\($0)`" }.joined(separator: ", ") + ". No real server refused anything.")
+        }
         if let explanation = entry.explanation {
             out.append("")
             out.append(explanation)
@@ -36,7 +42,8 @@ public enum ShareReport {
         out.append("")
         out.append("### Transcript")
         out.append("```")
-        out += safeTranscript(entry.transcript).map(\.plainText)
+        // One line each, whatever the history file holds: a line break cannot end the code block.
+        out += safeTranscript(entry.transcript).map { TerminalSanitizer.sanitize($0.plainText, maxLength: Int.max) }
         out.append("```")
         out.append("")
         out.append("### Versions")
@@ -46,8 +53,11 @@ public enum ShareReport {
         out.append("### The same with other tools")
         out.append("```sh")
         let sender = entry.draft?.from
+        // The same login as the send: with "auto", the mechanism libcurl chose, read from the transcript.
+        var same = s
+        if same.authMechanism == .auto, let used = usedMechanism(entry.transcript) { same.authMechanism = used }
         for format in [SettingsExport.Format.swaks, .curl] {
-            var text = SettingsExport.render(format, settings: s, sender: sender, passwordSource: nil)
+            var text = SettingsExport.render(format, settings: same, sender: sender, passwordSource: nil)
             if !entry.recipients.isEmpty {
                 let quoted = entry.recipients.map { SettingsExport.shellQuote($0) }
                 text = text.replacing("--to RECIPIENT@example.com", with: "--to " + SettingsExport.shellQuote(entry.recipients.joined(separator: ",")))
@@ -57,6 +67,16 @@ public enum ShareReport {
         }
         out.append("```")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The mechanism of the transcript's `AUTH` command (`AUTH CRAM-MD5`), if it had one.
+    static func usedMechanism(_ lines: [TranscriptLine]) -> AuthMechanism? {
+        for line in lines where line.speaker == .client && line.stage == .auth {
+            let words = line.text.split(separator: " ")
+            guard words.count >= 2, words[0].uppercased() == "AUTH" else { continue }
+            return AuthMechanism(rawValue: words[1].lowercased())
+        }
+        return nil
     }
 
     /// The transcript with nothing but the mechanism kept of what the client said during AUTH.

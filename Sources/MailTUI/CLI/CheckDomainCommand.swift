@@ -7,7 +7,16 @@ struct CheckDomainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-domain",
         abstract: "Check a sender's domain as receivers do: MX, SPF (evaluated for the server's address), DKIM keys, DMARC, reverse DNS.",
-        discussion: "Exit status: 0 when nothing is a problem (warnings allowed), 12 when a check found a problem, 2 for bad input."
+        discussion: """
+        Before judging the domain, it checks that DNS answers: a DNS server that does not answer, or \
+        one that says NXDOMAIN even for the root of DNS (a machine offline), is reported as such, \
+        and nothing is judged. SPF is evaluated with RFC 7208's limits (10 lookups, 2 that find \
+        nothing, 10 MX or PTR names), and the whole check stops at --deadline.
+
+        Exit status: 0 when nothing is a problem (warnings allowed), 12 when a check found a problem, \
+        13 when something could not be checked (DNS did not answer, or the time ran out) and nothing \
+        checked was a problem, 2 for bad input.
+        """
     )
 
     @Argument(help: ArgumentHelp("The domain of the From address.", valueName: "domain"))
@@ -25,6 +34,9 @@ struct CheckDomainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Ask this DNS server (IPv4 address, optionally :port) instead of the system's.", valueName: "host[:port]"))
     var dnsServer: String?
 
+    @Option(help: ArgumentHelp("Stop after this many seconds in all (1 to 3600) and report what could not be checked.", valueName: "seconds"))
+    var deadline: Int = Int(DomainCheck.defaultDeadline.components.seconds)
+
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
@@ -33,12 +45,13 @@ struct CheckDomainCommand: ParsableCommand {
         if let provider, Provider.named(provider) == nil { throw ValidationError("No provider \"\(provider)\" (mailtui providers lists them).") }
         for ip in ips where IPAddress.bytes(ip) == nil { throw ValidationError("--ip \(ip) is not an IP address.") }
         if let dnsServer, SystemResolver(serverText: dnsServer) == nil { throw ValidationError("--dns-server \(dnsServer): give an IPv4 address, optionally with :port.") }
+        if !(1...3600).contains(deadline) { throw ValidationError("--deadline takes 1 to 3600 seconds.") }
         for selector in dkimSelectors where !DomainName.isValid(selector + ".x") { throw ValidationError("--dkim-selector \(selector) is not a DNS label.") }
     }
 
     func run() throws {
         let dns = dnsServer.flatMap { SystemResolver(serverText: $0) } ?? SystemResolver()
-        let check = DomainCheck(domain: domain, dns: dns, options: .init(ips: ips, provider: provider.flatMap(Provider.named), dkimSelectors: dkimSelectors))
+        let check = DomainCheck(domain: domain, dns: dns, options: .init(ips: ips, provider: provider.flatMap(Provider.named), dkimSelectors: dkimSelectors, deadline: .seconds(deadline)))
         let sections = check.run()
         if json {
             let encoder = JSONEncoder()
@@ -54,5 +67,6 @@ struct CheckDomainCommand: ParsableCommand {
             for line in DomainCheck.report(check.domain, sections, dnsServer: dnsServer) { Console.out(line) }
         }
         if sections.contains(where: { $0.verdict == .problem }) { throw ExitCode(ExitStatus.domainProblems.rawValue) }
+        if sections.contains(where: { $0.verdict == .unchecked }) { throw ExitCode(ExitStatus.domainNotChecked.rawValue) }
     }
 }

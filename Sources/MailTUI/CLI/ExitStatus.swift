@@ -16,6 +16,7 @@ enum ExitStatus: Int32, CaseIterable {
     case data = 10
     case timeout = 11
     case domainProblems = 12
+    case domainNotChecked = 13
     case cancelled = 130
 
     var meaning: String {
@@ -33,6 +34,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .data: "DATA: message refused or failed during transfer"
         case .timeout: "timeout: no connection, greeting or reply in time"
         case .domainProblems: "check-domain found a problem (MX, SPF, DKIM, DMARC or reverse DNS)"
+        case .domainNotChecked: "check-domain could not check (DNS did not answer, said NXDOMAIN for everything, or the time ran out) and found no problem"
         case .cancelled: "cancelled (Ctrl-C)"
         }
     }

@@ -40,7 +40,7 @@ struct HistoryCommand: ParsableCommand {
             if let share {
                 let report = ShareReport.render(entry, mailtui: RootCommand.configuration.version, client: "libcurl and OpenSSL: \(CurlRuntime.versions)",
                                                 time: HistoryCommand.date(entry.time))
-                if share == "-" { Console.out(String(report.dropLast())); return }
+                if share == "-" { Console.outLines(String(report.dropLast())); return }
                 do throws(FileWriteError) {
                     try FileContents.writeAtomically(Array(report.utf8), to: share.expandingTilde, mode: 0o644)
                 } catch {

@@ -53,7 +53,7 @@ struct SendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --count: which transcripts to print: all, first (the default: the first session, then refusals), failures, none.", valueName: "which"))
     var transcript: String = "first"
 
-    @Flag(help: "With --count: the summary as one JSON object.")
+    @Flag(help: "JSON on standard output: each transcript line as one JSON object, then the result as one (with --count, only the summary object).")
     var json = false
 
     /// The DSN options given, if any.
@@ -73,6 +73,7 @@ struct SendCommand: ParsableCommand {
         if !(1...1000).contains(connections) { throw ValidationError("--connections takes 1 to 1000.") }
         if let rate, !(rate.isFinite && rate >= 0.01 && rate <= 1_000_000) { throw ValidationError("--rate takes 0.01 to 1000000 messages per second.") }
         if LoadPlan.Transcript(rawValue: transcript) == nil { throw ValidationError("--transcript takes all, first, failures or none.") }
+        if json && dryRun { throw ValidationError("--json does not go with --dry-run, which prints the message's bytes.") }
         if count > 1 && (quitAfter != nil || dryRun) { throw ValidationError("--count sends messages: it does not go with --quit-after or --dry-run.") }
         if let quitAfter, !SessionRequest.quitAfterStages.contains(quitAfter) {
             throw ValidationError("--quit-after takes connect, greeting, ehlo, tls, auth, mail or rcpt.")
@@ -115,7 +116,7 @@ struct SendCommand: ParsableCommand {
         request.signer = signer
         let count = validated.envelopeRecipients.count
         let quitAfter = self.quitAfter
-        let report = Self.runPrinting(request) { report in
+        let report = Self.runPrinting(request, json: json) { report in
             if let quitAfter { return "stopped after \(quitAfter.displayName) as asked, nothing delivered," }
             let accepted = report.acceptedRecipients.count
             return accepted == count ? "sent to \(count) recipient\(count == 1 ? "" : "s")" : "sent to \(accepted) of \(count) recipients"
@@ -161,7 +162,8 @@ struct SendCommand: ParsableCommand {
     }
 
     /// Runs a session on this thread, printing each line as it arrives; Ctrl-C cancels it at once.
-    static func runPrinting(_ request: SessionRequest, what: (SessionReport) -> String) -> SessionReport {
+    /// With `json`, each line and the result are JSON objects, one per line.
+    static func runPrinting(_ request: SessionRequest, json: Bool = false, what: (SessionReport) -> String) -> SessionReport {
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
         let session = SMTPSession()
         signal(SIGINT, SIG_IGN)
@@ -170,9 +172,14 @@ struct SendCommand: ParsableCommand {
         interrupt.resume()
         defer { interrupt.cancel() }
         let report = session.run(request) { event in
-            if case .line(let line) = event { Console.outFormatted(printer.format(line)) }
+            guard case .line(let line) = event else { return }
+            if json { Console.json(SendJSON.text(SendJSON.Line(line))) } else { Console.outFormatted(printer.format(line)) }
         }
-        for line in printer.summary(report, what: what(report)) { Console.outFormatted(line) }
+        if json {
+            Console.json(SendJSON.text(SendJSON.Result(report, what: what(report))))
+        } else {
+            for line in printer.summary(report, what: what(report)) { Console.outFormatted(line) }
+        }
         return report
     }
 }

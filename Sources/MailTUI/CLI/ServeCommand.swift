@@ -98,7 +98,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         if listPresets {
-            for preset in Preset.all { Console.out("\(preset.name)\n    \(preset.imitates)\n    " + preset.faults.map(\.description).joined(separator: "\n    ")) }
+            for preset in Preset.all { for line in [preset.name, "    " + preset.imitates] + preset.faults.map({ "    " + $0.description }) { Console.out(line) } }
             return
         }
         var configuration = ServerConfiguration()
@@ -212,14 +212,16 @@ final class ServeOutput: Sendable {
     }
 
     func show(_ event: ServerEvent) {
-        lock.withLock { _ in json ? Console.json(Self.json(event, ca: ca, store: store)) : Console.out(Self.text(event, ca: ca, store: store)) }
+        lock.withLock { _ in if json { Console.json(Self.json(event, ca: ca, store: store)) } else { for line in Self.lines(event, ca: ca, store: store) { Console.out(line) } } }
     }
 
     func stopped() {
         lock.withLock { _ in json ? Console.json("{\"event\":\"stopped\"}") : Console.out("Stopped.") }
     }
 
-    static func text(_ event: ServerEvent, ca: String?, store: String) -> String {
+    /// The lines for a person; each is printed as one line, so a client's text with a line break in
+    /// it (an AUTH name, a HELO) shows the break as `\n` and cannot forge a line.
+    static func lines(_ event: ServerEvent, ca: String?, store: String) -> [String] {
         let time = LocalTime.text(Int(Glibc.time(nil))).split(separator: " ").last.map(String.init) ?? ""
         switch event {
         case .listening(let smtp, let smtps):
@@ -229,14 +231,14 @@ final class ServeOutput: Sendable {
             if let ca { lines.append("  CA to trust: \(ca)  (curl --cacert \(ca), mailtui --ca-file \(ca))") }
             lines.append("  Inbox: \(store)")
             lines.append("  Flask: MAIL_SERVER=\(smtp.first?.split(separator: ":").dropLast().joined(separator: ":") ?? "127.0.0.1") MAIL_PORT=\(smtp.first?.split(separator: ":").last ?? "2525")")
-            return lines.joined(separator: "\n")
+            return lines.map(Console.safe)
         case .message(let m):
             let login = m.authUser.map { ", login \($0)" } ?? ""
-            return "\(time) message \(m.id) from <\(m.from)> to \(m.recipients.map(\.address).joined(separator: ", ")), \(ByteCount.human(m.bytes))\(m.tls.map { ", \($0)" } ?? "")\(login)"
+            return ["\(time) message \(m.id) from <\(m.from)> to \(m.recipients.map(\.address).joined(separator: ", ")), \(ByteCount.human(m.bytes))\(m.tls.map { ", \($0)" } ?? "")\(login)"].map(Console.safe)
         case .session(let s):
-            return "\(time) session \(s.client)\(s.helo.map { " (\($0))" } ?? "")\(s.tls.map { " \($0)" } ?? ""): \(s.messages) message\(s.messages == 1 ? "" : "s"), \(s.ending)"
+            return [Console.safe("\(time) session \(s.client)\(s.helo.map { " (\($0))" } ?? "")\(s.tls.map { " \($0)" } ?? ""): \(s.messages) message\(s.messages == 1 ? "" : "s"), \(s.ending)")]
         case .fault(let f):
-            return "\(time) fault \(f.stage.rawValue)@\(f.occurrence) → \(f.action) (\(f.client))"
+            return [Console.safe("\(time) fault \(f.stage.rawValue)@\(f.occurrence) → \(f.action) (\(f.client))")]
         }
     }
 

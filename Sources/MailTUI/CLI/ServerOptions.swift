@@ -39,10 +39,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("auto, plain, login, cram-md5 or xoauth2.", valueName: "mechanism"))
     var auth: AuthMechanism?
 
-    @Option(help: ArgumentHelp("Seconds to wait to connect and for each reply (default 15 to connect, 30 per reply).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds (1 to 3600) to wait for the TCP connect, each TLS handshake and each reply (default 15 to connect or for a handshake, 30 per reply); the whole session then may take 4 times that, at least 10 minutes.", valueName: "seconds"))
     var timeout: Double?
 
-    @Option(help: ArgumentHelp("Start from this profile of config.toml (default: default_profile, unless --server is given).", valueName: "name"))
+    @Option(help: ArgumentHelp("Start from this profile, of config.toml or of profiles.toml (where mailtui saves them; config.toml's wins on a clash); default: default_profile, unless --server is given.", valueName: "name"))
     var profile: String?
 
     @Option(help: ArgumentHelp("Use a provider's host, port and security (gmail, microsoft365, outlook, ses[:REGION], sendgrid, mailgun, mailgun-eu, postmark, brevo, mailjet, fastmail, icloud, yahoo, zoho, mailtrap, proton; `mailtui providers` lists them).", valueName: "name"))

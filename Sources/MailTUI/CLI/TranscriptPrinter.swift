@@ -54,11 +54,16 @@ struct TranscriptPrinter {
 /// Writes to standard output or standard error without buffering surprises.
 ///
 /// Everything printed goes through `TerminalSanitizer`, whatever its source (a server, a file name,
-/// an option, the history): only `outFormatted`, for lines whose escape codes mailtui made itself
-/// around text it made safe, prints as it is.
+/// an option, the history), newlines included: outside text with a line break in it cannot forge a
+/// line of its own. Text mailtui made of several lines goes through `outLines`/`errLines`, which
+/// keep its breaks and make each line safe; only `outFormatted`, for lines whose escape codes
+/// mailtui made itself around text it made safe, prints as it is.
 enum Console {
     static func out(_ text: String) { write(1, safe(text) + "\n") }
     static func err(_ text: String) { write(2, safe(text) + "\n") }
+    /// Our own text of several lines (help, a list, a report): its line breaks kept, each line made safe.
+    static func outLines(_ text: String) { write(1, safeLines(text) + "\n") }
+    static func errLines(_ text: String) { write(2, safeLines(text) + "\n") }
     static func outFormatted(_ text: String) { write(1, text + "\n") }
     /// Our own text to standard error as it is (a progress line that redraws itself).
     static func errRaw(_ text: String) { write(2, text) }
@@ -79,11 +84,14 @@ enum Console {
         write(1, out + "\n")
     }
 
-    /// Each line made safe, line breaks kept, nothing cut.
+    /// The text as one line made safe: control characters, newlines included, as visible escapes; nothing cut.
     static func safe(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { TerminalSanitizer.sanitize(String($0), maxLength: Int.max) }
-            .joined(separator: "\n")
+        TerminalSanitizer.sanitize(text, maxLength: Int.max)
+    }
+
+    /// Each line made safe, the line breaks of text mailtui made kept, nothing cut.
+    static func safeLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { safe(String($0)) }.joined(separator: "\n")
     }
 
     static func write(_ fd: Int32, _ text: String) {

@@ -635,7 +635,7 @@ extension AppState {
                 let failure = report.failure.map { ["The connection failed at \($0.stage.displayName): \($0.reply.map(\.description) ?? $0.explanation)"] } ?? []
                 phase = .showing(lines: ["Load run: \(loadOutcomes.count) of \(count) messages on one connection"] + summary.lines + failure)
             } else if let probeSettings {
-                phase = .probed(lines: ProbeSummary.lines(report, settings: probeSettings), failure: report.failure)
+                phase = .probed(lines: ProbeSummary.lines(report, settings: probeSettings, onScreen: true), failure: report.failure)
             } else if let failure = report.failure {
                 phase = .failed(failure, elapsed: report.elapsed)
             } else {

@@ -28,6 +28,8 @@ final class TerminalApp {
 
     /// The local test server this screen runs, if it runs one; stopped on the way out.
     private var localServer: LocalServer?
+    /// The faults our own server had in force when the send or probe under way started, if it goes there.
+    private var faultsInForce: [String]?
 
     /// The DNS that DKIM verification of caught mail and the domain check ask (`--dns-server`).
     var dns = SystemResolver()
@@ -100,7 +102,7 @@ final class TerminalApp {
             _ = poll(&fd, 1, 100)
             for event in inbox.drain() {
                 for effect in state.update(event) {
-                    if case .recordHistory(let kind, let plan, let report) = effect { Self.record(kind: kind, plan: plan, report: report) }
+                    if case .recordHistory(let kind, let plan, let report) = effect { Self.record(kind: kind, plan: plan, report: report, faults: faultsInForce) }
                 }
             }
         }
@@ -145,7 +147,7 @@ final class TerminalApp {
                     // SPF and reverse DNS are checked for the addresses of the server in the form.
                     let ips = HostAddresses.lookUp(server).filter { !IPAddress.isLoopback($0) }
                     let sections = DomainCheck(domain: domain, dns: dns,
-                                               options: .init(ips: ips, provider: provider.flatMap(Provider.named))).run()
+                                               options: .init(ips: ips, provider: provider.flatMap(Provider.named), deadline: DomainCheck.defaultDeadline)).run()
                     inbox.post(.domainChecked(domain: domain, lines: DomainCheck.report(domain, sections, dnsServer: nil),
                                               problems: sections.filter { $0.verdict == .problem }.map(\.name)))
                 }
@@ -220,7 +222,8 @@ final class TerminalApp {
                 let inbox = self.inbox
                 io.async { inbox.post(.attachmentsChecked(specs.map(Self.inspect))) }
             case .recordHistory(let kind, let plan, let report):
-                io.async { Self.record(kind: kind, plan: plan, report: report) }
+                let faults = faultsInForce
+                io.async { Self.record(kind: kind, plan: plan, report: report, faults: faults) }
             case .repaint: terminal.invalidate()
             case .quit: running = false
             case .loadProfiles:
@@ -279,10 +282,11 @@ final class TerminalApp {
     }
 
     /// Adds a finished send or probe to the history (on the I/O queue, or at exit).
-    private static func record(kind: String, plan: SendPlan, report: SessionReport) {
+    private static func record(kind: String, plan: SendPlan, report: SessionReport, faults: [String]?) {
         let recipients = report.acceptedRecipients + report.rejectedRecipients.map(\.address)
-        let entry = HistoryEntry(kind: kind, profile: plan.profileName, settings: plan.settings,
+        var entry = HistoryEntry(kind: kind, profile: plan.profileName, settings: plan.settings,
                                  draft: kind == "send" ? plan.draft : nil, recipients: recipients, report: report)
+        entry.faults = faults
         try? History.store.append(entry)
     }
 
@@ -293,6 +297,12 @@ final class TerminalApp {
     /// Starts a send or a probe. Everything that may take time (the password command, the checks
     /// of the attachments) happens on the session's thread; the UI hears back through the inbox.
     private func start(_ plan: SendPlan, kind: String) {
+        // Faults of our own server, taken now: a fault that strikes once is gone when the send ends.
+        faultsInForce = nil
+        if let localServer, let book = localServer.server?.faults, plan.settings.effectivePort == localServer.port,
+           ["127.0.0.1", "::1", "localhost"].contains(plan.settings.host.lowercased()), !book.active.isEmpty {
+            faultsInForce = book.active
+        }
         let session = SMTPSession()
         self.session = session
         let inbox = self.inbox
