@@ -752,3 +752,19 @@ extension ComposeScreenTests {
         #expect(reports.first.map { screen.contains("Wrote \(resolved)/\($0)") || screen.contains("Wrote \(folder)/\($0)") } == true, "\(screen)")
     }
 }
+
+extension ComposeScreenTests {
+    /// A key whose sequence the terminal's terminfo does not list reaches curses as ESC and bytes:
+    /// none of them may land in the field.
+    @Test func anUnknownEscapeSequenceIsNotTyped() throws {
+        let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: smtp.example.com")
+        try tmux.type("a")
+        try tmux.waitFor("From a")
+        // One send-keys: the bytes reach the terminal together, as a key's sequence does.
+        try tmux.press("Escape", "[", "9", "9", "~", "Escape", "[", "2", "0", "0", "~", "b")
+        let screen = try tmux.waitUntil("the b after the sequences") { $0.split(separator: "\n").contains { $0.contains("From a") && $0.hasSuffix("b") } }
+        #expect(screen.split(separator: "\n").contains { $0.hasSuffix("From ab") }, "nothing of the sequences typed:\n\(screen)")
+    }
+}
