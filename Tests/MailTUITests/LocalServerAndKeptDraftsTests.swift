@@ -30,6 +30,12 @@ import TestSupport
         #expect(!Renderer.render(other).text.contains("any password works here"))
         guard case .send(let otherPlan)? = other.update(.key(.function(5))).first else { Issue.record("not sent"); return }
         #expect(otherPlan.password == nil)
+        // A `mailtui serve` given its own logins: the password matters there.
+        var strict = Self.restoredLocal()
+        strict.localServerTakesAnyLogin = false
+        #expect(!Renderer.render(strict).text.contains("any password works here"))
+        guard case .send(let strictPlan)? = strict.update(.key(.function(5))).first else { Issue.record("not sent"); return }
+        #expect(strictPlan.password == nil)
     }
 
     @Test func theDraftRemembersTheLocalServerAndARestartPointsAtItAgain() {
@@ -48,11 +54,11 @@ import TestSupport
         let folder = TestPaths.temporaryDirectory("mailtui-runtime")
         let ca = folder + "/ca.pem"
         try Data("x".utf8).write(to: URL(fileURLWithPath: ca))
-        let paths = ServeRuntimeFile.announce(["127.0.0.1:40123", "[::1]:40123"], ca: ca, store: "/data/inbox", in: folder)
+        let paths = ServeRuntimeFile.announce(["127.0.0.1:40123", "[::1]:40123"], ca: ca, store: "/data/inbox", anyLogin: true, in: folder)
         #expect(paths == [folder + "/serve-40123.json"])
         let mode = try FileManager.default.attributesOfItem(atPath: paths[0])[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(ServeRuntimeFile.find(port: 40123, in: folder) == ServeRuntimeFile(port: 40123, pid: getpid(), ca: ca, store: "/data/inbox"))
+        #expect(ServeRuntimeFile.find(port: 40123, in: folder) == ServeRuntimeFile(port: 40123, pid: getpid(), ca: ca, store: "/data/inbox", anyLogin: true))
         #expect(ServeRuntimeFile.find(port: 40124, in: folder) == nil)
         chmod(paths[0], 0o666)
         #expect(ServeRuntimeFile.find(port: 40123, in: folder) == nil, "a file others may write is not believed")

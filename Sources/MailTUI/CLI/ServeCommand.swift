@@ -162,7 +162,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
         // The compose screen learns this server's CA and inbox from this file.
-        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store)
+        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         ServeRuntimeFile.withdraw(announced)
@@ -182,7 +182,7 @@ extension ServeCommand {
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
         guard let server = local.server else { return }
-        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store)
+        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
         defer { ServeRuntimeFile.withdraw(announced) }
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
         let smtp = server.smtpAddresses

@@ -95,6 +95,7 @@ struct TUICommand: ParsableCommand {
                     state.pointAtLocalServer(address: started.address, port: started.port, caPath: started.caPath)
                 }
                 state.localServer = started.address
+                state.localServerTakesAnyLogin = started.anyLogin
                 state.captured = started.earlier
                 state.notice = "Local test server on \(started.address)\(note.map { " " + $0 } ?? ""): mail sent here stays on this machine (F2 shows it)"
             } else if let note {

@@ -49,6 +49,8 @@ struct AppState: Equatable, Sendable {
     var lastExport: ShownExport?
     /// Where the local test server in this screen listens (`127.0.0.1:2525`), when one runs.
     var localServer: String?
+    /// False when that server is a `mailtui serve` given its own logins: the password matters there.
+    var localServerTakesAnyLogin = true
     /// The messages the local server caught, newest first.
     var captured: [StoredMessage] = []
     /// Set when this is `mailtui serve`'s screen: the inbox is the whole screen, under these lines
@@ -255,7 +257,7 @@ enum AppEvent: Sendable {
     /// An attachment was saved (where, and `note` when its name was taken), or why not.
     case attachmentSaved(path: String, problem: String?, note: String? = nil)
     /// The local test server runs (the F8 entry): where, and what its inbox holds; or why not.
-    case localServerReady(address: String, port: Int, caPath: String, earlier: [StoredMessage], problem: String?)
+    case localServerReady(address: String, port: Int, caPath: String, earlier: [StoredMessage], problem: String?, anyLogin: Bool = true)
     /// The local server's faults in force now, or why they could not be set.
     case faultsChanged(active: [String], problem: String?, changed: Bool)
     /// A caught message as a draft, for "send again" (or why it could not be made one).

@@ -12,9 +12,12 @@ extension AppState {
         return text(.host).trimmingSpaces == "127.0.0.1" && localServer == "127.0.0.1:\(settings.effectivePort)"
     }
 
+    /// True when the form's login goes to a local server that takes any password.
+    var anyPasswordWorks: Bool { targetsLocalServer && localServerTakesAnyLogin && settings.wantsLogin }
+
     /// What an empty Password field says: where the password will come from.
     var passwordPlaceholder: String? {
-        targetsLocalServer && settings.wantsLogin ? "(any password works here)" : passwordHint
+        anyPasswordWorks ? "(any password works here)" : passwordHint
     }
 
     /// Points the form at the local test server (a restored draft that pointed at it: today it may

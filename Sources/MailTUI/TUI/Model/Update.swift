@@ -107,13 +107,14 @@ extension AppState {
             return [.refreshFaults]
         case .server:
             return []
-        case .localServerReady(let address, let port, let caPath, let earlier, let problem):
+        case .localServerReady(let address, let port, let caPath, let earlier, let problem, let anyLogin):
             guard problem == nil else { notice = problem; return [] }
             apply(settings: ServerSettings(host: "127.0.0.1", port: port, security: .starttls, caFile: caPath, username: "test"))
             // Any login works there (`targetsLocalServer`): a password typed for another server goes.
             fields[.password] = TextField()
             profileName = nil
             localServer = address
+            localServerTakesAnyLogin = anyLogin
             if captured.isEmpty { captured = earlier }
             fieldErrors = [:]
             notice = "Local test server on \(address): mail sent here stays on this machine (F2 shows it)"
@@ -575,7 +576,7 @@ extension AppState {
         probeSettings = probing ? settings : nil
         let typed = text(.password)
         // The local test server takes any login: never a real password, never "no password".
-        let password = !typed.isEmpty ? typed : (targetsLocalServer && settings.wantsLogin ? Self.localServerPassword : nil)
+        let password = !typed.isEmpty ? typed : (anyPasswordWorks ? Self.localServerPassword : nil)
         var plan = SendPlan(settings: settings, draft: draft, password: password, allowPartial: probing ? false : allowPartial,
                             quitAfter: probing ? nil : quitAfter, profileName: profileName)
         plan.count = probing || quitAfter != nil ? 1 : Int(text(.count)).map { min(max(1, $0), 100_000) } ?? 1

@@ -17,14 +17,18 @@ final class LocalServer: Sendable {
     /// The inbox folder of a `mailtui serve` found running (nil: this process's own server's, or
     /// the default one).
     let storeDirectory: String?
+    /// Whether any login works (a serve found running may have been given its logins).
+    let anyLogin: Bool
     private let target: EventTarget
 
-    private init(server: CaptureServer?, address: String, port: Int, caPath: String, storeDirectory: String? = nil, target: EventTarget = EventTarget()) {
+    private init(server: CaptureServer?, address: String, port: Int, caPath: String, storeDirectory: String? = nil, anyLogin: Bool = true,
+                 target: EventTarget = EventTarget()) {
         self.server = server
         self.address = address
         self.port = port
         self.caPath = caPath
         self.storeDirectory = storeDirectory
+        self.anyLogin = anyLogin
         self.target = target
     }
 
@@ -57,7 +61,8 @@ final class LocalServer: Sendable {
         var tryPreferred = true
         if greeting(port: preferred)?.contains("mailtui test server") == true {
             if let serve = ServeRuntimeFile.find(port: preferred, in: runtimeDirectory), let ca = serve.ca {
-                return (LocalServer(server: nil, address: "127.0.0.1:\(preferred)", port: preferred, caPath: ca, storeDirectory: serve.store),
+                return (LocalServer(server: nil, address: "127.0.0.1:\(preferred)", port: preferred, caPath: ca, storeDirectory: serve.store,
+                                    anyLogin: serve.anyLogin ?? true),
                         "(a running mailtui serve)")
             }
             tryPreferred = false

@@ -15,6 +15,8 @@ struct ServeRuntimeFile: Codable, Equatable, Sendable {
     var ca: String?
     /// The inbox folder.
     var store: String
+    /// False when serve was given its logins (`--user`): then the password matters.
+    var anyLogin: Bool?
 
     static var directory: String {
         if let value = getenv("XDG_RUNTIME_DIR").map({ String(cString: $0) }), value.hasPrefix("/") { return value + "/mailtui" }
@@ -24,11 +26,11 @@ struct ServeRuntimeFile: Codable, Equatable, Sendable {
     static func path(port: Int, in directory: String) -> String { directory + "/serve-\(port).json" }
 
     /// Writes one file per SMTP port the server listens on; returns their paths, for `withdraw`.
-    static func announce(_ smtpAddresses: [String], ca: String?, store: String, in directory: String = directory) -> [String] {
+    static func announce(_ smtpAddresses: [String], ca: String?, store: String, anyLogin: Bool, in directory: String = directory) -> [String] {
         let ports = Set(smtpAddresses.compactMap { $0.split(separator: ":").last.flatMap { Int($0) } })
         FileContents.makeDirectories(directory)
         return ports.sorted().compactMap { port in
-            let file = ServeRuntimeFile(port: port, pid: getpid(), ca: ca, store: store)
+            let file = ServeRuntimeFile(port: port, pid: getpid(), ca: ca, store: store, anyLogin: anyLogin)
             guard let data = try? JSONEncoder().encode(file) else { return nil }
             let path = path(port: port, in: directory)
             do { try FileContents.writeAtomically(Array(data), to: path, mode: 0o600) } catch { return nil }

@@ -201,7 +201,7 @@ final class TerminalApp {
                 }
                 if let localServer {
                     inbox.post(.localServerReady(address: localServer.address, port: localServer.port, caPath: localServer.caPath,
-                                                 earlier: localServer.earlier, problem: nil))
+                                                 earlier: localServer.earlier, problem: nil, anyLogin: localServer.anyLogin))
                 }
             case .setFaults(let faults, let once):
                 guard let book = localServer?.server?.faults else {
