@@ -77,6 +77,11 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     /// The message's Subject, read while its header passes; nil past the header.
     private var subject: String?
     private var inHeader = false
+    /// True while the lines after the Subject may fold it on (RFC 5322 §2.2.3): a long or encoded
+    /// Subject comes in several lines, and the inbox showed only the first (about 40 characters).
+    private var subjectFolds = false
+    /// The longest Subject kept, in bytes.
+    static let subjectLimit = 16 * 1024
     /// The start of a message sent by BDAT, to find its Subject in.
     private var header: [UInt8] = []
 
@@ -388,6 +393,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         receiving = server.store.begin()
         messageProblem = nil
         subject = nil
+        subjectFolds = false
         inHeader = true
         mode = .data
     }
@@ -460,16 +466,21 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         return true
     }
 
-    /// The Subject of a message's header (its first line; encoded words left as they are).
+    /// The Subject of a message's header, unfolded (encoded words left as they are).
     static func subject(inHeader bytes: [UInt8]) -> String? {
+        var found: [UInt8]?
         for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
             let text = line.last == 13 ? line.dropLast() : line[...]
-            if text.isEmpty { return nil }
-            if text.count > 8, String(decoding: text.prefix(8), as: UTF8.self).lowercased() == "subject:" {
-                return String(decoding: text.dropFirst(8), as: UTF8.self).trimmingSpaces
+            if found != nil {
+                guard text.first == 32 || text.first == 9 else { break }
+                let room = max(0, subjectLimit - (found?.count ?? 0))
+                found?.append(contentsOf: text.prefix(room))
+                continue
             }
+            if text.isEmpty { return nil }
+            if text.count > 8, String(decoding: text.prefix(8), as: UTF8.self).lowercased() == "subject:" { found = Array(text.dropFirst(8)) }
         }
-        return nil
+        return found.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
     }
 
     private func dataLine(_ line: [UInt8], _ context: ChannelHandlerContext) {
@@ -481,8 +492,14 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         let content = line.first == 46 ? line.dropFirst() : line[...]
         if inHeader {
             if content.isEmpty { inHeader = false }
-            else if subject == nil, content.count > 8, String(decoding: content.prefix(8), as: UTF8.self).lowercased() == "subject:" {
+            else if subjectFolds, content.first == 32 || content.first == 9 {
+                let room = Self.subjectLimit - (subject?.utf8.count ?? 0)
+                if room > 0 { subject?.append(String(decoding: content.prefix(room), as: UTF8.self)) }
+            } else if subject == nil, content.count > 8, String(decoding: content.prefix(8), as: UTF8.self).lowercased() == "subject:" {
                 subject = String(decoding: content.dropFirst(8), as: UTF8.self).trimmingSpaces
+                subjectFolds = true
+            } else {
+                subjectFolds = false
             }
         }
         if receiving.bytes + content.count + 2 > configuration.maxMessageSize {

@@ -9,10 +9,15 @@ import TestSupport
     let configHome = TestPaths.temporaryDirectory("mailtui-config")
     let dataHome = TestPaths.temporaryDirectory("mailtui-data")
 
-    func launch(_ arguments: [String], width: Int = 100, height: Int = 30, password: String? = password) throws -> Tmux {
-        let command = ([TestPaths.mailtui] + arguments).map(shellQuote).joined(separator: " ")
-        var environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "XDG_DATA_HOME": dataHome, "NO_COLOR": ""]
+    let runtimeDirectory = TestPaths.temporaryDirectory("mailtui-runtime")
+
+    func launch(_ arguments: [String], width: Int = 100, height: Int = 30, password: String? = password,
+                environment extra: [String: String] = [:], directory: String? = nil) throws -> Tmux {
+        let command = (directory.map { "cd \(shellQuote($0)) && " } ?? "") + ([TestPaths.mailtui] + arguments).map(shellQuote).joined(separator: " ")
+        var environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "XDG_DATA_HOME": dataHome, "NO_COLOR": "",
+                           "XDG_RUNTIME_DIR": runtimeDirectory]
         if let password { environment["MAIL_PASSWORD"] = password }
+        for (key, value) in extra { environment[key] = value }
         return try Tmux(command, width: width, height: height, environment: environment)
     }
 
@@ -624,5 +629,149 @@ import TestSupport
         #expect(screen.contains("Try: Check the username (User, MAIL_USERNAME)"), "the advice names the form's fields")
         #expect(screen.contains("Failed at AUTH: username or password refused"))
         #expect(server.messages().isEmpty)
+    }
+}
+
+/// Issue 21: the local test server across starts and beside a `mailtui serve`, drafts of screens
+/// that are gone, and where the history's report goes.
+extension ComposeScreenTests {
+    /// A port nothing listens on now, for the compose screen's local server (`MAILTUI_LOCAL_PORT`),
+    /// so that these tests never depend on who has 2525 on this machine.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Waits for a file to exist (serve writes its runtime file just after it listens).
+    func waitForFile(_ path: String, timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !FileManager.default.fileExists(atPath: path) {
+            guard Date() < deadline else { throw TmuxError.timedOut(waitingFor: path, screen: "") }
+            usleep(20_000)
+        }
+    }
+
+    @Test func aSecondStartStillSendsToTheLocalServerWithAnyPassword() throws {
+        let port = String(Self.freePort())
+        let first = try launch([], width: 110, height: 34, password: nil, environment: ["MAILTUI_LOCAL_PORT": port])
+        try first.waitFor("Local test server on 127.0.0.1:")
+        try first.press("F10")
+        try first.waitFor("EXIT=0")
+        first.stop()
+        let second = try launch([], width: 110, height: 34, password: nil, environment: ["MAILTUI_LOCAL_PORT": port])
+        defer { second.stop() }
+        let start = try second.waitFor("Local test server on 127.0.0.1:")
+        #expect(start.contains("(any password works here)"), "the form knows it is the local server:\n\(start)")
+        try second.press("F5")
+        try second.waitFor("✓ Sent: 250 2.0.0 Ok: queued as")
+    }
+
+    @Test func aServeFromAnotherDataFolderLendsItsCAAndInbox() throws {
+        let otherData = TestPaths.temporaryDirectory("mailtui-serve-data")
+        let serve = Process()
+        let output = Pipe()
+        serve.executableURL = URL(fileURLWithPath: TestPaths.mailtui)
+        serve.arguments = ["serve", "--json", "--port", "0", "--tls-port", "off", "--host", "127.0.0.1"]
+        serve.environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": otherData, "XDG_RUNTIME_DIR": runtimeDirectory])
+        serve.standardOutput = output
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { kill(serve.processIdentifier, SIGKILL); serve.waitUntilExit() }
+        var pending = Data()
+        let listening = try #require(ServeCommandTests.Serve.readLine(output.fileHandleForReading, &pending))
+        let port = try #require(listening.split(separator: "\"").first { $0.hasPrefix("127.0.0.1:") }?.split(separator: ":").last.map(String.init))
+        let file = runtimeDirectory + "/mailtui/serve-\(port).json"
+        try waitForFile(file)
+
+        let tmux = try launch([], width: 110, height: 34, password: nil, environment: ["MAILTUI_LOCAL_PORT": port])
+        defer { tmux.stop() }
+        try tmux.waitFor("Local test server on 127.0.0.1:\(port) (a running mailtui serve)")
+        // Sent with the certificate verified: the form trusts serve's CA, not this data folder's.
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent: 250 2.0.0 Ok: queued as")
+        let stored = try FileManager.default.contentsOfDirectory(atPath: otherData + "/mailtui/inbox").filter { $0.hasSuffix(".eml") }
+        #expect(stored.count == 1, "stored in serve's inbox")
+        try tmux.press("F2")
+        try tmux.waitFor("\"Hello from mailtui\"")
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: file), "serve removes its file when it stops")
+    }
+
+    @Test func aKilledScreensDraftIsOfferedAtTheNextStart() throws {
+        let first = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        defer { first.stop() }
+        try first.waitFor("Ready: smtp.example.com")
+        let second = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        try second.waitFor("Another mailtui is open")
+        try second.type("kept@example.com")
+        let pid = try #require(try second.programPID())
+        let path = stateHome + "/mailtui/draft.\(pid).json"
+        let deadline = Date().addingTimeInterval(20)
+        while (try? String(contentsOfFile: path, encoding: .utf8))?.contains("kept@example.com") != true {
+            guard Date() < deadline else { throw TmuxError.timedOut(waitingFor: "the second screen's draft in \(path)", screen: try second.screen()) }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        try second.waitFor("EXIT=137")
+        second.stop()
+        try first.press("F10")
+        try first.waitFor("EXIT=0")
+
+        let third = try launch([], password: nil)
+        defer { third.stop() }
+        try third.waitFor("A draft from an earlier screen (closed or killed) is kept (draft.\(pid).json): Ctrl-R opens it")
+        try third.press("C-r")
+        try third.waitFor("Drafts kept from earlier screens")
+        try third.press("Enter")
+        let screen = try third.waitFor("Opened the draft of an earlier screen")
+        #expect(screen.contains("From kept@example.com"), "\(screen)")
+        try third.press("F10")
+        try third.waitFor("EXIT=0")
+        #expect(!FileManager.default.fileExists(atPath: path), "the form had nothing typed: the kept file is gone, its draft is the screen's own now")
+        #expect(try String(contentsOfFile: stateHome + "/mailtui/draft.json", encoding: .utf8).contains("kept@example.com"))
+    }
+
+    @Test func theHistorysReportSaysItsWholePath() throws {
+        let server = try TestSMTPServer(["--mode", "plain"])
+        defer { server.stop() }
+        let folder = TestPaths.temporaryDirectory("mailtui-report")
+        let tmux = try launch(["--fresh", "--server", "127.0.0.1", "--port", String(server.port), "--security", "none",
+                               "--from", "a@example.com", "--to", "b@example.com", "--subject", "report me"], width: 160, height: 40, directory: folder)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: 127.0.0.1")
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent")
+        try tmux.press("F9")
+        try tmux.waitFor("\"report me\"  ok: 250")
+        try tmux.press("s")
+        let screen = try tmux.waitFor("Wrote /")
+        let reports = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("mailtui-report-") }
+        #expect(reports.count == 1)
+        let resolved = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        #expect(reports.first.map { screen.contains("Wrote \(resolved)/\($0)") || screen.contains("Wrote \(folder)/\($0)") } == true, "\(screen)")
+    }
+}
+
+extension ComposeScreenTests {
+    /// A key whose sequence the terminal's terminfo does not list reaches curses as ESC and bytes:
+    /// none of them may land in the field.
+    @Test func anUnknownEscapeSequenceIsNotTyped() throws {
+        let tmux = try launch(["--fresh", "--server", "smtp.example.com"], password: nil)
+        defer { tmux.stop() }
+        try tmux.waitFor("Ready: smtp.example.com")
+        try tmux.type("a")
+        try tmux.waitFor("From a")
+        // One send-keys: the bytes reach the terminal together, as a key's sequence does.
+        try tmux.press("Escape", "[", "9", "9", "~", "Escape", "[", "2", "0", "0", "~", "b")
+        let screen = try tmux.waitUntil("the b after the sequences") { $0.split(separator: "\n").contains { $0.contains("From a") && $0.hasSuffix("b") } }
+        #expect(screen.split(separator: "\n").contains { $0.hasSuffix("From ab") }, "nothing of the sequences typed:\n\(screen)")
     }
 }

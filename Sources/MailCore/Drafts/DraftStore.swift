@@ -7,11 +7,15 @@ public struct Draft: Codable, Sendable, Equatable {
     public var settings: ServerSettings
     public var message: MessageDraft
     public var savedAt: Int
+    /// True when the form pointed at the compose screen's local test server: the next start runs
+    /// it again and points the form at it (its port or CA may differ), with its any-password login.
+    public var localServer: Bool?
 
-    public init(settings: ServerSettings, message: MessageDraft, savedAt: Int) {
+    public init(settings: ServerSettings, message: MessageDraft, savedAt: Int, localServer: Bool? = nil) {
         self.settings = settings
         self.message = message
         self.savedAt = savedAt
+        self.localServer = localServer
     }
 }
 

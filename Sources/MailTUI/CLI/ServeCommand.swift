@@ -161,8 +161,11 @@ struct ServeCommand: ParsableCommand {
             Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
+        // The compose screen learns this server's CA and inbox from this file.
+        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
+        ServeRuntimeFile.withdraw(announced)
         server.stop()
         output.stopped()
     }
@@ -179,6 +182,8 @@ extension ServeCommand {
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
         guard let server = local.server else { return }
+        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
+        defer { ServeRuntimeFile.withdraw(announced) }
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
         let smtp = server.smtpAddresses
         var header = ["SMTP (STARTTLS offered): " + smtp.joined(separator: ", ")]

@@ -80,7 +80,7 @@ struct TUICommand: ParsableCommand {
         // so that F5 works on a machine with no mail server; so does a draft that points at it.
         let firstStart = restored == nil && !server.givesServerSettings && resolved.profileName == nil
         let local = LocalCertificates()
-        let aimsAtLocal = state.settings.host == "127.0.0.1" && state.settings.caFile == local.caPath
+        let aimsAtLocal = state.settings.host == "127.0.0.1" && (restored?.localServer == true || state.settings.caFile == local.caPath)
         var localServer: LocalServer?
         let allowed = !noLocalServer && ((try? Configuration.load())?.localServer ?? true)
         state.localServerAllowed = allowed
@@ -88,14 +88,23 @@ struct TUICommand: ParsableCommand {
             let (started, note) = LocalServer.start()
             localServer = started
             if let started {
-                if firstStart { Self.fillForLocal(&state, started, &passwords) }
+                if firstStart {
+                    Self.fillForLocal(&state, started)
+                } else if !server.givesServerSettings {
+                    // Today it may listen on another port, or be a `mailtui serve` with its own CA.
+                    state.pointAtLocalServer(address: started.address, port: started.port, caPath: started.caPath)
+                }
                 state.localServer = started.address
+                state.localServerTakesAnyLogin = started.anyLogin
                 state.captured = started.earlier
                 state.notice = "Local test server on \(started.address)\(note.map { " " + $0 } ?? ""): mail sent here stays on this machine (F2 shows it)"
             } else if let note {
                 state.notice = note
             }
         }
+        // Drafts of screens that are gone would never be read again: say so, Ctrl-R offers them.
+        state.keptDrafts = KeptDrafts.find(in: XDGPaths.stateDirectory, except: store.path)
+        if let kept = state.keptDraftsNotice { state.notice = kept }
         if let shared {
             state.notice = "Another mailtui is open on \(shared.path): this one keeps its draft in \(store.path), so neither loses what was typed"
         }
@@ -109,12 +118,11 @@ struct TUICommand: ParsableCommand {
     }
 
     /// The form of a first start: mailtui's own server and a message ready to go.
-    static func fillForLocal(_ state: inout AppState, _ server: LocalServer, _ passwords: inout PasswordLookup) {
+    /// Any password works there, and the form knows it points there (`targetsLocalServer`).
+    static func fillForLocal(_ state: inout AppState, _ server: LocalServer) {
         state.apply(settings: ServerSettings(host: "127.0.0.1", port: server.port, security: .starttls, caFile: server.caPath, username: "test"))
         state.apply(draft: MessageDraft(from: "Test <test@example.com>", to: "you@example.org", subject: "Hello from mailtui",
                                         textBody: "This message went to mailtui's local test server and stays on this machine.\n"))
-        passwords.known = "test"
-        state.passwordHint = "(any password works here)"
         state.focus = .to
     }
 

@@ -49,6 +49,8 @@ struct AppState: Equatable, Sendable {
     var lastExport: ShownExport?
     /// Where the local test server in this screen listens (`127.0.0.1:2525`), when one runs.
     var localServer: String?
+    /// False when that server is a `mailtui serve` given its own logins: the password matters there.
+    var localServerTakesAnyLogin = true
     /// The messages the local server caught, newest first.
     var captured: [StoredMessage] = []
     /// Set when this is `mailtui serve`'s screen: the inbox is the whole screen, under these lines
@@ -63,6 +65,11 @@ struct AppState: Equatable, Sendable {
     var activeFaults: [String] = []
     /// True after a first `D` in the inbox: a second deletes every message.
     var confirmingDeleteAll = false
+    /// Messages deleted from the inbox while this screen runs, each delete a group, the last one
+    /// last: `u` brings the last group back, and their files are removed only when the screen closes.
+    var deletedMessages: [[StoredMessage]] = []
+    /// Drafts of earlier screens that are gone, newest first (Ctrl-R offers them).
+    var keptDrafts: [KeptDraft] = []
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -123,6 +130,8 @@ enum Overlay: Equatable, Sendable {
     case message(MessageView)
     /// F12: the local server's faults.
     case faults(FaultPanel)
+    /// Ctrl-R: drafts of earlier screens; the index of the selected one.
+    case keptDrafts(selected: Int)
 }
 
 /// The F8 window: profiles to load, and a name being typed to save the form as one.
@@ -187,6 +196,9 @@ enum Effect: Equatable, Sendable {
     case preview(MessageDraft)
     /// Looks at the attachments on disk again (before a send, after re-opening a draft).
     case checkAttachments([AttachmentSpec])
+    /// Reads the inbox folder again (when it is a separate `mailtui serve`'s, whose arrivals this
+    /// screen does not hear of).
+    case reloadInbox
     /// Reads a caught message's file for its view.
     case readCaptured(StoredMessage)
     /// Saves an attachment of a caught message (by its place in the MIME tree) to a file.
@@ -199,9 +211,8 @@ enum Effect: Equatable, Sendable {
     case setFaults([Fault], once: Bool)
     /// Asks the local server which faults are still in force (a `once` fault goes when it struck).
     case refreshFaults
-    /// Removes these caught messages from the inbox.
-    case deleteCaptured([String])
-    case deleteAllCaptured
+    /// Writes a draft into a kept draft's file (the form it was swapped with), or removes the file (nil).
+    case replaceKeptDraft(path: String, with: Draft?)
     /// Adds a finished send or probe to the history.
     case recordHistory(kind: String, plan: SendPlan, report: SessionReport)
 }
@@ -239,17 +250,18 @@ enum AppEvent: Sendable {
     case exportWritten(path: String, problem: String?)
     /// Something happened at the local server (a message arrived).
     case server(ServerEvent)
+    /// The inbox as its folder holds it now (a separate `mailtui serve`'s).
+    case inboxReloaded([StoredMessage])
     /// A caught message, read (or why it could not be).
     case capturedRead(id: String, content: CapturedMessage?, problem: String?)
-    case attachmentSaved(path: String, problem: String?)
+    /// An attachment was saved (where, and `note` when its name was taken), or why not.
+    case attachmentSaved(path: String, problem: String?, note: String? = nil)
     /// The local test server runs (the F8 entry): where, and what its inbox holds; or why not.
-    case localServerReady(address: String, port: Int, caPath: String, earlier: [StoredMessage], problem: String?)
+    case localServerReady(address: String, port: Int, caPath: String, earlier: [StoredMessage], problem: String?, anyLogin: Bool = true)
     /// The local server's faults in force now, or why they could not be set.
     case faultsChanged(active: [String], problem: String?, changed: Bool)
     /// A caught message as a draft, for "send again" (or why it could not be made one).
     case resendReady(MessageDraft?, problem: String?)
-    /// These caught messages are gone from the inbox.
-    case capturedDeleted([String])
     /// The preview: the message's lines, or what stops it from being rendered.
     case previewReady(lines: [String], problems: [FieldID: String])
     /// Auto-detection finished: the table and the recommended port and security.

@@ -1,7 +1,7 @@
 /// What a key asks the compose screen to do, whatever field has the focus.
 enum Command: Equatable, Sendable, CaseIterable {
     case send, probe, autoDetect, checkDomain, cancel, preview, bodyTab, editor, nextField, previousField
-    case scrollUp, scrollDown, inbox, faults, profiles, history, fullText, repaint, help, quit
+    case scrollUp, scrollDown, inbox, faults, profiles, history, keptDrafts, fullText, repaint, help, quit
 }
 
 /// One command with its keys and words: the hint bar, the F1 help and the README's key table are
@@ -48,10 +48,12 @@ enum KeyMap {
         Binding(command: .inbox, keys: [.function(2)], keyText: "F2", hint: "Inbox",
                 help: "the local test server's inbox: the messages it caught, newest first; Enter shows one"),
         Binding(command: .faults, keys: [.function(12)], keyText: "F12", hint: "Faults",
-                help: "faults of the local test server (f in the inbox too): the next send, or every one, fails at a stage with a reply, a delay, a close or a hang, or as a provider would (presets)"),
+                help: "faults of the local test server (F12 or f in the inbox too): the next send, or every one, fails at a stage with a reply, a delay, a close or a hang, or as a provider would (presets)"),
         Binding(command: .profiles, keys: [.function(8)], keyText: "F8", hint: "Profiles",
                 help: "profiles and provider presets (Gmail, Microsoft 365, SES, SendGrid...): Enter loads one, s saves the form as one, e shows an export (each press the next format), w saves it"),
         Binding(command: .history, keys: [.function(9)], keyText: "F9", hint: "History", help: "history: Enter re-opens a past send or probe, with its transcript; s writes a report to paste into an issue (no password)"),
+        Binding(command: .keptDrafts, keys: [.control("r")], keyText: "^R", hint: "Kept drafts",
+                help: "drafts of earlier screens that were closed or killed while another screen was open: Enter opens one (the form is kept in its place), d deletes it"),
         Binding(command: .fullText, keys: [.control("o")], keyText: "^O", hint: "Full text", help: "open the whole status line and diagnosis in a window"),
         Binding(command: .repaint, keys: [.control("l")], keyText: "^L", hint: "Repaint", help: "repaint the screen"),
         Binding(command: .help, keys: [.function(1)], keyText: "F1", hint: "Help", help: "all keys"),
@@ -110,7 +112,7 @@ enum KeyMap {
     static let messageView = FieldKeys(keyText: "F2 Enter", hint: "Read",
                                        help: "A caught message (F2, Enter): ← → or 1-6 switch Text, HTML, Headers, Structure, Raw, Conversation; "
                                            + "↑ ↓ PgUp PgDn Home End scroll; / searches, n finds the next; a picks an attachment, s saves it (Tab completes); "
-                                           + "r sends it again (it becomes the draft); d deletes it; Esc goes back to the list")
+                                           + "r sends it again (it becomes the draft); d deletes it (u in the list brings it back until the screen closes); Esc goes back to the list")
 
     /// Every key, as the help and the README list it.
     static var helpRows: [(keys: String, text: String)] {

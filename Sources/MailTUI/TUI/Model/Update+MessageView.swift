@@ -57,7 +57,7 @@ extension AppState {
         case .pageDown, .character(" "): view.top += page
         case .home, .character("g"): view.top = 0
         case .end, .character("G"): view.top = max(0, view.lines(view.tab).count - page)
-        case .character("/"): view.search = TextField(view.query ?? "")
+        case .character("/"): view.search = TextField()
         case .character("n"):
             guard let query = view.query else { view.message = "Press / to search"; break }
             view.found = view.find(query, from: (view.found ?? view.top) + 1)
@@ -76,7 +76,7 @@ extension AppState {
             effects = [.sendAgain(view.record)]
         case .character("d"), .delete:
             overlay = .inbox(selected: captured.firstIndex { $0.id == view.record.id } ?? 0)
-            effects = [.deleteCaptured([view.record.id])]
+            deleteFromInbox([view.record.id])
         default: break
         }
         return effects
@@ -88,10 +88,26 @@ extension AppState {
         view.found = nil
     }
 
-    /// A file name from a message, made safe to offer as a path: no folders, no leading dots.
+    /// A file name from a message, made safe to offer as a path and to save under: only its last
+    /// part (after a slash or a backslash), without control, bidirectional or other invisible characters
+    /// (an ESC or U+202E would reach the terminal or hide the real extension), without leading dots
+    /// or `~` (never a hidden file, never the home folder), and short enough for a file system.
     static func safeFileName(_ name: String) -> String {
-        let last = name.split(separator: "/").last.map(String.init) ?? ""
-        let cleaned = String(last.drop { $0 == "." }.filter { !$0.isNewline && $0 != "\0" })
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        var cleaned = String(String.UnicodeScalarView(last.unicodeScalars.filter { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: false
+            default: true
+            }
+        }))
+        cleaned = String(cleaned.drop { $0 == "." || $0 == "~" || $0.isWhitespace })
+        while cleaned.last?.isWhitespace == true { cleaned.removeLast() }
+        while cleaned.utf8.count > 200 {
+            // Cut the stem, keep a short extension.
+            let dot = cleaned.lastIndex(of: ".").flatMap { cleaned.distance(from: $0, to: cleaned.endIndex) <= 16 ? $0 : nil }
+            guard let dot, dot > cleaned.startIndex else { cleaned.removeLast(); continue }
+            cleaned.remove(at: cleaned.index(before: dot))
+        }
         return cleaned.isEmpty ? "attachment" : cleaned
     }
 }

@@ -107,14 +107,14 @@ extension AppState {
             return [.refreshFaults]
         case .server:
             return []
-        case .localServerReady(let address, let port, let caPath, let earlier, let problem):
+        case .localServerReady(let address, let port, let caPath, let earlier, let problem, let anyLogin):
             guard problem == nil else { notice = problem; return [] }
             apply(settings: ServerSettings(host: "127.0.0.1", port: port, security: .starttls, caFile: caPath, username: "test"))
-            // Any login works there: a password is typed in for it, never a real one.
-            fields[.password] = TextField("test")
-            passwordHint = nil
+            // Any login works there (`targetsLocalServer`): a password typed for another server goes.
+            fields[.password] = TextField()
             profileName = nil
             localServer = address
+            localServerTakesAnyLogin = anyLogin
             if captured.isEmpty { captured = earlier }
             fieldErrors = [:]
             notice = "Local test server on \(address): mail sent here stays on this machine (F2 shows it)"
@@ -128,10 +128,10 @@ extension AppState {
                 notice = problem
             }
             return []
-        case .capturedDeleted(let ids):
-            captured.removeAll { ids.contains($0.id) }
+        case .inboxReloaded(let records):
+            let deleted = Set(deletedMessageIDs)
+            captured = records.filter { !deleted.contains($0.id) }
             if case .inbox(let selected) = overlay { overlay = .inbox(selected: min(selected, max(0, captured.count - 1))) }
-            notice = ids.count == 1 ? "Deleted the message from the inbox" : "Deleted \(ids.count) messages from the inbox"
             return []
         case .capturedRead(let id, let content, let problem):
             guard case .message(var view) = overlay, view.record.id == id else { return [] }
@@ -139,9 +139,10 @@ extension AppState {
             view.problem = problem
             overlay = .message(view)
             return []
-        case .attachmentSaved(let path, let problem):
-            guard case .message(var view) = overlay else { notice = problem.map { "Not saved: \($0)" } ?? "Saved \(path)"; return [] }
-            view.message = problem.map { "Not saved: \($0)" } ?? "Saved \(path)"
+        case .attachmentSaved(let path, let problem, let note):
+            let words = problem.map { "Not saved: \($0)" } ?? "Saved \(path)" + (note.map { " (\($0))" } ?? "")
+            guard case .message(var view) = overlay else { notice = words; return [] }
+            view.message = words
             overlay = .message(view)
             return []
         case .resendReady(let draft, let problem):
@@ -167,7 +168,7 @@ extension AppState {
             notice = "Preview: the exact bytes that F5 would send (PgUp/PgDn scroll)"
             return []
         case .exportWritten(let path, let problem):
-            if path.hasPrefix(ShareReport.fileNamePrefix) {
+            if path.split(separator: "/").last?.hasPrefix(ShareReport.fileNamePrefix) == true {
                 notice = problem.map { "Report not saved: \($0)" } ?? "Wrote \(path): the report without the password, ready to paste into an issue"
                 return []
             }
@@ -222,7 +223,7 @@ extension AppState {
 
     /// Carries out a command from the key map.
     mutating func perform(_ command: Command) -> [Effect] {
-        if isSending, [.send, .probe, .autoDetect, .preview, .editor, .profiles, .history].contains(command) {
+        if isSending, [.send, .probe, .autoDetect, .preview, .editor, .profiles, .history, .keptDrafts].contains(command) {
             notice = "A send is running: Esc cancels it"
             return []
         }
@@ -270,7 +271,7 @@ extension AppState {
                 return []
             }
             overlay = .inbox(selected: 0)
-            return []
+            return [.reloadInbox]
         case .faults:
             guard localServer != nil else {
                 notice = "No local server runs in this screen: faults are for it (`mailtui serve --fault` for one on its own)"
@@ -284,6 +285,9 @@ extension AppState {
         case .history:
             overlay = .history(HistoryPicker())
             return [.loadHistory]
+        case .keptDrafts:
+            openKeptDrafts()
+            return []
         case .fullText:
             overlay = .fullText(fullTextLines, top: 0)
             return []
@@ -328,36 +332,9 @@ extension AppState {
             }
             return handle(key, in: view)
         case .inbox(let selected):
-            let confirming = confirmingDeleteAll
-            confirmingDeleteAll = false
-            if KeyMap.command(for: key) == .quit {
-                self.overlay = nil
-                return perform(.quit)
-            }
-            switch key {
-            case .character("f"):
-                self.overlay = .faults(FaultPanel())
-                return [.refreshFaults]
-            case .character("d"), .delete:
-                guard selected < captured.count else { return [] }
-                return [.deleteCaptured([captured[selected].id])]
-            case .character("D"):
-                guard !captured.isEmpty else { return [] }
-                if confirming { return [.deleteAllCaptured] }
-                confirmingDeleteAll = true
-                notice = "Press D again to delete all \(captured.count) messages from the inbox"
-                return []
-            case .escape, .function(2): if serving == nil { self.overlay = nil }
-            case .character("q") where serving != nil, .control("c") where serving != nil: return perform(.quit)
-            case .up: self.overlay = .inbox(selected: max(0, selected - 1))
-            case .down: self.overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
-            case .enter:
-                guard selected < captured.count else { return [] }
-                self.overlay = .message(MessageView(record: captured[selected]))
-                return [.readCaptured(captured[selected])]
-            default: break
-            }
-            return []
+            return handle(key, inbox: selected)
+        case .keptDrafts(let selected):
+            return handle(key, keptDraft: selected)
         case .confirmQuit:
             switch key {
             case .character("y"), .character("Y"):
@@ -597,8 +574,10 @@ extension AppState {
         previousPhase = phase
         phase = .sending(stage: .connect, sent: nil, total: nil)
         probeSettings = probing ? settings : nil
-        let password = text(.password)
-        var plan = SendPlan(settings: settings, draft: draft, password: password.isEmpty ? nil : password, allowPartial: probing ? false : allowPartial,
+        let typed = text(.password)
+        // The local test server takes any login: never a real password, never "no password".
+        let password = !typed.isEmpty ? typed : (anyPasswordWorks ? Self.localServerPassword : nil)
+        var plan = SendPlan(settings: settings, draft: draft, password: password, allowPartial: probing ? false : allowPartial,
                             quitAfter: probing ? nil : quitAfter, profileName: profileName)
         plan.count = probing || quitAfter != nil ? 1 : Int(text(.count)).map { min(max(1, $0), 100_000) } ?? 1
         loadOutcomes = []

@@ -10,13 +10,18 @@ enum CapturedFiles {
     static func save(_ record: StoredMessage, part: [Int], to path: String) -> AppEvent {
         guard let bytes = FileContents.read(record.path) else { return .attachmentSaved(path: path, problem: "the message is no longer in the inbox") }
         guard let content = CapturedMessage.attachmentBytes(bytes, path: part) else { return .attachmentSaved(path: path, problem: "the attachment is not in the message") }
-        let target = absolute(path)
-        do {
-            try FileContents.writeAtomically(content, to: target, mode: 0o644)
-            return .attachmentSaved(path: target, problem: nil)
-        } catch {
-            return .attachmentSaved(path: target, problem: error.reason)
+        // Into a folder, under the attachment's own name (cleaned); never over an existing file.
+        switch SavedFile.write(content, to: absolute(path), name: { fileName(bytes, part: part) }) {
+        case .success(let saved): return .attachmentSaved(path: saved.path, problem: nil, note: saved.note)
+        case .failure(let error): return .attachmentSaved(path: error.path, problem: error.reason)
         }
+    }
+
+    /// The file name the message gives the part, if it gives one.
+    static func fileName(_ bytes: [UInt8], part path: [Int]) -> String {
+        var part = MIMEPart(reading: bytes)
+        for index in path where index < part.parts.count { part = part.parts[index] }
+        return part.fileName ?? "attachment"
     }
 
     /// A path made absolute against the folder mailtui started in, so the message can say where.

@@ -14,14 +14,28 @@ final class LocalServer: Sendable {
     let address: String
     let port: Int
     let caPath: String
+    /// The inbox folder of a `mailtui serve` found running (nil: this process's own server's, or
+    /// the default one).
+    let storeDirectory: String?
+    /// Whether any login works (a serve found running may have been given its logins).
+    let anyLogin: Bool
     private let target: EventTarget
 
-    private init(server: CaptureServer?, address: String, port: Int, caPath: String, target: EventTarget = EventTarget()) {
+    private init(server: CaptureServer?, address: String, port: Int, caPath: String, storeDirectory: String? = nil, anyLogin: Bool = true,
+                 target: EventTarget = EventTarget()) {
         self.server = server
         self.address = address
         self.port = port
         self.caPath = caPath
+        self.storeDirectory = storeDirectory
+        self.anyLogin = anyLogin
         self.target = target
+    }
+
+    /// The port the compose screen looks for a server on, or starts its own on: 2525, or
+    /// `$MAILTUI_LOCAL_PORT` (for a machine, or a test, where 2525 belongs to something else).
+    static var preferredPort: Int {
+        getenv("MAILTUI_LOCAL_PORT").flatMap { Int(String(cString: $0)) }.flatMap { (1...65535).contains($0) ? $0 : nil } ?? 2525
     }
 
     /// `mailtui serve`'s own server, shown full-screen: `make` builds it with the event handler
@@ -38,33 +52,42 @@ final class LocalServer: Sendable {
         let inbox = Mutex<EventInbox?>(nil)
     }
 
-    /// Starts one on 2525, or uses a `mailtui serve` already there, or takes a free port when
-    /// something else has 2525. nil (with the reason) when none can run.
-    static func start() -> (server: LocalServer?, note: String?) {
+    /// Starts one on 2525, or uses a `mailtui serve` already there when it says where its CA and
+    /// inbox are (`ServeRuntimeFile`), or takes a free port when something else has 2525 (a serve
+    /// that does not say, too: its CA cannot be guessed). nil (with the reason) when none can run.
+    static func start(port preferred: Int = preferredPort, runtimeDirectory: String = ServeRuntimeFile.directory) -> (server: LocalServer?, note: String?) {
         let certificates = LocalCertificates()
-        if greeting(port: 2525)?.contains("mailtui test server") == true {
-            return (LocalServer(server: nil, address: "127.0.0.1:2525", port: 2525, caPath: certificates.caPath), "(a running mailtui serve)")
+        var note: String?
+        var tryPreferred = true
+        if greeting(port: preferred)?.contains("mailtui test server") == true {
+            if let serve = ServeRuntimeFile.find(port: preferred, in: runtimeDirectory), let ca = serve.ca {
+                return (LocalServer(server: nil, address: "127.0.0.1:\(preferred)", port: preferred, caPath: ca, storeDirectory: serve.store,
+                                    anyLogin: serve.anyLogin ?? true),
+                        "(a running mailtui serve)")
+            }
+            tryPreferred = false
+            note = "(\(preferred) is a mailtui serve that does not say where its CA is, so this screen runs its own)"
         }
         do {
             let made = try certificates.ensure()
             var configuration = ServerConfiguration()
             configuration.hosts = ["127.0.0.1"]
             configuration.tlsPort = nil
+            configuration.port = preferred
             configuration.certificatePEM = made.chainPEM
             configuration.keyPEM = made.keyPEM
             let target = EventTarget()
             let onEvent: @Sendable (ServerEvent) -> Void = { event in target.inbox.withLock { $0 }?.post(.server(event)) }
-            var note: String?
             let server: CaptureServer
-            if let first = try? CaptureServer(configuration, onEvent: onEvent) {
+            if tryPreferred, let first = try? CaptureServer(configuration, onEvent: onEvent) {
                 server = first
             } else {
                 configuration.port = 0
                 server = try CaptureServer(configuration, onEvent: onEvent)
-                note = "(2525 is taken by another program)"
+                note = note ?? "(\(preferred) is taken by another program)"
             }
-            let address = server.smtpAddresses.first ?? "127.0.0.1:2525"
-            return (LocalServer(server: server, address: address, port: Int(address.split(separator: ":").last ?? "") ?? 2525,
+            let address = server.smtpAddresses.first ?? "127.0.0.1:\(preferred)"
+            return (LocalServer(server: server, address: address, port: Int(address.split(separator: ":").last ?? "") ?? preferred,
                                 caPath: certificates.caPath, target: target), note)
         } catch {
             return (nil, "no local test server: \(error)")
@@ -79,7 +102,7 @@ final class LocalServer: Sendable {
     func stop() { server?.stop() }
 
     /// The inbox this screen shows: the server's own, or the one `mailtui serve` shares with it.
-    var store: MessageStore { server?.store ?? MessageStore(directory: XDGPaths.dataDirectory + "/inbox", keep: 1000) }
+    var store: MessageStore { server?.store ?? MessageStore(directory: storeDirectory ?? XDGPaths.dataDirectory + "/inbox", keep: 1000) }
 
     /// The messages already in the inbox (from earlier runs or `mailtui serve`), newest first.
     var earlier: [StoredMessage] { store.records() }

@@ -69,19 +69,19 @@ final class Terminal {
 
     /// Reads every key waiting; `resize` is reported as a key-like event.
     func readInput() -> [TerminalInput] {
-        var inputs: [TerminalInput] = []
+        var raw: [RawInput] = []
         while true {
             var code: wint_t = 0
             let result = get_wch(&code)
             if result == ERR { break }
-            if result == KEY_CODE_YES {
-                if Int32(code) == KEY_RESIZE { inputs.append(.resize); continue }
-                if let key = Self.functionKey(Int32(code)) { inputs.append(.key(key)) }
-            } else if let key = Self.characterKey(UInt32(code)) {
-                inputs.append(.key(key))
+            raw.append(result == KEY_CODE_YES ? .keyCode(Int32(code)) : .character(UInt32(code)))
+        }
+        return EscapeSequences.filter(raw).compactMap { (input: RawInput) -> TerminalInput? in
+            switch input {
+            case .keyCode(let code): code == KEY_RESIZE ? TerminalInput.resize : Self.functionKey(code).map(TerminalInput.key)
+            case .character(let code): Self.characterKey(code).map(TerminalInput.key)
             }
         }
-        return inputs
     }
 
     static func functionKey(_ code: Int32) -> Key? {

@@ -87,6 +87,8 @@ final class TerminalApp {
         io.sync {}
         saveDraftNow()
         terminal.stop()
+        // Deleted messages stayed on disk while `u` could bring them back.
+        if !state.deletedMessageIDs.isEmpty { _ = localServer?.store.delete(state.deletedMessageIDs) }
         localServer?.stop()
         return exitStatus
     }
@@ -165,6 +167,11 @@ final class TerminalApp {
                     let result = PathCompletion.complete(input)
                     inbox.post(.completed(input: input, completion: result.completion, candidates: result.candidates))
                 }
+            case .reloadInbox:
+                // Our own server tells the screen of every arrival; a separate serve does not.
+                guard let localServer, localServer.server == nil else { break }
+                let inbox = self.inbox
+                io.async { inbox.post(.inboxReloaded(localServer.earlier)) }
             case .readCaptured(let record):
                 let inbox = self.inbox
                 let dns = self.dns
@@ -196,7 +203,7 @@ final class TerminalApp {
                 }
                 if let localServer {
                     inbox.post(.localServerReady(address: localServer.address, port: localServer.port, caPath: localServer.caPath,
-                                                 earlier: localServer.earlier, problem: nil))
+                                                 earlier: localServer.earlier, problem: nil, anyLogin: localServer.anyLogin))
                 }
             case .setFaults(let faults, let once):
                 guard let book = localServer?.server?.faults else {
@@ -212,15 +219,15 @@ final class TerminalApp {
                 DispatchQueue.global(qos: .userInitiated).async {
                     inbox.post(CapturedFiles.draft(from: record))
                 }
-            case .deleteCaptured(let ids):
-                let inbox = self.inbox, store = localServer?.store
-                io.async { inbox.post(.capturedDeleted(store?.delete(ids) ?? [])) }
-            case .deleteAllCaptured:
-                let inbox = self.inbox, store = localServer?.store
-                io.async { inbox.post(.capturedDeleted(store?.deleteAll() ?? [])) }
             case .checkAttachments(let specs):
                 let inbox = self.inbox
                 io.async { inbox.post(.attachmentsChecked(specs.map(Self.inspect))) }
+            case .replaceKeptDraft(let path, let draft):
+                io.async {
+                    guard var draft else { unlink(path); return }
+                    draft.savedAt = Int(time(nil))
+                    try? DraftStore(path: path).save(draft)
+                }
             case .recordHistory(let kind, let plan, let report):
                 let faults = faultsInForce
                 io.async { Self.record(kind: kind, plan: plan, report: report, faults: faults) }
@@ -258,11 +265,13 @@ final class TerminalApp {
             case .writeExport(let path, let text):
                 let inbox = self.inbox
                 io.async {
+                    // Said as a whole path: "Wrote mailtui-report-….md" left the reader to guess the folder.
+                    let target = CapturedFiles.absolute(path)
                     do throws(FileWriteError) {
-                        try FileContents.writeAtomically(Array(text.utf8), to: path.expandingTilde, mode: 0o644)
-                        inbox.post(.exportWritten(path: path, problem: nil))
+                        try FileContents.writeAtomically(Array(text.utf8), to: target, mode: 0o644)
+                        inbox.post(.exportWritten(path: target, problem: nil))
                     } catch {
-                        inbox.post(.exportWritten(path: path, problem: error.reason))
+                        inbox.post(.exportWritten(path: target, problem: error.reason))
                     }
                 }
             case .loadHistory:
@@ -345,7 +354,7 @@ final class TerminalApp {
     private func saveDraft() -> Bool {
         draftDue = nil
         guard let store = draftStore else { return false }
-        let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
+        let draft = state.savedDraft(at: Int(time(nil)))
         let inbox = self.inbox
         let hadProblem = state.draftProblem != nil
         io.async {
@@ -361,7 +370,7 @@ final class TerminalApp {
 
     /// The last save, at exit, when nothing else runs.
     private func saveDraftNow() {
-        let draft = Draft(settings: state.settings, message: state.draft, savedAt: Int(time(nil)))
+        let draft = state.savedDraft(at: Int(time(nil)))
         try? draftStore?.save(draft)
     }
 }

@@ -71,7 +71,7 @@ enum Renderer {
                 return
             }
             let shown = field.visible(width: rect.width)
-            if shown.text.isEmpty && !focused, let hint = id == .password ? state.passwordHint : placeholder(id) {
+            if shown.text.isEmpty && !focused, let hint = id == .password ? state.passwordPlaceholder : placeholder(id) {
                 screen.put(hint, x: rect.x, y: rect.y, style: theme.placeholder(valueStyle), maxWidth: rect.width)
             } else {
                 screen.put(shown.text, x: rect.x, y: rect.y, style: valueStyle, maxWidth: rect.width)
@@ -221,15 +221,16 @@ enum Renderer {
         screen.put(" " + text, x: rect.x, y: rect.y, style: style, maxWidth: rect.width)
     }
 
-    /// The hint bar: as many keys as fit, in order, but F1 Help and F10 Quit always.
+    /// The hint bar: as many keys as fit, in order, but F1 Help, F10 Quit and the way back (Esc)
+    /// always.
     static func hints(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
         func width(_ hint: (String, String)) -> Int { DisplayWidth.of(hint.0) + DisplayWidth.of(hint.1) + 3 }
+        func always(_ hint: (String, String)) -> Bool { ["F1", "F10", "Esc"].contains(hint.0) }
         let all = state.hintKeys
-        let kept = all.filter { $0.0 == "F1" || $0.0 == "F10" }
-        var budget = layout.hints.width - kept.reduce(0) { $0 + width($1) }
+        var budget = layout.hints.width - all.filter(always).reduce(0) { $0 + width($1) }
         var shown: [(String, String)] = []
         for hint in all {
-            if hint.0 == "F1" || hint.0 == "F10" { shown.append(hint); continue }
+            if always(hint) { shown.append(hint); continue }
             guard width(hint) <= budget else { continue }
             budget -= width(hint)
             shown.append(hint)
@@ -286,14 +287,16 @@ enum Renderer {
             lines = list
         case .faults(let panel):
             lines = panel.lines(server: state.localServer, active: state.activeFaults)
+        case .keptDrafts(let selected):
+            lines = state.keptDraftLines(selected: selected)
         case .inbox(let selected):
             var list = ["Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "") + " (newest first)"]
             if !state.activeFaults.isEmpty { list.append("Faults in force: " + state.activeFaults.joined(separator: "; ") + " (f changes them)") }
             list.append("")
             if state.captured.isEmpty { list.append("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1).") }
             list += inboxRows(state, selected: selected, rows: 14)
-            if let notice = state.notice, state.confirmingDeleteAll { list += ["", notice] }
-            list += ["", "Enter read it (tabs, checks, attachments, send again) · f faults · d delete · D delete all · Esc close"]
+            if let notice = state.notice { list += ["", notice] }
+            list += ["", "Enter read it (tabs, checks, attachments, send again) · f faults · d delete · u undo · D delete all · Esc close"]
             lines = list
         }
         let maxWidth = state.width - 4

@@ -94,8 +94,9 @@ extension AppState {
             if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
             return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
         case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("s", "Share report"), ("Esc", "Close")]
-        case .inbox? where serving != nil: return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete"), ("D", "Delete all"), ("F10", "Quit")]
-        case .inbox?: return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete"), ("D", "Delete all"), ("Esc", "Close"), ("F10", "Quit")]
+        case .inbox?:
+            return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete")] + (deletedMessages.isEmpty ? [] : [("u", "Undo")])
+                + [("D", "Delete all")] + (serving == nil ? [("Esc", "Close")] : []) + [("F10", "Quit")]
         case .faults(let panel)?:
             return [("↑↓", "Row"), ("←→", "Change")] + (panel.row == .value ? [] : [("Space", "Change")]) + [("Enter", "Set"), ("^X", "Clear all"), ("Esc", "Close")]
         case .message(let view)?:
@@ -104,6 +105,7 @@ extension AppState {
             return [("←→ 1-6", "Tabs"), ("↑↓ PgUp/PgDn", "Scroll"), ("/ n", "Search"), ("a s", "Attachment, save"), ("r", "Send again"),
                     ("d", "Delete"), ("Esc", "Inbox"), ("F10", "Quit")]
         case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
+        case .keptDrafts?: return [("↑↓", "Select"), ("Enter", "Open"), ("d", "Delete"), ("Esc", "Later")]
         case .help?, .fullText?: return [("↑↓ PgUp/PgDn", "Scroll"), ("any other key", "Close")]
         case nil: break
         }
