@@ -66,6 +66,8 @@ final class LocalServer: Sendable {
             let address = server.smtpAddresses.first ?? "127.0.0.1:2525"
             return (LocalServer(server: server, address: address, port: Int(address.split(separator: ":").last ?? "") ?? 2525,
                                 caPath: certificates.caPath, target: target), note)
+        } catch let refusal as MessageStoreError {
+            return (nil, "no local test server: \(refusal.reason)")
         } catch {
             return (nil, "no local test server: \(error)")
         }
