@@ -23,6 +23,7 @@ public final class CaptureServer: Sendable {
         self.configuration = configuration
         self.faults = FaultBook(faults)
         store = MessageStore(directory: configuration.store, keep: configuration.keep)
+        if let refusal = store.refusal { throw refusal }
         var sslContext: NIOSSLContext?
         if let certificatePEM = configuration.certificatePEM, let keyPEM = configuration.keyPEM {
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }

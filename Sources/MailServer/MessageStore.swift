@@ -20,6 +20,10 @@ import Glibc
 /// And the files of an expired message are not deleted but kept as hidden spares that the next
 /// messages are written into: on ext4 without a journal, creating a file soon after deleting
 /// others scans for inodes that were not deleted recently, and a busy store spent its time there.
+///
+/// Only mailtui's own files are touched: names made the way `begin` makes ids, and only when they
+/// are regular files (`lstat`), never a link, a folder or a user's `notes.eml`. The folder must be
+/// the user's own and closed to group and others, or nothing is stored (`refusal`).
 public final class MessageStore: Sendable {
     public let directory: String
     let keep: Int
@@ -34,14 +38,32 @@ public final class MessageStore: Sendable {
     /// A message up to this size stays in memory until it is committed; a larger one spills to a
     /// nameless file as it arrives, so memory stays bounded at any size.
     static let spillAt = 128 * 1024
+    /// Why the folder is not used, when it is not: another user owns it, or group or others can
+    /// write it (they could plant links that the store would write through).
+    public let refusal: MessageStoreError?
 
     public init(directory: String, keep: Int) {
         self.directory = directory
         self.keep = max(1, keep)
         FileContents.makeDirectories(directory)
-        // Part files of a server that is gone (where O_TMPFILE is missing): never stored.
-        FileContents.removeStaleTemporaries(in: directory)
+        refusal = Self.problem(ofFolder: directory).map { MessageStoreError(reason: $0) }
+        guard refusal == nil else { ids = Mutex([]); return }
+        // Part files and spares of a server that is gone: never stored.
+        StoreNames.removeStaleFiles(in: directory)
         ids = Mutex(Self.storedIDs(in: directory))
+    }
+
+    /// Why `directory` cannot hold the store, or nil.
+    static func problem(ofFolder directory: String) -> String? {
+        var status = stat()
+        guard stat(directory, &status) == 0 else {
+            return "the message store folder \(directory) cannot be used: \(String(cString: strerror(errno))). Choose another with --store"
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            return "the message store \(directory) is not a folder. Choose another with --store"
+        }
+        return OwnPath.problem(directory, what: "the message store folder")
+            ?? OwnPath.problem(OwnPath.parent(of: directory), what: "the folder above the message store", stickyAllowed: true)
     }
 
     /// A message being received: in memory while small, then in a nameless file.
@@ -96,6 +118,10 @@ public final class MessageStore: Sendable {
     /// The store's side of a commit, on the writer thread.
     private func write(_ job: CommitJob) -> Result<StoredMessage, MessageStoreError> {
         let receiving = job.receiving
+        if let refusal {
+            receiving.file.discard()
+            return .failure(refusal)
+        }
         let base = directory + "/" + receiving.id
         // Not synced: a test server trades durability for speed, and a crash still leaves each
         // file whole or absent. The JSON goes first: an .eml is the mark of a stored message.
@@ -134,12 +160,14 @@ public final class MessageStore: Sendable {
         spares.withLock { $0.append(path) }
     }
 
-    /// An expired message's file becomes a spare, or goes when there are enough.
+    /// An expired message's file becomes a spare, or goes when there are enough. Only a regular
+    /// file with no other name is ours to take: a link or a folder under our name stays as it is.
     private func retire(_ path: String) {
+        guard StoreNames.isPlainFile(path) else { return }
         guard spares.withLock({ $0.count }) < Self.maximumSpares else { unlink(path); return }
         let number = spareNumber.withLock { n in n += 1; return n }
         // Named as a temporary of this process: a later start removes it if this one is gone.
-        let spare = "\(directory)/.spare\(number).tmp-\(ThisProcess.idText)-spare"
+        let spare = directory + "/" + StoreNames.spare(number)
         if rename(path, spare) == 0 { putSpare(spare) }
     }
 
@@ -156,9 +184,9 @@ public final class MessageStore: Sendable {
         ids.withLock { ids in ids.removeAll { remove.contains($0) } }
         // Another process (a `mailtui serve`) may have stored some: the files decide.
         return remove.filter { id in
-            guard !id.contains("/") else { return false }
+            guard StoreNames.isID(id), StoreNames.isPlainFile(directory + "/" + id + ".eml") else { return false }
             let gone = unlink(directory + "/" + id + ".eml") == 0
-            unlink(directory + "/" + id + ".json")
+            if StoreNames.isPlainFile(directory + "/" + id + ".json") { unlink(directory + "/" + id + ".json") }
             return gone
         }
     }
@@ -167,17 +195,20 @@ public final class MessageStore: Sendable {
     @discardableResult
     public func deleteAll() -> [String] { delete(records().map(\.id)) }
 
-    /// The ids of the messages in a folder, oldest first (ids sort by time).
+    /// The ids of the messages in a folder, oldest first (ids sort by time): names as `begin`
+    /// makes them, of regular files. A user's `notes.eml` is not a message of the store.
     static func storedIDs(in directory: String) -> [String] {
-        FileContents.names(in: directory).filter { $0.hasSuffix(".eml") }.map { String($0.dropLast(4)) }.sorted()
+        FileContents.names(in: directory).filter { $0.hasSuffix(".eml") }.map { String($0.dropLast(4)) }
+            .filter { StoreNames.isID($0) && StoreNames.isPlainFile(directory + "/" + $0 + ".eml") }.sorted()
     }
 
     /// Every stored message's record, newest first, as the folder has them now (another process
     /// may store into it too).
     public func records() -> [StoredMessage] {
+        guard refusal == nil else { return [] }
         let decoder = JSONDecoder()
         return Self.storedIDs(in: directory).reversed().compactMap { id in
-            FileContents.read(directory + "/" + id + ".json").flatMap { try? decoder.decode(StoredMessage.self, from: Data($0)) }
+            FileContents.read(directory + "/" + id + ".json", followingLinks: false).flatMap { try? decoder.decode(StoredMessage.self, from: Data($0)) }
         }
     }
 }

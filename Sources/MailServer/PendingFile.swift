@@ -28,7 +28,7 @@ final class PendingFile: @unchecked Sendable {
 
     init(directory: String, name: String) {
         self.directory = directory
-        partPath = "\(directory)/\(name).tmp-\(ThisProcess.idText)-part"
+        partPath = directory + "/" + StoreNames.part(name)
     }
 
     private func openOnce() {
@@ -36,20 +36,30 @@ final class PendingFile: @unchecked Sendable {
         opened = true
         if Self.canLink { fd = open(directory, Self.nameless | O_WRONLY | O_CLOEXEC, 0o600) }
         if fd < 0 {
-            fd = open(partPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            named = true
+            // A new file of our own: never one that is there already, never through a link.
+            fd = open(partPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            named = fd >= 0
         }
-        if fd < 0 { failed = String(cString: strerror(errno)) }
+        if fd < 0 { failed = String(cString: strerror(errno)) } else { fchmod(fd, 0o600) }
     }
 
     /// Writes into `spare` (an existing hidden file of the folder) rather than a new file, unless
     /// writing has begun; returns whether it took the spare. The spare is overwritten and cut to
     /// length at the end, not emptied first: ext4 writes a file emptied by truncation out to disk
     /// when it is closed, which made every message wait for the disk.
+    ///
+    /// Only a regular file of this user with no other name is taken (a link is not followed), and
+    /// it gets mode 0600 whatever it had.
     func reuse(_ spare: String) -> Bool {
         guard !opened else { return false }
-        let reused = open(spare, O_WRONLY | O_CLOEXEC)
+        let reused = open(spare, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
         guard reused >= 0 else { return false }
+        var status = stat()
+        guard fstat(reused, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1, status.st_uid == getuid(),
+              fchmod(reused, 0o600) == 0 else {
+            close(reused)
+            return false
+        }
         opened = true
         fd = reused
         named = true

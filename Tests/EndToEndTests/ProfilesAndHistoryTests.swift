@@ -176,6 +176,29 @@ import TestSupport
         #expect(try mailtui(["profiles", "delete", "a.b"]).status == 0)
     }
 
+    /// A config folder that others can write may have been prepared by them (as `/tmp/.config`
+    /// was when HOME was unset): it is not read, and its password command never runs.
+    @Test func aConfigThatOthersCanChangeIsRefusedAndItsPasswordCommandNeverRuns() throws {
+        let folder = config + "/mailtui"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(chmod(folder, 0o777) == 0)
+        let marker = TestPaths.temporaryDirectory("mailtui-marker") + "/ran"
+        TestFiles.write(folder + "/config.toml", Data("""
+        default_profile = "w"
+        [profiles.w]
+        server = "127.0.0.1"
+        port = 1
+        security = "none"
+        user = "u"
+        password_cmd = "touch \(marker)"
+
+        """.utf8))
+        let send = try mailtui(["send", "--from", "a@example.com", "--to", "b@example.com", "--text", "x"])
+        #expect(send.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: marker), "the planted password command ran")
+        #expect(send.err.contains("chmod go-w \(folder)"), "\(send.err)")
+    }
+
     @Test func theUsersConfigIsNeverRewritten() throws {
         let folder = config + "/mailtui"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -34,7 +34,8 @@ public struct DraftStore: Sendable {
     /// names the draft that is in use elsewhere. Temporary files left by a killed save are removed.
     public static func claim(directory: String = XDGPaths.stateDirectory) -> (store: DraftStore, shared: DraftStore?) {
         FileContents.makeDirectories(directory)
-        FileContents.removeStaleTemporaries(in: directory)
+        // In a folder another user could change, nothing is removed (and nothing read or saved).
+        if OwnPath.problem(directory, what: "") == nil { FileContents.removeStaleTemporaries(in: directory) }
         let main = DraftStore(path: directory + "/draft.json")
         let lock = open(directory + "/draft.json.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         // The descriptor stays open (and the lock held) until the process ends.
@@ -44,7 +45,7 @@ public struct DraftStore: Sendable {
     }
 
     public func load() -> Draft? {
-        guard let bytes = FileContents.read(path) else { return nil }
+        guard OwnPath.problem(OwnPath.parent(of: path), what: "") == nil, let bytes = FileContents.read(path) else { return nil }
         return try? JSONDecoder().decode(Draft.self, from: Data(bytes))
     }
 
@@ -52,6 +53,9 @@ public struct DraftStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(draft) else { throw FileWriteError(path: path, reason: "could not encode the draft") }
+        if let problem = OwnPath.problem(OwnPath.parent(of: path), what: "the drafts folder") {
+            throw FileWriteError(path: path, reason: "not saved: " + problem)
+        }
         try FileContents.writeAtomically(Array(data), to: path, mode: 0o600)
     }
 }

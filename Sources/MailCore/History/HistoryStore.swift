@@ -90,6 +90,9 @@ public struct HistoryStore: Sendable {
         guard let json = try? JSONEncoder().encode(entry) else { throw FileWriteError(path: path, reason: "could not encode the entry") }
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         FileContents.makeDirectories(directory)
+        if let problem = OwnPath.problem(directory, what: "the history folder") {
+            throw FileWriteError(path: path, reason: "not written: " + problem)
+        }
         try withLock { () throws(FileWriteError) in
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
@@ -118,7 +121,8 @@ public struct HistoryStore: Sendable {
 
     /// The newest `limit` readable entries, newest first (the file may hold more until its next trim).
     public func entries() -> [HistoryEntry] {
-        guard let bytes = FileContents.read(path) else { return [] }
+        // A folder another user prepared holds no history of ours.
+        guard OwnPath.problem(OwnPath.parent(of: path), what: "") == nil, let bytes = FileContents.read(path) else { return [] }
         let decoder = JSONDecoder()
         let entries = bytes.split(separator: 10).compactMap { try? decoder.decode(HistoryEntry.self, from: Data($0)) }
         return Array(entries.suffix(limit).reversed())

@@ -39,8 +39,14 @@ public struct ConfigFile: Sendable {
     /// The file where mailtui keeps the profiles it saves.
     public static var savedProfiles: ConfigFile { ConfigFile(path: XDGPaths.configDirectory + "/profiles.toml") }
 
-    /// The configuration; an empty one when the file does not exist.
+    /// The configuration; an empty one when the file does not exist. A file, or a folder it is
+    /// in, that another user owns or that group or others can change is refused (see `OwnPath`):
+    /// its `password_cmd` would run as this user.
     public func load() throws(ConfigError) -> MailtuiConfig {
+        if let problem = OwnPath.problem(ofFile: path, what: "the settings file")
+            ?? Self.linkTarget(path).flatMap({ OwnPath.problem(ofFile: $0, what: "the file it points to,") }) {
+            throw ConfigError(path: path, line: nil, message: "not read: " + problem)
+        }
         guard let bytes = FileContents.read(path) else {
             if FileContents.exists(path) { throw ConfigError(path: path, line: nil, message: "cannot read the file") }
             return MailtuiConfig()
@@ -156,17 +162,39 @@ public struct ConfigFile: Sendable {
 
     /// Writes the configuration atomically. Refuses when the file on disk does not parse, so that a
     /// hand-edited file with a mistake is never replaced. Returns true when a password is stored.
+    /// A file that is a symbolic link (dotfiles kept in a repository) stays one: the file it points
+    /// to is replaced, in its own folder, which must be the user's own too.
     @discardableResult
     public func save(_ config: MailtuiConfig) throws(ConfigError) -> Bool {
         if FileContents.exists(path) { _ = try load() }
+        let target = Self.linkTarget(path) ?? path
+        if let problem = OwnPath.problem(ofFile: target, what: target == path ? "the settings file" : "the file it points to,") {
+            throw ConfigError(path: path, line: nil, message: "not written: " + problem)
+        }
         let text = Self.render(config)
         do {
-            try FileContents.writeAtomically(Array(text.utf8), to: path, mode: config.hasStoredPasswords ? 0o600 : 0o644)
-            if config.hasStoredPasswords { chmod(path, 0o600) }
+            try FileContents.writeAtomically(Array(text.utf8), to: target, mode: config.hasStoredPasswords ? 0o600 : 0o644)
+            if config.hasStoredPasswords { chmod(target, 0o600) }
         } catch {
             throw ConfigError(path: path, line: nil, message: error.reason)
         }
         return config.hasStoredPasswords
+    }
+
+    /// Where a symbolic link at `path` leads, resolved to the end; nil when `path` is not a link.
+    /// A dangling link gives the path it names (the file is made there).
+    static func linkTarget(_ path: String) -> String? {
+        var status = stat()
+        guard RawPath.withCString(path, { lstat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFLNK else { return nil }
+        if let resolved = RawPath.withCString(path, { realpath($0, nil) }) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = RawPath.withCString(path) { readlink($0, &buffer, buffer.count - 1) }
+        guard count > 0 else { return nil }
+        let named = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return named.hasPrefix("/") ? named : OwnPath.parent(of: path) + "/" + named
     }
 
     static func render(_ config: MailtuiConfig) -> String {
@@ -221,8 +249,9 @@ public enum Configuration {
     public static func load(user: ConfigFile = ConfigFile(), saved: ConfigFile = .savedProfiles) throws(ConfigError) -> MailtuiConfig {
         var config = try user.load()
         let savedConfig = try saved.load()
+        let userNames = Set(config.profiles.map(\.name))
         for profile in savedConfig.profiles {
-            if config.profile(named: profile.name) != nil {
+            if userNames.contains(profile.name) {
                 config.warnings.append("profile \"\(profile.name)\" is in both \(user.path) and \(saved.path): the one in config.toml is used")
             } else {
                 config.profiles.append(profile)

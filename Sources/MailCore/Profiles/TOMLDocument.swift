@@ -30,7 +30,7 @@ public struct TOMLDocument: Sendable, Equatable {
     /// Keys in file order, each with its value and the line it was set on (1-based).
     public struct Table: Sendable, Equatable {
         public var entries: [(key: String, value: Value, line: Int)] = []
-        /// The line of the table's `[header]`, 0 for the root.
+        /// The line of the table's `[header]` (or of the first header that implied it), 0 for the root.
         public var line = 0
 
         public static func == (a: Table, b: Table) -> Bool {
@@ -41,19 +41,21 @@ public struct TOMLDocument: Sendable, Equatable {
         public var keys: [String] { entries.map(\.key) }
         public subscript(key: String) -> Value? { entries.first { $0.key == key }?.value }
         public func line(of key: String) -> Int? { entries.first { $0.key == key }?.line }
-
-        fileprivate mutating func set(_ key: String, _ value: Value, line: Int) throws(TOMLError) {
-            guard self[key] == nil else { throw TOMLError(line: line, message: "'\(key)' is set twice") }
-            entries.append((key, value, line))
-        }
     }
 
     public var root: Table
 
+    /// The most parts a table name may have (`[profiles.NAME]` has two). A name of 20,000 parts
+    /// once aborted the process.
+    public static let maximumDepth = 16
+    /// The most tables a file may have, named or implied.
+    public static let maximumTables = 10_000
+
+    /// One pass over the lines. Tables are built as numbered nodes with an index of their keys, so
+    /// that a `[header]` or a key costs the same however many tables came before, and turned into
+    /// nested `Table` values once at the end.
     public init(parsing text: String) throws(TOMLError) {
-        var root = Table()
-        /// The path of the current [table], from the root.
-        var path: [String] = []
+        var builder = Builder()
         var number = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -63,56 +65,98 @@ public struct TOMLDocument: Sendable, Equatable {
             if cursor.peek == "[" {
                 cursor.advance()
                 if cursor.peek == "[" { throw TOMLError(line: number, message: "arrays of tables ([[...]]) are not used in mailtui's files") }
-                path = try cursor.keyPath(until: "]")
+                let path = try cursor.keyPath(until: "]", atMost: Self.maximumDepth)
                 cursor.advance()
                 try cursor.expectEndOfLine()
-                try Self.insertTable(at: path, line: number, into: &root)
+                try builder.openTable(path, line: number)
                 continue
             }
-            let key = try cursor.keyPath(until: "=")
+            let key = try cursor.keyPath(until: "=", atMost: Self.maximumDepth)
             guard key.count == 1 else { throw TOMLError(line: number, message: "dotted keys are not used in mailtui's files: put '\(key.joined(separator: "."))' under its [table]") }
             cursor.advance()
             cursor.skipBlanks()
             let value = try cursor.value()
             try cursor.expectEndOfLine()
-            try Self.modifyTable(at: path, in: &root) { (table: inout Table) throws(TOMLError) in try table.set(key[0], value, line: number) }
+            try builder.set(key[0], value, line: number)
         }
-        self.root = root
+        root = builder.table(0)
+    }
+}
+
+/// The tables read so far, as nodes: node 0 is the root.
+private struct Builder {
+    enum Slot { case value(TOMLDocument.Value), table(Int) }
+
+    struct Node {
+        var entries: [(key: String, slot: Slot, line: Int)] = []
+        var index: [String: Int] = [:]
+        /// The line of its `[header]`, or of the first header that implied it.
+        var line: Int
+        /// Whether its own `[header]` was read (a second one is a mistake).
+        var named: Bool
+        /// Its name from the root, for messages.
+        var name: String
     }
 
-    private static func insertTable(at path: [String], line: Int, into root: inout Table) throws(TOMLError) {
-        guard let last = path.last else { return }
-        try modifyTable(at: Array(path.dropLast()), in: &root) { (parent: inout Table) throws(TOMLError) in
-            if let existing = parent.entries.firstIndex(where: { $0.key == last }) {
-                guard case .table(let table) = parent.entries[existing].value, table.line == 0 else {
-                    throw TOMLError(line: line, message: "[\(path.joined(separator: "."))] is defined twice")
+    var nodes = [Node(line: 0, named: true, name: "")]
+    /// The node that keys go into: the last `[header]`'s.
+    var current = 0
+
+    /// `[a.b.c]`: finds or makes each table on the way (as `[a.b]` implies `[a]`), then makes the
+    /// last one current.
+    mutating func openTable(_ path: [String], line: Int) throws(TOMLError) {
+        var node = 0
+        for (depth, part) in path.enumerated() {
+            let last = depth == path.count - 1
+            let name = path[...depth].joined(separator: ".")
+            if let found = nodes[node].index[part] {
+                let entry = nodes[node].entries[found]
+                guard case .table(let child) = entry.slot else {
+                    throw TOMLError(line: line, message: "'\(name)' is a value (set on line \(entry.line)), not a [table]")
                 }
-                var defined = table
-                defined.line = line
-                parent.entries[existing].value = .table(defined)
+                if last {
+                    guard !nodes[child].named else {
+                        throw TOMLError(line: line, message: "[\(name)] is defined twice (first on line \(nodes[child].line))")
+                    }
+                    nodes[child].named = true
+                    nodes[child].line = line
+                }
+                node = child
             } else {
-                var table = Table()
-                table.line = line
-                parent.entries.append((last, .table(table), line))
+                guard nodes.count <= TOMLDocument.maximumTables else {
+                    throw TOMLError(line: line, message: "more than \(TOMLDocument.maximumTables) tables: mailtui's files need a few")
+                }
+                nodes.append(Node(line: line, named: last, name: name))
+                let child = nodes.count - 1
+                nodes[node].index[part] = nodes[node].entries.count
+                nodes[node].entries.append((part, .table(child), line))
+                node = child
             }
         }
+        current = node
     }
 
-    /// Runs `change` on the table at `path`, creating the tables on the way (as `[a.b]` implies `[a]`).
-    private static func modifyTable(at path: [String], in table: inout Table, _ change: (inout Table) throws(TOMLError) -> Void) throws(TOMLError) {
-        guard let first = path.first else { return try change(&table) }
-        let index: Int
-        if let found = table.entries.firstIndex(where: { $0.key == first }) {
-            index = found
-        } else {
-            table.entries.append((first, .table(Table()), 0))
-            index = table.entries.count - 1
+    mutating func set(_ key: String, _ value: TOMLDocument.Value, line: Int) throws(TOMLError) {
+        if let found = nodes[current].index[key] {
+            let table = nodes[current].name.isEmpty ? "" : " in [\(nodes[current].name)]"
+            throw TOMLError(line: line, message: "'\(key)' is set twice\(table) (first on line \(nodes[current].entries[found].line))")
         }
-        guard case .table(var child) = table.entries[index].value else {
-            throw TOMLError(line: table.entries[index].line, message: "'\(first)' is a value, not a [table]")
+        nodes[current].index[key] = nodes[current].entries.count
+        nodes[current].entries.append((key, .value(value), line))
+    }
+
+    /// The node as a `Table`. Each node is built once; the nesting is at most `maximumDepth`.
+    func table(_ number: Int) -> TOMLDocument.Table {
+        var table = TOMLDocument.Table()
+        table.line = nodes[number].line
+        table.entries.reserveCapacity(nodes[number].entries.count)
+        for entry in nodes[number].entries {
+            switch entry.slot {
+            case .value(let value): table.entries.append((entry.key, value, entry.line))
+            case .table(let child): table.entries.append((entry.key, .table(self.table(child)), entry.line))
+            }
         }
-        try modifyTable(at: Array(path.dropFirst()), in: &child, change)
-        table.entries[index].value = .table(child)
+        return table
     }
 }
 
@@ -151,10 +195,11 @@ private struct Cursor {
         s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "-" || s == "_")
     }
 
-    /// `a`, `"a.b"`, `a."b c"`, up to (not past) `end`.
-    mutating func keyPath(until end: Unicode.Scalar) throws(TOMLError) -> [String] {
+    /// `a`, `"a.b"`, `a."b c"`, up to (not past) `end`; at most `limit` parts.
+    mutating func keyPath(until end: Unicode.Scalar, atMost limit: Int) throws(TOMLError) -> [String] {
         var parts: [String] = []
         while true {
+            guard parts.count < limit else { throw fail("a name of more than \(limit) parts: mailtui's files use [profiles.NAME]") }
             skipBlanks()
             switch peek {
             case "\"": advance(); parts.append(try basicString())

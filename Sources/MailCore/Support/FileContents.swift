@@ -5,9 +5,10 @@ import Glibc
 /// Small whole-file reads and atomic writes (write a temporary file, fsync, rename), for drafts,
 /// configuration and history, which must never be left half-written.
 public enum FileContents {
-    /// The file's bytes, or nil when it cannot be read.
-    public static func read(_ path: String) -> [UInt8]? {
-        let fd = RawPath.open(path.expandingTilde, O_RDONLY | O_CLOEXEC)
+    /// The file's bytes, or nil when it cannot be read. Without `followingLinks`, a symbolic
+    /// link is not read (a store's file must be one it made).
+    public static func read(_ path: String, followingLinks: Bool = true) -> [UInt8]? {
+        let fd = RawPath.open(path.expandingTilde, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var result: [UInt8] = []
@@ -59,13 +60,18 @@ public enum FileContents {
         }
     }
 
-    /// Removes `NAME.tmp-PID-XXXX` files that a save killed half-way left behind: those whose
-    /// process is gone. A file of a running process is left alone.
+    /// Removes `NAME.tmp-PID-XXXXXXXX` files (as `writeAtomically` names them: eight lower-case
+    /// hex digits) that a save killed half-way left behind: those whose process is gone, and only
+    /// regular files. A file of a running process, a user's `report.tmp-99999-final`, a link or a
+    /// folder is left alone.
     public static func removeStaleTemporaries(in directory: String) {
         for name in names(in: directory) {
             guard let marker = name.firstRange(of: ".tmp-") else { continue }
-            let fields = name[marker.upperBound...].split(separator: "-")
-            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0 else { continue }
+            let fields = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+            guard fields.count == 2, fields[0].allSatisfy(\.isASCII), let pid = Int32(fields[0]), pid > 0,
+                  fields[1].utf8.count == 8, fields[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { continue }
+            var status = stat()
+            guard RawPath.withCString(directory + "/" + name, { lstat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
         }
     }

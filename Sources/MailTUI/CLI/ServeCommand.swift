@@ -157,6 +157,9 @@ struct ServeCommand: ParsableCommand {
         let server: CaptureServer
         do {
             server = try CaptureServer(configuration, faults: allFaults) { output.show($0) }
+        } catch let refusal as MessageStoreError {
+            Console.err("error: the inbox is not used: \(refusal.reason)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
         } catch {
             Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
@@ -177,6 +180,9 @@ extension ServeCommand {
         let local: LocalServer
         do {
             local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in try CaptureServer(configuration, faults: faults, onEvent: onEvent) }
+        } catch let refusal as MessageStoreError {
+            Console.err("error: the inbox is not used: \(refusal.reason)")
+            throw ExitCode(ExitStatus.internalError.rawValue)
         } catch {
             Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)

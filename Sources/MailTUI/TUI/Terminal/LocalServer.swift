@@ -89,6 +89,8 @@ final class LocalServer: Sendable {
             let address = server.smtpAddresses.first ?? "127.0.0.1:\(preferred)"
             return (LocalServer(server: server, address: address, port: Int(address.split(separator: ":").last ?? "") ?? preferred,
                                 caPath: certificates.caPath, target: target), note)
+        } catch let refusal as MessageStoreError {
+            return (nil, "no local test server: \(refusal.reason)")
         } catch {
             return (nil, "no local test server: \(error)")
         }
