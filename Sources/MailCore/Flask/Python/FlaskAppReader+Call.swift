@@ -63,6 +63,9 @@ extension FlaskAppReader {
         case "str":
             return first.str.map(PythonValue.string) ?? .unknown("str() of this value")
         case "bool":
+            if case .string(let text) = first, FlaskValue.string(text).looksFalseButIsTrue {
+                remark(.warning, path, line, "bool(\"\(text)\") is True: bool() of any non-empty string is True, so the app reads this \"\(text)\" as on. Compare the text instead (os.environ.get(...).lower() in (\"1\", \"true\")).")
+            }
             return a.isEmpty ? .boolean(false) : (first.truthy.map(PythonValue.boolean) ?? .unknown("bool() of this value"))
         case "distutils.util.strtobool":
             guard case .string(let s) = first else {

@@ -140,6 +140,7 @@ final class FlaskAppReader {
     }
 
     func remark(_ severity: FlaskFinding.Severity, _ path: String, _ line: Int, _ text: String) {
+        guard !remarks.contains(where: { $0.path == path && $0.line == line && $0.text == text }) else { return }
         remarks.append(Remark(severity: severity, path: path, line: line, text: text))
     }
 }
