@@ -52,4 +52,14 @@ import TestSupport
         let lines = result.err.split(separator: "\n")
         #expect(Set(lines).count == lines.count, "each finding once: \(result.err)")
     }
+
+    @Test func aKeyThatCannotBeReadIsNeverReplacedByADefault() throws {
+        let directory = TestPaths.temporaryDirectory("mailtui-flask")
+        TestFiles.write(directory + "/config.py", Data("import configparser\nparser = configparser.ConfigParser()\nMAIL_SERVER = parser.get('mail', 'host')\nMAIL_PORT = 587\nMAIL_USE_TLS = True\n".utf8))
+        let refused = try mailtui(["export", "--format", "swaks", "--flask-config", directory + "/config.py"])
+        #expect(refused.status == 2 && refused.out.isEmpty, "\(refused.out)\(refused.err)")
+        #expect(refused.err.contains("cannot read MAIL_SERVER (\(directory)/config.py:3)") && refused.err.contains("--server"), "\(refused.err)")
+        let given = try mailtui(["export", "--format", "swaks", "--flask-config", directory + "/config.py", "--server", "smtp.example.com"])
+        #expect(given.status == 0 && given.out.contains("smtp.example.com:587"), "\(given.out)\(given.err)")
+    }
 }

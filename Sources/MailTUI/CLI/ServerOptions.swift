@@ -125,6 +125,8 @@ struct ResolvedServer {
     /// both modes on), and what differs, in words.
     var intendedSecurity: SecurityMode?
     var intendedChanges: [String] = []
+    /// MAIL_* keys of the import that could not be read, with their places ("config.py:12").
+    var unreadKeys: [(key: String, place: String)] = []
 
     /// The settings as the config means them (what export writes, what --as-intended sends).
     var intendedSettings: ServerSettings {
@@ -212,6 +214,10 @@ extension ServerOptions {
                     resolved.intendedSecurity = imported.intended.security
                 }
                 resolved.intendedChanges = imported.intendedChanges
+                let source = sources[index]
+                resolved.unreadKeys = imported.unknownKeys.sorted().map { key in
+                    (key, (source.file(of: key) ?? "the environment") + (source.lines[key].map { ":\($0)" } ?? ""))
+                }
                 continue
             }
             let given = imported.givenKeys
@@ -286,6 +292,20 @@ extension ServerOptions {
     /// Resolves, prints warnings and notes, and checks the settings before any connection.
     func resolveChecked() throws -> ResolvedServer {
         let resolved = try resolve()
+        // A key of the import that could not be read is never replaced by Flask-Mail's default:
+        // it must be given by an option.
+        let covered: [String: Bool] = [
+            "MAIL_SERVER": server != nil, "MAIL_PORT": port != nil, "MAIL_USE_TLS": security != nil, "MAIL_USE_SSL": security != nil,
+            "MAIL_USERNAME": user != nil, "MAIL_PASSWORD": passwordEnv != nil || passwordCmd != nil || passwordStdin,
+        ]
+        let options = ["MAIL_SERVER": "--server", "MAIL_PORT": "--port", "MAIL_USE_TLS": "--security", "MAIL_USE_SSL": "--security",
+                       "MAIL_USERNAME": "--user", "MAIL_PASSWORD": "--password-env, --password-cmd or --password-stdin"]
+        let missing = resolved.unreadKeys.filter { covered[$0.key] == false }
+        if !missing.isEmpty {
+            let what = missing.map { "\($0.key) (\($0.place))" }.joined(separator: ", ")
+            let give = Array(Set(missing.compactMap { options[$0.key] })).sorted().joined(separator: "; ")
+            throw ValidationError("mailtui cannot read \(what) as the app sets it, and does not guess: give it with \(give).")
+        }
         for warning in resolved.warnings + [resolved.settings.clearTextLoginWarning].compactMap({ $0 }) { Console.err("warning: \(warning)") }
         for note in resolved.notes { Console.err("note: \(note)") }
         let problems = resolved.settings.problems()

@@ -79,7 +79,8 @@ final class FlaskAppReader {
         var bases = [root]
         if let importer { bases.append(FlaskFiles.directory(of: importer.path)) }
         for base in bases {
-            for candidate in [base + "/" + relative + ".py", base + "/" + relative + "/__init__.py"] where files.exists(candidate) {
+            let prefix = base == "." ? "" : base + "/"
+            for candidate in [prefix + relative + ".py", prefix + relative + "/__init__.py"] where files.exists(candidate) {
                 return (candidate, dotted)
             }
         }
