@@ -119,7 +119,9 @@ import TestSupport
         for _ in 0..<Self.rounds {
             // Every finding of a mangled file names a line the file has.
             let mangled = fuzz.mutate(dotenv)
-            let lines = mangled.split(separator: "\n", omittingEmptySubsequences: false).count
+            // Lines as python-dotenv counts them: CR LF, LF and a lone CR each end one.
+            let scalars = Array(mangled.unicodeScalars)
+            let lines = 1 + scalars.indices.filter { scalars[$0] == "\n" || (scalars[$0] == "\r" && ($0 + 1 == scalars.count || scalars[$0 + 1] != "\n")) }.count
             let imported = FlaskImport(FlaskSources.dotenv(mangled, path: ".env"))
             _ = imported.settings.problems()
             for finding in imported.findings { #expect((finding.line ?? 1) <= lines, "\(finding) in \(mangled.debugDescription)") }

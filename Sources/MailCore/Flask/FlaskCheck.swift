@@ -16,8 +16,10 @@ public struct FlaskFinding: Sendable, Equatable, CustomStringConvertible {
     public var line: Int?
     public var message: String
 
-    /// `config.py:12: MAIL_HOST is not read ...`
+    /// `config.py:12: MAIL_HOST is not read ...`; a message that names its place itself ("cannot
+    /// read MAIL_X at file:line") is not prefixed twice.
     public var description: String {
+        if message.hasPrefix("cannot read ") { return message }
         let place = file.map { $0 + (line.map { ":\($0)" } ?? "") } ?? line.map { "line \($0)" }
         return place.map { "\($0): \(message)" } ?? message
     }
@@ -26,23 +28,26 @@ public struct FlaskFinding: Sendable, Equatable, CustomStringConvertible {
 /// The checks of `FlaskImport` that read more than one key, collecting findings with their lines.
 struct FlaskCheck {
     let source: FlaskSources.Values
-    private(set) var findings: [FlaskFinding] = []
+    var findings: [FlaskFinding] = []
 
     init(_ source: FlaskSources.Values) { self.source = source }
 
     mutating func add(_ severity: FlaskFinding.Severity, _ message: String, key: String? = nil, line: Int? = nil) {
         let at = line ?? key.flatMap { source.lines[$0] ?? source.otherKeys[$0] }
-        findings.append(FlaskFinding(severity: severity, file: source.path, line: at.flatMap { $0 > 0 ? $0 : nil }, message: message))
+        let file = key.flatMap { source.files[$0] } ?? source.path
+        findings.append(FlaskFinding(severity: severity, file: file, line: at.flatMap { $0 > 0 ? $0 : nil }, message: message))
     }
 
     /// Keys Flask-Mail does not read: misnamed, Django's, misspelt, unknown.
     mutating func keyNames() {
-        let given = Set(source.values.keys)
+        let given = Set(source.values.keys).union(source.unknown.keys)
         for key in source.otherKeys.keys.sorted(by: { (source.otherKeys[$0] ?? 0, $0) < (source.otherKeys[$1] ?? 0, $1) }) {
             if let meant = FlaskKeys.django[key] {
                 add(.warning, "\(key) is Django's name: Flask-Mail does not read it. Use \(meant)" + alsoSet(meant, given) + ".", key: key)
             } else if let meant = FlaskKeys.misnamed[key] {
                 add(.warning, "\(key) is not read by Flask-Mail: the key is \(meant)" + alsoSet(meant, given) + ".", key: key)
+            } else if !key.hasPrefix("EMAIL_"), !key.hasPrefix("SMTP_"), let meant = FlaskKeys.meant(key) {
+                add(.warning, "\(key) is not read by Flask-Mail: did you mean \(meant)?" + alsoSet(meant, given), key: key)
             } else if key.hasPrefix("EMAIL_") {
                 add(.warning, "\(key) looks like a Django or Flask-Mailman setting under another name: Flask-Mail reads only MAIL_* keys.", key: key)
             }

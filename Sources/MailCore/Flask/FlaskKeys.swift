@@ -32,15 +32,19 @@ public enum FlaskKeys {
         "EMAIL_BACKEND": "MAIL_BACKEND (Flask-Mailman)",
     ]
 
-    /// Whether a key that is not MAIL_* is worth a look: Django's, or a misnaming.
+    /// Whether a key that is not MAIL_* is worth a look: Django's, a misnaming, or a misspelt key
+    /// (MAL_USE_TLS).
     static func looksLikeMail(_ key: String) -> Bool {
-        misnamed[key] != nil || django[key] != nil || key.hasPrefix("EMAIL_") || key.hasPrefix("SMTP_")
+        misnamed[key] != nil || django[key] != nil || key.hasPrefix("EMAIL_") || key.hasPrefix("SMTP_") || meant(key) != nil
     }
 
-    /// The known key a misspelt MAIL_* key was meant to be: within two edits, and one answer only.
+    /// The known key a misspelt key was meant to be: within two edits (a swap of two neighbours is
+    /// one), and one answer only. Among equally close keys, the one with the same letters wins,
+    /// since a swap keeps the meaning (MAIL_USE_TSL is MAIL_USE_TLS, not MAIL_USE_SSL).
     public static func meant(_ key: String) -> String? {
         if let named = misnamed[key] ?? django[key] { return named }
-        guard key.hasPrefix("MAIL_"), !known.contains(key) else { return nil }
+        guard key.count >= 6, key.count <= 40, !known.contains(key), key == key.uppercased() else { return nil }
+        guard key.hasPrefix("MAIL_") || key.contains("MAIL") || key.hasPrefix("MAL_") || key.hasPrefix("MIAL_") || key.hasPrefix("MAI_") else { return nil }
         var best: [String] = []
         var bestDistance = 3
         for candidate in known {
@@ -52,25 +56,36 @@ public enum FlaskKeys {
                 best.append(candidate)
             }
         }
+        if best.count > 1 {
+            let letters = key.sorted()
+            let sameLetters = best.filter { $0.sorted() == letters }
+            if sameLetters.count == 1 { return sameLetters[0] }
+        }
         // Two keys equally close: no guess.
         return best.count == 1 ? best[0] : nil
     }
 
-    /// Levenshtein distance, stopping early past `limit`.
+    /// Edit distance where a swap of two neighbouring letters counts as one edit (optimal string
+    /// alignment), stopping early past `limit`.
     static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
         let x = Array(a.utf8), y = Array(b.utf8)
         if abs(x.count - y.count) > limit { return limit + 1 }
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var before = [Int](repeating: 0, count: y.count + 1)
         var previous = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
+        for i in 1...x.count {
             var current = [i] + Array(repeating: 0, count: y.count)
             var best = current[0]
-            for j in 1...max(y.count, 1) where !y.isEmpty {
+            for j in 1...y.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] { current[j] = min(current[j], before[j - 2] + 1) }
                 best = min(best, current[j])
             }
             if best > limit { return limit + 1 }
+            before = previous
             previous = current
         }
-        return x.isEmpty ? y.count : previous[y.count]
+        return previous[y.count]
     }
 }

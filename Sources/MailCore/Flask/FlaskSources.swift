@@ -18,14 +18,23 @@ public enum FlaskSources {
         public var values: [String: FlaskValue] = [:]
         /// The line of each MAIL_* key (1-based), and of the password's variable.
         public var lines: [String: Int] = [:]
+        /// The file of each key when it is not `path` (a class in another module, a from_pyfile file).
+        public var files: [String: String] = [:]
         /// What follows `=` on a .env line, exactly as written (quotes and spaces kept).
         public var written: [String: String] = [:]
         /// Mail-looking keys that are not MAIL_* (EMAIL_HOST, DEFAULT_MAIL_SENDER, SMTP_HOST...), with their lines.
         public var otherKeys: [String: Int] = [:]
+        /// MAIL_* keys the app sets to something mailtui cannot evaluate, with the reason: nothing
+        /// is assumed about them.
+        public var unknown: [String: String] = [:]
         /// MAIL_PASSWORD read from this environment variable at send time (not now).
         public var passwordVariable: String?
+        /// Whether that variable is set in the environment the config was read with.
+        public var passwordVariableSet = false
         /// Lines that could not be read, with their numbers.
         public var unreadable: [(line: Int, text: String)] = []
+        /// What reading the code found (Mail(app) before the config, loaders not followed...).
+        public var findings: [FlaskFinding] = []
 
         public init(kind: Kind = .environment, path: String? = nil) {
             self.kind = kind
@@ -34,8 +43,9 @@ public enum FlaskSources {
 
         public static func == (a: Values, b: Values) -> Bool {
             a.kind == b.kind && a.path == b.path && a.values == b.values && a.lines == b.lines && a.written == b.written
-                && a.otherKeys == b.otherKeys && a.passwordVariable == b.passwordVariable
+                && a.otherKeys == b.otherKeys && a.passwordVariable == b.passwordVariable && a.files == b.files && a.unknown == b.unknown
                 && a.unreadable.map(\.line) == b.unreadable.map(\.line) && a.unreadable.map(\.text) == b.unreadable.map(\.text)
+                && a.findings == b.findings && a.passwordVariableSet == b.passwordVariableSet
         }
 
         /// Records a key that is not MAIL_* but looks like mail configuration.
@@ -43,40 +53,47 @@ public enum FlaskSources {
             guard !key.hasPrefix("MAIL_"), FlaskKeys.looksLikeMail(key), otherKeys[key] == nil else { return }
             otherKeys[key] = line
         }
+
+        /// The file a key was set in.
+        public func file(of key: String) -> String? { files[key] ?? path }
     }
 
-    /// `KEY=value` lines, `export` prefixes, quotes and comments, as python-dotenv reads them.
+    /// A .env file as python-dotenv reads it (see `Dotenv`): the lines it rejects are skipped and
+    /// said, `KEY=""` is an empty value, a key without `=` sets nothing.
     public static func dotenv(_ text: String, path: String? = nil) -> Values {
         var result = Values(kind: .dotenv, path: path)
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw.trimmingSpaces
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingSpaces }
-            guard let equals = line.firstIndex(of: "=") else {
-                result.unreadable.append((index + 1, "no '=' in \"\(line.visibleControls)\""))
+        let parsed = Dotenv.parse(text)
+        for error in parsed.errors {
+            let key = String(error.text.prefix(while: { $0 != "=" })).trimmingSpaces
+            let what = key.hasPrefix("MAIL_") ? ", so \(key) is not set" : ""
+            result.unreadable.append((error.line, "python-dotenv cannot parse \"\(error.text.visibleControls)\" and skips the line\(what) (a quoted value must end the line: nothing but a comment may follow the closing quote)"))
+        }
+        for b in parsed.entries {
+            var key = b.key
+            if key.unicodeScalars.first == "\u{FEFF}" {
+                key.unicodeScalars.removeFirst()
+                result.unreadable.append((b.line, "the file begins with a byte-order mark (saved as \"UTF-8 with BOM\"): python-dotenv reads the first key as \"\\ufeff\(key)\", so \(key) is not set. Save the file as UTF-8 without BOM"))
                 continue
             }
-            let key = String(line[..<equals]).trimmingSpaces
             guard key.hasPrefix("MAIL_") else {
-                result.noteOther(key, line: index + 1)
+                result.noteOther(key, line: b.line)
                 continue
             }
-            let rest = raw.drop(while: { $0 != "=" }).dropFirst()
-            result.written[key] = String(rest.hasSuffix("\r") ? rest.dropLast() : rest)
-            result.lines[key] = index + 1
-            result.values[key] = .string(unquote(String(line[line.index(after: equals)...]).trimmingSpaces))
+            guard let value = b.value else {
+                result.unreadable.append((b.line, "\(key) has no '=': python-dotenv gives it no value, so the app does not set it"))
+                continue
+            }
+            result.written[key] = b.written.hasSuffix("\r") ? String(b.written.dropLast()) : b.written
+            result.lines[key] = b.line
+            if value.contains("${") {
+                result.unknown[key] = "python-dotenv expands ${...} in it from other variables"
+                result.values[key] = nil
+                continue
+            }
+            result.unknown[key] = nil
+            result.values[key] = .string(value)
         }
         return result
-    }
-
-    static func unquote(_ value: String) -> String {
-        if value.count >= 2, let q = value.first, q == "\"" || q == "'", let close = value.dropFirst().firstIndex(of: q) {
-            let inner = String(value[value.index(after: value.startIndex)..<close])
-            return q == "\"" ? inner.replacing("\\n", with: "\n").replacing("\\\"", with: "\"") : inner
-        }
-        // An unquoted value ends at " #".
-        if let hash = value.firstRange(of: " #") { return String(value[..<hash.lowerBound]).trimmingSpaces }
-        return value
     }
 
     /// MAIL_* from an environment.
@@ -88,112 +105,33 @@ public enum FlaskSources {
         return result
     }
 
-    /// `MAIL_X = expression` lines of a Python config module (top level or inside a class). Reads
-    /// literals, tuples, `os.environ.get('V', default)`, `os.environ['V']`, `os.getenv(...)`,
-    /// `int(...)`, `... or default` and `... is not None`; MAIL_PASSWORD from the environment
-    /// becomes an environment-variable password source.
+    /// A Python config module or app module given as text (its imports are read from disk beside
+    /// `path`). See `app(entry:environment:dotenvFile:)`.
     public static func pythonConfig(_ text: String, path: String? = nil, environment: [String: String] = ProcessEnvironment.all()) -> Values {
-        var result = Values(kind: .python, path: path)
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingSpaces
-            guard let equals = line.firstIndex(of: "="), line[line.index(after: equals)...].first != "=" else { continue }
-            let key = String(line[..<equals]).trimmingSpaces
-            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
-            guard key.hasPrefix("MAIL_") else {
-                result.noteOther(key, line: index + 1)
-                continue
-            }
-            result.lines[key] = index + 1
-            var expression = String(line[line.index(after: equals)...]).trimmingSpaces
-            if let comment = expression.firstRange(of: "  #") ?? expression.firstRange(of: " # ") { expression = String(expression[..<comment.lowerBound]).trimmingSpaces }
-            if key == "MAIL_PASSWORD", let variable = environmentVariable(in: expression) {
-                result.passwordVariable = variable
-                continue
-            }
-            if let value = evaluate(expression, environment: environment) {
-                result.values[key] = value
-            } else {
-                result.unreadable.append((index + 1, "cannot read \(key) = \(expression); set it by hand"))
-            }
+        let entry = path ?? "config.py"
+        let files = FlaskFiles(read: { $0 == entry ? text : FlaskFiles.disk.read($0) }, exists: { $0 == entry || FlaskFiles.disk.exists($0) })
+        var values = read(entry: entry, environment: environment, dotenvFile: nil, files: files)
+        if path == nil {
+            values.path = nil
+            values.files = values.files.filter { $0.value != entry }
+            values.findings = values.findings.map { var f = $0; if f.file == entry { f.file = nil }; return f }
         }
-        return result
+        return values
     }
 
-    /// The variable name in `os.environ.get('V'...)`, `os.environ['V']` or `os.getenv('V'...)`.
-    static func environmentVariable(in expression: String) -> String? {
-        for prefix in ["os.environ.get(", "environ.get(", "os.getenv(", "getenv(", "os.environ[", "environ["] {
-            guard let range = expression.firstRange(of: prefix) else { continue }
-            let rest = expression[range.upperBound...].trimmingSpaces
-            guard let quote = rest.first, quote == "'" || quote == "\"" else { return nil }
-            let name = rest.dropFirst().prefix(while: { $0 != quote })
-            return name.isEmpty ? nil : String(name)
-        }
-        return nil
+    /// The app's MAIL_* settings as Flask-Mail will see them when the app starts: `entry` is the
+    /// app's module (app.py, `package/__init__.py`, a factory's module) or a config module; its
+    /// imports, classes, loaders and helper functions are followed. A `dotenvFile` is loaded into
+    /// the environment first, as `load_dotenv()` would (variables already set win).
+    public static func app(entry: String, environment: [String: String] = ProcessEnvironment.all(), dotenvFile: String? = nil) -> Values {
+        read(entry: entry, environment: environment, dotenvFile: dotenvFile, files: .disk)
     }
 
-    static func evaluate(_ expression: String, environment: [String: String]) -> FlaskValue? {
-        let e = expression.trimmingSpaces
-        // `os.environ.get('V', 'true').lower() in ['true', 'on', '1']`, and `... == 'true'`.
-        if let membership = e.firstRange(of: " in [") ?? e.firstRange(of: " in (") ?? e.firstRange(of: " in {"), e.hasSuffix("]") || e.hasSuffix(")") || e.hasSuffix("}") {
-            guard let value = evaluateText(String(e[..<membership.lowerBound]), environment: environment) else { return nil }
-            let list = String(e[membership.upperBound...].dropLast())
-            let items = Mailbox.splitList(list).map { $0.trimmingSpaces }.filter { !$0.isEmpty }.compactMap(pythonString)
-            return .bool(items.contains(value))
-        }
-        for (operatorText, equal) in [(" == ", true), (" != ", false)] {
-            guard let range = e.firstRange(of: operatorText), let literal = pythonString(String(e[range.upperBound...]).trimmingSpaces),
-                  let value = evaluateText(String(e[..<range.lowerBound]), environment: environment) else { continue }
-            return .bool((value == literal) == equal)
-        }
-        if e.hasSuffix(" is not None"), let variable = environmentVariable(in: e) { return .bool(environment[variable] != nil) }
-        if e.hasPrefix("int(") && e.hasSuffix(")") {
-            let inner = evaluate(String(e.dropFirst(4).dropLast()), environment: environment)
-            if case .string(let s)? = inner { return Int(s.trimmingSpaces).map(FlaskValue.int) }
-            return inner
-        }
-        if let orRange = e.firstRange(of: " or "), environmentVariable(in: String(e[..<orRange.lowerBound])) != nil {
-            let first = evaluate(String(e[..<orRange.lowerBound]), environment: environment)
-            if let first, first.truthy { return first }
-            return evaluate(String(e[orRange.upperBound...]), environment: environment)
-        }
-        if let variable = environmentVariable(in: e) {
-            if let value = environment[variable] { return .string(value) }
-            // The default after the name: os.environ.get('V', default).
-            if let comma = e.firstIndex(of: ","), e.hasSuffix(")") {
-                return evaluate(String(e[e.index(after: comma)...].dropLast()), environment: environment)
-            }
-            return FlaskValue.none
-        }
-        if e == "True" { return .bool(true) }
-        if e == "False" { return .bool(false) }
-        if e == "None" { return FlaskValue.none }
-        if let n = Int(e) { return .int(n) }
-        if let s = pythonString(e) { return .string(s) }
-        if e.hasPrefix("(") && e.hasSuffix(")") {
-            let parts = Mailbox.splitList(String(e.dropFirst().dropLast())).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-            if parts.count == 2, let name = pythonString(parts[0]), let address = pythonString(parts[1]) { return .pair(name, address) }
-        }
-        return nil
-    }
-
-    /// A string-valued expression, with `.lower()`, `.upper()` and `.strip()` applied.
-    static func evaluateText(_ expression: String, environment: [String: String]) -> String? {
-        var e = expression.trimmingSpaces
-        var transforms: [(String) -> String] = []
-        while true {
-            if e.hasSuffix(".lower()") { e.removeLast(8); transforms.append { $0.lowercased() } } else if e.hasSuffix(".upper()") {
-                e.removeLast(8); transforms.append { $0.uppercased() }
-            } else if e.hasSuffix(".strip()") { e.removeLast(8); transforms.append { $0.trimmingSpaces } } else { break }
-        }
-        if e.hasPrefix("(") && e.hasSuffix(")") && environmentVariable(in: e) != nil { e = String(e.dropFirst().dropLast()) }
-        guard let value = evaluate(e, environment: environment), case .string(var text) = value else { return nil }
-        for transform in transforms.reversed() { text = transform(text) }
-        return text
-    }
-
-    static func pythonString(_ e: String) -> String? {
-        guard e.count >= 2, let q = e.first, q == "'" || q == "\"", e.last == q else { return nil }
-        return String(e.dropFirst().dropLast())
+    static func read(entry: String, environment: [String: String], dotenvFile: String?, files: FlaskFiles) -> Values {
+        let reader = FlaskAppReader(environment: environment, files: files)
+        if let dotenvFile { reader.loadDotenv(dotenvFile) }
+        reader.readEntry(entry)
+        return reader.values(path: entry)
     }
 }
 

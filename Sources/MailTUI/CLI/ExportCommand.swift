@@ -19,7 +19,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let resolved = try server.resolveChecked()
-        Console.write(1, SettingsExport.render(format, settings: resolved.settings, sender: from ?? resolved.sender,
+        // What the config means, not what the app makes of it ("False" is on in Python); said.
+        for change in resolved.intendedChanges { Console.err("note: exported as meant, not as the app reads it: \(change)") }
+        Console.write(1, SettingsExport.render(format, settings: resolved.intendedSettings, sender: from ?? resolved.sender,
                                                passwordSource: resolved.passwordSource, profileName: resolved.profileName ?? "mailtui"))
     }
 }

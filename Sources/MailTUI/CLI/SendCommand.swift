@@ -82,7 +82,16 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         let needsServer = !dryRun
-        let resolved = needsServer ? try server.resolveChecked() : try server.resolve()
+        var resolved = needsServer ? try server.resolveChecked() : try server.resolve()
+        if needsServer, let failure = resolved.appWillFail {
+            // The app fails here; so does mailtui, unless asked to send as the config meant.
+            guard server.asIntended else {
+                Console.err("error: TLS: " + failure)
+                throw ExitCode(ExitStatus.tls.rawValue)
+            }
+            resolved.settings = resolved.intendedSettings
+            Console.err("note: --as-intended: sending with \(resolved.settings.security.displayName) only, as the config meant; the app itself would fail (\(resolved.intendedChanges.joined(separator: " ")))")
+        }
         var draft = try message.draft()
         if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
         let validated = try Self.validated(draft)

@@ -51,8 +51,11 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read MAIL_* settings from this .env file, as Flask would.", valueName: "path"))
     var envFile: String?
 
-    @Option(help: ArgumentHelp("Read MAIL_* settings from this Python config module (MAIL_X = ... lines).", valueName: "path"))
+    @Option(help: ArgumentHelp("Read MAIL_* settings as this Flask app or config module sets them (app.py, package/__init__.py, config.py); with --env-file, the code sees that file's variables.", valueName: "path"))
     var flaskConfig: String?
+
+    @Flag(help: "When the imported config makes the app fail (MAIL_USE_TLS and MAIL_USE_SSL both on), send as it was meant instead of failing as the app does.")
+    var asIntended = false
 
     @Flag(help: "Read MAIL_* settings from the environment.")
     var mailEnv = false
@@ -116,6 +119,21 @@ struct ResolvedServer {
     var imported = false
     /// Where each setting came from, in words ("the saved draft", ".env:3", "--port"), by setting.
     var origins: [SettingOrigin.Setting: String] = [:]
+    /// Why the app, as configured, cannot send (Flask-Mail's SMTP_SSL then starttls()), in words.
+    var appWillFail: String?
+    /// The security the imported config means, when the app reads it otherwise ("False" strings,
+    /// both modes on), and what differs, in words.
+    var intendedSecurity: SecurityMode?
+    var intendedChanges: [String] = []
+    /// MAIL_* keys of the import that could not be read, with their places ("config.py:12").
+    var unreadKeys: [(key: String, place: String)] = []
+
+    /// The settings as the config means them (what export writes, what --as-intended sends).
+    var intendedSettings: ServerSettings {
+        var s = settings
+        if let intendedSecurity { s.security = intendedSecurity }
+        return s
+    }
 
     /// The secret, read only now; nil when no login is wanted. With `optional`, a missing password
     /// gives nil instead of an error (a probe then reports what the server offers without logging in).
@@ -188,6 +206,18 @@ extension ServerOptions {
                 resolved.sender = imported.sender
                 resolved.warnings += imported.warnings
                 resolved.notes += imported.notes
+                if imported.bothTLSModes {
+                    let s = imported.settings
+                    resolved.appWillFail = "the app cannot send with this config: MAIL_USE_TLS and MAIL_USE_SSL are both on, so Flask-Mail connects to \(s.host):\(s.effectivePort) with implicit TLS (smtplib.SMTP_SSL), says EHLO, and then calls starttls(), which fails with SMTPNotSupportedError (\"STARTTLS extension not supported by server\"); no mail leaves. Fix the config (MAIL_USE_SSL=True alone for port 465, MAIL_USE_TLS=True alone for 587), or give --as-intended to send the way that works."
+                }
+                if imported.intended.security != imported.settings.security {
+                    resolved.intendedSecurity = imported.intended.security
+                }
+                resolved.intendedChanges = imported.intendedChanges
+                let source = sources[index]
+                resolved.unreadKeys = imported.unknownKeys.sorted().map { key in
+                    (key, (source.file(of: key) ?? "the environment") + (source.lines[key].map { ":\($0)" } ?? ""))
+                }
                 continue
             }
             let given = imported.givenKeys
@@ -210,6 +240,7 @@ extension ServerOptions {
         let explicit = settings
         for (setting, option) in explicitOptions { resolved.origins[setting] = option }
         if let server { resolved.settings.host = server }
+        if security != nil { resolved.intendedSecurity = nil; resolved.intendedChanges = []; resolved.appWillFail = nil }
         if let security { resolved.settings.security = security; if port == nil && profileName == nil && base == nil && imports.isEmpty { resolved.settings.port = nil } }
         if let port { resolved.settings.port = port }
         if insecure { resolved.settings.verifyCertificate = false }
@@ -245,13 +276,14 @@ extension ServerOptions {
 
     private func importedValues() throws -> [FlaskSources.Values] {
         var sources: [FlaskSources.Values] = []
-        if let envFile {
-            guard let bytes = FileContents.read(envFile) else { throw ValidationError("Cannot read \(envFile).") }
-            sources.append(FlaskSources.dotenv(String(decoding: bytes, as: UTF8.self), path: envFile))
-        }
+        if let envFile, FileContents.read(envFile) == nil { throw ValidationError("Cannot read \(envFile).") }
         if let flaskConfig {
-            guard let bytes = FileContents.read(flaskConfig) else { throw ValidationError("Cannot read \(flaskConfig).") }
-            sources.append(FlaskSources.pythonConfig(String(decoding: bytes, as: UTF8.self), path: flaskConfig))
+            guard FileContents.read(flaskConfig) != nil else { throw ValidationError("Cannot read \(flaskConfig).") }
+            // One reading: the code sees the .env's variables, as load_dotenv() gives them, so
+            // each key has one value and each finding is said once.
+            sources.append(FlaskSources.app(entry: flaskConfig, environment: ProcessEnvironment.all(), dotenvFile: envFile))
+        } else if let envFile, let bytes = FileContents.read(envFile) {
+            sources.append(FlaskSources.dotenv(String(decoding: bytes, as: UTF8.self), path: envFile))
         }
         if mailEnv { sources.append(FlaskSources.environment()) }
         return sources
@@ -260,6 +292,20 @@ extension ServerOptions {
     /// Resolves, prints warnings and notes, and checks the settings before any connection.
     func resolveChecked() throws -> ResolvedServer {
         let resolved = try resolve()
+        // A key of the import that could not be read is never replaced by Flask-Mail's default:
+        // it must be given by an option.
+        let covered: [String: Bool] = [
+            "MAIL_SERVER": server != nil, "MAIL_PORT": port != nil, "MAIL_USE_TLS": security != nil, "MAIL_USE_SSL": security != nil,
+            "MAIL_USERNAME": user != nil, "MAIL_PASSWORD": passwordEnv != nil || passwordCmd != nil || passwordStdin,
+        ]
+        let options = ["MAIL_SERVER": "--server", "MAIL_PORT": "--port", "MAIL_USE_TLS": "--security", "MAIL_USE_SSL": "--security",
+                       "MAIL_USERNAME": "--user", "MAIL_PASSWORD": "--password-env, --password-cmd or --password-stdin"]
+        let missing = resolved.unreadKeys.filter { covered[$0.key] == false }
+        if !missing.isEmpty {
+            let what = missing.map { "\($0.key) (\($0.place))" }.joined(separator: ", ")
+            let give = Array(Set(missing.compactMap { options[$0.key] })).sorted().joined(separator: "; ")
+            throw ValidationError("mailtui cannot read \(what) as the app sets it, and does not guess: give it with \(give).")
+        }
         for warning in resolved.warnings + [resolved.settings.clearTextLoginWarning].compactMap({ $0 }) { Console.err("warning: \(warning)") }
         for note in resolved.notes { Console.err("note: \(note)") }
         let problems = resolved.settings.problems()

@@ -39,14 +39,14 @@ struct SettingOrigin {
 
     /// `.env:3`, `MAIL_SERVER in the environment`, or `Flask-Mail's default`.
     func of(_ setting: Setting) -> String {
-        let given = setting.keys.filter { source.values[$0] != nil || ($0 == "MAIL_PASSWORD" && source.passwordVariable != nil) }
+        let given = setting.keys.filter { source.values[$0] != nil || source.unknown[$0] != nil || ($0 == "MAIL_PASSWORD" && source.passwordVariable != nil) }
         guard let key = given.first else {
             return setting == .timeout ? "none in Flask-Mail (mailtui's default)" : "Flask-Mail's default"
         }
         if key == "MAIL_PASSWORD", let variable = source.passwordVariable {
-            return "$\(variable)" + (source.path.map { " (named in \($0)" + (source.lines[key].map { ":\($0)" } ?? "") + ")" } ?? "")
+            return "$\(variable)" + (source.file(of: key).map { " (named in \($0)" + (source.lines[key].map { ":\($0)" } ?? "") + ")" } ?? "")
         }
-        guard let path = source.path else { return "\(key) in the environment" }
+        guard let path = source.file(of: key) else { return "\(key) in the environment" }
         return path + (source.lines[key].map { ":\($0)" } ?? "")
     }
 }

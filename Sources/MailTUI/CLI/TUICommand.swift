@@ -126,11 +126,19 @@ struct TUICommand: ParsableCommand {
         state.focus = .to
     }
 
+    /// The From field: an imported config's sender, or none, never the saved draft's (the screen
+    /// labels it as coming from the file, and an export would hand it back to the app); without an
+    /// import, the draft's, else the profile's.
+    static func sender(draft: String, resolved: ResolvedServer) -> String {
+        if resolved.imported { return resolved.sender ?? "" }
+        return draft.isEmpty ? resolved.sender ?? "" : draft
+    }
+
     /// Options given on the command line replace what the draft had.
     private func apply(to state: inout AppState, resolved: ResolvedServer) throws {
         var draft = state.draft
         state.apply(settings: resolved.settings)
-        if draft.from.isEmpty, let sender = resolved.sender { draft.from = sender }
+        draft.from = Self.sender(draft: draft.from, resolved: resolved)
         let given = try message.draft(readingBodyFiles: true)
         if message.from != nil { draft.from = given.from }
         if !message.to.isEmpty { draft.to = given.to }
