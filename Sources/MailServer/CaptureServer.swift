@@ -63,11 +63,9 @@ public final class CaptureServer: Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelInitializer { channel in
-                    // Out of file descriptors (EMFILE, ENFILE), accept fails at once while the
-                    // listening socket stays readable: without a pause between tries, the loop
-                    // spins at full CPU until a descriptor frees.
+                    // Out of file descriptors, accepting pauses instead of spinning.
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler())
+                        try channel.pipeline.syncOperations.addHandler(AcceptPause())
                     }
                 }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
