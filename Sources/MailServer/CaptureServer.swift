@@ -15,6 +15,7 @@ public final class CaptureServer: Sendable {
     public let smtpsAddresses: [String]
     private let group: MultiThreadedEventLoopGroup
     private let channels: Mutex<[Channel]>
+    private let shared: ServerContext
 
     /// Binds and starts serving; `onEvent` hears of every message, session and fault (on the
     /// server's threads). Binding the first host must work; further hosts (::1 on a machine
@@ -31,6 +32,7 @@ public final class CaptureServer: Sendable {
             sslContext = try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         }
         let context = ServerContext(configuration: configuration, faults: self.faults, store: store, sslContext: sslContext, emit: onEvent)
+        shared = context
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, min(4, System.coreCount)))
         var bound: [Channel] = []
         do {
@@ -61,6 +63,12 @@ public final class CaptureServer: Sendable {
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    // Out of file descriptors, accepting pauses instead of spinning.
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(AcceptPause())
+                    }
+                }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -85,6 +93,12 @@ public final class CaptureServer: Sendable {
         }
         return (channels, addresses)
     }
+
+    /// The listening channels (for tests).
+    var listeningChannels: [Channel] { channels.withLock { $0 } }
+
+    /// The most octets any connection held of unsent replies and of waiting input (for tests).
+    var bufferHighWater: (unsent: Int, input: Int) { shared.highWater.withLock { $0 } }
 
     /// Stops listening and closes every connection; a message being received is dropped whole.
     public func stop() {

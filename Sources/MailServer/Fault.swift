@@ -73,6 +73,11 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
                 throw FaultError(text: text, reason: "delay takes seconds, from 0 to 3600")
             }
             action = .delay(seconds: seconds)
+        case let first? where first.count > 4 && first.prefix(3).allSatisfy({ ("0"..."9").contains($0) }) && first.dropFirst(3).first == "-":
+            // `550-5.1.1`: in SMTP a dash after the code marks a reply line that more follow.
+            let code = first.prefix(3)
+            let rest = String(first.dropFirst(4)) + (words.count == 2 ? " " + words[1] : "")
+            throw FaultError(text: text, reason: "a dash after the code marks a continuation line, and a fault answers with one line: write '\(code) \(rest)' with a space")
         case let first?:
             guard first.count == 3, let code = Int(first), (200...599).contains(code) else {
                 throw FaultError(text: text, reason: "the action must be a reply (CODE TEXT), delay SECONDS, close, hang or tls-fail")

@@ -14,7 +14,10 @@ final class ServerContext: Sendable {
     let store: MessageStore
     let sslContext: NIOSSLContext?
     let emit: @Sendable (ServerEvent) -> Void
-    let connections = Mutex(0)
+    let connections: ConnectionCount
+    /// The most any connection held of unsent replies and of input waiting, for tests to check
+    /// that memory per connection stays bounded.
+    let highWater = Mutex((unsent: 0, input: 0))
 
     init(configuration: ServerConfiguration, faults: FaultBook, store: MessageStore, sslContext: NIOSSLContext?, emit: @escaping @Sendable (ServerEvent) -> Void) {
         self.configuration = configuration
@@ -22,15 +25,22 @@ final class ServerContext: Sendable {
         self.store = store
         self.sslContext = sslContext
         self.emit = emit
+        connections = ConnectionCount(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
     }
 }
 
 /// One SMTP session, server side (RFC 5321, with STARTTLS, AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN,
 /// PIPELINING and ENHANCEDSTATUSCODES). Input is split into lines here, with limits: a command
-/// line over 512 octets or a message line over 1000 gets 500 5.5.2 and never grows memory, and a
-/// message is streamed to the store. Faults from the `FaultBook` replace answers at their stage.
-final class SMTPSessionHandler: ChannelInboundHandler {
+/// line over 512 octets (12,288 for AUTH) or a message line over 1000 gets 500 5.5.2 and never
+/// grows memory, and a message is streamed to the store. Faults from the `FaultBook` replace
+/// answers at their stage.
+///
+/// Memory stays bounded whatever the client does: while replies are not read (or a fault or the
+/// store holds the session), no more input is read or answered, and a line, the replies and the
+/// whole session each have a time limit.
+final class SMTPSessionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum Mode {
@@ -50,7 +60,24 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var input = ByteBuffer()
     private var discardingLongLine = false
     private var needsFlush = false
-    private var counted = false
+    /// The client's address, as counted against the per-address limit; nil when not admitted.
+    private var counted: String?
+    /// Replies written and not yet taken by the socket, in octets.
+    private var unsent = 0
+    /// Whether the channel asked for a read that waits until the session can take input.
+    private var readHeld = false
+    /// Whether answering stopped because the replies were not read.
+    private var waitingForReader = false
+    /// Runs out when a line started (or replies waiting to be read) take longer than the
+    /// per-command limit.
+    private var lineClock: Scheduled<Void>?
+    private var sessionClock: Scheduled<Void>?
+    /// Set by an AUTH command: lines up to the next known command may be the base64 credentials
+    /// a client pipelined behind it (refused with 503 or 538, they arrive as commands), and are
+    /// never noted.
+    private var hidingCredentials = false
+    /// Set at the first MAIL FROM: from then on the conversation goes to `transcript`.
+    private var openingClosed = false
     /// Whether the greeting went out: a client must not speak before it.
     private var greeted = false
     private let started = NIODeadline.now()
@@ -97,17 +124,17 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         client = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-        let admitted = server.connections.withLock { count in
-            guard count < configuration.maxConnections else { return false }
-            count += 1
-            return true
-        }
-        counted = admitted
-        guard admitted else {
-            ending = "too many connections"
-            reply(context, 421, ["4.7.0 Too many connections, try again later"])
+        let address = context.remoteAddress?.ipAddress ?? "?"
+        if let refusal = server.connections.admit(address) {
+            ending = refusal.ending
+            reply(context, 421, [refusal.reply])
             finish(context)
             return
+        }
+        counted = address
+        sessionClock = context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(configuration.sessionSeconds)) { [self] in
+            timedOut(context, ending: "session time limit",
+                     reply: "4.4.2 The session lasted \(configuration.sessionSeconds.plainText) s, the longest this server allows; closing the connection")
         }
         answer(.connect, context, lines: nil, onNormal: { [self] in
             answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), onNormal: { [self] in
@@ -120,7 +147,12 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if counted { server.connections.withLock { $0 -= 1 } }
+        if let counted { server.connections.release(counted) }
+        counted = nil
+        lineClock?.cancel()
+        sessionClock?.cancel()
+        lineClock = nil
+        sessionClock = nil
         if let receiving { server.store.drop(receiving) }
         receiving = nil
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
@@ -144,7 +176,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        ending = "error: \(error)"
+        // After our own close (QUIT, a limit, a fault), a client that drops the connection without
+        // TLS's close_notify is no error: the session ended as it was already recorded.
+        if case .finished = mode {} else { ending = "error: \(error)" }
         context.close(promise: nil)
     }
 
@@ -161,7 +195,51 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             return
         default:
             input.writeBuffer(&bytes)
+            server.highWater.withLock { $0.input = max($0.input, input.readableBytes) }
             process(context)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            // Not from inside the flush that drained the output: from the event loop, next.
+            context.eventLoop.assumeIsolated().execute { [self] in resume(context) }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Reads wait while the session cannot take input: replies pile up unread, or a fault or the
+    /// store holds it. `resume` asks again.
+    func read(context: ChannelHandlerContext) {
+        if holdsInput(context) {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func holdsInput(_ context: ChannelHandlerContext) -> Bool {
+        // Before the greeting, input is read to catch a client that does not wait for it.
+        if case .paused = mode, greeted { return true }
+        return !canAnswer(context)
+    }
+
+    /// Whether replies may be written now: the client has read enough of the earlier ones.
+    private func canAnswer(_ context: ChannelHandlerContext) -> Bool {
+        context.channel.isWritable && unsent < ServerConfiguration.outputPause
+    }
+
+    /// Goes on with waiting input and reading, once replies drained or a pause ended.
+    private func resume(_ context: ChannelHandlerContext) {
+        switch mode {
+        case .finished, .hung, .paused, .beforeGreeting: return
+        default: break
+        }
+        process(context)
+        flushIfNeeded(context)
+        if readHeld && !holdsInput(context) {
+            readHeld = false
+            context.read()
         }
     }
 
@@ -180,24 +258,103 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private func finish(_ context: ChannelHandlerContext) {
         mode = .finished
         needsFlush = false
+        lineClock?.cancel()
+        sessionClock?.cancel()
+        lineClock = nil
+        sessionClock = nil
         context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: nil)
         context.close(promise: nil)
     }
 
+    // MARK: Time limits
+
+    private static func amount(_ seconds: Double) -> TimeAmount {
+        .milliseconds(Int64((seconds * 1000).saturatingInt))
+    }
+
+    /// 421 4.4.2 and the end, for a time limit.
+    private func timedOut(_ context: ChannelHandlerContext, ending: String, reply text: String) {
+        switch mode {
+        case .finished: return
+        default: break
+        }
+        self.ending = ending
+        reply(context, 421, [text])
+        finish(context)
+    }
+
+    /// Starts the per-command clock when the session waits for the rest of a line or for its
+    /// replies to be read, and stops it when it waits for nothing (then the idle time applies).
+    private func checkLineClock(_ context: ChannelHandlerContext) {
+        let waiting: Bool
+        switch mode {
+        case .command, .data, .auth: waiting = input.readableBytes > 0 || discardingLongLine || unsent > 0 && !canAnswer(context)
+        default: waiting = false
+        }
+        guard waiting else {
+            lineClock?.cancel()
+            lineClock = nil
+            return
+        }
+        guard lineClock == nil else { return }
+        let seconds = configuration.commandSeconds.plainText
+        lineClock = context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(configuration.commandSeconds)) { [self] in
+            lineClock = nil
+            if !canAnswer(context) {
+                timedOut(context, ending: "the client did not read the replies",
+                         reply: "4.4.2 The replies were not read within \(seconds) s (the per-command time limit); closing the connection")
+            } else if case .data = mode {
+                timedOut(context, ending: "line time limit",
+                         reply: "4.4.2 A line of the message took over \(seconds) s (the per-command time limit); closing the connection")
+            } else {
+                timedOut(context, ending: "command time limit",
+                         reply: "4.4.2 A command line took over \(seconds) s (the per-command time limit); closing the connection")
+            }
+        }
+    }
+
     // MARK: Lines
 
-    /// Handles every complete line in the input, in order (PIPELINING: replies come in order).
+    /// Handles every complete line in the input, in order (PIPELINING: replies come in order),
+    /// as far as the client reads the replies; then checks the clocks and the input kept.
     private func process(_ context: ChannelHandlerContext) {
+        processLines(context)
+        switch mode {
+        case .finished, .hung: return
+        default: break
+        }
+        if unsent > ServerConfiguration.outputLimit {
+            ending = "the client did not read the replies"
+            reply(context, 421, ["4.7.0 Over \(ServerConfiguration.outputLimit) octets of replies were not read; closing the connection"])
+            finish(context)
+            return
+        }
+        if input.readableBytes > ServerConfiguration.inputLimit {
+            ending = "too much input while the session could not take it"
+            reply(context, 421, ["4.7.0 Over \(ServerConfiguration.inputLimit) octets sent without waiting for the replies; closing the connection"])
+            finish(context)
+            return
+        }
+        checkLineClock(context)
+    }
+
+    private func processLines(_ context: ChannelHandlerContext) {
         while true {
             if case .chunk(let remaining, let last) = mode {
                 guard chunkBytes(remaining, last: last, context) else { return }
                 continue
             }
+            guard canAnswer(context) else {
+                // The client is not reading: send what can go, and wait until it drains.
+                waitingForReader = true
+                flushIfNeeded(context)
+                return
+            }
             let limit: Int
             switch mode {
-            case .command: limit = ServerConfiguration.commandLineLimit
+            case .command: limit = commandLimit
             case .data: limit = ServerConfiguration.dataLineLimit
-            case .auth: limit = 16 * 1024
+            case .auth: limit = ServerConfiguration.authLineLimit
             default: return
             }
             guard let newline = input.readableBytesView.firstIndex(of: 10) else {
@@ -212,6 +369,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             var line = input.readBytes(length: newline - input.readerIndex + 1) ?? []
             line.removeLast()
             if line.last == 13 { line.removeLast() }
+            // A whole line came: its clock starts again at the next one.
+            lineClock?.cancel()
+            lineClock = nil
             if discardingLongLine || line.count + 2 > limit {
                 discardingLongLine = false
                 lineTooLong(context)
@@ -224,6 +384,13 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             default: return
             }
         }
+    }
+
+    /// 512 octets for a command, 12,288 for AUTH with an initial response (RFC 4954, 4): known
+    /// from the line's first five octets.
+    private var commandLimit: Int {
+        let start = input.readableBytesView.prefix(5).map { $0 | 0x20 }
+        return start == Array("auth ".utf8) ? ServerConfiguration.authLineLimit : ServerConfiguration.commandLineLimit
     }
 
     private func lineTooLong(_ context: ChannelHandlerContext) {
@@ -245,7 +412,14 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         let line = String(decoding: raw, as: UTF8.self)
         let verb = line.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } ?? ""
         let argument = line.count > verb.count ? String(line.dropFirst(verb.count + 1)) : ""
-        note("C: " + (verb == "AUTH" ? "AUTH " + (argument.split(separator: " ").first.map(String.init) ?? "") + (argument.contains(" ") ? " [credentials hidden]" : "") : line))
+        if Self.verbs.contains(verb) { hidingCredentials = verb == "AUTH" }
+        if hidingCredentials && verb != "AUTH" {
+            // A client that pipelined its login behind a refused AUTH: its base64 lines arrive
+            // as commands, and are credentials all the same.
+            note("C: [credentials hidden]")
+        } else {
+            note("C: " + (verb == "AUTH" ? "AUTH " + (argument.split(separator: " ").first.map(String.init) ?? "") + (argument.contains(" ") ? " [credentials hidden]" : "") : line))
+        }
         if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
         if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
             reply(context, 530, ["5.7.0 Must issue a STARTTLS command first"])
@@ -274,6 +448,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         default: reply(context, 500, ["5.5.2 Command not recognized"])
         }
     }
+
+    /// The commands this server knows; any other line after an AUTH may be a credential.
+    private static let verbs: Set<String> = ["EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "HELP", "QUIT"]
 
     private var authOffered: Bool { inTLS || configuration.authBeforeTLS }
 
@@ -544,8 +721,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 case .failure(let error):
                     reply(context, 451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
                 }
-                process(context)
-                flushIfNeeded(context)
+                resume(context)
             }
         }, onFault: { [self] in
             server.store.drop(receiving)
@@ -713,7 +889,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 mode = resume
                 if let (code, texts) = normal { reply(context, code, texts) }
                 onNormal()
-                if case .command = mode { process(context) }
+                // Whatever came meanwhile, and reading again (whichever mode the input led to).
+                self.resume(context)
                 flushIfNeeded(context)
             }
         case .close:
@@ -742,7 +919,18 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             note("S: " + line)
             out += line + "\r\n"
         }
-        context.write(wrapOutboundOut(ByteBuffer(string: out)), promise: nil)
+        let size = out.utf8.count
+        unsent += size
+        server.highWater.withLock { $0.unsent = max($0.unsent, unsent) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { [self] _ in
+            unsent -= size
+            guard waitingForReader, canAnswer(context) else { return }
+            waitingForReader = false
+            // Not from inside the flush that completed this write: from the event loop, next.
+            context.eventLoop.assumeIsolated().execute { [self] in resume(context) }
+        }
+        context.write(wrapOutboundOut(ByteBuffer(string: out)), promise: written)
         needsFlush = true
     }
 
@@ -750,7 +938,10 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     /// each transaction's lines (at most 200 of each).
     private func note(_ line: String) {
         let safe = TerminalSanitizer.sanitize(line, maxLength: 300)
-        if messages == 0 && from == nil && !line.hasPrefix("C: MAIL") {
+        // Decided by the line, not by the session's state: MAIL FROM's reply is noted before the
+        // command takes effect, and must follow the command, pipelined or not.
+        if line.hasPrefix("C: MAIL") { openingClosed = true }
+        if !openingClosed {
             if opening.count < 200 { opening.append(safe) }
         } else if transcript.count < 200 {
             transcript.append(safe)

@@ -14,10 +14,10 @@ import TestSupport
         private var lines: [String] = []
         private var pending = Data()
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
             process.executableURL = URL(fileURLWithPath: TestPaths.mailtui)
             process.arguments = ["serve", "--json", "--port", "0", "--tls-port", "0", "--host", "127.0.0.1"] + arguments
-            process.environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": data])
+            process.environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": data].merging(environment) { $1 })
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -96,6 +96,34 @@ import TestSupport
         #expect(message["tls"] as? String == "TLSv1.3")
         let stored = try String(contentsOfFile: message["path"] as? String ?? "", encoding: .utf8)
         #expect(stored.contains("from swaks"))
+    }
+
+    /// A login as swaks makes it, over STARTTLS; true when the server took it.
+    func swaksLogs(in serve: Serve, password: String) throws -> Bool {
+        let result = try Program.run("/usr/bin/swaks", ["--server", "127.0.0.1", "--port", serve.port, "--tls", "--tls-ca-path", serve.ca,
+                                                        "--auth", "LOGIN", "--auth-user", "dave", "--auth-password", password,
+                                                        "--from", "swaks@example.com", "--to", "r@example.com", "--body", "x"])
+        return result.status == 0
+    }
+
+    @Test func loginsComeFromAPrivateFileOrTheEnvironmentNotFromArgv() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-logins")
+        let file = folder + "/logins"
+        try Data("# test logins\ndave:s3cret\n".utf8).write(to: URL(fileURLWithPath: file))
+        chmod(file, 0o644)
+        let refused = try Program.run(TestPaths.mailtui, ["serve", "--json", "--port", "0", "--tls-port", "0", "--host", "127.0.0.1", "--users-file", file],
+                                      environment: TestPaths.hermeticEnvironment(["XDG_DATA_HOME": folder]))
+        #expect(refused.status != 0 && refused.err.contains("group or others may read it (mode 644)") && refused.err.contains("chmod 600 \(file)"), "\(refused.err)")
+        chmod(file, 0o600)
+        for (arguments, environment) in [(["--users-file", file], [:]), (["--users-env", "LOGINS"], ["LOGINS": "dave:s3cret"])] {
+            let serve = try Serve(arguments, environment: environment)
+            defer { _ = serve.stop() }
+            #expect(try swaksLogs(in: serve, password: "s3cret"), "\(arguments)")
+            #expect(serve.next()?["auth_user"] as? String == "dave")
+            #expect(try !swaksLogs(in: serve, password: "wrong"), "\(arguments): a wrong password is refused")
+        }
+        let help = try Program.run(TestPaths.mailtui, ["serve", "--help"], environment: TestPaths.hermeticEnvironment(["COLUMNS": "300"]))
+        #expect(help.out.contains("The password shows in ps"))
     }
 
     @Test func aFlaskAppSendsThroughIt() throws {

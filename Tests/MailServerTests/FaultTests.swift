@@ -129,3 +129,14 @@ import TestSupport
         #expect(failure.reply?.code == code)
     }
 }
+
+@Suite struct FaultParsingTests {
+    @Test func aDashAfterTheCodeIsExplained() {
+        do {
+            _ = try Fault(parsing: "rcpt=550-5.1.1 No such user")
+            Issue.record("a continuation line was taken as a fault reply")
+        } catch {
+            #expect(error.reason.contains("continuation line") && error.reason.contains("'550 5.1.1 No such user'"), "\(error.reason)")
+        }
+    }
+}

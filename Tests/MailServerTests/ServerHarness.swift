@@ -51,9 +51,9 @@ final class ServerHarness: @unchecked Sendable {
 
     func storedBytes(_ message: MailServer.StoredMessage) -> Data { (try? Data(contentsOf: URL(fileURLWithPath: message.path))) ?? Data() }
 
-    /// Waits until `condition` holds for the events so far (a deadline generous for a busy machine).
-    func waitForEvents(_ condition: ([ServerEvent]) -> Bool) -> Bool {
-        Wait.until { condition(events.all) }
+    /// Waits until `condition` holds for the events so far (up to `seconds`: generous, for a busy machine).
+    func waitForEvents(seconds: Double = 30, _ condition: ([ServerEvent]) -> Bool) -> Bool {
+        Wait.until(timeout: seconds) { condition(events.all) }
     }
 }
 
@@ -87,6 +87,22 @@ final class RawClient {
         }
     }
 
+    /// Sends `bytes` over and over until `total` octets went or the server stopped taking them
+    /// (no progress for `stall` seconds); returns how many went.
+    func sendUntilStalled(_ bytes: [UInt8], total: Int, stall: Int = 2) -> Int {
+        var timeout = timeval(tv_sec: stall, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var sent = 0
+        var offset = 0
+        while sent < total {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+            offset = (offset + n) % bytes.count
+        }
+        return sent
+    }
+
     /// The next complete reply (all its lines), or nil when the connection closed or stalled.
     func reply() -> String? {
         var lines: [String] = []
@@ -116,4 +132,6 @@ final class EventLog: Sendable {
     private let events = Mutex<[ServerEvent]>([])
     func append(_ event: ServerEvent) { events.withLock { $0.append(event) } }
     var all: [ServerEvent] { events.withLock { $0 } }
+    /// How the sessions so far ended.
+    var endings: [String] { all.compactMap { if case .session(let s) = $0 { s.ending } else { nil } } }
 }

@@ -42,8 +42,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Private key (PEM) for --cert.", valueName: "pem"))
     var key: String?
 
-    @Option(name: .customLong("user"), help: ArgumentHelp("A test login NAME:PASSWORD; repeatable. Without one, any login is accepted.", valueName: "name:password"))
+    @Option(name: .customLong("user"), help: ArgumentHelp("A test login NAME:PASSWORD; repeatable. Without a login given, any login is accepted. The password shows in ps: prefer --users-file or --users-env.", valueName: "name:password"))
     var users: [String] = []
+
+    @Option(help: ArgumentHelp("Test logins from this file, a NAME:PASSWORD a line; only you may read it (chmod 600).", valueName: "file"))
+    var usersFile: String?
+
+    @Option(help: ArgumentHelp("Test logins from this environment variable, a NAME:PASSWORD a line.", valueName: "var"))
+    var usersEnv: String?
 
     @Flag(help: "Offer AUTH before STARTTLS too (it is offered only inside TLS otherwise).")
     var authPlaintext = false
@@ -59,6 +65,15 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Connections at once; beyond that, 421.", valueName: "n"))
     var maxConnections: Int = 100
+
+    @Option(help: ArgumentHelp("Connections at once from one address; beyond that, 421 (raise it for send --count with many --connections).", valueName: "n"))
+    var maxPerAddress: Int = 20
+
+    @Option(help: ArgumentHelp("Seconds for a whole command line, and for the replies to be read; then 421.", valueName: "seconds"))
+    var commandTimeout: Double = 60
+
+    @Option(help: ArgumentHelp("Seconds a session may last; then 421.", valueName: "seconds"))
+    var sessionLimit: Double = 1800
 
     @Option(help: ArgumentHelp("The inbox folder (default $XDG_DATA_HOME/mailtui/inbox).", valueName: "dir"))
     var store: String?
@@ -88,6 +103,9 @@ struct ServeCommand: ParsableCommand {
         if (cert == nil) != (key == nil) { throw ValidationError("Give --cert and --key together.") }
         if maxSize < 1024 { throw ValidationError("--max-size takes at least 1024 bytes.") }
         if !(1...10_000).contains(maxConnections) { throw ValidationError("--max-connections takes 1 to 10000.") }
+        if !(1...10_000).contains(maxPerAddress) { throw ValidationError("--max-per-address takes 1 to 10000.") }
+        if !(commandTimeout.isFinite && commandTimeout >= 1 && commandTimeout <= 86_400) { throw ValidationError("--command-timeout takes 1 to 86400 seconds.") }
+        if !(sessionLimit.isFinite && sessionLimit >= 1 && sessionLimit <= 604_800) { throw ValidationError("--session-limit takes 1 to 604800 seconds.") }
         if keep < 1 { throw ValidationError("--keep takes at least 1.") }
         for user in users where !user.contains(":") { throw ValidationError("--user takes NAME:PASSWORD, not \"\(user)\".") }
         for name in presets where Preset.named(name) == nil {
@@ -97,6 +115,8 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The server decodes passwords: no core file or other process may read its memory.
+        CoreDumps.forbid()
         if listPresets {
             for preset in Preset.all { for line in [preset.name, "    " + preset.imitates] + preset.faults.map({ "    " + $0.description }) { Console.out(line) } }
             return
@@ -112,11 +132,16 @@ struct ServeCommand: ParsableCommand {
             let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
             return (parts[0], parts.count > 1 ? parts[1] : "")
         }, uniquingKeysWith: { $1 })
+        if let usersFile { configuration.users.merge(try ServeLogins.readFile(usersFile)) { $1 } }
+        if let usersEnv { configuration.users.merge(try ServeLogins.environment(usersEnv)) { $1 } }
         configuration.authBeforeTLS = authPlaintext
         configuration.requireAuth = requireAuth
         configuration.requireTLS = requireTLS
         configuration.maxMessageSize = maxSize
         configuration.maxConnections = maxConnections
+        configuration.maxConnectionsPerAddress = maxPerAddress
+        configuration.commandSeconds = commandTimeout
+        configuration.sessionSeconds = sessionLimit
         configuration.keep = keep
         if let store { configuration.store = store.absolutePath }
         var ca: String?
