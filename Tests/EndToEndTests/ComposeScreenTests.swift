@@ -17,6 +17,9 @@ import TestSupport
         var environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "XDG_DATA_HOME": dataHome, "NO_COLOR": "",
                            "XDG_RUNTIME_DIR": runtimeDirectory]
         if let password { environment["MAIL_PASSWORD"] = password }
+        // Each screen's own local server on a port of its own, never 2525, which other tests
+        // (auto-detect) need closed, and which may belong to something else on this machine.
+        environment["MAILTUI_LOCAL_PORT"] = String(unusedPort())
         for (key, value) in extra { environment[key] = value }
         return try Tmux(command, width: width, height: height, environment: environment)
     }
@@ -635,31 +638,8 @@ import TestSupport
 /// Issue 21: the local test server across starts and beside a `mailtui serve`, drafts of screens
 /// that are gone, and where the history's report goes.
 extension ComposeScreenTests {
-    /// A port nothing listens on now, for the compose screen's local server (`MAILTUI_LOCAL_PORT`),
-    /// so that these tests never depend on who has 2525 on this machine.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Waits for a file to exist (serve writes its runtime file just after it listens).
-    func waitForFile(_ path: String, timeout: Double = 20) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !FileManager.default.fileExists(atPath: path) {
-            guard Date() < deadline else { throw TmuxError.timedOut(waitingFor: path, screen: "") }
-            usleep(20_000)
-        }
-    }
-
     @Test func aSecondStartStillSendsToTheLocalServerWithAnyPassword() throws {
-        let port = String(Self.freePort())
+        let port = String(unusedPort())
         let first = try launch([], width: 110, height: 34, password: nil, environment: ["MAILTUI_LOCAL_PORT": port])
         try first.waitFor("Local test server on 127.0.0.1:")
         try first.press("F10")
@@ -688,7 +668,7 @@ extension ComposeScreenTests {
         let listening = try #require(ServeCommandTests.Serve.readLine(output.fileHandleForReading, &pending))
         let port = try #require(listening.split(separator: "\"").first { $0.hasPrefix("127.0.0.1:") }?.split(separator: ":").last.map(String.init))
         let file = runtimeDirectory + "/mailtui/serve-\(port).json"
-        try waitForFile(file)
+        try #require(Wait.until { FileManager.default.fileExists(atPath: file) }, "serve never wrote \(file)")
 
         let tmux = try launch([], width: 110, height: 34, password: nil, environment: ["MAILTUI_LOCAL_PORT": port])
         defer { tmux.stop() }
