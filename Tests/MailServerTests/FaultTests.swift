@@ -124,7 +124,7 @@ import TestSupport
         let report = try harness.send()
         let failure = try #require(report.failure)
         guard case .reply(let code, let text) = preset.faults[0].action else { Issue.record("\(name): not a reply"); return }
-        let entry = try #require(ReplyCatalogue.match(ServerReply(code: code, lines: [text])))
+        let entry = try #require(ReplyCatalogue.match(ServerReply(code: code, lines: [text]), at: failure.stage))
         #expect(failure.explanation == entry.explanation, "\(name): \(failure)")
         #expect(failure.reply?.code == code)
     }

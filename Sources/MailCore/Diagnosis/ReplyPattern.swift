@@ -39,6 +39,9 @@ public struct ReplyPattern: Sendable, Equatable {
         if reply.isPositive { return false }
         if !codes.isEmpty && !codes.contains(reply.code) { return false }
         if let stage, !stages.isEmpty, !stages.contains(stage) { return false }
+        // An entry known only by its stage ("any refusal of STARTTLS") says nothing when the
+        // stage is not known: without this it would match every refusal.
+        if stage == nil, codes.isEmpty, statuses.isEmpty, words.isEmpty { return false }
         if !statuses.isEmpty {
             guard let status = reply.enhancedStatus ?? ReplyCatalogue.statusAnywhere(in: reply), statuses.contains(status) else { return false }
         }
