@@ -236,7 +236,8 @@ import MailServer
 
     @Test func theListShowsSubjectsDecodedAndHarmless() {
         // "Grüße \e[2J": an encoded word hiding a terminal control.
-        let row = InboxRow.text(InboxInTheUITests.message("1", subject: "=?utf-8?B?R3LDvMOfZSAbWzJK?="))
+        let message = InboxInTheUITests.message("1", subject: "=?utf-8?B?R3LDvMOfZSAbWzJK?=")
+        let row = InboxRow.text(message, subject: InboxSubjects.decoded(message))
         #expect(row.contains("\"Grüße ^[[2J\""))
         #expect(!row.unicodeScalars.contains { $0.value < 0x20 })
     }

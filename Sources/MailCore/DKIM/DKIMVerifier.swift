@@ -26,22 +26,51 @@ public struct DKIMVerifier: Sendable {
         }
     }
 
+    /// At most this many signatures are checked, each with its own key lookup.
+    public static let maximumSignatures = 5
+    /// A signature whose h= names more fields is not checked. Signers list a few dozen at most,
+    /// over-signing included.
+    public static let maximumSignedFields = 100
+
     public let dns: any DNSResolving
 
     public init(dns: any DNSResolving) { self.dns = dns }
 
-    public func verify(_ message: [UInt8]) -> Verdict {
+    /// `deadline`: no key lookup starts after it (the verdict is then a temporary error), so that
+    /// a silent DNS server costs one lookup's timeout past it, not one per signature.
+    public func verify(_ message: [UInt8], deadline: ContinuousClock.Instant? = nil) -> Verdict {
         let (headerText, bodyStart) = Self.split(message)
         let fields = DKIMSigner.fields(headerText)
-        let signatures = fields.filter { $0.name.lowercased() == "dkim-signature" }
+        // The fields by lower-cased name, top to bottom, made once: h= picks from them by name.
+        var byName: [String: [Int]] = [:]
+        for (index, field) in fields.enumerated() { byName[field.name.lowercased(), default: []].append(index) }
+        let signatures = (byName["dkim-signature"] ?? []).map { fields[$0] }
         guard !signatures.isEmpty else { return .unsigned }
+        var keys = KeyLookups(dns: dns, deadline: deadline)
         var first: Verdict?
-        for signature in signatures.prefix(5) {
-            let verdict = verify(signature: signature, fields: fields, body: message[bodyStart...])
+        for signature in signatures.prefix(Self.maximumSignatures) {
+            let verdict = verify(signature: signature, fields: fields, byName: byName, body: message[bodyStart...], keys: &keys)
             if case .pass = verdict { return verdict }
             if first == nil { first = verdict }
         }
         return first ?? .unsigned
+    }
+
+    /// Key records fetched for one message: each name asked once, none after the deadline.
+    struct KeyLookups {
+        let dns: any DNSResolving
+        let deadline: ContinuousClock.Instant?
+        var answers: [String: (texts: [String], answer: DNSAnswer)] = [:]
+
+        mutating func texts(_ name: String) -> (texts: [String], answer: DNSAnswer) {
+            if let known = answers[name] { return known }
+            if let deadline, ContinuousClock.now >= deadline {
+                return ([], .failure("the DNS server did not answer in time for all the signatures"))
+            }
+            let (texts, answer, _) = dns.texts(name)
+            answers[name] = (texts, answer)
+            return (texts, answer)
+        }
     }
 
     /// The header as text and where the body starts (after the first empty line).
@@ -68,7 +97,8 @@ public struct DKIMVerifier: Sendable {
         return tags
     }
 
-    private func verify(signature: (name: String, value: String), fields: [(name: String, value: String)], body: ArraySlice<UInt8>) -> Verdict {
+    private func verify(signature: (name: String, value: String), fields: [(name: String, value: String)], byName: [String: [Int]],
+                        body: ArraySlice<UInt8>, keys: inout KeyLookups) -> Verdict {
         guard let tags = Self.tags(signature.value) else { return .fail("the DKIM-Signature header does not parse") }
         guard tags["v"]?.trimmingSpaces == "1" else { return .fail("v= is not 1") }
         guard let algorithm = tags["a"]?.trimmingSpaces.lowercased(), let domain = tags["d"]?.trimmingSpaces.lowercased(),
@@ -79,6 +109,9 @@ public struct DKIMVerifier: Sendable {
         guard algorithm == "rsa-sha256" || algorithm == "ed25519-sha256" else { return .fail("unknown algorithm \(algorithm)") }
         guard DomainName.isValid(domain), DomainName.isValid(selector + "._domainkey." + domain) else { return .fail("d= or s= is not a domain name") }
         let signed = headerList.split(separator: ":").map { $0.filter { !$0.isWhitespace }.lowercased() }
+        guard signed.count <= Self.maximumSignedFields else {
+            return .fail("h= names \(signed.count) header fields, over the \(Self.maximumSignedFields) checked here: not verified")
+        }
         guard signed.contains("from") else { return .fail("h= does not include From") }
         let canonicalization = (tags["c"] ?? "simple/simple").filter { !$0.isWhitespace }.lowercased().split(separator: "/").map(String.init)
         let headerRelaxed = canonicalization.first == "relaxed"
@@ -101,7 +134,7 @@ public struct DKIMVerifier: Sendable {
 
         // The key.
         let name = "\(selector)._domainkey.\(domain)"
-        let (texts, answer, _) = dns.texts(name)
+        let (texts, answer) = keys.texts(name)
         if case .failure(let why) = answer { return .temporaryError("no key from DNS at \(name) (\(why))") }
         guard let text = texts.first else { return .fail("no key at \(name)") }
         let record: DKIMKeyRecord
@@ -112,15 +145,16 @@ public struct DKIMVerifier: Sendable {
         if record.isRevoked { return .fail("the key at \(name) is revoked") }
         guard let der = Base64.decode(record.publicKey) else { return .fail("the key at \(name) is not base64") }
 
-        // The header hash: the signed fields bottom-up, then this signature with b= emptied.
+        // The header hash: the signed fields bottom-up (RFC 6376 5.4.2: a name listed twice takes
+        // the last field of that name, then the one above it), then this signature with b= emptied.
         var data: [UInt8] = []
         var used: [String: Int] = [:]
         for field in signed {
-            let occurrences = fields.filter { $0.name.lowercased() == field }
+            let occurrences = byName[field] ?? []
             let n = used[field, default: 0]
             used[field] = n + 1
             guard n < occurrences.count else { continue }
-            let chosen = occurrences[occurrences.count - 1 - n]
+            let chosen = fields[occurrences[occurrences.count - 1 - n]]
             data += headerRelaxed ? DKIMCanonical.header(name: chosen.name, value: chosen.value) : Array("\(chosen.name):\(chosen.value)\r\n".utf8)
         }
         let emptied = Self.emptyingB(signature.value)

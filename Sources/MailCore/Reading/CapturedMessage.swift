@@ -23,13 +23,14 @@ public struct CapturedMessage: Sendable, Equatable {
     /// The first text/plain and text/html bodies, as text.
     public var textBody: String?
     public var htmlBody: String?
-    /// The DKIM verdict in one line, once checked against DNS (`verifyDKIM`).
+    /// The DKIM verdict in one line, once checked against DNS (`apply`); nil until then.
     public var dkim: String?
 
-    /// Checks the message's DKIM signatures against DNS: the verdict goes to `dkim`, the Headers
-    /// view's first line, and, when it fails, to the checks.
-    public mutating func verifyDKIM(_ bytes: [UInt8], dns: any DNSResolving) {
-        let verdict = DKIMVerifier(dns: dns).verify(bytes)
+    /// The verdict of the message's DKIM signatures (checked in the background, `DKIMCheck`): it
+    /// goes to `dkim`, the Headers view's first line, and, when it fails, to the checks. A second
+    /// verdict changes nothing.
+    public mutating func apply(_ verdict: DKIMVerifier.Verdict) {
+        guard dkim == nil else { return }
         dkim = Self.safe(verdict.words)
         headers.insert(Self.safe(verdict.words), at: 0)
         if case .fail = verdict { checks.insert(Self.safe(verdict.words), at: 0) }
@@ -42,12 +43,17 @@ public struct CapturedMessage: Sendable, Equatable {
         let root = MIMEPart(reading: bytes)
         let all = root.walk()
         let plain = all.first { $0.part.mediaType == "text/plain" && !$0.part.isAttachment }?.part
-        let rich = all.first { $0.part.mediaType == "text/html" && !$0.part.isAttachment }?.part
+        // Each HTML part is read once: the HTML tab shows the first body, the checks look at the
+        // links of them all.
+        let readHTML = all.map { $0.part.mediaType == "text/html" ? HTMLText($0.part.text) : nil }
+        let richIndex = all.firstIndex { $0.part.mediaType == "text/html" && !$0.part.isAttachment }
+        let rich = richIndex.map { all[$0].part }
         textBody = plain?.text
         htmlBody = rich?.text
         text = textBody.map(Self.safeLines) ?? ["(No text part." + (rich == nil ? ")" : " The HTML tab shows the HTML as text.)")]
-        html = rich.map { HTMLText($0.text).lines.map(Self.safe) } ?? ["(No HTML part.)"]
-        fields = root.fields.map { MIMEPart.Field(name: $0.name, value: EncodedWords.decode($0.value)) }
+        html = richIndex.flatMap { readHTML[$0] }.map { $0.lines.map(Self.safe) } ?? ["(No HTML part.)"]
+        // Decoded up to a bound: a header can be megabytes long, and no view shows that much.
+        fields = root.fields.map { MIMEPart.Field(name: $0.name, value: EncodedWords.shown($0.value)) }
         headers = fields.map { Self.safe($0.name + ": " + $0.value) }
         structure = all.map { depth, part in
             var facts = [part.mediaType]
@@ -61,7 +67,7 @@ public struct CapturedMessage: Sendable, Equatable {
             return Self.safe(String(repeating: "  ", count: depth) + facts.joined(separator: ", "))
         }
         raw = Self.rawLines(bytes)
-        checks = MessageChecks.findings(root, raw: bytes, envelopeFrom: envelopeFrom).map(Self.safe)
+        checks = MessageChecks.findings(root, raw: bytes, envelopeFrom: envelopeFrom, htmlLinks: readHTML.flatMap { $0?.links ?? [] }).map(Self.safe)
         attachments = Self.attachments(in: root, at: [])
     }
 

@@ -9,6 +9,9 @@ public struct HTMLText: Sendable, Equatable {
         var text = ""
         var links: [String] = []
         var skipping: String?
+        // Once no "-->" is left, no later comment looks for one: searching to the end from each
+        // of thousands of "<!--x>" made reading quadratic.
+        var commentEndAhead = true
         var scalars = Substring(html)
         while let open = scalars.firstIndex(of: "<") {
             if skipping == nil { text += Self.flowing(scalars[..<open]) }
@@ -20,7 +23,9 @@ public struct HTMLText: Sendable, Equatable {
             scalars = scalars[scalars.index(after: close)...]
             if tag.hasPrefix("!--") {
                 // A comment may hold ">": it ends at "-->".
-                if !tag.hasSuffix("--"), let end = scalars.firstRange(of: "-->") { scalars = scalars[end.upperBound...] }
+                if !tag.hasSuffix("--"), commentEndAhead {
+                    if let end = scalars.firstRange(of: "-->") { scalars = scalars[end.upperBound...] } else { commentEndAhead = false }
+                }
                 continue
             }
             let closing = tag.hasPrefix("/")

@@ -4,7 +4,9 @@ public enum MessageChecks {
     /// Gmail refuses a message over 25 MB (its size once encoded); Outlook.com over 20 MB.
     static let providerLimits = [("Gmail", 25_000_000), ("Outlook.com", 20_000_000)]
 
-    public static func findings(_ root: MIMEPart, raw: [UInt8], envelopeFrom: String?) -> [String] {
+    /// `htmlLinks`: the links of the message's HTML parts when the caller has read them already
+    /// (reading HTML is the costly part); nil reads them here.
+    public static func findings(_ root: MIMEPart, raw: [UInt8], envelopeFrom: String?, htmlLinks: [String]? = nil) -> [String] {
         var found: [String] = []
         if root.field("Date") == nil { found.append("No Date header: some servers add one, others mark the message as spam.") }
         if root.field("Message-ID") == nil { found.append("No Message-ID header: Gmail may refuse it (550 5.7.1), and replies cannot thread.") }
@@ -33,7 +35,8 @@ public enum MessageChecks {
             found.append("\(ByteCount.human(raw.count)): over \(provider)'s limit of \(limit / 1_000_000) MB, which counts the encoded size.")
             break
         }
-        let insecure = parts.filter { $0.mediaType == "text/html" }.flatMap { HTMLText($0.text).links }.filter { $0.lowercased().hasPrefix("http://") }
+        let links = htmlLinks ?? parts.filter { $0.mediaType == "text/html" }.flatMap { HTMLText($0.text).links }
+        let insecure = links.filter { $0.lowercased().hasPrefix("http://") }
         if let first = insecure.first {
             found.append("\(insecure.count) http:// link\(insecure.count == 1 ? "" : "s") in the HTML (\(first)): use https://.")
         }

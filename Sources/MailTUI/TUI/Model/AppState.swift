@@ -52,7 +52,11 @@ struct AppState: Equatable, Sendable {
     /// False when that server is a `mailtui serve` given its own logins: the password matters there.
     var localServerTakesAnyLogin = true
     /// The messages the local server caught, newest first.
-    var captured: [StoredMessage] = []
+    var captured: [StoredMessage] = [] { didSet { inboxSubjects.follow(captured) } }
+    /// Their Subjects, decoded once as they arrive.
+    var inboxSubjects = InboxSubjects()
+    /// Caught messages read for the message view, kept so that each is read once.
+    var readMessages = ReadMessages()
     /// Set when this is `mailtui serve`'s screen: the inbox is the whole screen, under these lines
     /// (where it listens, the CA, the store). nil in the compose screen.
     var serving: [String]?
@@ -254,6 +258,8 @@ enum AppEvent: Sendable {
     case inboxReloaded([StoredMessage])
     /// A caught message, read (or why it could not be).
     case capturedRead(id: String, content: CapturedMessage?, problem: String?)
+    /// The DKIM verdict of a caught message, checked after it was shown.
+    case dkimChecked(id: String, verdict: DKIMVerifier.Verdict)
     /// An attachment was saved (where, and `note` when its name was taken), or why not.
     case attachmentSaved(path: String, problem: String?, note: String? = nil)
     /// The local test server runs (the F8 entry): where, and what its inbox holds; or why not.

@@ -23,13 +23,17 @@ struct MessageView: Equatable, Sendable {
     /// A line of news in the view (saved, not found).
     var message: String?
 
+    /// What stands for the DKIM verdict while it is checked, in the background, after the message
+    /// is shown.
+    static let dkimPending = "DKIM: checking… (the key is being fetched from DNS)"
+
     /// The lines of a tab.
     func lines(_ tab: MessageTab) -> [String] {
         guard let content else { return [problem ?? "Reading the message…"] }
         switch tab {
         case .text: return content.text
         case .html: return content.html
-        case .headers: return content.headers
+        case .headers: return content.dkim == nil ? [MessageView.dkimPending] + content.headers : content.headers
         case .structure:
             return content.structure + (content.attachments.isEmpty ? [] : [""] + content.attachments.enumerated().map { index, file in
                 (index == selectedAttachment ? "▸ " : "  ") + "\(file.name)  \(file.mediaType), \(ByteCount.human(file.size))"

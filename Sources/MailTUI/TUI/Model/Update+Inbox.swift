@@ -38,8 +38,7 @@ extension AppState {
         case .down: overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
         case .enter:
             guard selected < captured.count else { return [] }
-            overlay = .message(MessageView(record: captured[selected]))
-            return [.readCaptured(captured[selected])]
+            return open(captured[selected])
         default: break
         }
         return []

@@ -3,6 +3,32 @@ import MailServer
 
 /// Keys in a caught message's view.
 extension AppState {
+    /// Opens a caught message's view: at once with what was read before, else reading it, unless
+    /// a read of it is under way already.
+    mutating func open(_ record: StoredMessage) -> [Effect] {
+        var view = MessageView(record: record)
+        view.content = readMessages[id: record.id]
+        overlay = .message(view)
+        return readMessages.startReading(record.id) ? [.readCaptured(record)] : []
+    }
+
+    /// A caught message was read (or could not be): kept, and shown if its view is open.
+    mutating func read(_ id: String, content: CapturedMessage?, problem: String?) {
+        readMessages.finished(id, content)
+        guard case .message(var view) = overlay, view.record.id == id else { return }
+        view.content = content
+        view.problem = problem
+        overlay = .message(view)
+    }
+
+    /// A caught message's DKIM verdict, which comes after the message is shown.
+    mutating func dkimChecked(_ id: String, _ verdict: DKIMVerifier.Verdict) {
+        readMessages.apply(verdict, to: id)
+        guard case .message(var view) = overlay, view.record.id == id else { return }
+        view.content?.apply(verdict)
+        overlay = .message(view)
+    }
+
     mutating func handle(_ key: Key, in view: MessageView) -> [Effect] {
         var view = view
         let effects = react(to: key, in: &view)

@@ -134,10 +134,10 @@ extension AppState {
             if case .inbox(let selected) = overlay { overlay = .inbox(selected: min(selected, max(0, captured.count - 1))) }
             return []
         case .capturedRead(let id, let content, let problem):
-            guard case .message(var view) = overlay, view.record.id == id else { return [] }
-            view.content = content
-            view.problem = problem
-            overlay = .message(view)
+            read(id, content: content, problem: problem)
+            return []
+        case .dkimChecked(let id, let verdict):
+            dkimChecked(id, verdict)
             return []
         case .attachmentSaved(let path, let problem, let note):
             let words = problem.map { "Not saved: \($0)" } ?? "Saved \(path)" + (note.map { " (\($0))" } ?? "")

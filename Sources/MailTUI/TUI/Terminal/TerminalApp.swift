@@ -175,16 +175,17 @@ final class TerminalApp {
             case .readCaptured(let record):
                 let inbox = self.inbox
                 let dns = self.dns
-                // Off the io queue: a large message takes a while (and DKIM asks DNS), and drafts must not wait.
+                // Off the io queue: a large message takes a while, and drafts must not wait. The
+                // message is shown first; DKIM asks DNS afterwards, under one deadline.
                 DispatchQueue.global(qos: .userInitiated).async {
                     let bytes = FileContents.read(record.path)
-                    let content = bytes.map { bytes in
-                        var message = CapturedMessage(bytes: bytes, envelopeFrom: record.from)
-                        message.verifyDKIM(bytes, dns: dns)
-                        return message
-                    }
+                    var content = bytes.map { CapturedMessage(bytes: $0, envelopeFrom: record.from) }
+                    let signed = content?.fields.contains { $0.name.lowercased() == "dkim-signature" } ?? false
+                    if !signed { content?.apply(.unsigned) }
                     inbox.post(.capturedRead(id: record.id, content: content,
                                              problem: bytes == nil ? "The message \(record.id) is no longer in the inbox." : nil))
+                    guard let bytes, signed else { return }
+                    DKIMCheck.start(bytes, dns: dns) { verdict in inbox.post(.dkimChecked(id: record.id, verdict: verdict)) }
                 }
             case .saveAttachment(let record, let part, let path):
                 let inbox = self.inbox

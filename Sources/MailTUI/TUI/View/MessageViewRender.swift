@@ -7,7 +7,7 @@ enum MessageViewRender {
         let width = state.width
         screen.fill(x: 0, y: 0, width: width, height: state.height, style: .plain)
         let r = view.record
-        let title = " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(InboxRow.subject(r))\"  "
+        let title = " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(state.inboxSubjects[r])\"  "
             + ByteCount.human(r.bytes) + (r.tls.map { " · \($0)" } ?? "") + (r.cipher.map { " \($0)" } ?? "") + (r.authUser.map { " · login \($0)" } ?? "")
         screen.fill(x: 0, y: 0, width: width, height: 1, style: theme.statusBar)
         screen.put(TerminalSanitizer.sanitize(title, maxLength: 500), x: 0, y: 0, style: theme.statusBar, maxWidth: width)
@@ -35,7 +35,9 @@ enum MessageViewRender {
             x += screen.put(tab.title + " ", x: x, y: barY, style: tab == view.tab ? theme.activeTab : theme.label)
         }
         let rows = MessageView.contentRows(height: state.height, checks: checks.count)
-        let position = lines.isEmpty ? "" : " \(min(lines.count, view.top + 1))–\(min(lines.count, view.top + rows)) of \(lines.count) "
+        // The DKIM verdict comes after the message is shown (DNS may be slow): say it is coming.
+        let pending = view.content != nil && view.content?.dkim == nil ? " DKIM: checking… ·" : ""
+        let position = lines.isEmpty ? "" : pending + " \(min(lines.count, view.top + 1))–\(min(lines.count, view.top + rows)) of \(lines.count) "
         if x + DisplayWidth.of(position) < width { screen.put(position, x: width - DisplayWidth.of(position), y: barY, style: theme.time) }
 
         let prompt: String? = view.search.map { "Search: \($0.text)" } ?? view.savePath.map { "Save \(view.content?.attachments[safe: view.selectedAttachment]?.name ?? "") to: \($0.text)" } ?? view.message

@@ -326,7 +326,7 @@ enum Renderer {
     static func inboxRows(_ state: AppState, selected: Int, rows: Int) -> [String] {
         let window = max(0, selected - (rows - 2))
         return state.captured.enumerated().dropFirst(window).prefix(rows).map { index, message in
-            (index == selected ? "▸ " : "  ") + InboxRow.text(message)
+            (index == selected ? "▸ " : "  ") + InboxRow.text(message, subject: state.inboxSubjects[message])
         }
     }
 
