@@ -73,13 +73,10 @@ public final class SMTPSession: Sendable {
         }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var pipeEnds: [Int32] = [-1, -1]
-        if pipe(&pipeEnds) == 0 {
-            for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC); _ = fcntl(end, F_SETFL, O_NONBLOCK) }
-        }
+        let wakePipe = PipeEnds(nonBlocking: true)
         defer {
             control.withLock { $0.wake = -1 }
-            for end in pipeEnds where end >= 0 { close(end) }
+            wakePipe?.closeBoth()
             // mailtui said QUIT itself: libcurl's own QUIT at cleanup must neither show nor wait.
             mt_setopt_long(easy, CURLOPT_VERBOSE, 0)
             if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
@@ -91,7 +88,7 @@ public final class SMTPSession: Sendable {
         context.easy = easy
         configure(easy, request: request, context: context, errorBuffer: errorBuffer)
         let alreadyCancelled = control.withLock { state -> Bool in
-            state.wake = pipeEnds[1]
+            state.wake = wakePipe?.write ?? -1
             return state.cancelled
         }
 
@@ -139,7 +136,7 @@ public final class SMTPSession: Sendable {
         var code = Int(result.rawValue)
         if result == CURLE_OK {
             let t = request.settings.timeouts
-            let connection = Connection(easy: easy, recorder: recorder, wake: pipeEnds[0], replyLimit: .milliseconds(t.response.saturatingMilliseconds),
+            let connection = Connection(easy: easy, recorder: recorder, wake: wakePipe?.read ?? -1, replyLimit: .milliseconds(t.response.saturatingMilliseconds),
                                         deadline: recorder.start + .milliseconds(t.total.saturatingMilliseconds), isCancelled: { [weak self] in self?.isCancelled ?? false })
             code = MailTransaction(connection: connection, context: context).run()
         }
