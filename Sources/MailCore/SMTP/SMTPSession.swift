@@ -187,16 +187,7 @@ public final class SMTPSession: Sendable {
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, t.total.saturatingMilliseconds)
         mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, t.response.rounded(.up).saturatingInt))
 
-        switch request.transportSecurity {
-        case .none: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
-        case .starttls, .tls: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-        }
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, s.verifyCertificate ? 2 : 0)
-        // No HTTP here, even when the URL says https:// to get a bare TLS connection.
-        mt_setopt_long(easy, CURLOPT_SSL_ENABLE_ALPN, 0)
-        if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
-        mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
+        CurlTLS.apply(easy, s, security: request.transportSecurity)
 
         if request.logsIn, let secret = request.secret {
             mt_setopt_string(easy, CURLOPT_USERNAME, s.username!)
