@@ -7,9 +7,9 @@ import Glibc
 
 /// One SMTP session. libcurl (CONNECT_ONLY) does what it does best: the TCP connect, the greeting,
 /// EHLO, STARTTLS, certificate verification and the SASL login; then `MailTransaction` speaks the
-/// mail transaction over the same connection. `run` blocks and reports events as they happen;
-/// `start` runs it on a background thread. `cancel` ends it at once while mailtui speaks (a wake
-/// pipe in every poll), and within libcurl's progress tick while libcurl connects.
+/// mail transaction over the same connection. `run` blocks and reports events as they happen
+/// (callers that must not block run it on a thread of their own). `cancel` ends it at once while
+/// mailtui speaks (a wake pipe in every poll), and within libcurl's progress tick while libcurl connects.
 public final class SMTPSession: Sendable {
     private struct Control {
         var cancelled = false
@@ -32,13 +32,6 @@ public final class SMTPSession: Sendable {
     }
 
     public var isCancelled: Bool { control.withLock { $0.cancelled } }
-
-    /// Runs the session on a background thread; `onEvent` is called on that thread, `.finished` last.
-    public func start(_ request: SessionRequest, onEvent: @escaping @Sendable (SessionEvent) -> Void) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            _ = self.run(request, onEvent: onEvent)
-        }
-    }
 
     /// Runs the session on this thread and returns its report (also sent as `.finished`).
     @discardableResult
