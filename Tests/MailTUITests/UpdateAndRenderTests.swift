@@ -524,7 +524,7 @@ extension AppState {
         let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
                                    extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0,
                                    transcript: [TranscriptLine(elapsed: .milliseconds(3), speaker: .server, inTLS: false, stage: .rcpt, text: "550 5.1.1 no such user")])
-        let entry = HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "old.example.com", security: .none),
+        let entry = HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "old.example.com", security: .none),
                                  draft: MessageDraft(from: "a@example.com", to: "x@y", subject: "Old subject", textBody: "old body"),
                                  recipients: ["x@y"], report: report, time: 1_795_000_000)
         _ = s.update(.historyLoaded([entry]))
