@@ -18,6 +18,11 @@ import Testing
         keys.flatMap { state.update(.key($0)) }
     }
 
+    @Test func theHeaderFieldsAreLabelledAsValidationNamesThem() {
+        let headers: [MessageField] = [.from, .to, .cc, .bcc, .replyTo, .subject]
+        for field in headers { #expect(FieldID(field).label == field.label) }
+    }
+
     func screen(_ state: AppState) -> String { Renderer.render(state).text }
 
     @Test func anAbsurdTimeoutIsMarkedNeverTrapped() {
