@@ -14,6 +14,7 @@ import TestSupport
     init() {
         setenv("TZ", "UTC", 1)
         tzset()
+        TerminalLocale.adopt()
     }
 
     /// A filled-in form, as after a few minutes of use.

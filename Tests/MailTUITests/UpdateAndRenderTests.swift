@@ -5,6 +5,8 @@ import Testing
 /// The compose screen without a terminal: feed events to `update`, look at the state and at the
 /// screen `render` draws.
 @Suite struct UpdateAndRenderTests {
+    init() { TerminalLocale.adopt() }
+
     func state(_ width: Int = 80, _ height: Int = 24, colors: Bool = true) -> AppState {
         AppState(width: width, height: height, colors: colors)
     }
@@ -396,6 +398,8 @@ import Testing
 }
 
 @Suite struct TextWrapTests {
+    init() { TerminalLocale.adopt() }
+
     @Test func wrapsByWordsKeepingTheIndent() {
         let lines = TextWrap.wrap("  Try: Some providers need an app password instead of the account password.", width: 30)
         #expect(lines == ["  Try: Some providers need an", "    app password instead of", "    the account password."])
