@@ -202,10 +202,13 @@ import TestSupport
         let done = DispatchSemaphore(value: 0)
         let result = EventLog()
         let connected = DispatchSemaphore(value: 0)
-        session.start(.send(message, settings: settings, secret: nil)) { event in
-            result.append(event)
-            if case .line(let line) = event, line.text.hasPrefix("Trying") { connected.signal() }
-            if case .finished = event { done.signal() }
+        // As the compose screen does: the blocking run on a thread of its own, cancelled from another.
+        DispatchQueue.global(qos: .userInitiated).async { [settings] in
+            session.run(.send(message, settings: settings, secret: nil)) { event in
+                result.append(event)
+                if case .line(let line) = event, line.text.hasPrefix("Trying") { connected.signal() }
+                if case .finished = event { done.signal() }
+            }
         }
         try #require(connected.wait(timeout: .now() + 60) == .success, "the session never started connecting")
         let start = ContinuousClock.now

@@ -157,7 +157,7 @@ import TestSupport
         let report = SessionReport(failure: nil, finalReply: ServerReply(code: 250, lines: ["ok \(n)"]), acceptedRecipients: [], rejectedRecipients: [],
                                    greeting: nil, extensions: [], extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [],
                                    elapsed: .zero, messageBytes: 0, transcript: [])
-        return HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "h"), draft: MessageDraft(subject: "n\(n)"), recipients: [], report: report, time: 1000 + n)
+        return HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "h"), draft: MessageDraft(subject: "n\(n)"), recipients: [], report: report, time: 1000 + n)
     }
 
     @Test func newestFirstBoundedAndSurvivesACutLine() throws {
@@ -176,13 +176,26 @@ import TestSupport
         try store.append(entry(13))
         #expect(store.entries().first?.draft?.subject == "n13", "the next entry starts on a fresh line")
     }
+
+    @Test func kindsAreWrittenAndReadAsTheWordsOlderFilesHold() throws {
+        let store = HistoryStore(path: TestPaths.temporaryDirectory() + "/history.jsonl", limit: 5)
+        try store.append(entry(1))
+        let sendLine = try String(contentsOfFile: store.path, encoding: .utf8)
+        #expect(sendLine.contains("\"kind\":\"send\""))
+        // A probe line as older versions wrote it (the kind a plain string), and a kind no version wrote.
+        let probeLine = sendLine.replacing("\"kind\":\"send\"", with: "\"kind\":\"probe\"").replacing("n1", with: "n2")
+        let unknownLine = sendLine.replacing("\"kind\":\"send\"", with: "\"kind\":\"relay\"")
+        try (sendLine + probeLine + unknownLine).write(toFile: store.path, atomically: true, encoding: .utf8)
+        #expect(store.entries().map(\.kind) == [.probe, .send])
+        #expect(store.entries().first?.draft?.subject == "n2")
+    }
 }
 
 @Suite struct HistoryLimitsTests {
     func entry(body: String = "x") -> HistoryEntry {
         let report = SessionReport(failure: nil, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
                                    extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: [])
-        return HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "h"), draft: MessageDraft(from: "a@b.c", to: "d@e.f", textBody: body),
+        return HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "h"), draft: MessageDraft(from: "a@b.c", to: "d@e.f", textBody: body),
                             recipients: [], report: report)
     }
 

@@ -66,7 +66,7 @@ import TestSupport
         let report = SessionReport(failure: nil, finalReply: ServerReply(code: 250, lines: ["ok"]), acceptedRecipients: ["b@example.com"],
                                    rejectedRecipients: [], greeting: nil, extensions: [], extensionsBeforeTLS: nil, tls: nil,
                                    authenticated: false, stageTimes: [], elapsed: .seconds(1), messageBytes: 10, transcript: [])
-        try store.append(HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "h"),
+        try store.append(HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "h"),
                                       draft: MessageDraft(from: "a@example.com", to: "b@example.com"), recipients: ["b@example.com"], report: report))
         let valid = try String(contentsOfFile: path, encoding: .utf8)
         for _ in 0..<Self.rounds {

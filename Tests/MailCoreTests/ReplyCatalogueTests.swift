@@ -237,7 +237,7 @@ import Testing
         let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
                                    extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: transcript)
         let draft = MessageDraft(from: "Me <me@gmail.com>", to: "a@example.org, b@example.org", subject: "Hi")
-        let entry = HistoryEntry(kind: "send", profile: nil, settings: settings, draft: draft, recipients: ["a@example.org", "b@example.org"], report: report, time: 0)
+        let entry = HistoryEntry(kind: .send, profile: nil, settings: settings, draft: draft, recipients: ["a@example.org", "b@example.org"], report: report, time: 0)
         let text = ShareReport.render(entry, mailtui: "mailtui 9.9", client: "libcurl and OpenSSL: libcurl 8", time: "then")
         #expect(!text.contains(secret) && !text.contains("aHVudGVyMg==") && !text.contains("hunter2"))
         #expect(text.contains("AUTH PLAIN [credentials hidden]"))
@@ -258,7 +258,7 @@ import Testing
                           TranscriptLine(elapsed: .milliseconds(2), speaker: .server, inTLS: false, stage: .auth, text: "334 PDEyMzQ1Pg==")]
         let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
                                    extensionsBeforeTLS: nil, tls: nil, authenticated: true, stageTimes: [], elapsed: .zero, messageBytes: 0, transcript: transcript)
-        var entry = HistoryEntry(kind: "send", profile: nil, settings: settings, draft: nil, recipients: ["a@example.org"], report: report, time: 0)
+        var entry = HistoryEntry(kind: .send, profile: nil, settings: settings, draft: nil, recipients: ["a@example.org"], report: report, time: 0)
         var text = ShareReport.render(entry, mailtui: "mailtui 9.9", client: "libcurl 8", time: "then")
         #expect(text.contains("--auth CRAM-MD5 --auth-user dave") && !text.contains("--auth PLAIN"), "\(text)")
         #expect(text.contains("with auto (libcurl chose cram-md5)"))

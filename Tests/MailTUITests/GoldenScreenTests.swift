@@ -14,6 +14,7 @@ import TestSupport
     init() {
         setenv("TZ", "UTC", 1)
         tzset()
+        TerminalLocale.adopt()
     }
 
     /// A filled-in form, as after a few minutes of use.
@@ -91,10 +92,10 @@ import TestSupport
                 let failure = SessionFailure(stage: .rcpt, kind: .recipientRejected, reply: ServerReply(code: 550, lines: ["5.1.1 no such user"]),
                                              explanation: "The server refused a recipient.", suggestions: [])
                 let entries = [
-                    HistoryEntry(kind: "send", profile: "work", settings: s.settings, draft: s.draft, recipients: ["ada@example.org"], report: report(nil), time: 1_795_000_000),
-                    HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "mx.example.net", port: 25, security: .none),
+                    HistoryEntry(kind: .send, profile: "work", settings: s.settings, draft: s.draft, recipients: ["ada@example.org"], report: report(nil), time: 1_795_000_000),
+                    HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "mx.example.net", port: 25, security: .none),
                                  draft: MessageDraft(subject: "Weekly report"), recipients: ["x@example.net"], report: report(failure), time: 1_794_990_000),
-                    HistoryEntry(kind: "probe", profile: nil, settings: s.settings, draft: nil, recipients: [], report: report(nil), time: 1_794_980_000),
+                    HistoryEntry(kind: .probe, profile: nil, settings: s.settings, draft: nil, recipients: [], report: report(nil), time: 1_794_980_000),
                 ]
                 _ = s.update(.historyLoaded(entries))
                 return s

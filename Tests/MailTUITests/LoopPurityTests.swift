@@ -33,7 +33,7 @@ import MailServer
         #expect(s.update(.key(.function(5))).isEmpty)
         #expect(s.notice == "A send is running: Esc cancels it")
         let effects = s.update(.session(.finished(Self.report)))
-        #expect(effects == [.recordHistory(kind: "send", plan: plan, report: Self.report)])
+        #expect(effects == [.recordHistory(kind: .send, plan: plan, report: Self.report)])
         #expect(s.notice == nil, "no stale 'a send is running'")
         #expect(Renderer.render(s).text.contains("Sent: 250 ok"))
     }
@@ -83,7 +83,7 @@ import MailServer
         var s = ready()
         _ = s.update(.key(.function(9)))
         let draft = MessageDraft(from: "a@example.com", to: "b@example.com", attachments: [AttachmentSpec(path: "/tmp/report.pdf")])
-        _ = s.update(.historyLoaded([HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "h"), draft: draft, recipients: [], report: Self.report)]))
+        _ = s.update(.historyLoaded([HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "h"), draft: draft, recipients: [], report: Self.report)]))
         let effects = s.update(.key(.enter))
         #expect(effects.contains(.checkAttachments([AttachmentSpec(path: "/tmp/report.pdf")])))
     }
@@ -415,16 +415,16 @@ import MailServer
     }
 
     @Test func theFieldBecomesTheRequestsNotifications() throws {
-        guard case .success(let request) = SendPreparation.request(plan("success,failure hdrs envid=order-42"), kind: "send", password: .success(nil)) else {
+        guard case .success(let request) = SendPreparation.request(plan("success,failure hdrs envid=order-42"), kind: .send, password: .success(nil)) else {
             Issue.record("refused"); return
         }
         #expect(request.notifications == DeliveryNotifications(notify: ["success", "failure"], ret: .hdrs, envelopeID: "order-42"))
-        guard case .success(let none) = SendPreparation.request(plan("  "), kind: "send", password: .success(nil)) else { Issue.record("refused"); return }
+        guard case .success(let none) = SendPreparation.request(plan("  "), kind: .send, password: .success(nil)) else { Issue.record("refused"); return }
         #expect(none.notifications == nil)
     }
 
     @Test func aWrongValueMarksTheField() {
-        guard case .failure(let refusal) = SendPreparation.request(plan("never,success"), kind: "send", password: .success(nil)) else {
+        guard case .failure(let refusal) = SendPreparation.request(plan("never,success"), kind: .send, password: .success(nil)) else {
             Issue.record("sent"); return
         }
         #expect(refusal.problems[.dsn]?.contains("never cannot be combined") == true)
@@ -454,7 +454,7 @@ import MailServer
         let effects = s.update(.key(.function(5)))
         guard case .send(let plan)? = effects.first else { Issue.record("no send: \(effects)"); return }
         #expect(plan.count == 5)
-        guard case .success(let request) = SendPreparation.request(plan, kind: "send", password: .success(nil)) else { Issue.record("refused"); return }
+        guard case .success(let request) = SendPreparation.request(plan, kind: .send, password: .success(nil)) else { Issue.record("refused"); return }
         #expect(request.load?.count == 5 && request.load?.transcript == .first)
         _ = s.update(.session(.loadOutcome(LoadOutcome(number: 1, latency: .milliseconds(2), code: 250, failedStage: nil, example: nil))))
         _ = s.update(.session(.loadOutcome(LoadOutcome(number: 2, latency: .milliseconds(3), code: 550, failedStage: .rcpt, example: "550 no"))))

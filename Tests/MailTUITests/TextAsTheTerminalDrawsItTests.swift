@@ -6,6 +6,9 @@ import Testing
 /// Text is measured, drawn and edited in grapheme clusters, with the C library's widths, as
 /// ncurses and the terminal handle it.
 @Suite struct TextAsTheTerminalDrawsItTests {
+    /// The screen measures text as the terminal will, in the locale the program sets.
+    init() { TerminalLocale.adopt() }
+
     func typeScalars(_ text: String, into field: inout TextField) {
         for scalar in text.unicodeScalars { field.insert(String(Character(scalar))) }
     }

@@ -5,6 +5,8 @@ import Testing
 /// The compose screen without a terminal: feed events to `update`, look at the state and at the
 /// screen `render` draws.
 @Suite struct UpdateAndRenderTests {
+    init() { TerminalLocale.adopt() }
+
     func state(_ width: Int = 80, _ height: Int = 24, colors: Bool = true) -> AppState {
         AppState(width: width, height: height, colors: colors)
     }
@@ -16,6 +18,11 @@ import Testing
 
     func press(_ keys: Key..., in state: inout AppState) -> [Effect] {
         keys.flatMap { state.update(.key($0)) }
+    }
+
+    @Test func theHeaderFieldsAreLabelledAsValidationNamesThem() {
+        let headers: [MessageField] = [.from, .to, .cc, .bcc, .replyTo, .subject]
+        for field in headers { #expect(FieldID(field).label == field.label) }
     }
 
     func screen(_ state: AppState) -> String { Renderer.render(state).text }
@@ -391,6 +398,8 @@ import Testing
 }
 
 @Suite struct TextWrapTests {
+    init() { TerminalLocale.adopt() }
+
     @Test func wrapsByWordsKeepingTheIndent() {
         let lines = TextWrap.wrap("  Try: Some providers need an app password instead of the account password.", width: 30)
         #expect(lines == ["  Try: Some providers need an", "    app password instead of", "    the account password."])
@@ -524,7 +533,7 @@ extension AppState {
         let report = SessionReport(failure: failure, finalReply: nil, acceptedRecipients: [], rejectedRecipients: [], greeting: nil, extensions: [],
                                    extensionsBeforeTLS: nil, tls: nil, authenticated: false, stageTimes: [], elapsed: .zero, messageBytes: 0,
                                    transcript: [TranscriptLine(elapsed: .milliseconds(3), speaker: .server, inTLS: false, stage: .rcpt, text: "550 5.1.1 no such user")])
-        let entry = HistoryEntry(kind: "send", profile: nil, settings: ServerSettings(host: "old.example.com", security: .none),
+        let entry = HistoryEntry(kind: .send, profile: nil, settings: ServerSettings(host: "old.example.com", security: .none),
                                  draft: MessageDraft(from: "a@example.com", to: "x@y", subject: "Old subject", textBody: "old body"),
                                  recipients: ["x@y"], report: report, time: 1_795_000_000)
         _ = s.update(.historyLoaded([entry]))

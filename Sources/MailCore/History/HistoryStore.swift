@@ -7,8 +7,7 @@ import Glibc
 public struct HistoryEntry: Codable, Sendable, Equatable {
     public var id: String
     public var time: Int
-    /// "send" or "probe".
-    public var kind: String
+    public var kind: Kind
     public var profile: String?
     public var settings: ServerSettings
     public var draft: MessageDraft?
@@ -27,10 +26,16 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     /// its failure was then asked for, not the server's. Nil for any other server.
     public var faults: [String]?
 
+    /// What an entry records. The raw values are what history files hold, so files written
+    /// before this type read the same.
+    public enum Kind: String, Codable, Sendable {
+        case send, probe
+    }
+
     /// How much of each typed body the history keeps. A body sent from a file is kept as its path.
     public static let bodyLimit = 64 * 1024
 
-    public init(kind: String, profile: String?, settings: ServerSettings, draft: MessageDraft?, recipients: [String], report: SessionReport, time: Int = Int(Glibc.time(nil))) {
+    public init(kind: Kind, profile: String?, settings: ServerSettings, draft: MessageDraft?, recipients: [String], report: SessionReport, time: Int = Int(Glibc.time(nil))) {
         self.id = "\(time)-\(RandomToken.hex(bytes: 3))"
         self.time = time
         self.kind = kind
@@ -47,7 +52,7 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
             explanation = failure.explanation
             suggestions = failure.suggestions
         } else {
-            result = report.finalReply?.description ?? (kind == "probe" ? "probe ok" : "ok")
+            result = report.finalReply?.description ?? (kind == .probe ? "probe ok" : "ok")
             suggestions = []
         }
         self.transcript = report.transcript

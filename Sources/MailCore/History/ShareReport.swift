@@ -11,7 +11,7 @@ public enum ShareReport {
         let s = entry.settings
         var out: [String] = []
         let outcome = entry.succeeded ? "succeeded" : "failed" + (entry.failureStage.flatMap(SMTPStage.init(rawValue:)).map { " at \($0.displayName)" } ?? "")
-        out.append("## mailtui report: \(entry.kind) \(outcome)")
+        out.append("## mailtui report: \(entry.kind.rawValue) \(outcome)")
         out.append("")
         out.append("Written by `mailtui history show \(entry.id) --share`. It holds no password; check the addresses before posting it.")
         out.append("")

@@ -91,7 +91,7 @@ enum HeaderEncoding {
         var encoded: [String] = []
         var current = ""
         for byte in value.utf8 {
-            let piece = attributeChars.contains(byte) ? String(UnicodeScalar(byte)) : "%" + hex(byte)
+            let piece = attributeChars.contains(byte) ? String(UnicodeScalar(byte)) : "%" + HexDigits.string(byte, uppercase: true)
             if current.utf8.count + piece.utf8.count > 54 {
                 encoded.append(current)
                 current = ""
@@ -111,11 +111,6 @@ enum HeaderEncoding {
     private static let attributeChars: Set<UInt8> = Set(
         Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~".utf8)
     )
-
-    static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-    }
 
     /// Tokens for an address list: each mailbox, commas between them.
     static func addressList(_ mailboxes: [Mailbox]) -> [String] {

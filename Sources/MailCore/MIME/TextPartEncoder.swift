@@ -65,13 +65,10 @@ struct TextPartEncoder {
             out.append(byte)
         } else {
             out.append(61)
-            out.append(Self.hexDigits[Int(byte >> 4)])
-            out.append(Self.hexDigits[Int(byte & 15)])
+            HexDigits.append(byte, uppercase: true, to: &out)
         }
         column += width
     }
-
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// The whole of `text`, encoded.
     static func encode(_ text: [UInt8], quotedPrintable: Bool) -> [UInt8] {

@@ -63,7 +63,7 @@ public struct DeliveryNotifications: Sendable, Equatable {
             if byte >= 33 && byte <= 126 && byte != UInt8(ascii: "+") && byte != UInt8(ascii: "=") {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += "+" + HeaderEncoding.hex(byte).uppercased()
+                out += "+" + HexDigits.string(byte, uppercase: true)
             }
         }
         return out

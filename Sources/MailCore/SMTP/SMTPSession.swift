@@ -7,9 +7,9 @@ import Glibc
 
 /// One SMTP session. libcurl (CONNECT_ONLY) does what it does best: the TCP connect, the greeting,
 /// EHLO, STARTTLS, certificate verification and the SASL login; then `MailTransaction` speaks the
-/// mail transaction over the same connection. `run` blocks and reports events as they happen;
-/// `start` runs it on a background thread. `cancel` ends it at once while mailtui speaks (a wake
-/// pipe in every poll), and within libcurl's progress tick while libcurl connects.
+/// mail transaction over the same connection. `run` blocks and reports events as they happen
+/// (callers that must not block run it on a thread of their own). `cancel` ends it at once while
+/// mailtui speaks (a wake pipe in every poll), and within libcurl's progress tick while libcurl connects.
 public final class SMTPSession: Sendable {
     private struct Control {
         var cancelled = false
@@ -32,13 +32,6 @@ public final class SMTPSession: Sendable {
     }
 
     public var isCancelled: Bool { control.withLock { $0.cancelled } }
-
-    /// Runs the session on a background thread; `onEvent` is called on that thread, `.finished` last.
-    public func start(_ request: SessionRequest, onEvent: @escaping @Sendable (SessionEvent) -> Void) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            _ = self.run(request, onEvent: onEvent)
-        }
-    }
 
     /// Runs the session on this thread and returns its report (also sent as `.finished`).
     @discardableResult
@@ -73,13 +66,10 @@ public final class SMTPSession: Sendable {
         }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var pipeEnds: [Int32] = [-1, -1]
-        if pipe(&pipeEnds) == 0 {
-            for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC); _ = fcntl(end, F_SETFL, O_NONBLOCK) }
-        }
+        let wakePipe = PipeEnds(nonBlocking: true)
         defer {
             control.withLock { $0.wake = -1 }
-            for end in pipeEnds where end >= 0 { close(end) }
+            wakePipe?.closeBoth()
             // mailtui said QUIT itself: libcurl's own QUIT at cleanup must neither show nor wait.
             mt_setopt_long(easy, CURLOPT_VERBOSE, 0)
             if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
@@ -91,7 +81,7 @@ public final class SMTPSession: Sendable {
         context.easy = easy
         configure(easy, request: request, context: context, errorBuffer: errorBuffer)
         let alreadyCancelled = control.withLock { state -> Bool in
-            state.wake = pipeEnds[1]
+            state.wake = wakePipe?.write ?? -1
             return state.cancelled
         }
 
@@ -139,7 +129,7 @@ public final class SMTPSession: Sendable {
         var code = Int(result.rawValue)
         if result == CURLE_OK {
             let t = request.settings.timeouts
-            let connection = Connection(easy: easy, recorder: recorder, wake: pipeEnds[0], replyLimit: .milliseconds(t.response.saturatingMilliseconds),
+            let connection = Connection(easy: easy, recorder: recorder, wake: wakePipe?.read ?? -1, replyLimit: .milliseconds(t.response.saturatingMilliseconds),
                                         deadline: recorder.start + .milliseconds(t.total.saturatingMilliseconds), isCancelled: { [weak self] in self?.isCancelled ?? false })
             code = MailTransaction(connection: connection, context: context).run()
         }
@@ -190,16 +180,7 @@ public final class SMTPSession: Sendable {
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, t.total.saturatingMilliseconds)
         mt_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, t.response.rounded(.up).saturatingInt))
 
-        switch request.transportSecurity {
-        case .none: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
-        case .starttls, .tls: mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-        }
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, s.verifyCertificate ? 1 : 0)
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, s.verifyCertificate ? 2 : 0)
-        // No HTTP here, even when the URL says https:// to get a bare TLS connection.
-        mt_setopt_long(easy, CURLOPT_SSL_ENABLE_ALPN, 0)
-        if let ca = s.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
-        mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
+        CurlTLS.apply(easy, s, security: request.transportSecurity)
 
         if request.logsIn, let secret = request.secret {
             mt_setopt_string(easy, CURLOPT_USERNAME, s.username!)

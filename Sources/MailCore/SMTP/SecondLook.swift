@@ -29,11 +29,7 @@ enum SecondLook {
         mt_setopt_string(easy, CURLOPT_URL, SMTPSession.url(for: settings))
         mt_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
         mt_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        mt_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyCertificate ? 1 : 0)
-        mt_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyCertificate ? 2 : 0)
-        if settings.verifyCertificate, let ca = settings.caFile, !ca.isEmpty { mt_setopt_string(easy, CURLOPT_CAINFO, ca.absolutePath) }
-        mt_setopt_long(easy, CURLOPT_CERTINFO, 1)
+        CurlTLS.apply(easy, settings, security: settings.security)
         mt_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout.saturatingMilliseconds)
         mt_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.saturatingMilliseconds)
         return read(easy, curl_easy_perform(easy))

@@ -33,7 +33,7 @@ public enum TerminalSanitizer {
                 out += visible(scalar)
                 index += length
             } else {
-                out += "\\x" + HeaderEncoding.hex(byte)
+                out += "\\x" + HexDigits.string(byte, uppercase: true)
                 index += 1
             }
             shown += 1
@@ -48,7 +48,7 @@ public enum TerminalSanitizer {
 
     /// The scalar itself when harmless, else a visible escape.
     static func visible(_ scalar: Unicode.Scalar) -> String {
-        if let byte = RawPath.byte(scalar) { return "\\x" + HeaderEncoding.hex(byte) }
+        if let byte = RawPath.byte(scalar) { return "\\x" + HexDigits.string(byte, uppercase: true) }
         switch scalar.value {
         case 0x1B: return "^["
         case 0x09: return "\\t"

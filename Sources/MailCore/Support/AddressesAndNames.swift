@@ -30,8 +30,8 @@ extension IPAddress {
     public static func reverseName(_ text: String) -> String? {
         guard let bytes = bytes(text) else { return nil }
         if bytes.count == 4 { return bytes.reversed().map(String.init).joined(separator: ".") + ".in-addr.arpa" }
-        let hex = Array("0123456789abcdef")
-        return bytes.reversed().flatMap { [String(hex[Int($0 & 0xF)]), String(hex[Int($0 >> 4)])] }.joined(separator: ".") + ".ip6.arpa"
+        let nibbles = bytes.reversed().flatMap { [$0 & 0xF, $0 >> 4] }
+        return nibbles.map { String(UnicodeScalar(HexDigits.digit($0, uppercase: false))) }.joined(separator: ".") + ".ip6.arpa"
     }
 }
 

@@ -9,36 +9,39 @@ public enum ShellCommand {
     /// The exit status is 128 + the signal number when a signal ended it.
     @discardableResult
     public static func run(_ script: String, arguments: [String] = [], captureOutput: Bool = true) -> (status: Int32, output: String) {
-        var pipeEnds: [Int32] = [-1, -1]
-        if captureOutput { guard pipe(&pipeEnds) == 0 else { return (-1, "") } }
+        var pipeEnds: PipeEnds?
+        if captureOutput {
+            pipeEnds = PipeEnds(nonBlocking: false)
+            guard pipeEnds != nil else { return (-1, "") }
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if captureOutput {
-            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], STDOUT_FILENO)
-            posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-            posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        if let pipeEnds {
+            posix_spawn_file_actions_adddup2(&actions, pipeEnds.write, STDOUT_FILENO)
+            posix_spawn_file_actions_addclose(&actions, pipeEnds.read)
+            posix_spawn_file_actions_addclose(&actions, pipeEnds.write)
         }
         let words = ["/bin/sh", "-c", script] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
-        if captureOutput { close(pipeEnds[1]) }
+        if let pipeEnds { close(pipeEnds.write) }
         guard spawned == 0 else {
-            if captureOutput { close(pipeEnds[0]) }
+            if let pipeEnds { close(pipeEnds.read) }
             return (-1, "")
         }
         var output: [UInt8] = []
-        if captureOutput {
+        if let pipeEnds {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(pipeEnds[0], $0.baseAddress, 4096) }
+                let n = buffer.withUnsafeMutableBytes { read(pipeEnds.read, $0.baseAddress, 4096) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 output += buffer[0..<n]
             }
-            close(pipeEnds[0])
+            close(pipeEnds.read)
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -62,14 +65,13 @@ public enum ShellCommand {
     /// reads at most `limit` bytes and waits at most `timeout`: past either, the whole group is
     /// killed. For password commands, which must never hang mailtui or fill its memory.
     public static func capture(_ script: String, limit: Int, timeout: Duration) -> Capture {
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { return .notStarted }
+        guard let pipeEnds = PipeEnds(nonBlocking: false) else { return .notStarted }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], STDOUT_FILENO)
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds.write, STDOUT_FILENO)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds.read)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds.write)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -80,8 +82,8 @@ public enum ShellCommand {
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
-        close(pipeEnds[1])
-        let readEnd = pipeEnds[0]
+        close(pipeEnds.write)
+        let readEnd = pipeEnds.read
         defer { close(readEnd) }
         guard spawned == 0 else { return .notStarted }
 

@@ -24,7 +24,7 @@ struct HistoryCommand: ParsableCommand {
                 if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); continue }
                 let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
                 let to = entry.recipients.isEmpty ? "" : " to \(entry.recipients.joined(separator: ", "))"
-                Console.out("\(entry.id)  \(HistoryCommand.date(entry.time))  \(entry.kind)  \(entry.settings.host):\(entry.settings.effectivePort)\(to)\(subject)  \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)")
+                Console.out("\(entry.id)  \(HistoryCommand.date(entry.time))  \(entry.kind.rawValue)  \(entry.settings.host):\(entry.settings.effectivePort)\(to)\(subject)  \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)")
             }
         }
     }
@@ -52,7 +52,7 @@ struct HistoryCommand: ParsableCommand {
             }
             if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); return }
             let s = entry.settings
-            var lines = ["\(entry.kind) \(entry.id) at \(HistoryCommand.date(entry.time))" + (entry.profile.map { " (profile \($0))" } ?? ""),
+            var lines = ["\(entry.kind.rawValue) \(entry.id) at \(HistoryCommand.date(entry.time))" + (entry.profile.map { " (profile \($0))" } ?? ""),
                          "server   \(s.host):\(s.effectivePort) \(s.security.displayName)" + (s.username.map { " as \($0)" } ?? "")]
             if let draft = entry.draft {
                 lines.append("from     \(draft.from)")

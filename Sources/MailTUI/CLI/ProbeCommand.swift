@@ -25,7 +25,7 @@ struct ProbeCommand: ParsableCommand {
         let secret = try resolved.secret(user: server.user, optional: true)
         let report = SendCommand.runPrinting(SessionRequest(settings: settings, secret: secret, purpose: .probe)) { _ in "probed" }
         for line in [""] + ProbeSummary.lines(report, settings: settings) { Console.out(line) }
-        History.record(HistoryEntry(kind: "probe", profile: resolved.profileName, settings: settings, draft: nil, recipients: [], report: report))
+        History.record(HistoryEntry(kind: .probe, profile: resolved.profileName, settings: settings, draft: nil, recipients: [], report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
 

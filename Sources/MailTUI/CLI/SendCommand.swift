@@ -130,7 +130,7 @@ struct SendCommand: ParsableCommand {
             let accepted = report.acceptedRecipients.count
             return accepted == count ? "sent to \(count) recipient\(count == 1 ? "" : "s")" : "sent to \(accepted) of \(count) recipients"
         }
-        History.record(HistoryEntry(kind: "send", profile: resolved.profileName, settings: resolved.settings, draft: draft,
+        History.record(HistoryEntry(kind: .send, profile: resolved.profileName, settings: resolved.settings, draft: draft,
                                     recipients: validated.envelopeRecipients, report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }

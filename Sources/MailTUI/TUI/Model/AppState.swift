@@ -218,7 +218,7 @@ enum Effect: Equatable, Sendable {
     /// Writes a draft into a kept draft's file (the form it was swapped with), or removes the file (nil).
     case replaceKeptDraft(path: String, with: Draft?)
     /// Adds a finished send or probe to the history.
-    case recordHistory(kind: String, plan: SendPlan, report: SessionReport)
+    case recordHistory(kind: HistoryEntry.Kind, plan: SendPlan, report: SessionReport)
 }
 
 /// Everything a send needs, taken from the form.

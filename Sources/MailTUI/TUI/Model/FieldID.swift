@@ -19,7 +19,13 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         case .timeout: "Timeout"
         case .quitAfter: "Stop after"
         case .allowPartial: "Deliver if some recipients are refused"
-        case .from, .to, .cc, .bcc, .replyTo, .subject: MessageField(rawValue: String(describing: self))!.label
+        // The header fields say what validation calls them.
+        case .from: MessageField.from.label
+        case .to: MessageField.to.label
+        case .cc: MessageField.cc.label
+        case .bcc: MessageField.bcc.label
+        case .replyTo: MessageField.replyTo.label
+        case .subject: MessageField.subject.label
         case .dsn: "DSN"
         case .dkim: "DKIM"
         case .count: "Count"

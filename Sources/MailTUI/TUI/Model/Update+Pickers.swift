@@ -143,7 +143,7 @@ extension AppState {
             if let draft = entry.draft { apply(draft: draft) }
             transcript = entry.transcript
             transcriptTop = nil
-            var lines = ["Re-opened \(entry.kind) \(entry.id): \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)"]
+            var lines = ["Re-opened \(entry.kind.rawValue) \(entry.id): \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)"]
             if let explanation = entry.explanation { lines.append("  \(explanation)") }
             lines += entry.suggestions.map { "  Try: \($0)" }
             phase = .showing(lines: lines)

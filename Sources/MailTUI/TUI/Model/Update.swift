@@ -607,7 +607,7 @@ extension AppState {
         case .finished(let report):
             notice = nil
             defer { inFlight = nil; previousPhase = nil }
-            let record = inFlight.map { [Effect.recordHistory(kind: probeSettings == nil ? "send" : "probe", plan: $0, report: report)] } ?? []
+            let record = inFlight.map { [Effect.recordHistory(kind: probeSettings == nil ? .send : .probe, plan: $0, report: report)] } ?? []
             if let count = inFlight?.count, count > 1 {
                 // A load run: its summary, and the connection's failure if it had one.
                 let summary = LoadSummary(outcomes: loadOutcomes, elapsed: report.elapsed, count: count)

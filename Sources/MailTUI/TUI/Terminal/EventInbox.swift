@@ -1,4 +1,5 @@
 import Synchronization
+import MailCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,10 +13,9 @@ final class EventInbox: Sendable {
     private let writeEnd: Int32
 
     init() {
-        var ends: [Int32] = [0, 0]
-        _ = makePipe(&ends)
-        readEnd = ends[0]
-        writeEnd = ends[1]
+        let ends = PipeEnds(nonBlocking: true)
+        readEnd = ends?.read ?? -1
+        writeEnd = ends?.write ?? -1
     }
 
     deinit {
@@ -49,10 +49,9 @@ enum TerminationSignals {
     static let handled: [Int32] = [SIGTERM, SIGHUP, SIGINT]
 
     static func install() {
-        var ends: [Int32] = [0, 0]
-        guard makePipe(&ends) == 0 else { return }
-        pipeRead = ends[0]
-        pipeWrite = ends[1]
+        guard let ends = PipeEnds(nonBlocking: true) else { return }
+        pipeRead = ends.read
+        pipeWrite = ends.write
         let handler: @convention(c) (Int32) -> Void = { number in
             var byte = UInt8(truncatingIfNeeded: number)
             _ = write(TerminationSignals.pipeWrite, &byte, 1)
@@ -66,14 +65,4 @@ enum TerminationSignals {
         guard pipeRead >= 0, read(pipeRead, &byte, 1) > 0 else { return nil }
         return Int32(byte)
     }
-}
-
-/// A non-blocking, close-on-exec pipe (glibc's pipe2 is not visible to Swift).
-func makePipe(_ ends: inout [Int32]) -> Int32 {
-    guard pipe(&ends) == 0 else { return -1 }
-    for fd in ends {
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-    }
-    return 0
 }

@@ -12,7 +12,7 @@ final class Terminal {
 
     /// Starts curses. `wantColors` is false with NO_COLOR.
     func start(wantColors: Bool) {
-        setlocale(LC_ALL, "")
+        TerminalLocale.adopt()
         CrashGuard.install()
         initscr()
         raw()

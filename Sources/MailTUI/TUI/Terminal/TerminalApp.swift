@@ -292,21 +292,21 @@ final class TerminalApp {
     }
 
     /// Adds a finished send or probe to the history (on the I/O queue, or at exit).
-    private static func record(kind: String, plan: SendPlan, report: SessionReport, faults: [String]?) {
+    private static func record(kind: HistoryEntry.Kind, plan: SendPlan, report: SessionReport, faults: [String]?) {
         let recipients = report.acceptedRecipients + report.rejectedRecipients.map(\.address)
         var entry = HistoryEntry(kind: kind, profile: plan.profileName, settings: plan.settings,
-                                 draft: kind == "send" ? plan.draft : nil, recipients: recipients, report: report)
+                                 draft: kind == .send ? plan.draft : nil, recipients: recipients, report: report)
         entry.faults = faults
         try? History.store.append(entry)
     }
 
-    private func startSend(_ plan: SendPlan) { start(plan, kind: "send") }
+    private func startSend(_ plan: SendPlan) { start(plan, kind: .send) }
 
-    private func startProbe(_ plan: SendPlan) { start(plan, kind: "probe") }
+    private func startProbe(_ plan: SendPlan) { start(plan, kind: .probe) }
 
     /// Starts a send or a probe. Everything that may take time (the password command, the checks
     /// of the attachments) happens on the session's thread; the UI hears back through the inbox.
-    private func start(_ plan: SendPlan, kind: String) {
+    private func start(_ plan: SendPlan, kind: HistoryEntry.Kind) {
         // Faults of our own server, taken now: a fault that strikes once is gone when the send ends.
         faultsInForce = nil
         if let localServer, let book = localServer.server?.faults, plan.settings.effectivePort == localServer.port,
@@ -384,7 +384,7 @@ enum SendPreparation {
 
     /// The session to run, or the problems by field. A probe with a user but no password still
     /// runs: it shows what the server offers and says the login was not tested.
-    static func request(_ plan: SendPlan, kind: String, password: Result<String?, PasswordError>) -> Result<SessionRequest, Refusal> {
+    static func request(_ plan: SendPlan, kind: HistoryEntry.Kind, password: Result<String?, PasswordError>) -> Result<SessionRequest, Refusal> {
         var problems: [FieldID: String] = [:]
         for problem in plan.settings.problems() { problems[FieldID(problem.setting)] = problem.reason }
         var secret: Secret?
@@ -393,7 +393,7 @@ enum SendPreparation {
         case .success: break
         case .failure(let error): problems[.password] = error.description
         }
-        if kind == "probe" {
+        if kind == .probe {
             guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
             return .success(SessionRequest(settings: plan.settings, secret: plan.settings.wantsLogin ? secret : nil, purpose: .probe))
         }

@@ -7,22 +7,14 @@ import Glibc
 /// grapheme cluster like `wcswidth`): what ncurses and terminals such as tmux use to place each
 /// code point. A cluster such as 👍🏽 or 🇩🇪 is drawn code point by code point, each spacing one in a
 /// cell of its own with the zero-width ones (joiners, variation selectors, combining marks) after
-/// it, so that the screen, ncurses' cursor and the terminal agree on every column.
+/// it, so that the screen, ncurses' cursor and the terminal agree on every column. wcwidth answers
+/// by LC_CTYPE, which `TerminalLocale` sets to UTF-8 when the program starts the terminal.
 enum DisplayWidth {
-    /// wcwidth answers by LC_CTYPE; mailtui draws UTF-8, so a C locale (tests, a bare shell)
-    /// is switched to C.UTF-8 once.
-    private static let utf8: Bool = {
-        let current = setlocale(LC_CTYPE, nil).map { String(cString: $0).lowercased() } ?? ""
-        if !current.contains("utf-8") && !current.contains("utf8") { setlocale(LC_CTYPE, "C.UTF-8") }
-        return true
-    }()
-
     static func of(_ character: Character) -> Int {
         cells(of: character).reduce(0) { $0 + $1.width }
     }
 
     static func of(_ scalar: Unicode.Scalar) -> Int {
-        _ = utf8
         if scalar.value == 0 { return 0 }
         let width = wcwidth(wchar_t(bitPattern: scalar.value))
         return width < 0 ? 1 : Int(width)

@@ -4,7 +4,7 @@ import MailCore
 enum HistoryRow {
     static func text(_ entry: HistoryEntry) -> String {
         let s = entry.settings
-        var line = "\(LocalTime.text(entry.time, short: true))  \(entry.kind)  \(s.host):\(s.effectivePort) \(s.security.displayName)"
+        var line = "\(LocalTime.text(entry.time, short: true))  \(entry.kind.rawValue)  \(s.host):\(s.effectivePort) \(s.security.displayName)"
         if let subject = entry.draft?.subject, !subject.isEmpty { line += "  \"\(subject)\"" }
         return line + "  " + outcome(entry)
     }
