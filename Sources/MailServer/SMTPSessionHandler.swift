@@ -1,4 +1,3 @@
-import Crypto
 import MailCore
 import NIOCore
 import NIOSSL
@@ -6,28 +5,6 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// What every connection shares.
-final class ServerContext: Sendable {
-    let configuration: ServerConfiguration
-    let faults: FaultBook
-    let store: MessageStore
-    let sslContext: NIOSSLContext?
-    let emit: @Sendable (ServerEvent) -> Void
-    let connections: ConnectionCount
-    /// The most any connection held of unsent replies and of input waiting, for tests to check
-    /// that memory per connection stays bounded.
-    let highWater = Mutex((unsent: 0, input: 0))
-
-    init(configuration: ServerConfiguration, faults: FaultBook, store: MessageStore, sslContext: NIOSSLContext?, emit: @escaping @Sendable (ServerEvent) -> Void) {
-        self.configuration = configuration
-        self.faults = faults
-        self.store = store
-        self.sslContext = sslContext
-        self.emit = emit
-        connections = ConnectionCount(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
-    }
-}
 
 /// One SMTP session, server side (RFC 5321, with STARTTLS, AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN,
 /// PIPELINING and ENHANCEDSTATUSCODES). Input is split into lines here, with limits: a command
@@ -45,7 +22,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     private enum Mode {
         case beforeGreeting, command, data, finished
-        case auth(AuthExchange)
+        case auth(SASLExchange)
         /// Waiting out a delay fault: input stays buffered until it ends.
         case paused
         /// A hang fault: nothing is ever answered again.
@@ -58,7 +35,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     private let implicitTLS: Bool
     private var mode = Mode.beforeGreeting
     private var input = ByteBuffer()
-    private var discardingLongLine = false
+    private var framer = SMTPFramer()
     private var needsFlush = false
     /// The client's address, as counted against the per-address limit; nil when not admitted.
     private var counted: String?
@@ -99,18 +76,10 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     private var from: (address: String, parameters: [String])?
     private var recipients: [StoredMessage.Recipient] = []
-    private var receiving: MessageStore.Receiving?
+    private var receiving: (any IncomingMessage)?
     private var messageProblem: (code: Int, text: String)?
-    /// The message's Subject, read while its header passes; nil past the header.
-    private var subject: String?
-    private var inHeader = false
-    /// True while the lines after the Subject may fold it on (RFC 5322 §2.2.3): a long or encoded
-    /// Subject comes in several lines, and the inbox showed only the first (about 40 characters).
-    private var subjectFolds = false
-    /// The longest Subject kept, in bytes.
-    static let subjectLimit = 16 * 1024
-    /// The start of a message sent by BDAT, to find its Subject in.
-    private var header: [UInt8] = []
+    /// The Subject of the message coming in.
+    private var subjectReader = SubjectReader()
 
     init(server: ServerContext, implicitTLS: Bool) {
         self.server = server
@@ -288,7 +257,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     private func checkLineClock(_ context: ChannelHandlerContext) {
         let waiting: Bool
         switch mode {
-        case .command, .data, .auth: waiting = input.readableBytes > 0 || discardingLongLine || unsent > 0 && !canAnswer(context)
+        case .command, .data, .auth: waiting = input.readableBytes > 0 || framer.discarding || unsent > 0 && !canAnswer(context)
         default: waiting = false
         }
         guard waiting else {
@@ -350,30 +319,18 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
                 flushIfNeeded(context)
                 return
             }
-            let limit: Int
+            let frameMode: SMTPFrameMode
             switch mode {
-            case .command: limit = commandLimit
-            case .data: limit = ServerConfiguration.dataLineLimit
-            case .auth: limit = ServerConfiguration.authLineLimit
+            case .command: frameMode = .command
+            case .data: frameMode = .data
+            case .auth: frameMode = .auth
             default: return
             }
-            guard let newline = input.readableBytesView.firstIndex(of: 10) else {
-                if input.readableBytes > limit {
-                    // Over the limit with no end in sight: drop it, remember to answer at its end.
-                    input.clear()
-                    discardingLongLine = true
-                }
-                input.discardReadBytes()
-                return
-            }
-            var line = input.readBytes(length: newline - input.readerIndex + 1) ?? []
-            line.removeLast()
-            if line.last == 13 { line.removeLast() }
+            guard let frame = framer.nextLine(frameMode, from: &input) else { return }
             // A whole line came: its clock starts again at the next one.
             lineClock?.cancel()
             lineClock = nil
-            if discardingLongLine || line.count + 2 > limit {
-                discardingLongLine = false
+            guard case .line(let line) = frame else {
                 lineTooLong(context)
                 continue
             }
@@ -384,13 +341,6 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             default: return
             }
         }
-    }
-
-    /// 512 octets for a command, 12,288 for AUTH with an initial response (RFC 4954, 4): known
-    /// from the line's first five octets.
-    private var commandLimit: Int {
-        let start = input.readableBytesView.prefix(5).map { $0 | 0x20 }
-        return start == Array("auth ".utf8) ? ServerConfiguration.authLineLimit : ServerConfiguration.commandLineLimit
     }
 
     private func lineTooLong(_ context: ChannelHandlerContext) {
@@ -461,7 +411,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         if verb == "EHLO" {
             lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN", "CHUNKING"]
             if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
-            if authOffered { lines.append("AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2") }
+            if authOffered { lines.append("AUTH " + SASLExchange.offered) }
         }
         answer(.ehlo, context, lines: (250, lines), onNormal: { [self] in
             helo = String(name.prefix(255))
@@ -569,9 +519,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         reply(context, 354, ["End data with <CR><LF>.<CR><LF>"])
         receiving = server.store.begin()
         messageProblem = nil
-        subject = nil
-        subjectFolds = false
-        inHeader = true
+        subjectReader = SubjectReader()
         mode = .data
     }
 
@@ -596,28 +544,24 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         } else if receiving == nil {
             receiving = server.store.begin()
             messageProblem = nil
-            subject = nil
-            header = []
+            subjectReader = SubjectReader()
         }
         mode = .chunk(remaining: size, last: last)
     }
 
     /// Takes what has arrived of the chunk; false when it needs more input.
     private func chunkBytes(_ remaining: Int, last: Bool, _ context: ChannelHandlerContext) -> Bool {
-        let count = min(remaining, input.readableBytes)
-        if count > 0, let bytes = input.readBytes(length: count) {
-            if let receiving, messageProblem == nil {
-                if receiving.bytes + count > configuration.maxMessageSize {
-                    messageProblem = (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
-                } else {
-                    receiving.append(bytes)
-                    if header.count < 64 * 1024 { header += bytes.prefix(64 * 1024 - header.count) }
-                }
+        guard case .chunk(let bytes, let final)? = framer.nextChunk(remaining: remaining, from: &input) else { return false }
+        if !bytes.isEmpty, let receiving, messageProblem == nil {
+            if receiving.bytes + bytes.count > configuration.maxMessageSize {
+                messageProblem = (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
+            } else {
+                receiving.append(bytes)
+                subjectReader.octets(bytes)
             }
         }
-        input.discardReadBytes()
-        guard remaining - count == 0 else {
-            mode = .chunk(remaining: remaining - count, last: last)
+        guard final else {
+            mode = .chunk(remaining: remaining - bytes.count, last: last)
             return false
         }
         mode = .command
@@ -637,27 +581,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             }
             return true
         }
-        subject = Self.subject(inHeader: header)
-        header = []
         endOfMessage(receiving, context)
         return true
-    }
-
-    /// The Subject of a message's header, unfolded (encoded words left as they are).
-    static func subject(inHeader bytes: [UInt8]) -> String? {
-        var found: [UInt8]?
-        for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
-            let text = line.last == 13 ? line.dropLast() : line[...]
-            if found != nil {
-                guard text.first == 32 || text.first == 9 else { break }
-                let room = max(0, subjectLimit - (found?.count ?? 0))
-                found?.append(contentsOf: text.prefix(room))
-                continue
-            }
-            if text.isEmpty { return nil }
-            if text.count > 8, String(decoding: text.prefix(8), as: UTF8.self).lowercased() == "subject:" { found = Array(text.dropFirst(8)) }
-        }
-        return found.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
     }
 
     private func dataLine(_ line: [UInt8], _ context: ChannelHandlerContext) {
@@ -667,18 +592,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             return
         }
         let content = line.first == 46 ? line.dropFirst() : line[...]
-        if inHeader {
-            if content.isEmpty { inHeader = false }
-            else if subjectFolds, content.first == 32 || content.first == 9 {
-                let room = Self.subjectLimit - (subject?.utf8.count ?? 0)
-                if room > 0 { subject?.append(String(decoding: content.prefix(room), as: UTF8.self)) }
-            } else if subject == nil, content.count > 8, String(decoding: content.prefix(8), as: UTF8.self).lowercased() == "subject:" {
-                subject = String(decoding: content.dropFirst(8), as: UTF8.self).trimmingSpaces
-                subjectFolds = true
-            } else {
-                subjectFolds = false
-            }
-        }
+        subjectReader.line(content)
         if receiving.bytes + content.count + 2 > configuration.maxMessageSize {
             messageProblem = messageProblem ?? (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
             return
@@ -688,7 +602,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         receiving.append([13, 10] as [UInt8])
     }
 
-    private func endOfMessage(_ receiving: MessageStore.Receiving, _ context: ChannelHandlerContext) {
+    private func endOfMessage(_ receiving: any IncomingMessage, _ context: ChannelHandlerContext) {
         mode = .command
         self.receiving = nil
         if let (code, text) = messageProblem {
@@ -699,11 +613,11 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         }
         tlsFacts(context)
         answer(.data, context, lines: nil, onNormal: { [self] in
-            let record = StoredMessage(id: receiving.id, path: server.store.directory + "/" + receiving.id + ".eml", from: from?.address ?? "",
+            let record = StoredMessage(id: receiving.id, path: server.store.path(of: receiving.id), from: from?.address ?? "",
                                        fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
                                        tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
                                        time: Self.now(), bytes: receiving.bytes,
-                                       subject: subject, transcript: opening + transcript, faults: faultsHit)
+                                       subject: subjectReader.subject, transcript: opening + transcript, faults: faultsHit)
             transcript = []
             resetTransaction()
             // Commands pipelined behind the message wait until it is stored and answered.
@@ -757,99 +671,48 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     // MARK: AUTH
 
-    private enum AuthExchange {
-        case plain
-        case loginUser
-        case loginPassword(user: String)
-        case cramMD5(challenge: String)
-        case xoauth2
-    }
-
     private func auth(_ argument: String, _ context: ChannelHandlerContext) {
         guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO first"]); return }
         guard authUser == nil else { reply(context, 503, ["5.5.1 Already authenticated"]); return }
         guard authOffered else { reply(context, 538, ["5.7.11 Encryption required: STARTTLS first"]); return }
         let words = argument.split(separator: " ").map(String.init)
         guard let mechanism = words.first?.uppercased() else { reply(context, 501, ["5.5.4 Syntax: AUTH mechanism"]); return }
-        let initial = words.count > 1 ? words[1] : nil
-        authMechanism = mechanism
-        switch mechanism {
-        case "PLAIN":
-            if let initial { finishPlain(initial, context) } else { challenge("", .plain, context) }
-        case "LOGIN":
-            if let initial { challenge("UGFzc3dvcmQ6", .loginPassword(user: Self.decode(initial) ?? ""), context) } else { challenge("VXNlcm5hbWU6", .loginUser, context) }
-        case "CRAM-MD5":
-            let text = "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>"
-            challenge(Base64.encode(Array(text.utf8)), .cramMD5(challenge: text), context)
-        case "XOAUTH2":
-            if let initial { finishXOAUTH2(initial, context) } else { challenge("", .xoauth2, context) }
-        default:
-            authMechanism = nil
+        guard let (exchange, step) = SASLExchange.start(mechanism: mechanism, initial: words.count > 1 ? words[1] : nil, users: configuration.users,
+                                                        cramChallenge: "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>") else {
             reply(context, 504, ["5.5.4 Unrecognized authentication mechanism"])
-        }
-    }
-
-    private func challenge(_ text: String, _ next: AuthExchange, _ context: ChannelHandlerContext) {
-        mode = .auth(next)
-        reply(context, 334, [text])
-    }
-
-    private func authLine(_ raw: [UInt8], _ exchange: AuthExchange, _ context: ChannelHandlerContext) {
-        note("C: [credentials hidden]")
-        mode = .command
-        let line = String(decoding: raw, as: UTF8.self).trimmingSpaces
-        if line == "*" { authMechanism = nil; reply(context, 501, ["5.0.0 Authentication cancelled"]); return }
-        switch exchange {
-        case .plain: finishPlain(line, context)
-        case .loginUser: challenge("UGFzc3dvcmQ6", .loginPassword(user: Self.decode(line) ?? ""), context)
-        case .loginPassword(let user): verdict(user, password: Self.decode(line), context)
-        case .cramMD5(let text):
-            let answer = (Self.decode(line) ?? "").split(separator: " ")
-            guard answer.count == 2 else { verdict(nil, password: nil, context); return }
-            let user = String(answer[0])
-            if configuration.users.isEmpty { verdict(user, password: nil, context, accepted: true); return }
-            guard let secret = configuration.users[user] else { verdict(user, password: nil, context, accepted: false); return }
-            let mac = HMAC<Insecure.MD5>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-            let hex = mac.map { String(format2: $0) }.joined()
-            verdict(user, password: nil, context, accepted: hex == answer[1].lowercased())
-        case .xoauth2: finishXOAUTH2(line, context)
-        }
-    }
-
-    private func finishPlain(_ base64: String, _ context: ChannelHandlerContext) {
-        let fields = (Self.decode(base64) ?? "").split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 3 else { verdict(nil, password: nil, context); return }
-        verdict(fields[1], password: fields[2], context)
-    }
-
-    private func finishXOAUTH2(_ base64: String, _ context: ChannelHandlerContext) {
-        let text = Self.decode(base64) ?? ""
-        var fields: [String: String] = [:]
-        for part in text.split(separator: "\u{1}") {
-            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { fields[pair[0]] = pair[1] }
-        }
-        let token = fields["auth"].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
-        verdict(fields["user"], password: token, context)
-    }
-
-    /// The login's outcome: any login when no users are set, else the exact pair. A fault at the
-    /// auth stage answers instead.
-    private func verdict(_ user: String?, password: String?, _ context: ChannelHandlerContext, accepted: Bool? = nil) {
-        let ok = accepted ?? (user.map { user in configuration.users.isEmpty || (password != nil && configuration.users[user] == password) } ?? false)
-        guard ok, let user else {
-            authMechanism = nil
-            reply(context, 535, ["5.7.8 Authentication credentials invalid"])
             return
         }
-        answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), onNormal: { [self] in
-            authUser = String(user.prefix(255))
-            process(context)
-        }, onFault: { [self] in authMechanism = nil })
+        authMechanism = mechanism
+        authStep(step, exchange, context)
     }
 
-    static func decode(_ base64: String) -> String? {
-        Base64.decode(base64).map { String(decoding: $0, as: UTF8.self) }
+    private func authLine(_ raw: [UInt8], _ exchange: SASLExchange, _ context: ChannelHandlerContext) {
+        note("C: [credentials hidden]")
+        mode = .command
+        var exchange = exchange
+        let step = exchange.respond(String(decoding: raw, as: UTF8.self))
+        authStep(step, exchange, context)
+    }
+
+    /// Sends what the exchange says: a challenge, or the verdict. A fault at the auth stage
+    /// answers instead of a success.
+    private func authStep(_ step: SASLExchange.Step, _ exchange: SASLExchange, _ context: ChannelHandlerContext) {
+        switch step {
+        case .challenge(let text):
+            mode = .auth(exchange)
+            reply(context, 334, [text])
+        case .cancelled:
+            authMechanism = nil
+            reply(context, 501, ["5.0.0 Authentication cancelled"])
+        case .refused:
+            authMechanism = nil
+            reply(context, 535, ["5.7.8 Authentication credentials invalid"])
+        case .accepted(let user):
+            answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), onNormal: { [self] in
+                authUser = String(user.prefix(255))
+                process(context)
+            }, onFault: { [self] in authMechanism = nil })
+        }
     }
 
     // MARK: Answers and faults
@@ -946,13 +809,5 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         } else if transcript.count < 200 {
             transcript.append(safe)
         }
-    }
-}
-
-private extension String {
-    /// Two lower-case hex digits.
-    init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }
 }
