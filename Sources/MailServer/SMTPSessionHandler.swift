@@ -53,8 +53,6 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     /// a client pipelined behind it (refused with 503 or 538, they arrive as commands), and are
     /// never noted.
     private var hidingCredentials = false
-    /// Set at the first MAIL FROM: from then on the conversation goes to `transcript`.
-    private var openingClosed = false
     /// Whether the greeting went out: a client must not speak before it.
     private var greeted = false
     private let started = NIODeadline.now()
@@ -67,10 +65,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     private var authUser: String?
     private var authMechanism: String?
     private var messages = 0
-    /// The session's opening (greeting, EHLO, STARTTLS, AUTH) and the lines since the last
-    /// message: what a stored message keeps of the conversation.
-    private var opening: [String] = []
-    private var transcript: [String] = []
+    /// What a stored message keeps of the conversation.
+    private var transcript = SessionTranscript()
     private var faultsHit: [String] = []
     private var ending = "closed by the client"
 
@@ -359,16 +355,15 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     // MARK: Commands
 
     private func command(_ raw: [UInt8], _ context: ChannelHandlerContext) {
-        let line = String(decoding: raw, as: UTF8.self)
-        let verb = line.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } ?? ""
-        let argument = line.count > verb.count ? String(line.dropFirst(verb.count + 1)) : ""
-        if Self.verbs.contains(verb) { hidingCredentials = verb == "AUTH" }
+        let command = SMTPCommand(String(decoding: raw, as: UTF8.self))
+        let (verb, argument) = (command.verb, command.argument)
+        if command.isKnown { hidingCredentials = verb == "AUTH" }
         if hidingCredentials && verb != "AUTH" {
             // A client that pipelined its login behind a refused AUTH: its base64 lines arrive
             // as commands, and are credentials all the same.
             note("C: [credentials hidden]")
         } else {
-            note("C: " + (verb == "AUTH" ? "AUTH " + (argument.split(separator: " ").first.map(String.init) ?? "") + (argument.contains(" ") ? " [credentials hidden]" : "") : line))
+            note("C: " + command.noted)
         }
         if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
         if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
@@ -398,9 +393,6 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         default: reply(context, 500, ["5.5.2 Command not recognized"])
         }
     }
-
-    /// The commands this server knows; any other line after an AUTH may be a credential.
-    private static let verbs: Set<String> = ["EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "HELP", "QUIT"]
 
     private var authOffered: Bool { inTLS || configuration.authBeforeTLS }
 
@@ -481,7 +473,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO or HELO first"]); return }
         guard from == nil else { reply(context, 503, ["5.5.1 A transaction is already open (RSET first)"]); return }
         if configuration.requireAuth && authUser == nil { reply(context, 530, ["5.7.0 Authentication required"]); return }
-        guard let (address, parameters) = Self.path(argument, prefix: "FROM:") else {
+        guard let (address, parameters) = SMTPCommand.path(argument, prefix: "FROM:") else {
             reply(context, 501, ["5.5.4 Syntax: MAIL FROM:<address> [parameters]"])
             return
         }
@@ -497,7 +489,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     private func rcpt(_ argument: String, _ context: ChannelHandlerContext) {
         guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
-        guard let (address, parameters) = Self.path(argument, prefix: "TO:"), !address.isEmpty else {
+        guard let (address, parameters) = SMTPCommand.path(argument, prefix: "TO:"), !address.isEmpty else {
             reply(context, 501, ["5.5.4 Syntax: RCPT TO:<address> [parameters]"])
             return
         }
@@ -617,8 +609,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
                                        fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
                                        tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
                                        time: Self.now(), bytes: receiving.bytes,
-                                       subject: subjectReader.subject, transcript: opening + transcript, faults: faultsHit)
-            transcript = []
+                                       subject: subjectReader.subject, transcript: transcript.takeForMessage(), faults: faultsHit)
             resetTransaction()
             // Commands pipelined behind the message wait until it is stored and answered.
             mode = .paused
@@ -655,18 +646,6 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int(now.tv_sec)
-    }
-
-    /// `FROM:<a@b> SIZE=10` gives `a@b` and `["SIZE=10"]`; `FROM:<>` gives the null sender.
-    static func path(_ argument: String, prefix: String) -> (String, [String])? {
-        let trimmed = argument.trimmingSpaces
-        guard trimmed.uppercased().hasPrefix(prefix) else { return nil }
-        let rest = trimmed.dropFirst(prefix.count).trimmingSpaces
-        guard rest.hasPrefix("<"), let close = rest.firstIndex(of: ">") else { return nil }
-        let address = String(rest[rest.index(after: rest.startIndex)..<close])
-        guard !address.contains(where: { $0 == " " || $0 == "<" }) else { return nil }
-        let parameters = rest[rest.index(after: close)...].split(separator: " ").map(String.init)
-        return (address, parameters)
     }
 
     // MARK: AUTH
@@ -797,17 +776,5 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         needsFlush = true
     }
 
-    /// The conversation, kept for the stored message: the opening until the first MAIL FROM, then
-    /// each transaction's lines (at most 200 of each).
-    private func note(_ line: String) {
-        let safe = TerminalSanitizer.sanitize(line, maxLength: 300)
-        // Decided by the line, not by the session's state: MAIL FROM's reply is noted before the
-        // command takes effect, and must follow the command, pipelined or not.
-        if line.hasPrefix("C: MAIL") { openingClosed = true }
-        if !openingClosed {
-            if opening.count < 200 { opening.append(safe) }
-        } else if transcript.count < 200 {
-            transcript.append(safe)
-        }
-    }
+    private func note(_ line: String) { transcript.note(line) }
 }
