@@ -101,13 +101,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             timedOut(context, ending: "session time limit",
                      reply: "4.4.2 The session lasted \(configuration.sessionSeconds.plainText) s, the longest this server allows; closing the connection")
         }
-        answer(.connect, context, lines: nil, onNormal: { [self] in
-            answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), onNormal: { [self] in
-                greeted = true
-                mode = .command
-                process(context)
-            })
-        })
+        answer(.connect, context, lines: nil, then: .greet)
         flushIfNeeded(context)
     }
 
@@ -385,10 +379,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         case "VRFY": reply(context, 252, ["2.1.5 Cannot verify the user, but will take the message"])
         case "HELP": reply(context, 214, ["2.0.0 mailtui test server: EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP VRFY QUIT"])
         case "QUIT":
-            answer(.quit, context, lines: (221, ["2.0.0 Bye"]), onNormal: { [self] in
-                ending = "quit"
-                finish(context)
-            })
+            answer(.quit, context, lines: (221, ["2.0.0 Bye"]), then: .quit)
         case "": reply(context, 500, ["5.5.2 Empty command"])
         default: reply(context, 500, ["5.5.2 Command not recognized"])
         }
@@ -405,11 +396,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
             if authOffered { lines.append("AUTH " + SASLExchange.offered) }
         }
-        answer(.ehlo, context, lines: (250, lines), onNormal: { [self] in
-            helo = String(name.prefix(255))
-            resetTransaction()
-            process(context)
-        })
+        answer(.ehlo, context, lines: (250, lines), then: .hello(name))
     }
 
     private func startTLS(_ argument: String, _ context: ChannelHandlerContext) {
@@ -418,7 +405,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: STARTTLS"]); return }
         if let (fault, count) = server.faults.reach(.starttls) {
             guard fault.action == .tlsFail else {
-                apply(fault, count, normal: (220, ["2.0.0 Ready to start TLS"]), context, onNormal: { [self] in upgrade(sslContext, context) })
+                inject(fault, count, normal: (220, ["2.0.0 Ready to start TLS"]), then: .upgrade(sslContext), context)
                 return
             }
             struck(fault, count)
@@ -481,10 +468,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             reply(context, 552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
             return
         }
-        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), onNormal: { [self] in
-            from = (address, parameters)
-            process(context)
-        })
+        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), then: .mailFrom(address, parameters))
     }
 
     private func rcpt(_ argument: String, _ context: ChannelHandlerContext) {
@@ -497,10 +481,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             reply(context, 452, ["4.5.3 Too many recipients (at most \(configuration.maxRecipients) a message)"])
             return
         }
-        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), onNormal: { [self] in
-            recipients.append(StoredMessage.Recipient(address: address, parameters: parameters))
-            process(context)
-        })
+        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), then: .recipient(StoredMessage.Recipient(address: address, parameters: parameters)))
     }
 
     private func data(_ argument: String, _ context: ChannelHandlerContext) {
@@ -604,34 +585,35 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             return
         }
         tlsFacts(context)
-        answer(.data, context, lines: nil, onNormal: { [self] in
-            let record = StoredMessage(id: receiving.id, path: server.store.path(of: receiving.id), from: from?.address ?? "",
-                                       fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
-                                       tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
-                                       time: Self.now(), bytes: receiving.bytes,
-                                       subject: subjectReader.subject, transcript: transcript.takeForMessage(), faults: faultsHit)
-            resetTransaction()
-            // Commands pipelined behind the message wait until it is stored and answered.
-            mode = .paused
-            let promise = context.eventLoop.makePromise(of: StoredMessage.self)
-            server.store.commit(receiving, record) { promise.completeWith($0.mapError { $0 as any Error }) }
-            promise.futureResult.assumeIsolated().whenComplete { [self] result in
-                guard case .paused = mode else { return }
-                mode = .command
-                switch result {
-                case .success(let stored):
-                    messages += 1
-                    reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
-                    server.emit(.message(stored))
-                case .failure(let error):
-                    reply(context, 451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
-                }
-                resume(context)
+        answer(.data, context, lines: nil, then: .store(receiving))
+    }
+
+    /// Hands the message to the sink with its record; commands pipelined behind it wait until it
+    /// is stored and answered.
+    private func store(_ receiving: any IncomingMessage, _ context: ChannelHandlerContext) {
+        let record = StoredMessage(id: receiving.id, path: server.store.path(of: receiving.id), from: from?.address ?? "",
+                                   fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
+                                   tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
+                                   time: Self.now(), bytes: receiving.bytes,
+                                   subject: subjectReader.subject, transcript: transcript.takeForMessage(), faults: faultsHit)
+        resetTransaction()
+        // Commands pipelined behind the message wait until it is stored and answered.
+        mode = .paused
+        let promise = context.eventLoop.makePromise(of: StoredMessage.self)
+        server.store.commit(receiving, record) { promise.completeWith($0.mapError { $0 as any Error }) }
+        promise.futureResult.assumeIsolated().whenComplete { [self] result in
+            guard case .paused = mode else { return }
+            mode = .command
+            switch result {
+            case .success(let stored):
+                messages += 1
+                reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
+                server.emit(.message(stored))
+            case .failure(let error):
+                reply(context, 451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
             }
-        }, onFault: { [self] in
-            server.store.drop(receiving)
-            resetTransaction()
-        })
+            resume(context)
+        }
     }
 
     private func resetTransaction() {
@@ -687,37 +669,44 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             authMechanism = nil
             reply(context, 535, ["5.7.8 Authentication credentials invalid"])
         case .accepted(let user):
-            answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), onNormal: { [self] in
-                authUser = String(user.prefix(255))
-                process(context)
-            }, onFault: { [self] in authMechanism = nil })
+            answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), then: .login(user))
         }
     }
 
     // MARK: Answers and faults
 
-    /// Sends the normal answer for `stage` (none when `lines` is nil), unless a fault strikes:
-    /// then its reply, delay, close or hang. `onNormal` runs when the normal answer went out
-    /// (after a delay, later), `onFault` when a fault reply replaced it.
-    private func answer(_ stage: FaultStage, _ context: ChannelHandlerContext, lines: (Int, [String])?,
-                        onNormal: @escaping () -> Void = {}, onFault: @escaping () -> Void = {}) {
-        guard let (fault, count) = server.faults.reach(stage) else {
-            if let (code, texts) = lines { reply(context, code, texts) }
-            onNormal()
-            return
-        }
-        apply(fault, count, normal: lines, context, onNormal: onNormal, onFault: onFault)
+    /// What an answer leads to once it went out as normal (after a delay, later).
+    private enum AfterAnswer {
+        case greet, greeted
+        case hello(String)
+        case upgrade(NIOSSLContext)
+        case mailFrom(String, [String])
+        case recipient(StoredMessage.Recipient)
+        case login(String)
+        case store(any IncomingMessage)
+        case quit
     }
 
-    private func apply(_ fault: Fault, _ count: Int, normal: (Int, [String])?, _ context: ChannelHandlerContext,
-                       onNormal: @escaping () -> Void, onFault: @escaping () -> Void = {}) {
+    /// Sends the normal answer for `stage` (none when `lines` is nil) and goes on with `next`,
+    /// unless a fault strikes: then its outcome.
+    private func answer(_ stage: FaultStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer) {
+        guard let (fault, count) = server.faults.reach(stage) else {
+            if let (code, texts) = lines { reply(context, code, texts) }
+            carryOut(next, context)
+            return
+        }
+        inject(fault, count, normal: lines, then: next, context)
+    }
+
+    /// Carries out a fault that struck: its reply (and `next` dropped), the normal answer later,
+    /// a close or a hang.
+    private func inject(_ fault: Fault, _ count: Int, normal: (Int, [String])?, then next: AfterAnswer, _ context: ChannelHandlerContext) {
         struck(fault, count)
-        switch fault.action {
-        case .reply(let code, let text):
+        switch FaultOutcome(fault) {
+        case .replace(let code, let text, let ends):
             reply(context, code, [text])
-            onFault()
-            // A refusing greeting (421, 554) ends the session, as real servers do; so does a 421.
-            if fault.stage == .connect || fault.stage == .greeting || code == 421 {
+            abandon(next)
+            if ends {
                 ending = "fault: \(code)"
                 finish(context)
             } else if case .paused = mode {
@@ -726,24 +715,69 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         case .delay(let seconds):
             let resume = mode
             mode = .paused
-            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64((seconds * 1000).saturatingInt))) { [self] in
+            context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(seconds)) { [self] in
                 guard case .paused = mode else { return }
                 mode = resume
                 if let (code, texts) = normal { reply(context, code, texts) }
-                onNormal()
+                carryOut(next, context)
                 // Whatever came meanwhile, and reading again (whichever mode the input led to).
                 self.resume(context)
                 flushIfNeeded(context)
             }
         case .close:
-            onFault()
+            abandon(next)
             ending = "fault: close at \(fault.stage.rawValue)"
             finish(context)
         case .hang:
-            onFault()
+            abandon(next)
             ending = "fault: hang at \(fault.stage.rawValue)"
             mode = .hung
         case .tlsFail:
+            break
+        }
+    }
+
+    /// What a normal answer leads to.
+    private func carryOut(_ next: AfterAnswer, _ context: ChannelHandlerContext) {
+        switch next {
+        case .greet:
+            answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), then: .greeted)
+        case .greeted:
+            greeted = true
+            mode = .command
+            process(context)
+        case .hello(let name):
+            helo = String(name.prefix(255))
+            resetTransaction()
+            process(context)
+        case .upgrade(let sslContext):
+            upgrade(sslContext, context)
+        case .mailFrom(let address, let parameters):
+            from = (address, parameters)
+            process(context)
+        case .recipient(let recipient):
+            recipients.append(recipient)
+            process(context)
+        case .login(let user):
+            authUser = String(user.prefix(255))
+            process(context)
+        case .store(let receiving):
+            store(receiving, context)
+        case .quit:
+            ending = "quit"
+            finish(context)
+        }
+    }
+
+    /// What a fault reply, close or hang undoes: a message is not stored, a login not taken.
+    private func abandon(_ next: AfterAnswer) {
+        switch next {
+        case .store(let receiving):
+            server.store.drop(receiving)
+            resetTransaction()
+        case .login:
+            authMechanism = nil
+        default:
             break
         }
     }

@@ -120,4 +120,29 @@ final class MemorySink: MessageSink {
         #expect(try output(channel).hasPrefix("421 4.4.2 A command line took over 2 s"))
         #expect(!channel.isActive)
     }
+
+    @Test func aFaultAtDataDropsTheMessageAndTheSessionGoesOn() throws {
+        let channel = try session(faults: [Fault(stage: .data, action: .reply(code: 554, text: "5.7.1 Rejected"))])
+        _ = try output(channel)
+        _ = try send(channel, "EHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n")
+        #expect(try send(channel, "Subject: x\r\n\r\nbody\r\n.\r\n") == "554 5.7.1 Rejected\r\n")
+        #expect(sink.stored.withLock { $0.isEmpty })
+        #expect(sink.dropped.withLock { $0 } == 1)
+        #expect(try send(channel, "RCPT TO:<c@d>\r\n") == "503 5.5.1 Send MAIL FROM first\r\n", "the transaction was reset")
+        _ = try? channel.finish()
+    }
+
+    @Test func aRefusingGreetingEndsTheSession() throws {
+        let channel = try session(faults: [Fault(stage: .greeting, action: .reply(code: 554, text: "5.7.1 Go away"))])
+        #expect(try output(channel) == "554 5.7.1 Go away\r\n")
+        #expect(!channel.isActive)
+    }
+
+    @Test func faultOutcomes() {
+        #expect(FaultOutcome(Fault(stage: .rcpt, action: .reply(code: 550, text: "no"))) == .replace(code: 550, text: "no", ends: false))
+        #expect(FaultOutcome(Fault(stage: .rcpt, action: .reply(code: 421, text: "bye"))) == .replace(code: 421, text: "bye", ends: true))
+        #expect(FaultOutcome(Fault(stage: .connect, action: .reply(code: 554, text: "no"))) == .replace(code: 554, text: "no", ends: true))
+        #expect(FaultOutcome(Fault(stage: .mail, action: .delay(seconds: 2))) == .delay(seconds: 2))
+        #expect(FaultOutcome(Fault(stage: .quit, action: .hang)) == .hang)
+    }
 }
