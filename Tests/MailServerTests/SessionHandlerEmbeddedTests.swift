@@ -145,4 +145,20 @@ final class MemorySink: MessageSink {
         #expect(FaultOutcome(Fault(stage: .mail, action: .delay(seconds: 2))) == .delay(seconds: 2))
         #expect(FaultOutcome(Fault(stage: .quit, action: .hang)) == .hang)
     }
+
+    @Test func aSessionEndsAtItsLifetimeOnVirtualTime() throws {
+        let channel = try session { $0.sessionSeconds = 600 }
+        _ = try output(channel)
+        for _ in 0..<9 {
+            channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+            #expect(try send(channel, "NOOP\r\n") == "250 2.0.0 Ok\r\n")
+        }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(try output(channel) == "421 4.4.2 The session lasted 600 s, the longest this server allows; closing the connection\r\n")
+        #expect(!channel.isActive)
+        let endings = sink.events.withLock { $0 }.compactMap { event -> String? in
+            if case .session(let summary) = event { return summary.ending } else { return nil }
+        }
+        #expect(endings == ["session time limit"])
+    }
 }
