@@ -88,7 +88,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MailServerTests",
-            dependencies: ["MailServer", "MailCore", "TestSupport"],
+            dependencies: [
+                "MailServer", "MailCore", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             path: "Tests/MailServerTests"
         ),
         .testTarget(

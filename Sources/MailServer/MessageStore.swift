@@ -24,7 +24,7 @@ import Glibc
 /// Only mailtui's own files are touched: names made the way `begin` makes ids, and only when they
 /// are regular files (`lstat`), never a link, a folder or a user's `notes.eml`. The folder must be
 /// the user's own and closed to group and others, or nothing is stored (`refusal`).
-public final class MessageStore: Sendable {
+public final class MessageStore: Sendable, MessageSink {
     public let directory: String
     let keep: Int
     /// Stored ids, oldest first (loaded once, then kept up to date).
@@ -67,7 +67,7 @@ public final class MessageStore: Sendable {
     }
 
     /// A message being received: in memory while small, then in a nameless file.
-    final class Receiving {
+    final class Receiving: IncomingMessage {
         let id: String
         fileprivate let file: PendingFile
         private var pending: [UInt8] = []
@@ -95,7 +95,7 @@ public final class MessageStore: Sendable {
         }
     }
 
-    func begin() -> Receiving {
+    func begin() -> any IncomingMessage {
         let number = sequence.withLock { n in n += 1; return n }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
@@ -104,13 +104,19 @@ public final class MessageStore: Sendable {
         return Receiving(id: id, directory: directory)
     }
 
-    func drop(_ receiving: Receiving) {
-        receiving.file.discard()
+    func drop(_ message: any IncomingMessage) {
+        (message as? Receiving)?.file.discard()
     }
+
+    func path(of id: String) -> String { directory + "/" + id + ".eml" }
 
     /// Stores the message under its id on the writer thread, then tells `done` (on that thread)
     /// its record, or why it could not be stored.
-    func commit(_ receiving: Receiving, _ record: StoredMessage, done: @escaping @Sendable (Result<StoredMessage, MessageStoreError>) -> Void) {
+    func commit(_ message: any IncomingMessage, _ record: StoredMessage, done: @escaping @Sendable (Result<StoredMessage, MessageStoreError>) -> Void) {
+        guard let receiving = message as? Receiving else {
+            done(.failure(MessageStoreError(reason: "message \(message.id) was not begun by this store")))
+            return
+        }
         let job = CommitJob(receiving: receiving, record: record)
         writer.async { [self] in done(write(job)) }
     }

@@ -1,39 +1,18 @@
-import Crypto
 import MailCore
 import NIOCore
 import NIOSSL
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// What every connection shares.
-final class ServerContext: Sendable {
-    let configuration: ServerConfiguration
-    let faults: FaultBook
-    let store: MessageStore
-    let sslContext: NIOSSLContext?
-    let emit: @Sendable (ServerEvent) -> Void
-    let connections: ConnectionCount
-    /// The most any connection held of unsent replies and of input waiting, for tests to check
-    /// that memory per connection stays bounded.
-    let highWater = Mutex((unsent: 0, input: 0))
-
-    init(configuration: ServerConfiguration, faults: FaultBook, store: MessageStore, sslContext: NIOSSLContext?, emit: @escaping @Sendable (ServerEvent) -> Void) {
-        self.configuration = configuration
-        self.faults = faults
-        self.store = store
-        self.sslContext = sslContext
-        self.emit = emit
-        connections = ConnectionCount(maxTotal: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress)
-    }
-}
 
 /// One SMTP session, server side (RFC 5321, with STARTTLS, AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN,
-/// PIPELINING and ENHANCEDSTATUSCODES). Input is split into lines here, with limits: a command
-/// line over 512 octets (12,288 for AUTH) or a message line over 1000 gets 500 5.5.2 and never
-/// grows memory, and a message is streamed to the store. Faults from the `FaultBook` replace
-/// answers at their stage.
+/// PIPELINING, CHUNKING and ENHANCEDSTATUSCODES). This file holds the connection: its state,
+/// reading with backpressure, the time limits and the replies. The parts it uses, each in its own
+/// file: `SMTPFramer` cuts input into lines with limits (a command line over 512 octets, 12,288
+/// for AUTH, or a message line over 1000 gets 500 5.5.2 and never grows memory) and BDAT chunks;
+/// `SMTPCommand` splits a command; `SASLExchange` runs AUTH; `FaultOutcome` says what a fault
+/// does to an answer; `SessionTranscript` and `SubjectReader` keep what a stored message shows;
+/// a `MessageSink` takes the messages and a `FaultSource` the faults. The commands, the message
+/// and the fault handling are extensions in `SMTPSessionHandler+*.swift` (hence the members
+/// shared within the module rather than private).
 ///
 /// Memory stays bounded whatever the client does: while replies are not read (or a fault or the
 /// store holds the session), no more input is read or answered, and a line, the replies and the
@@ -43,9 +22,9 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum Mode {
+    enum Mode {
         case beforeGreeting, command, data, finished
-        case auth(AuthExchange)
+        case auth(SASLExchange)
         /// Waiting out a delay fault: input stays buffered until it ends.
         case paused
         /// A hang fault: nothing is ever answered again.
@@ -54,63 +33,51 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         case chunk(remaining: Int, last: Bool)
     }
 
-    private let server: ServerContext
-    private let implicitTLS: Bool
-    private var mode = Mode.beforeGreeting
-    private var input = ByteBuffer()
-    private var discardingLongLine = false
-    private var needsFlush = false
+    let server: ServerContext
+    let implicitTLS: Bool
+    var mode = Mode.beforeGreeting
+    var input = ByteBuffer()
+    var framer = SMTPFramer()
+    var needsFlush = false
     /// The client's address, as counted against the per-address limit; nil when not admitted.
-    private var counted: String?
+    var counted: String?
     /// Replies written and not yet taken by the socket, in octets.
-    private var unsent = 0
+    var unsent = 0
     /// Whether the channel asked for a read that waits until the session can take input.
-    private var readHeld = false
+    var readHeld = false
     /// Whether answering stopped because the replies were not read.
-    private var waitingForReader = false
+    var waitingForReader = false
     /// Runs out when a line started (or replies waiting to be read) take longer than the
     /// per-command limit.
-    private var lineClock: Scheduled<Void>?
-    private var sessionClock: Scheduled<Void>?
+    var lineClock: Scheduled<Void>?
+    var sessionClock: Scheduled<Void>?
     /// Set by an AUTH command: lines up to the next known command may be the base64 credentials
     /// a client pipelined behind it (refused with 503 or 538, they arrive as commands), and are
     /// never noted.
-    private var hidingCredentials = false
-    /// Set at the first MAIL FROM: from then on the conversation goes to `transcript`.
-    private var openingClosed = false
+    var hidingCredentials = false
     /// Whether the greeting went out: a client must not speak before it.
-    private var greeted = false
-    private let started = NIODeadline.now()
+    var greeted = false
+    let started = NIODeadline.now()
 
-    private var client = "?"
-    private var helo: String?
-    private var inTLS: Bool
-    private var tlsVersion: String?
-    private var cipher: String?
-    private var authUser: String?
-    private var authMechanism: String?
-    private var messages = 0
-    /// The session's opening (greeting, EHLO, STARTTLS, AUTH) and the lines since the last
-    /// message: what a stored message keeps of the conversation.
-    private var opening: [String] = []
-    private var transcript: [String] = []
-    private var faultsHit: [String] = []
-    private var ending = "closed by the client"
+    var client = "?"
+    var helo: String?
+    var inTLS: Bool
+    var tlsVersion: String?
+    var cipher: String?
+    var authUser: String?
+    var authMechanism: String?
+    var messages = 0
+    /// What a stored message keeps of the conversation.
+    var transcript = SessionTranscript()
+    var faultsHit: [String] = []
+    var ending = "closed by the client"
 
-    private var from: (address: String, parameters: [String])?
-    private var recipients: [StoredMessage.Recipient] = []
-    private var receiving: MessageStore.Receiving?
-    private var messageProblem: (code: Int, text: String)?
-    /// The message's Subject, read while its header passes; nil past the header.
-    private var subject: String?
-    private var inHeader = false
-    /// True while the lines after the Subject may fold it on (RFC 5322 §2.2.3): a long or encoded
-    /// Subject comes in several lines, and the inbox showed only the first (about 40 characters).
-    private var subjectFolds = false
-    /// The longest Subject kept, in bytes.
-    static let subjectLimit = 16 * 1024
-    /// The start of a message sent by BDAT, to find its Subject in.
-    private var header: [UInt8] = []
+    var from: (address: String, parameters: [String])?
+    var recipients: [StoredMessage.Recipient] = []
+    var receiving: (any IncomingMessage)?
+    var messageProblem: (code: Int, text: String)?
+    /// The Subject of the message coming in.
+    var subjectReader = SubjectReader()
 
     init(server: ServerContext, implicitTLS: Bool) {
         self.server = server
@@ -118,7 +85,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         self.inTLS = implicitTLS
     }
 
-    private var configuration: ServerConfiguration { server.configuration }
+    var configuration: ServerConfiguration { server.configuration }
 
     // MARK: Connection
 
@@ -136,13 +103,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             timedOut(context, ending: "session time limit",
                      reply: "4.4.2 The session lasted \(configuration.sessionSeconds.plainText) s, the longest this server allows; closing the connection")
         }
-        answer(.connect, context, lines: nil, onNormal: { [self] in
-            answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), onNormal: { [self] in
-                greeted = true
-                mode = .command
-                process(context)
-            })
-        })
+        answer(.connect, context, lines: nil, then: .greet)
         flushIfNeeded(context)
     }
 
@@ -218,19 +179,19 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func holdsInput(_ context: ChannelHandlerContext) -> Bool {
+    func holdsInput(_ context: ChannelHandlerContext) -> Bool {
         // Before the greeting, input is read to catch a client that does not wait for it.
         if case .paused = mode, greeted { return true }
         return !canAnswer(context)
     }
 
     /// Whether replies may be written now: the client has read enough of the earlier ones.
-    private func canAnswer(_ context: ChannelHandlerContext) -> Bool {
+    func canAnswer(_ context: ChannelHandlerContext) -> Bool {
         context.channel.isWritable && unsent < ServerConfiguration.outputPause
     }
 
     /// Goes on with waiting input and reading, once replies drained or a pause ended.
-    private func resume(_ context: ChannelHandlerContext) {
+    func resume(_ context: ChannelHandlerContext) {
         switch mode {
         case .finished, .hung, .paused, .beforeGreeting: return
         default: break
@@ -248,14 +209,14 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
-    private func flushIfNeeded(_ context: ChannelHandlerContext) {
+    func flushIfNeeded(_ context: ChannelHandlerContext) {
         if needsFlush {
             needsFlush = false
             context.flush()
         }
     }
 
-    private func finish(_ context: ChannelHandlerContext) {
+    func finish(_ context: ChannelHandlerContext) {
         mode = .finished
         needsFlush = false
         lineClock?.cancel()
@@ -268,12 +229,12 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     // MARK: Time limits
 
-    private static func amount(_ seconds: Double) -> TimeAmount {
+    static func amount(_ seconds: Double) -> TimeAmount {
         .milliseconds(Int64((seconds * 1000).saturatingInt))
     }
 
     /// 421 4.4.2 and the end, for a time limit.
-    private func timedOut(_ context: ChannelHandlerContext, ending: String, reply text: String) {
+    func timedOut(_ context: ChannelHandlerContext, ending: String, reply text: String) {
         switch mode {
         case .finished: return
         default: break
@@ -285,10 +246,10 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     /// Starts the per-command clock when the session waits for the rest of a line or for its
     /// replies to be read, and stops it when it waits for nothing (then the idle time applies).
-    private func checkLineClock(_ context: ChannelHandlerContext) {
+    func checkLineClock(_ context: ChannelHandlerContext) {
         let waiting: Bool
         switch mode {
-        case .command, .data, .auth: waiting = input.readableBytes > 0 || discardingLongLine || unsent > 0 && !canAnswer(context)
+        case .command, .data, .auth: waiting = input.readableBytes > 0 || framer.discarding || unsent > 0 && !canAnswer(context)
         default: waiting = false
         }
         guard waiting else {
@@ -317,7 +278,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     /// Handles every complete line in the input, in order (PIPELINING: replies come in order),
     /// as far as the client reads the replies; then checks the clocks and the input kept.
-    private func process(_ context: ChannelHandlerContext) {
+    func process(_ context: ChannelHandlerContext) {
         processLines(context)
         switch mode {
         case .finished, .hung: return
@@ -338,7 +299,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         checkLineClock(context)
     }
 
-    private func processLines(_ context: ChannelHandlerContext) {
+    func processLines(_ context: ChannelHandlerContext) {
         while true {
             if case .chunk(let remaining, let last) = mode {
                 guard chunkBytes(remaining, last: last, context) else { return }
@@ -350,30 +311,18 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
                 flushIfNeeded(context)
                 return
             }
-            let limit: Int
+            let frameMode: SMTPFrameMode
             switch mode {
-            case .command: limit = commandLimit
-            case .data: limit = ServerConfiguration.dataLineLimit
-            case .auth: limit = ServerConfiguration.authLineLimit
+            case .command: frameMode = .command
+            case .data: frameMode = .data
+            case .auth: frameMode = .auth
             default: return
             }
-            guard let newline = input.readableBytesView.firstIndex(of: 10) else {
-                if input.readableBytes > limit {
-                    // Over the limit with no end in sight: drop it, remember to answer at its end.
-                    input.clear()
-                    discardingLongLine = true
-                }
-                input.discardReadBytes()
-                return
-            }
-            var line = input.readBytes(length: newline - input.readerIndex + 1) ?? []
-            line.removeLast()
-            if line.last == 13 { line.removeLast() }
+            guard let frame = framer.nextLine(frameMode, from: &input) else { return }
             // A whole line came: its clock starts again at the next one.
             lineClock?.cancel()
             lineClock = nil
-            if discardingLongLine || line.count + 2 > limit {
-                discardingLongLine = false
+            guard case .line(let line) = frame else {
                 lineTooLong(context)
                 continue
             }
@@ -386,14 +335,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// 512 octets for a command, 12,288 for AUTH with an initial response (RFC 4954, 4): known
-    /// from the line's first five octets.
-    private var commandLimit: Int {
-        let start = input.readableBytesView.prefix(5).map { $0 | 0x20 }
-        return start == Array("auth ".utf8) ? ServerConfiguration.authLineLimit : ServerConfiguration.commandLineLimit
-    }
-
-    private func lineTooLong(_ context: ChannelHandlerContext) {
+    func lineTooLong(_ context: ChannelHandlerContext) {
         switch mode {
         case .data:
             messageProblem = messageProblem ?? (500, "5.5.2 A line of the message is longer than 1000 octets; it was not stored")
@@ -406,513 +348,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         }
     }
 
-    // MARK: Commands
-
-    private func command(_ raw: [UInt8], _ context: ChannelHandlerContext) {
-        let line = String(decoding: raw, as: UTF8.self)
-        let verb = line.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } ?? ""
-        let argument = line.count > verb.count ? String(line.dropFirst(verb.count + 1)) : ""
-        if Self.verbs.contains(verb) { hidingCredentials = verb == "AUTH" }
-        if hidingCredentials && verb != "AUTH" {
-            // A client that pipelined its login behind a refused AUTH: its base64 lines arrive
-            // as commands, and are credentials all the same.
-            note("C: [credentials hidden]")
-        } else {
-            note("C: " + (verb == "AUTH" ? "AUTH " + (argument.split(separator: " ").first.map(String.init) ?? "") + (argument.contains(" ") ? " [credentials hidden]" : "") : line))
-        }
-        if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
-        if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
-            reply(context, 530, ["5.7.0 Must issue a STARTTLS command first"])
-            return
-        }
-        switch verb {
-        case "EHLO", "HELO": hello(verb, argument, context)
-        case "STARTTLS": startTLS(argument, context)
-        case "AUTH": auth(argument, context)
-        case "MAIL": mail(argument, context)
-        case "RCPT": rcpt(argument, context)
-        case "DATA": data(argument, context)
-        case "BDAT": bdat(argument, context)
-        case "RSET":
-            resetTransaction()
-            reply(context, 250, ["2.0.0 Ok"])
-        case "NOOP": reply(context, 250, ["2.0.0 Ok"])
-        case "VRFY": reply(context, 252, ["2.1.5 Cannot verify the user, but will take the message"])
-        case "HELP": reply(context, 214, ["2.0.0 mailtui test server: EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP VRFY QUIT"])
-        case "QUIT":
-            answer(.quit, context, lines: (221, ["2.0.0 Bye"]), onNormal: { [self] in
-                ending = "quit"
-                finish(context)
-            })
-        case "": reply(context, 500, ["5.5.2 Empty command"])
-        default: reply(context, 500, ["5.5.2 Command not recognized"])
-        }
-    }
-
-    /// The commands this server knows; any other line after an AUTH may be a credential.
-    private static let verbs: Set<String> = ["EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "HELP", "QUIT"]
-
-    private var authOffered: Bool { inTLS || configuration.authBeforeTLS }
-
-    private func hello(_ verb: String, _ argument: String, _ context: ChannelHandlerContext) {
-        let name = argument.trimmingSpaces
-        guard !name.isEmpty, !name.contains(" ") else { reply(context, 501, ["5.5.4 Syntax: \(verb) hostname"]); return }
-        var lines = [configuration.hostname + " greets " + String(name.prefix(64))]
-        if verb == "EHLO" {
-            lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN", "CHUNKING"]
-            if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
-            if authOffered { lines.append("AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2") }
-        }
-        answer(.ehlo, context, lines: (250, lines), onNormal: { [self] in
-            helo = String(name.prefix(255))
-            resetTransaction()
-            process(context)
-        })
-    }
-
-    private func startTLS(_ argument: String, _ context: ChannelHandlerContext) {
-        guard let sslContext = server.sslContext else { reply(context, 454, ["4.7.0 TLS not available"]); return }
-        guard !inTLS else { reply(context, 503, ["5.5.1 Already in TLS"]); return }
-        guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: STARTTLS"]); return }
-        if let (fault, count) = server.faults.reach(.starttls) {
-            guard fault.action == .tlsFail else {
-                apply(fault, count, normal: (220, ["2.0.0 Ready to start TLS"]), context, onNormal: { [self] in upgrade(sslContext, context) })
-                return
-            }
-            struck(fault, count)
-            reply(context, 220, ["2.0.0 Ready to start TLS"])
-            flushIfNeeded(context)
-            mode = .hung
-            // Then no handshake: once the client has begun one, plain text where it expects the
-            // server's hello, and the connection closed.
-            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) { [self] in
-                context.write(wrapOutboundOut(ByteBuffer(string: "this is not a TLS handshake\r\n")), promise: nil)
-                ending = "fault: tls-fail"
-                finish(context)
-            }
-            return
-        }
-        reply(context, 220, ["2.0.0 Ready to start TLS"])
-        upgrade(sslContext, context)
-    }
-
-    private func upgrade(_ sslContext: NIOSSLContext, _ context: ChannelHandlerContext) {
-        // Whatever the client sent after STARTTLS in the clear is thrown away (RFC 3207).
-        input.clear()
-        flushIfNeeded(context)
-        do {
-            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext), position: .first)
-            try context.pipeline.syncOperations.addHandler(CipherSniffer(), position: .first)
-        } catch {
-            ending = "TLS could not start: \(error)"
-            finish(context)
-            return
-        }
-        inTLS = true
-        helo = nil
-        authUser = nil
-        authMechanism = nil
-        resetTransaction()
-    }
-
-    private func tlsFacts(_ context: ChannelHandlerContext) {
-        guard inTLS, tlsVersion == nil, let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else { return }
-        tlsVersion = handler.tlsVersion.map { version in
-            switch version {
-            case .tlsv13: "TLSv1.3"
-            case .tlsv12: "TLSv1.2"
-            case .tlsv11: "TLSv1.1"
-            case .tlsv1: "TLSv1"
-            }
-        }
-    }
-
-    private func mail(_ argument: String, _ context: ChannelHandlerContext) {
-        guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO or HELO first"]); return }
-        guard from == nil else { reply(context, 503, ["5.5.1 A transaction is already open (RSET first)"]); return }
-        if configuration.requireAuth && authUser == nil { reply(context, 530, ["5.7.0 Authentication required"]); return }
-        guard let (address, parameters) = Self.path(argument, prefix: "FROM:") else {
-            reply(context, 501, ["5.5.4 Syntax: MAIL FROM:<address> [parameters]"])
-            return
-        }
-        if let size = parameters.first(where: { $0.uppercased().hasPrefix("SIZE=") }).flatMap({ Int($0.dropFirst(5)) }), size > configuration.maxMessageSize {
-            reply(context, 552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
-            return
-        }
-        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), onNormal: { [self] in
-            from = (address, parameters)
-            process(context)
-        })
-    }
-
-    private func rcpt(_ argument: String, _ context: ChannelHandlerContext) {
-        guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
-        guard let (address, parameters) = Self.path(argument, prefix: "TO:"), !address.isEmpty else {
-            reply(context, 501, ["5.5.4 Syntax: RCPT TO:<address> [parameters]"])
-            return
-        }
-        guard recipients.count < configuration.maxRecipients else {
-            reply(context, 452, ["4.5.3 Too many recipients (at most \(configuration.maxRecipients) a message)"])
-            return
-        }
-        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), onNormal: { [self] in
-            recipients.append(StoredMessage.Recipient(address: address, parameters: parameters))
-            process(context)
-        })
-    }
-
-    private func data(_ argument: String, _ context: ChannelHandlerContext) {
-        guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
-        guard !recipients.isEmpty else { reply(context, 554, ["5.5.1 No valid recipients"]); return }
-        guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: DATA"]); return }
-        guard receiving == nil else { reply(context, 503, ["5.5.1 DATA cannot follow BDAT in one transaction"]); return }
-        reply(context, 354, ["End data with <CR><LF>.<CR><LF>"])
-        receiving = server.store.begin()
-        messageProblem = nil
-        subject = nil
-        subjectFolds = false
-        inHeader = true
-        mode = .data
-    }
-
-    // MARK: BDAT
-
-    /// `BDAT SIZE [LAST]`: the next SIZE octets are message content, taken as they are.
-    private func bdat(_ argument: String, _ context: ChannelHandlerContext) {
-        let words = argument.split(separator: " ")
-        guard let size = words.first.flatMap({ Int($0) }), size >= 0, words.count <= 2,
-              words.count == 1 || words[1].uppercased() == "LAST" else {
-            // The chunk's length is unknown, so the octets after this command cannot be told
-            // from commands: the session cannot go on (RFC 3030, 4.2).
-            ending = "BDAT without a valid size"
-            reply(context, 501, ["5.5.4 Syntax: BDAT size [LAST]; closing the connection"])
-            finish(context)
-            return
-        }
-        let last = words.count == 2
-        // The chunk is read (and dropped) even when refused, to keep in step with the client.
-        if from == nil || recipients.isEmpty {
-            messageProblem = from == nil ? (503, "5.5.1 Send MAIL FROM first") : (554, "5.5.1 No valid recipients")
-        } else if receiving == nil {
-            receiving = server.store.begin()
-            messageProblem = nil
-            subject = nil
-            header = []
-        }
-        mode = .chunk(remaining: size, last: last)
-    }
-
-    /// Takes what has arrived of the chunk; false when it needs more input.
-    private func chunkBytes(_ remaining: Int, last: Bool, _ context: ChannelHandlerContext) -> Bool {
-        let count = min(remaining, input.readableBytes)
-        if count > 0, let bytes = input.readBytes(length: count) {
-            if let receiving, messageProblem == nil {
-                if receiving.bytes + count > configuration.maxMessageSize {
-                    messageProblem = (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
-                } else {
-                    receiving.append(bytes)
-                    if header.count < 64 * 1024 { header += bytes.prefix(64 * 1024 - header.count) }
-                }
-            }
-        }
-        input.discardReadBytes()
-        guard remaining - count == 0 else {
-            mode = .chunk(remaining: remaining - count, last: last)
-            return false
-        }
-        mode = .command
-        guard let receiving else {
-            // A refused chunk: say why, once the octets are read.
-            let (code, text) = messageProblem ?? (503, "5.5.1 Send MAIL FROM first")
-            messageProblem = nil
-            reply(context, code, [text])
-            return true
-        }
-        if !last {
-            if let (code, text) = messageProblem {
-                reply(context, code, [text])
-                resetTransaction()
-            } else {
-                reply(context, 250, ["2.0.0 \(receiving.bytes) octets received"])
-            }
-            return true
-        }
-        subject = Self.subject(inHeader: header)
-        header = []
-        endOfMessage(receiving, context)
-        return true
-    }
-
-    /// The Subject of a message's header, unfolded (encoded words left as they are).
-    static func subject(inHeader bytes: [UInt8]) -> String? {
-        var found: [UInt8]?
-        for line in bytes.split(separator: 10, omittingEmptySubsequences: false) {
-            let text = line.last == 13 ? line.dropLast() : line[...]
-            if found != nil {
-                guard text.first == 32 || text.first == 9 else { break }
-                let room = max(0, subjectLimit - (found?.count ?? 0))
-                found?.append(contentsOf: text.prefix(room))
-                continue
-            }
-            if text.isEmpty { return nil }
-            if text.count > 8, String(decoding: text.prefix(8), as: UTF8.self).lowercased() == "subject:" { found = Array(text.dropFirst(8)) }
-        }
-        return found.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
-    }
-
-    private func dataLine(_ line: [UInt8], _ context: ChannelHandlerContext) {
-        guard let receiving else { return }
-        if line == [46] {
-            endOfMessage(receiving, context)
-            return
-        }
-        let content = line.first == 46 ? line.dropFirst() : line[...]
-        if inHeader {
-            if content.isEmpty { inHeader = false }
-            else if subjectFolds, content.first == 32 || content.first == 9 {
-                let room = Self.subjectLimit - (subject?.utf8.count ?? 0)
-                if room > 0 { subject?.append(String(decoding: content.prefix(room), as: UTF8.self)) }
-            } else if subject == nil, content.count > 8, String(decoding: content.prefix(8), as: UTF8.self).lowercased() == "subject:" {
-                subject = String(decoding: content.dropFirst(8), as: UTF8.self).trimmingSpaces
-                subjectFolds = true
-            } else {
-                subjectFolds = false
-            }
-        }
-        if receiving.bytes + content.count + 2 > configuration.maxMessageSize {
-            messageProblem = messageProblem ?? (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
-            return
-        }
-        guard messageProblem == nil else { return }
-        receiving.append(content)
-        receiving.append([13, 10] as [UInt8])
-    }
-
-    private func endOfMessage(_ receiving: MessageStore.Receiving, _ context: ChannelHandlerContext) {
-        mode = .command
-        self.receiving = nil
-        if let (code, text) = messageProblem {
-            server.store.drop(receiving)
-            reply(context, code, [text])
-            resetTransaction()
-            return
-        }
-        tlsFacts(context)
-        answer(.data, context, lines: nil, onNormal: { [self] in
-            let record = StoredMessage(id: receiving.id, path: server.store.directory + "/" + receiving.id + ".eml", from: from?.address ?? "",
-                                       fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
-                                       tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
-                                       time: Self.now(), bytes: receiving.bytes,
-                                       subject: subject, transcript: opening + transcript, faults: faultsHit)
-            transcript = []
-            resetTransaction()
-            // Commands pipelined behind the message wait until it is stored and answered.
-            mode = .paused
-            let promise = context.eventLoop.makePromise(of: StoredMessage.self)
-            server.store.commit(receiving, record) { promise.completeWith($0.mapError { $0 as any Error }) }
-            promise.futureResult.assumeIsolated().whenComplete { [self] result in
-                guard case .paused = mode else { return }
-                mode = .command
-                switch result {
-                case .success(let stored):
-                    messages += 1
-                    reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
-                    server.emit(.message(stored))
-                case .failure(let error):
-                    reply(context, 451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
-                }
-                resume(context)
-            }
-        }, onFault: { [self] in
-            server.store.drop(receiving)
-            resetTransaction()
-        })
-    }
-
-    private func resetTransaction() {
-        from = nil
-        recipients = []
-        if let receiving { server.store.drop(receiving) }
-        receiving = nil
-        messageProblem = nil
-    }
-
-    static func now() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int(now.tv_sec)
-    }
-
-    /// `FROM:<a@b> SIZE=10` gives `a@b` and `["SIZE=10"]`; `FROM:<>` gives the null sender.
-    static func path(_ argument: String, prefix: String) -> (String, [String])? {
-        let trimmed = argument.trimmingSpaces
-        guard trimmed.uppercased().hasPrefix(prefix) else { return nil }
-        let rest = trimmed.dropFirst(prefix.count).trimmingSpaces
-        guard rest.hasPrefix("<"), let close = rest.firstIndex(of: ">") else { return nil }
-        let address = String(rest[rest.index(after: rest.startIndex)..<close])
-        guard !address.contains(where: { $0 == " " || $0 == "<" }) else { return nil }
-        let parameters = rest[rest.index(after: close)...].split(separator: " ").map(String.init)
-        return (address, parameters)
-    }
-
-    // MARK: AUTH
-
-    private enum AuthExchange {
-        case plain
-        case loginUser
-        case loginPassword(user: String)
-        case cramMD5(challenge: String)
-        case xoauth2
-    }
-
-    private func auth(_ argument: String, _ context: ChannelHandlerContext) {
-        guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO first"]); return }
-        guard authUser == nil else { reply(context, 503, ["5.5.1 Already authenticated"]); return }
-        guard authOffered else { reply(context, 538, ["5.7.11 Encryption required: STARTTLS first"]); return }
-        let words = argument.split(separator: " ").map(String.init)
-        guard let mechanism = words.first?.uppercased() else { reply(context, 501, ["5.5.4 Syntax: AUTH mechanism"]); return }
-        let initial = words.count > 1 ? words[1] : nil
-        authMechanism = mechanism
-        switch mechanism {
-        case "PLAIN":
-            if let initial { finishPlain(initial, context) } else { challenge("", .plain, context) }
-        case "LOGIN":
-            if let initial { challenge("UGFzc3dvcmQ6", .loginPassword(user: Self.decode(initial) ?? ""), context) } else { challenge("VXNlcm5hbWU6", .loginUser, context) }
-        case "CRAM-MD5":
-            let text = "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>"
-            challenge(Base64.encode(Array(text.utf8)), .cramMD5(challenge: text), context)
-        case "XOAUTH2":
-            if let initial { finishXOAUTH2(initial, context) } else { challenge("", .xoauth2, context) }
-        default:
-            authMechanism = nil
-            reply(context, 504, ["5.5.4 Unrecognized authentication mechanism"])
-        }
-    }
-
-    private func challenge(_ text: String, _ next: AuthExchange, _ context: ChannelHandlerContext) {
-        mode = .auth(next)
-        reply(context, 334, [text])
-    }
-
-    private func authLine(_ raw: [UInt8], _ exchange: AuthExchange, _ context: ChannelHandlerContext) {
-        note("C: [credentials hidden]")
-        mode = .command
-        let line = String(decoding: raw, as: UTF8.self).trimmingSpaces
-        if line == "*" { authMechanism = nil; reply(context, 501, ["5.0.0 Authentication cancelled"]); return }
-        switch exchange {
-        case .plain: finishPlain(line, context)
-        case .loginUser: challenge("UGFzc3dvcmQ6", .loginPassword(user: Self.decode(line) ?? ""), context)
-        case .loginPassword(let user): verdict(user, password: Self.decode(line), context)
-        case .cramMD5(let text):
-            let answer = (Self.decode(line) ?? "").split(separator: " ")
-            guard answer.count == 2 else { verdict(nil, password: nil, context); return }
-            let user = String(answer[0])
-            if configuration.users.isEmpty { verdict(user, password: nil, context, accepted: true); return }
-            guard let secret = configuration.users[user] else { verdict(user, password: nil, context, accepted: false); return }
-            let mac = HMAC<Insecure.MD5>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-            let hex = mac.map { String(format2: $0) }.joined()
-            verdict(user, password: nil, context, accepted: hex == answer[1].lowercased())
-        case .xoauth2: finishXOAUTH2(line, context)
-        }
-    }
-
-    private func finishPlain(_ base64: String, _ context: ChannelHandlerContext) {
-        let fields = (Self.decode(base64) ?? "").split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 3 else { verdict(nil, password: nil, context); return }
-        verdict(fields[1], password: fields[2], context)
-    }
-
-    private func finishXOAUTH2(_ base64: String, _ context: ChannelHandlerContext) {
-        let text = Self.decode(base64) ?? ""
-        var fields: [String: String] = [:]
-        for part in text.split(separator: "\u{1}") {
-            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { fields[pair[0]] = pair[1] }
-        }
-        let token = fields["auth"].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
-        verdict(fields["user"], password: token, context)
-    }
-
-    /// The login's outcome: any login when no users are set, else the exact pair. A fault at the
-    /// auth stage answers instead.
-    private func verdict(_ user: String?, password: String?, _ context: ChannelHandlerContext, accepted: Bool? = nil) {
-        let ok = accepted ?? (user.map { user in configuration.users.isEmpty || (password != nil && configuration.users[user] == password) } ?? false)
-        guard ok, let user else {
-            authMechanism = nil
-            reply(context, 535, ["5.7.8 Authentication credentials invalid"])
-            return
-        }
-        answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), onNormal: { [self] in
-            authUser = String(user.prefix(255))
-            process(context)
-        }, onFault: { [self] in authMechanism = nil })
-    }
-
-    static func decode(_ base64: String) -> String? {
-        Base64.decode(base64).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    // MARK: Answers and faults
-
-    /// Sends the normal answer for `stage` (none when `lines` is nil), unless a fault strikes:
-    /// then its reply, delay, close or hang. `onNormal` runs when the normal answer went out
-    /// (after a delay, later), `onFault` when a fault reply replaced it.
-    private func answer(_ stage: FaultStage, _ context: ChannelHandlerContext, lines: (Int, [String])?,
-                        onNormal: @escaping () -> Void = {}, onFault: @escaping () -> Void = {}) {
-        guard let (fault, count) = server.faults.reach(stage) else {
-            if let (code, texts) = lines { reply(context, code, texts) }
-            onNormal()
-            return
-        }
-        apply(fault, count, normal: lines, context, onNormal: onNormal, onFault: onFault)
-    }
-
-    private func apply(_ fault: Fault, _ count: Int, normal: (Int, [String])?, _ context: ChannelHandlerContext,
-                       onNormal: @escaping () -> Void, onFault: @escaping () -> Void = {}) {
-        struck(fault, count)
-        switch fault.action {
-        case .reply(let code, let text):
-            reply(context, code, [text])
-            onFault()
-            // A refusing greeting (421, 554) ends the session, as real servers do; so does a 421.
-            if fault.stage == .connect || fault.stage == .greeting || code == 421 {
-                ending = "fault: \(code)"
-                finish(context)
-            } else if case .paused = mode {
-                mode = .command
-            }
-        case .delay(let seconds):
-            let resume = mode
-            mode = .paused
-            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64((seconds * 1000).saturatingInt))) { [self] in
-                guard case .paused = mode else { return }
-                mode = resume
-                if let (code, texts) = normal { reply(context, code, texts) }
-                onNormal()
-                // Whatever came meanwhile, and reading again (whichever mode the input led to).
-                self.resume(context)
-                flushIfNeeded(context)
-            }
-        case .close:
-            onFault()
-            ending = "fault: close at \(fault.stage.rawValue)"
-            finish(context)
-        case .hang:
-            onFault()
-            ending = "fault: hang at \(fault.stage.rawValue)"
-            mode = .hung
-        case .tlsFail:
-            break
-        }
-    }
-
-    private func struck(_ fault: Fault, _ count: Int) {
-        faultsHit.append(fault.description)
-        note("(fault \(fault.description))")
-        server.emit(.fault(FaultReport(stage: fault.stage, occurrence: count, action: fault.action.words, client: client)))
-    }
-
-    private func reply(_ context: ChannelHandlerContext, _ code: Int, _ texts: [String]) {
+    func reply(_ context: ChannelHandlerContext, _ code: Int, _ texts: [String]) {
         var out = ""
         for (index, text) in texts.enumerated() {
             let line = "\(code)\(index == texts.count - 1 ? " " : "-")\(text)"
@@ -934,25 +370,5 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         needsFlush = true
     }
 
-    /// The conversation, kept for the stored message: the opening until the first MAIL FROM, then
-    /// each transaction's lines (at most 200 of each).
-    private func note(_ line: String) {
-        let safe = TerminalSanitizer.sanitize(line, maxLength: 300)
-        // Decided by the line, not by the session's state: MAIL FROM's reply is noted before the
-        // command takes effect, and must follow the command, pipelined or not.
-        if line.hasPrefix("C: MAIL") { openingClosed = true }
-        if !openingClosed {
-            if opening.count < 200 { opening.append(safe) }
-        } else if transcript.count < 200 {
-            transcript.append(safe)
-        }
-    }
-}
-
-private extension String {
-    /// Two lower-case hex digits.
-    init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-    }
+    func note(_ line: String) { transcript.note(line) }
 }

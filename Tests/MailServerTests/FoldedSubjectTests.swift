@@ -23,8 +23,8 @@ import TestSupport
 
     @Test func aFoldedSubjectInAChunkIsUnfoldedAndBounded() {
         let header = Array("From: a@example.com\r\nSubject: first part,\r\n second part\r\n\tthird\r\nTo: b@example.com\r\n\r\nbody\r\n".utf8)
-        #expect(SMTPSessionHandler.subject(inHeader: header) == "first part, second part\tthird")
+        #expect(SubjectReader.subject(inHeader: header) == "first part, second part\tthird")
         let huge = Array(("Subject: x\r\n" + String(repeating: " y\r\n", count: 20_000) + "\r\n").utf8)
-        #expect((SMTPSessionHandler.subject(inHeader: huge)?.utf8.count ?? 0) <= SMTPSessionHandler.subjectLimit)
+        #expect((SubjectReader.subject(inHeader: huge)?.utf8.count ?? 0) <= SubjectReader.limit)
     }
 }

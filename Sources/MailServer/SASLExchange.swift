@@ -1,0 +1,128 @@
+import Crypto
+import MailCore
+
+/// The server's side of one SMTP AUTH exchange (RFC 4954): PLAIN, LOGIN, CRAM-MD5 and XOAUTH2,
+/// from the AUTH command to the verdict against the configured users. A value with no I/O, so
+/// each mechanism's steps are tested without a socket; the session handler only sends what it says
+/// and keeps the credentials out of its transcript.
+struct SASLExchange: Sendable, Equatable {
+    /// The mechanisms offered in EHLO, in that order.
+    static let offered = "PLAIN LOGIN CRAM-MD5 XOAUTH2"
+
+    /// What the server says next.
+    enum Step: Sendable, Equatable {
+        /// 334 with this (base64) text; the client's next line goes to `respond`.
+        case challenge(String)
+        /// The login is good: this user (not yet cut to length).
+        case accepted(user: String)
+        /// 535: unknown user, wrong secret, or a malformed answer.
+        case refused
+        /// 501: the client sent `*`.
+        case cancelled
+    }
+
+    /// The line the exchange waits for.
+    enum Waiting: Sendable, Equatable {
+        case plain
+        case loginUser
+        case loginPassword(user: String)
+        case cramMD5(challenge: String)
+        case xoauth2
+    }
+
+    /// User name to secret; empty means any login is taken.
+    let users: [String: String]
+    private(set) var waiting: Waiting
+
+    private init(users: [String: String], waiting: Waiting) {
+        self.users = users
+        self.waiting = waiting
+    }
+
+    /// Starts an exchange for `AUTH mechanism [initial]`: the first step, and the exchange to
+    /// give the next line to when that step is a challenge. Nil for an unknown mechanism.
+    /// `cramChallenge` is the plain text of a CRAM-MD5 challenge (made only when needed).
+    static func start(mechanism: String, initial: String?, users: [String: String],
+                      cramChallenge: @autoclosure () -> String) -> (exchange: SASLExchange, step: Step)? {
+        switch mechanism.uppercased() {
+        case "PLAIN":
+            let exchange = SASLExchange(users: users, waiting: .plain)
+            return (exchange, initial.map(exchange.plain) ?? .challenge(""))
+        case "LOGIN":
+            if let initial {
+                return (SASLExchange(users: users, waiting: .loginPassword(user: decode(initial) ?? "")), .challenge(passwordPrompt))
+            }
+            return (SASLExchange(users: users, waiting: .loginUser), .challenge(userPrompt))
+        case "CRAM-MD5":
+            let text = cramChallenge()
+            return (SASLExchange(users: users, waiting: .cramMD5(challenge: text)), .challenge(Base64.encode(Array(text.utf8))))
+        case "XOAUTH2":
+            let exchange = SASLExchange(users: users, waiting: .xoauth2)
+            return (exchange, initial.map(exchange.xoauth2) ?? .challenge(""))
+        default:
+            return nil
+        }
+    }
+
+    /// The client's answer to the last challenge.
+    mutating func respond(_ raw: String) -> Step {
+        let line = raw.trimmingSpaces
+        if line == "*" { return .cancelled }
+        switch waiting {
+        case .plain: return plain(line)
+        case .loginUser:
+            waiting = .loginPassword(user: Self.decode(line) ?? "")
+            return .challenge(Self.passwordPrompt)
+        case .loginPassword(let user): return verdict(user, password: Self.decode(line))
+        case .cramMD5(let text): return cramMD5(line, challenge: text)
+        case .xoauth2: return xoauth2(line)
+        }
+    }
+
+    /// "Username:" and "Password:", base64.
+    static let userPrompt = "VXNlcm5hbWU6"
+    static let passwordPrompt = "UGFzc3dvcmQ6"
+
+    private func plain(_ base64: String) -> Step {
+        let fields = (Self.decode(base64) ?? "").split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 3 else { return .refused }
+        return verdict(fields[1], password: fields[2])
+    }
+
+    private func xoauth2(_ base64: String) -> Step {
+        var fields: [String: String] = [:]
+        for part in (Self.decode(base64) ?? "").split(separator: "\u{1}") {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { fields[pair[0]] = pair[1] }
+        }
+        let token = fields["auth"].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
+        return verdict(fields["user"], password: token)
+    }
+
+    /// `user hex-digest`, the digest an HMAC-MD5 of the challenge keyed with the user's secret.
+    private func cramMD5(_ base64: String, challenge text: String) -> Step {
+        let answer = (Self.decode(base64) ?? "").split(separator: " ")
+        guard answer.count == 2 else { return .refused }
+        let user = String(answer[0])
+        if users.isEmpty { return .accepted(user: user) }
+        guard let secret = users[user] else { return .refused }
+        let mac = HMAC<Insecure.MD5>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        return Self.hex(Array(mac)) == answer[1].lowercased() ? .accepted(user: user) : .refused
+    }
+
+    /// Any login when no users are set, else the exact pair.
+    private func verdict(_ user: String?, password: String?) -> Step {
+        guard let user, users.isEmpty || (password != nil && users[user] == password) else { return .refused }
+        return .accepted(user: user)
+    }
+
+    static func decode(_ base64: String) -> String? {
+        Base64.decode(base64).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Lower-case hex digits.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+}

@@ -1,0 +1,121 @@
+import MailCore
+import NIOCore
+import NIOSSL
+
+/// Answers that a fault may replace, delay, close or hang, and what each answer leads to.
+extension SMTPSessionHandler {
+    // MARK: Answers and faults
+
+    /// What an answer leads to once it went out as normal (after a delay, later).
+    enum AfterAnswer {
+        case greet, greeted
+        case hello(String)
+        case upgrade(NIOSSLContext)
+        case mailFrom(String, [String])
+        case recipient(StoredMessage.Recipient)
+        case login(String)
+        case store(any IncomingMessage)
+        case quit
+    }
+
+    /// Sends the normal answer for `stage` (none when `lines` is nil) and goes on with `next`,
+    /// unless a fault strikes: then its outcome.
+    func answer(_ stage: FaultStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer) {
+        guard let (fault, count) = server.faults.reach(stage) else {
+            if let (code, texts) = lines { reply(context, code, texts) }
+            carryOut(next, context)
+            return
+        }
+        inject(fault, count, normal: lines, then: next, context)
+    }
+
+    /// Carries out a fault that struck: its reply (and `next` dropped), the normal answer later,
+    /// a close or a hang.
+    func inject(_ fault: Fault, _ count: Int, normal: (Int, [String])?, then next: AfterAnswer, _ context: ChannelHandlerContext) {
+        struck(fault, count)
+        switch FaultOutcome(fault) {
+        case .replace(let code, let text, let ends):
+            reply(context, code, [text])
+            abandon(next)
+            if ends {
+                ending = "fault: \(code)"
+                finish(context)
+            } else if case .paused = mode {
+                mode = .command
+            }
+        case .delay(let seconds):
+            let resume = mode
+            mode = .paused
+            context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(seconds)) { [self] in
+                guard case .paused = mode else { return }
+                mode = resume
+                if let (code, texts) = normal { reply(context, code, texts) }
+                carryOut(next, context)
+                // Whatever came meanwhile, and reading again (whichever mode the input led to).
+                self.resume(context)
+                flushIfNeeded(context)
+            }
+        case .close:
+            abandon(next)
+            ending = "fault: close at \(fault.stage.rawValue)"
+            finish(context)
+        case .hang:
+            abandon(next)
+            ending = "fault: hang at \(fault.stage.rawValue)"
+            mode = .hung
+        case .tlsFail:
+            break
+        }
+    }
+
+    /// What a normal answer leads to.
+    func carryOut(_ next: AfterAnswer, _ context: ChannelHandlerContext) {
+        switch next {
+        case .greet:
+            answer(.greeting, context, lines: (220, ["\(configuration.hostname) ESMTP mailtui test server ready"]), then: .greeted)
+        case .greeted:
+            greeted = true
+            mode = .command
+            process(context)
+        case .hello(let name):
+            helo = String(name.prefix(255))
+            resetTransaction()
+            process(context)
+        case .upgrade(let sslContext):
+            upgrade(sslContext, context)
+        case .mailFrom(let address, let parameters):
+            from = (address, parameters)
+            process(context)
+        case .recipient(let recipient):
+            recipients.append(recipient)
+            process(context)
+        case .login(let user):
+            authUser = String(user.prefix(255))
+            process(context)
+        case .store(let receiving):
+            store(receiving, context)
+        case .quit:
+            ending = "quit"
+            finish(context)
+        }
+    }
+
+    /// What a fault reply, close or hang undoes: a message is not stored, a login not taken.
+    func abandon(_ next: AfterAnswer) {
+        switch next {
+        case .store(let receiving):
+            server.store.drop(receiving)
+            resetTransaction()
+        case .login:
+            authMechanism = nil
+        default:
+            break
+        }
+    }
+
+    func struck(_ fault: Fault, _ count: Int) {
+        faultsHit.append(fault.description)
+        note("(fault \(fault.description))")
+        server.emit(.fault(FaultReport(stage: fault.stage, occurrence: count, action: fault.action.words, client: client)))
+    }
+}

@@ -1,0 +1,40 @@
+@testable import MailServer
+import Testing
+
+/// Command lines split and noted, and the transcript's bounds, as values.
+@Suite struct SMTPCommandTests {
+    @Test func aLineIsSplitIntoVerbAndArgument() {
+        let mail = SMTPCommand("mail FROM:<a@b> SIZE=10")
+        #expect(mail.verb == "MAIL" && mail.argument == "FROM:<a@b> SIZE=10" && mail.isKnown)
+        #expect(SMTPCommand("").verb == "" && !SMTPCommand("").isKnown)
+        #expect(SMTPCommand("NOOP").argument == "")
+        #expect(!SMTPCommand("dXNlcg==").isKnown)
+    }
+
+    @Test func authCredentialsNeverReachTheTranscript() {
+        #expect(SMTPCommand("AUTH PLAIN AGFubgBzZWNyZXQ=").noted == "AUTH PLAIN [credentials hidden]")
+        #expect(SMTPCommand("auth LOGIN").noted == "AUTH LOGIN")
+        #expect(SMTPCommand("RCPT TO:<b@c>").noted == "RCPT TO:<b@c>")
+    }
+
+    @Test func pathsAndParameters() {
+        #expect(SMTPCommand.path("FROM:<a@b> SIZE=10 BODY=8BITMIME", prefix: "FROM:").map { [$0.address] + $0.parameters } == ["a@b", "SIZE=10", "BODY=8BITMIME"])
+        #expect(SMTPCommand.path(" from: <> ", prefix: "FROM:")?.address == "")
+        #expect(SMTPCommand.path("TO:a@b", prefix: "TO:") == nil)
+        #expect(SMTPCommand.path("TO:<a b@c>", prefix: "TO:") == nil)
+        #expect(SMTPCommand.path("FROM:<a@b>", prefix: "TO:") == nil)
+    }
+
+    @Test func theTranscriptKeepsTheOpeningAndEachTransactionBounded() {
+        var transcript = SessionTranscript()
+        transcript.note("S: 220 ready")
+        transcript.note("C: EHLO x\u{1b}[31m")
+        transcript.note("C: MAIL FROM:<a@b>")
+        transcript.note("S: 250 2.1.0 Ok")
+        #expect(transcript.takeForMessage() == ["S: 220 ready", "C: EHLO x^[[31m", "C: MAIL FROM:<a@b>", "S: 250 2.1.0 Ok"])
+        for n in 0..<500 { transcript.note("C: NOOP \(n)") }
+        let second = transcript.takeForMessage()
+        #expect(second.count == 2 + SessionTranscript.maxLines)
+        #expect(second.last == "C: NOOP 199")
+    }
+}
