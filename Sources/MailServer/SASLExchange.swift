@@ -107,7 +107,7 @@ struct SASLExchange: Sendable, Equatable {
         if users.isEmpty { return .accepted(user: user) }
         guard let secret = users[user] else { return .refused }
         let mac = HMAC<Insecure.MD5>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return Self.hex(Array(mac)) == answer[1].lowercased() ? .accepted(user: user) : .refused
+        return HexDigits.string(Array(mac), uppercase: false) == answer[1].lowercased() ? .accepted(user: user) : .refused
     }
 
     /// Any login when no users are set, else the exact pair.
@@ -118,11 +118,5 @@ struct SASLExchange: Sendable, Equatable {
 
     static func decode(_ base64: String) -> String? {
         Base64.decode(base64).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// Lower-case hex digits.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 }
