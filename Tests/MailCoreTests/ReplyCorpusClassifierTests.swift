@@ -30,6 +30,12 @@ import TestSupport
             #expect(entry.advice.map(catalogue.contains) ?? true, "\(entry.id): no catalogue entry \(entry.advice ?? "")")
             #expect(["greeting", "ehlo", "starttls", "auth", "mail", "rcpt", "data", "message"].contains(entry.stage), "\(entry.id)")
             #expect(!entry.source.isEmpty && entry.serverReply.code >= 400, "\(entry.id)")
+            // As a server sends it: every line but the last continues ("550-"), the last ends ("550 ").
+            let lines = entry.reply.split(separator: "\n", omittingEmptySubsequences: false)
+            for (index, line) in lines.enumerated() {
+                let separator: Character = index == lines.count - 1 ? " " : "-"
+                #expect(line.count > 3 && line[line.index(line.startIndex, offsetBy: 3)] == separator, "\(entry.id), line \(index + 1): \(line)")
+            }
         }
         for hard in ["aiosmtpd-starttls-first", "postfix-rbl-greeting", "postfix-too-many-connections", "postgrey-greylisted",
                      "aiosmtpd-tls-unavailable", "postfix-helo-first", "exim-all-rcpt-rejected", "m365-send-as-storedrv"] {
