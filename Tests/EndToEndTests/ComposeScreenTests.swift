@@ -90,6 +90,45 @@ import TestSupport
         #expect(!screen.contains("dotenv-pw-9"))
     }
 
+    /// MAIL_USE_TLS and MAIL_USE_SSL both on: Flask-Mail opens implicit TLS and then fails at
+    /// STARTTLS. The screen says so and what would work, F5 fails as the app does and sends
+    /// nothing; the user's own choice of Security, or --as-intended, sends the way that works.
+    @Test func bothTLSModesFailAsTheAppUntilChosenOrAsIntended() throws {
+        let server = try TestSMTPServer(["--mode", "tls"])
+        defer { server.stop() }
+        let env = TestPaths.temporaryDirectory("mailtui-env") + "/.env"
+        try "MAIL_SERVER=127.0.0.1\nMAIL_PORT=\(server.port)\nMAIL_USE_TLS=True\nMAIL_USE_SSL=True\n".write(toFile: env, atomically: true, encoding: .utf8)
+        let common = ["--fresh", "--no-local-server", "--env-file", env, "--ca-file", TestCertificates.path("ca.pem"), "--helo", "client.test.invalid",
+                      "--from", "app@example.com", "--to", "b@example.com", "--subject", "as the app"]
+        let tmux = try launch(common, width: 120, height: 50)
+        defer { tmux.stop() }
+        let imported = try tmux.waitFor("What the app will do:")
+        #expect(imported.contains("The app will fail at STARTTLS after implicit TLS"), "the status line says it:\n\(imported)")
+        #expect(imported.contains("What would work:") && imported.contains("MAIL_USE_TLS=False with"), "\(imported)")
+        try tmux.press("F5")
+        let failed = try tmux.waitFor("Failed at TLS: STARTTLS not offered")
+        #expect(failed.contains("✗ Failed at TLS: the app cannot send"), "\(failed)")
+        #expect(failed.contains("SMTPNotSupportedError"), "\(failed)")
+        #expect(server.messages().isEmpty, "the app sends nothing; neither does the screen")
+        // The user picks the Security: ten Shift-Tabs from To back to it (the server fields come
+        // before From: Host, Port, Security, User, Password, Auth, Verify, CA file, EHLO, Timeout,
+        // Stop after), then T for TLS.
+        try tmux.press("BTab", times: 10)
+        try tmux.type("t")
+        try tmux.waitFor("F5 now sends with TLS, as you chose")
+        try tmux.press("F5")
+        try tmux.waitFor("✓ Sent")
+        #expect(server.messages().count == 1)
+        tmux.stop()
+
+        let intended = try launch(common + ["--as-intended"], width: 120, height: 50)
+        defer { intended.stop() }
+        try intended.waitFor("--as-intended: F5 sends with TLS")
+        try intended.press("F5")
+        try intended.waitFor("✓ Sent")
+        #expect(server.messages().count == 2)
+    }
+
     /// The DKIM field signs the message; dkimpy verifies what the server stored with the key
     /// served by a DNS server on loopback, and the key's content never reaches the screen.
     @Test func theDKIMFieldSignsTheMessage() throws {

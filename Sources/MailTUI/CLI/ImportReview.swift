@@ -20,6 +20,7 @@ enum ImportReview {
                 lines.append("  " + pad(setting.label, 10) + pad(value, 30) + (resolved.origins[setting] ?? ""))
             }
         }
+        lines += state.appWillFailLines(asIntended: resolved.appWillFail != nil && state.appWillFail == nil)
         let findings = resolved.findings
         if !findings.isEmpty {
             lines.append("")

@@ -53,6 +53,8 @@ struct TUICommand: ParsableCommand {
         } else if let warning = resolved.warnings.first {
             state.notice = "Warning: \(warning)"
         }
+        // The app cannot send with this config: F5 fails as it does, unless asked otherwise.
+        if resolved.appWillFail != nil { state.importedBothTLSModes(intended: resolved.intendedSettings, asIntended: server.asIntended) }
         state.profileName = resolved.profileName
         // The password is never in the draft: it comes from a source given here, the profile, or
         // MAIL_PASSWORD. A command runs only when a send needs it, off the UI thread; a prompt or

@@ -74,6 +74,9 @@ struct AppState: Equatable, Sendable {
     var deletedMessages: [[StoredMessage]] = []
     /// Drafts of earlier screens that are gone, newest first (Ctrl-R offers them).
     var keptDrafts: [KeptDraft] = []
+    /// How the app fails with the imported config (MAIL_USE_TLS and MAIL_USE_SSL both on): F5
+    /// fails the same way until the user chooses the Security (AppWillFail.swift).
+    var appWillFail: SessionFailure?
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -110,7 +113,8 @@ enum Phase: Equatable, Sendable {
     case sending(stage: SMTPStage, sent: Int?, total: Int?)
     case cancelling
     case sent(reply: String, elapsed: Duration, refused: [String])
-    case failed(SessionFailure, elapsed: Duration)
+    /// `elapsed` is nil when nothing connected: the failure is the app's, known from its config.
+    case failed(SessionFailure, elapsed: Duration?)
     /// A probe's or an auto-detection's findings (and its failure, if it failed).
     case probed(lines: [String], failure: SessionFailure?)
     /// Text to read in the conversation pane (an export, a past transcript's result).

@@ -32,6 +32,8 @@ extension AppState {
 
     /// Fills the form from settings and a draft (a restored draft, or command-line options).
     mutating func apply(settings s: ServerSettings) {
+        // Other settings (a profile, the local server, a past send) are no longer the imported config.
+        appWillFail = nil
         fields[.host] = TextField(s.host)
         security = s.security
         portEdited = s.port != nil && s.port != s.security.defaultPort

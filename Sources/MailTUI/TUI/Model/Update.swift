@@ -90,6 +90,7 @@ extension AppState {
                 self.security = best.security
                 fields[.port] = TextField(String(best.port))
                 portEdited = best.port != best.security.defaultPort
+                appWillFail = nil
                 notice = "Auto-detect chose port \(best.port) with \(best.security.displayName)"
                 return changed()
             }
@@ -430,6 +431,7 @@ extension AppState {
         guard let chosen = choose(key, in: SecurityMode.allCases, current: security, name: \.displayName) else { return navigate(key) }
         security = chosen
         if !portEdited { fields[.port] = TextField(String(security.defaultPort)) }
+        securityChosenByUser()
         return changed()
     }
 
@@ -571,6 +573,10 @@ extension AppState {
         fieldErrors = [:]
         transcript = []
         transcriptTop = nil
+        if !probing, let failure = sendFailsAsTheApp {
+            phase = .failed(failure, elapsed: nil)
+            return []
+        }
         previousPhase = phase
         phase = .sending(stage: .connect, sent: nil, total: nil)
         probeSettings = probing ? settings : nil

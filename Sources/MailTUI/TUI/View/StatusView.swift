@@ -57,7 +57,8 @@ extension AppState {
         switch phase {
         case .idle, .showing:
             let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
-            return ("Ready: \(server)" + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+            let asTheApp = appWillFail == nil ? "" : "  (as the app: F5 fails at STARTTLS after implicit TLS)"
+            return ("Ready: \(server)" + asTheApp + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
         case .autoProbing:
             let typed = Int(text(.port)).flatMap { [25, 465, 587, 2525].contains($0) ? nil : $0 }
             return ("Auto-detecting: looking up the host, then trying 587, 465, 25, 2525" + (typed.map { " and \($0)" } ?? "") + " at once… (Esc cancels)", theme.statusBar)
