@@ -208,7 +208,7 @@ extension ServerOptions {
                 resolved.notes += imported.notes
                 if imported.bothTLSModes {
                     let s = imported.settings
-                    resolved.appWillFail = "the app cannot send with this config: MAIL_USE_TLS and MAIL_USE_SSL are both on, so Flask-Mail connects to \(s.host):\(s.effectivePort) with implicit TLS (smtplib.SMTP_SSL), says EHLO, and then calls starttls(), which fails with SMTPNotSupportedError (\"STARTTLS extension not supported by server\"); no mail leaves. Fix the config (MAIL_USE_SSL=True alone for port 465, MAIL_USE_TLS=True alone for 587), or give --as-intended to send the way that works."
+                    resolved.appWillFail = SessionFailure.flaskBothTLSModes(host: s.host, port: s.effectivePort).explanation + " Fix the config (MAIL_USE_SSL=True alone for port 465, MAIL_USE_TLS=True alone for 587), or give --as-intended to send the way that works."
                 }
                 if imported.intended.security != imported.settings.security {
                     resolved.intendedSecurity = imported.intended.security
