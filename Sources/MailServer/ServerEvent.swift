@@ -23,10 +23,34 @@ public struct SessionSummary: Sendable, Equatable, Codable {
 
 /// A fault that struck.
 public struct FaultReport: Sendable, Equatable, Codable {
-    public var stage: FaultStage
+    public var stage: SMTPStage
     public var occurrence: Int
     public var action: String
     public var client: String
+
+    private enum CodingKeys: String, CodingKey { case stage, occurrence, action, client }
+
+    public init(stage: SMTPStage, occurrence: Int, action: String, client: String) {
+        self.stage = stage
+        self.occurrence = occurrence
+        self.action = action
+        self.client = client
+    }
+
+    /// The stage is written as its fault word, `starttls`, which scripts read.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage.faultWord, forKey: .stage)
+        try c.encode(occurrence, forKey: .occurrence)
+        try c.encode(action, forKey: .action)
+        try c.encode(client, forKey: .client)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(stage: try c.decode(SMTPStage.self, forKey: .stage), occurrence: try c.decode(Int.self, forKey: .occurrence),
+                  action: try c.decode(String.self, forKey: .action), client: try c.decode(String.self, forKey: .client))
+    }
 }
 
 /// A message the server accepted, as stored beside its `.eml` in `<id>.json`.
