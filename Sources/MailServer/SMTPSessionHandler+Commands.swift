@@ -13,9 +13,9 @@ extension SMTPSessionHandler {
         if hidingCredentials && verb != "AUTH" {
             // A client that pipelined its login behind a refused AUTH: its base64 lines arrive
             // as commands, and are credentials all the same.
-            note("C: [credentials hidden]")
+            note(.client, "[credentials hidden]")
         } else {
-            note("C: " + command.noted)
+            note(.client, command.noted)
         }
         if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
         if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
@@ -172,7 +172,7 @@ extension SMTPSessionHandler {
     }
 
     func authLine(_ raw: [UInt8], _ exchange: SASLExchange, _ context: ChannelHandlerContext) {
-        note("C: [credentials hidden]")
+        note(.client, "[credentials hidden]")
         mode = .command
         var exchange = exchange
         let step = exchange.respond(String(decoding: raw, as: UTF8.self))

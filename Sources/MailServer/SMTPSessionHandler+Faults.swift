@@ -115,7 +115,7 @@ extension SMTPSessionHandler {
 
     func struck(_ fault: Fault, _ count: Int) {
         faultsHit.append(fault.description)
-        note("(fault \(fault.description))")
+        note(.note, "(fault \(fault.description))")
         server.emit(.fault(FaultReport(stage: fault.stage, occurrence: count, action: fault.action.words, client: client)))
     }
 }

@@ -51,7 +51,7 @@ public enum SMTPStage: String, Sendable, Codable, CaseIterable, Comparable {
     }
 
     /// The stage a client command starts.
-    static func of(command: String) -> SMTPStage? {
+    public static func of(command: String) -> SMTPStage? {
         let verb = command.prefix(while: { $0 != " " && $0 != "\r" && $0 != "\n" }).uppercased()
         switch verb {
         case "EHLO", "HELO": return .ehlo
