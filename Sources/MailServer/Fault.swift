@@ -1,11 +1,6 @@
 import MailCore
 import Synchronization
 
-/// Where in a session a fault can strike. `data` is the reply after the message content.
-public enum FaultStage: String, Sendable, CaseIterable, Codable {
-    case connect, greeting, ehlo, starttls, auth, mail, rcpt, data, quit
-}
-
 /// What a fault does at its stage.
 public enum FaultAction: Sendable, Equatable, Codable {
     /// Answer with this reply instead of the normal one (`550 5.1.1 No such user`).
@@ -31,20 +26,21 @@ public enum FaultAction: Sendable, Equatable, Codable {
 }
 
 /// `--fault 'STAGE[@N]=ACTION'`: at a stage, on its Nth occurrence since the server started (or
-/// every time), do something other than the normal reply.
+/// every time), do something other than the normal reply. The stage is the client's `SMTPStage`,
+/// named by its `faultWord` (`starttls` for `.tls`); `data` is the reply after the message content.
 public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
-    public var stage: FaultStage
+    public var stage: SMTPStage
     /// 1-based: `rcpt@2` is the second recipient since start; nil is every time.
     public var occurrence: Int?
     public var action: FaultAction
 
-    public init(stage: FaultStage, occurrence: Int? = nil, action: FaultAction) {
+    public init(stage: SMTPStage, occurrence: Int? = nil, action: FaultAction) {
         self.stage = stage
         self.occurrence = occurrence
         self.action = action
     }
 
-    public var description: String { "\(stage.rawValue)\(occurrence.map { "@\($0)" } ?? "")=\(action.words)" }
+    public var description: String { "\(stage.faultWord)\(occurrence.map { "@\($0)" } ?? "")=\(action.words)" }
 
     /// Parses `rcpt@2=550 5.1.1 No such user`, `greeting=delay 3`, `data=close`, `starttls=tls-fail`.
     public init(parsing text: String) throws(FaultError) {
@@ -52,8 +48,8 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
         let left = text[..<equals].trimmingSpaces
         let right = String(text[text.index(after: equals)...]).trimmingSpaces
         let parts = left.split(separator: "@", maxSplits: 1).map(String.init)
-        guard let stageName = parts.first, let stage = FaultStage(rawValue: stageName.lowercased()) else {
-            throw FaultError(text: text, reason: "the stage must be one of \(FaultStage.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let stageName = parts.first, let stage = SMTPStage(faultWord: stageName) else {
+            throw FaultError(text: text, reason: "the stage must be one of \(SMTPStage.allCases.map(\.faultWord).joined(separator: ", "))")
         }
         var occurrence: Int?
         if parts.count == 2 {
@@ -66,7 +62,7 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
         case "close": action = .close
         case "hang": action = .hang
         case "tls-fail":
-            guard stage == .starttls else { throw FaultError(text: text, reason: "tls-fail is for the starttls stage only") }
+            guard stage == .tls else { throw FaultError(text: text, reason: "tls-fail is for the starttls stage only") }
             action = .tlsFail
         case "delay":
             guard words.count == 2, let seconds = Double(words[1]), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
@@ -92,6 +88,24 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 }
 
+extension Fault {
+    private enum CodingKeys: String, CodingKey { case stage, occurrence, action }
+
+    /// The stage is written as its fault word, `starttls`, as it always was.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage.faultWord, forKey: .stage)
+        try c.encodeIfPresent(occurrence, forKey: .occurrence)
+        try c.encode(action, forKey: .action)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(stage: try c.decode(SMTPStage.self, forKey: .stage), occurrence: try c.decodeIfPresent(Int.self, forKey: .occurrence),
+                  action: try c.decode(FaultAction.self, forKey: .action))
+    }
+}
+
 public struct FaultError: Error, Sendable, CustomStringConvertible {
     public var text: String
     public var reason: String
@@ -108,12 +122,12 @@ public final class FaultBook: Sendable {
         var once: Bool
     }
 
-    private let state: Mutex<(faults: [Armed], counts: [FaultStage: Int])>
+    private let state: Mutex<(faults: [Armed], counts: [SMTPStage: Int])>
 
     public init(_ faults: [Fault] = []) { state = Mutex((faults.map { Armed(fault: $0, once: false) }, [:])) }
 
     /// Counts one more arrival at `stage` and returns the fault that strikes it, if one does.
-    func reach(_ stage: FaultStage) -> (fault: Fault, occurrence: Int)? {
+    func reach(_ stage: SMTPStage) -> (fault: Fault, occurrence: Int)? {
         state.withLock { state in
             let count = (state.counts[stage] ?? 0) + 1
             state.counts[stage] = count

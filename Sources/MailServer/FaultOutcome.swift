@@ -9,7 +9,7 @@ enum FaultOutcome: Sendable, Equatable {
     case close
     /// Nothing answered, ever again.
     case hang
-    /// STARTTLS is answered and then no handshake (only at the starttls stage).
+    /// STARTTLS is answered and then no handshake (only at the STARTTLS stage, `.tls`).
     case tlsFail
 
     init(_ fault: Fault) {

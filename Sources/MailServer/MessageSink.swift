@@ -1,3 +1,5 @@
+import MailCore
+
 /// A message on its way into a `MessageSink`: its octets are appended as they arrive.
 protocol IncomingMessage: AnyObject {
     /// The id it will be stored under.
@@ -25,7 +27,7 @@ protocol MessageSink: Sendable {
 /// Where a session learns whether a fault strikes a stage it reaches.
 protocol FaultSource: Sendable {
     /// Counts one more arrival at `stage` and returns the fault that strikes it, if one does.
-    func reach(_ stage: FaultStage) -> (fault: Fault, occurrence: Int)?
+    func reach(_ stage: SMTPStage) -> (fault: Fault, occurrence: Int)?
 }
 
 extension FaultBook: FaultSource {}

@@ -13,9 +13,9 @@ extension SMTPSessionHandler {
         if hidingCredentials && verb != "AUTH" {
             // A client that pipelined its login behind a refused AUTH: its base64 lines arrive
             // as commands, and are credentials all the same.
-            note("C: [credentials hidden]")
+            note(.client, "[credentials hidden]")
         } else {
-            note("C: " + command.noted)
+            note(.client, command.noted)
         }
         if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
         if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
@@ -61,7 +61,7 @@ extension SMTPSessionHandler {
         guard let sslContext = server.sslContext else { reply(context, 454, ["4.7.0 TLS not available"]); return }
         guard !inTLS else { reply(context, 503, ["5.5.1 Already in TLS"]); return }
         guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: STARTTLS"]); return }
-        if let (fault, count) = server.faults.reach(.starttls) {
+        if let (fault, count) = server.faults.reach(.tls) {
             guard fault.action == .tlsFail else {
                 inject(fault, count, normal: (220, ["2.0.0 Ready to start TLS"]), then: .upgrade(sslContext), context)
                 return
@@ -172,7 +172,7 @@ extension SMTPSessionHandler {
     }
 
     func authLine(_ raw: [UInt8], _ exchange: SASLExchange, _ context: ChannelHandlerContext) {
-        note("C: [credentials hidden]")
+        note(.client, "[credentials hidden]")
         mode = .command
         var exchange = exchange
         let step = exchange.respond(String(decoding: raw, as: UTF8.self))

@@ -20,7 +20,7 @@ extension SMTPSessionHandler {
 
     /// Sends the normal answer for `stage` (none when `lines` is nil) and goes on with `next`,
     /// unless a fault strikes: then its outcome.
-    func answer(_ stage: FaultStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer) {
+    func answer(_ stage: SMTPStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer) {
         guard let (fault, count) = server.faults.reach(stage) else {
             if let (code, texts) = lines { reply(context, code, texts) }
             carryOut(next, context)
@@ -57,11 +57,11 @@ extension SMTPSessionHandler {
             }
         case .close:
             abandon(next)
-            ending = "fault: close at \(fault.stage.rawValue)"
+            ending = "fault: close at \(fault.stage.faultWord)"
             finish(context)
         case .hang:
             abandon(next)
-            ending = "fault: hang at \(fault.stage.rawValue)"
+            ending = "fault: hang at \(fault.stage.faultWord)"
             mode = .hung
         case .tlsFail:
             break
@@ -115,7 +115,7 @@ extension SMTPSessionHandler {
 
     func struck(_ fault: Fault, _ count: Int) {
         faultsHit.append(fault.description)
-        note("(fault \(fault.description))")
+        note(.note, "(fault \(fault.description))")
         server.emit(.fault(FaultReport(stage: fault.stage, occurrence: count, action: fault.action.words, client: client)))
     }
 }

@@ -343,7 +343,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             mode = .command
             reply(context, 500, ["5.5.2 Line too long"])
         default:
-            note("C: (a line over \(ServerConfiguration.commandLineLimit) octets)")
+            note(.client, "(a line over \(ServerConfiguration.commandLineLimit) octets)")
             reply(context, 500, ["5.5.2 Line too long"])
         }
     }
@@ -352,7 +352,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         var out = ""
         for (index, text) in texts.enumerated() {
             let line = "\(code)\(index == texts.count - 1 ? " " : "-")\(text)"
-            note("S: " + line)
+            note(.server, line)
             out += line + "\r\n"
         }
         let size = out.utf8.count
@@ -370,5 +370,10 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         needsFlush = true
     }
 
-    func note(_ line: String) { transcript.note(line) }
+    /// Keeps a line of the conversation, with the time since the connection came and whether it
+    /// travelled inside TLS.
+    func note(_ speaker: Speaker, _ text: String) {
+        let since = (NIODeadline.now() - started).nanoseconds
+        transcript.note(speaker, text, elapsed: .microseconds(since / 1000), inTLS: inTLS)
+    }
 }

@@ -23,10 +23,34 @@ public struct SessionSummary: Sendable, Equatable, Codable {
 
 /// A fault that struck.
 public struct FaultReport: Sendable, Equatable, Codable {
-    public var stage: FaultStage
+    public var stage: SMTPStage
     public var occurrence: Int
     public var action: String
     public var client: String
+
+    private enum CodingKeys: String, CodingKey { case stage, occurrence, action, client }
+
+    public init(stage: SMTPStage, occurrence: Int, action: String, client: String) {
+        self.stage = stage
+        self.occurrence = occurrence
+        self.action = action
+        self.client = client
+    }
+
+    /// The stage is written as its fault word, `starttls`, which scripts read.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage.faultWord, forKey: .stage)
+        try c.encode(occurrence, forKey: .occurrence)
+        try c.encode(action, forKey: .action)
+        try c.encode(client, forKey: .client)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(stage: try c.decode(SMTPStage.self, forKey: .stage), occurrence: try c.decode(Int.self, forKey: .occurrence),
+                  action: try c.decode(String.self, forKey: .action), client: try c.decode(String.self, forKey: .client))
+    }
 }
 
 /// A message the server accepted, as stored beside its `.eml` in `<id>.json`.
@@ -61,13 +85,14 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     public var bytes: Int
     /// The Subject header as it came (encoded words left as they are), for lists.
     public var subject: String?
-    /// The server's side of the session up to this message; credentials hidden.
-    public var transcript: [String]
+    /// The session up to this message, both sides; credentials hidden. Older records held
+    /// `C: `/`S: ` strings, which still read (see `TranscriptLine(tagged:)`).
+    public var transcript: [TranscriptLine]
     /// The faults that struck this session before the message was accepted.
     public var faults: [String]
 
     public init(id: String, path: String, from: String, fromParameters: [String], recipients: [Recipient], helo: String?, client: String,
-                tls: String?, cipher: String? = nil, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [String], faults: [String]) {
+                tls: String?, cipher: String? = nil, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [TranscriptLine], faults: [String]) {
         self.id = id
         self.path = path
         self.from = from
@@ -115,7 +140,19 @@ extension StoredMessage {
         if let subject { key("subject"); out += QuotedString.basic(subject) }
         key("time"); out += String(time)
         if let tls { key("tls"); out += QuotedString.basic(tls) }
-        key("transcript"); out += list(transcript)
+        key("transcript")
+        out += "[" + transcript.map(Self.json).joined(separator: ",") + "]"
         return Array((out + "}").utf8)
+    }
+
+    /// A transcript line as `TranscriptLine`'s Codable reads it, keys sorted: `elapsed` in seconds
+    /// to the microsecond, written from integers so that it reads back exactly.
+    static func json(_ line: TranscriptLine) -> String {
+        let parts = line.elapsed.components
+        let micro = Int(parts.attoseconds / 1_000_000_000_000)
+        let fraction = String(micro)
+        let elapsed = "\(parts.seconds)." + String(repeating: "0", count: max(0, 6 - fraction.count)) + fraction
+        return "{\"elapsed\":" + elapsed + ",\"inTLS\":" + (line.inTLS ? "true" : "false") + ",\"speaker\":\"" + line.speaker.rawValue
+            + "\",\"stage\":\"" + line.stage.rawValue + "\",\"text\":" + QuotedString.basic(line.text) + "}"
     }
 }

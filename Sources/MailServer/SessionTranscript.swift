@@ -2,32 +2,39 @@ import MailCore
 
 /// The conversation a stored message keeps: the session's opening (greeting, EHLO, STARTTLS,
 /// AUTH) until the first MAIL FROM, then the lines of each transaction since the last message.
-/// Bounded (at most `maxLines` of each, `maxLength` characters a line) and made safe for a
-/// terminal as it is written.
+/// Lines are the client's `TranscriptLine`s, each given the stage its command started. Bounded
+/// (at most `maxLines` of each, `maxLength` characters a line as `tagged` shows it) and made safe
+/// for a terminal as it is written.
 struct SessionTranscript: Sendable {
     static let maxLines = 200
     static let maxLength = 300
 
-    private(set) var opening: [String] = []
+    private(set) var opening: [TranscriptLine] = []
     /// The lines since the opening closed or the last message was stored.
-    private(set) var current: [String] = []
+    private(set) var current: [TranscriptLine] = []
     private var openingClosed = false
+    /// The stage of the last client command (the greeting before any).
+    private(set) var stage = SMTPStage.greeting
 
-    /// Keeps one line: "C: " for the client, "S: " for the server, "(…)" for a note.
-    mutating func note(_ line: String) {
-        let safe = TerminalSanitizer.sanitize(line, maxLength: Self.maxLength)
-        // Decided by the line, not by the session's state: MAIL FROM's reply is noted before the
-        // command takes effect, and must follow the command, pipelined or not.
-        if line.hasPrefix("C: MAIL") { openingClosed = true }
+    /// Keeps one line: a command, a reply line, or a note such as `(fault rcpt=close)`.
+    mutating func note(_ speaker: Speaker, _ text: String, elapsed: Duration = .zero, inTLS: Bool = false) {
+        let safe = TerminalSanitizer.sanitize(text, maxLength: Self.maxLength - TranscriptLine.tag(speaker).count)
+        if speaker == .client {
+            if let started = SMTPStage.of(command: text) { stage = started }
+            // Decided by the line, not by the session's state: MAIL FROM's reply is noted before
+            // the command takes effect, and must follow the command, pipelined or not.
+            if text.hasPrefix("MAIL") { openingClosed = true }
+        }
+        let line = TranscriptLine(elapsed: elapsed, speaker: speaker, inTLS: inTLS, stage: stage, text: safe)
         if !openingClosed {
-            if opening.count < Self.maxLines { opening.append(safe) }
+            if opening.count < Self.maxLines { opening.append(line) }
         } else if current.count < Self.maxLines {
-            current.append(safe)
+            current.append(line)
         }
     }
 
     /// The lines a message stored now keeps; the next message starts from its opening again.
-    mutating func takeForMessage() -> [String] {
+    mutating func takeForMessage() -> [TranscriptLine] {
         defer { current = [] }
         return opening + current
     }

@@ -29,8 +29,13 @@ import TestSupport
         #expect(stored.tls == (security == .none ? nil : "TLSv1.3"))
         #expect(security == .none ? stored.cipher == nil : stored.cipher?.hasPrefix("TLS_") == true)
         #expect(stored.helo == "client.test.invalid")
-        #expect(!stored.transcript.joined().contains("pw") || security == .none)
-        #expect(stored.transcript.contains { $0.contains("[credentials hidden]") } || security == .none)
+        #expect(!stored.transcript.map(\.tagged).joined().contains("pw") || security == .none)
+        #expect(stored.transcript.contains { $0.tagged.contains("[credentials hidden]") } || security == .none)
+        // The server's lines say what the client's say: the stage, and whether inside TLS.
+        #expect(stored.transcript.first { $0.text.hasPrefix("RCPT TO") }?.stage == .rcpt)
+        #expect(stored.transcript.first { $0.text == "STARTTLS" }?.inTLS != true)
+        #expect(stored.transcript.last?.inTLS == (security != .none), "\(stored.transcript.map(\.tagged))")
+        #expect(stored.transcript.map(\.elapsed) == stored.transcript.map(\.elapsed).sorted())
     }
 
     @Test func loginsAreCheckedWhenUsersAreGiven() throws {

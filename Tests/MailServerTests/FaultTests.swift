@@ -23,7 +23,7 @@ import TestSupport
         #expect(report.failure?.stage == stage, "\(report.failure?.description ?? "no failure")\n\(transcript)")
         #expect(report.failure?.reply?.code == code)
         #expect(harness.stored.isEmpty)
-        #expect(harness.waitForEvents { $0.contains { if case .fault(let f) = $0 { f.stage.rawValue == text.split(separator: "=")[0] } else { false } } })
+        #expect(harness.waitForEvents { $0.contains { if case .fault(let f) = $0 { f.stage.faultWord == text.split(separator: "=")[0] } else { false } } })
     }
 
     @Test func theNthOccurrenceOnly() throws {
@@ -100,6 +100,30 @@ import TestSupport
         #expect(book.reach(.mail) != nil && book.reach(.mail) != nil, "until cleared")
         book.replace(with: [], once: false)
         #expect(book.active.isEmpty && book.reach(.mail) == nil)
+    }
+}
+
+/// The server's faults name the client's stages: `starttls` (what users type and scripts read)
+/// is `SMTPStage.tls`, and every fault record still writes `starttls`.
+@Suite struct FaultStageWordsTests {
+    @Test func starttlsAndTlsAreTheClientsTLSStageAndAreWrittenStarttls() throws {
+        for text in ["starttls=tls-fail", "STARTTLS=tls-fail", "tls=tls-fail"] {
+            let fault = try Fault(parsing: text)
+            #expect(fault.stage == .tls && fault.action == .tlsFail, "\(text)")
+            #expect(fault.description == "starttls=tls-fail")
+        }
+        #expect(SMTPStage.allCases.map(\.faultWord) == ["connect", "greeting", "ehlo", "starttls", "auth", "mail", "rcpt", "data", "quit"])
+        let report = FaultReport(stage: .tls, occurrence: 1, action: "tls-fail", client: "127.0.0.1:1")
+        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        #expect(json.contains("\"stage\":\"starttls\""), "\(json)")
+        #expect(try JSONDecoder().decode(FaultReport.self, from: Data(json.utf8)) == report)
+        let old = #"{"stage":"starttls","occurrence":2,"action":{"close":{}}}"#
+        #expect(try JSONDecoder().decode(Fault.self, from: Data(old.utf8)) == Fault(stage: .tls, occurrence: 2, action: .close))
+        let written = String(decoding: try JSONEncoder().encode(Fault(stage: .tls, action: .tlsFail)), as: UTF8.self)
+        #expect(written.contains("\"stage\":\"starttls\""), "\(written)")
+        // The client's own JSON (transcripts, history) keeps writing `tls`, and reads both.
+        #expect(String(decoding: try JSONEncoder().encode([SMTPStage.tls]), as: UTF8.self) == #"["tls"]"#)
+        #expect(try JSONDecoder().decode([SMTPStage].self, from: Data(#"["starttls","tls"]"#.utf8)) == [.tls, .tls])
     }
 }
 

@@ -27,14 +27,20 @@ import Testing
 
     @Test func theTranscriptKeepsTheOpeningAndEachTransactionBounded() {
         var transcript = SessionTranscript()
-        transcript.note("S: 220 ready")
-        transcript.note("C: EHLO x\u{1b}[31m")
-        transcript.note("C: MAIL FROM:<a@b>")
-        transcript.note("S: 250 2.1.0 Ok")
-        #expect(transcript.takeForMessage() == ["S: 220 ready", "C: EHLO x^[[31m", "C: MAIL FROM:<a@b>", "S: 250 2.1.0 Ok"])
-        for n in 0..<500 { transcript.note("C: NOOP \(n)") }
+        transcript.note(.server, "220 ready")
+        transcript.note(.client, "EHLO x\u{1b}[31m")
+        transcript.note(.client, "MAIL FROM:<a@b>")
+        transcript.note(.server, "250 2.1.0 Ok")
+        let first = transcript.takeForMessage()
+        #expect(first.map(\.tagged) == ["S: 220 ready", "C: EHLO x^[[31m", "C: MAIL FROM:<a@b>", "S: 250 2.1.0 Ok"])
+        #expect(first.map(\.stage) == [.greeting, .ehlo, .mail, .mail], "each line has the stage its command started")
+        for n in 0..<500 { transcript.note(.client, "NOOP \(n)") }
         let second = transcript.takeForMessage()
         #expect(second.count == 2 + SessionTranscript.maxLines)
-        #expect(second.last == "C: NOOP 199")
+        #expect(second.last?.tagged == "C: NOOP 199")
+        // A long line is cut where it was when the tag was part of the line.
+        transcript.note(.server, String(repeating: "x", count: 400))
+        let long = transcript.takeForMessage().last?.tagged ?? ""
+        #expect(long == "S: " + String(repeating: "x", count: SessionTranscript.maxLength - 3) + "…[103 more bytes cut]")
     }
 }

@@ -19,7 +19,7 @@ import TestSupport
         client.send("Subject: kept\r\n\r\nbody\r\n.\r\n")
         #expect(client.reply()?.hasPrefix("250") == true)
         #expect(client.command("QUIT") == "221")
-        return try #require(harness.stored.first).transcript
+        return try #require(harness.stored.first).transcript.map(\.tagged)
     }
 
     @Test func aPipelinedConversationIsStoredInOrder() throws {

@@ -51,14 +51,45 @@ public struct TranscriptLine: Sendable, Codable, Equatable {
     /// The line as plain text: `  0.012s <- 220 mail.example.org ESMTP`.
     public var plainText: String { "\(elapsedText) \(marker) \(text)" }
 
+    /// What comes before the text in `tagged`: `C: ` for the client, `S: ` for the server.
+    public static func tag(_ speaker: Speaker) -> String {
+        switch speaker {
+        case .client: "C: "
+        case .server: "S: "
+        case .note, .error: ""
+        }
+    }
+
+    /// The line as the capture server shows a stored conversation: `C: EHLO x`, `S: 250 2.1.0 Ok`,
+    /// a note (`(fault rcpt=close)`) as it is.
+    public var tagged: String { Self.tag(speaker) + text }
+
+    /// Reads a line in the `tagged` form, which the capture server's records held before they kept
+    /// lines as objects: it carries no time nor TLS, and a client line the stage of its command.
+    public init(tagged line: String, stage: SMTPStage = .greeting) {
+        if line.hasPrefix("C: ") {
+            let text = String(line.dropFirst(3))
+            self.init(elapsed: .zero, speaker: .client, inTLS: false, stage: SMTPStage.of(command: text) ?? stage, text: text)
+        } else if line.hasPrefix("S: ") {
+            self.init(elapsed: .zero, speaker: .server, inTLS: false, stage: stage, text: String(line.dropFirst(3)))
+        } else {
+            self.init(elapsed: .zero, speaker: .note, inTLS: false, stage: stage, text: line)
+        }
+    }
+
     private enum CodingKeys: String, CodingKey { case elapsed, speaker, inTLS, stage, text }
 
     /// `elapsed` is written as seconds (`0.012`), which people and other tools read; the pair of
-    /// integers older versions wrote is still read.
+    /// integers older versions wrote is still read, and so is a line in the `tagged` string form.
     public init(from decoder: any Decoder) throws {
+        if let line = try? decoder.singleValueContainer().decode(String.self) {
+            self = TranscriptLine(tagged: line)
+            return
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let seconds = try? c.decode(Double.self, forKey: .elapsed) {
-            elapsed = .microseconds((seconds * 1_000_000).saturatingInt)
+            // Rounded: `0.000003` times a million is a hair under 3 in binary.
+            elapsed = .microseconds((seconds * 1_000_000).rounded().saturatingInt)
         } else {
             elapsed = try c.decode(Duration.self, forKey: .elapsed)
         }

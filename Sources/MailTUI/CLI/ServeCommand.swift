@@ -274,7 +274,7 @@ final class ServeOutput: Sendable {
         case .session(let s):
             return [Console.safe("\(time) session \(s.client)\(s.helo.map { " (\($0))" } ?? "")\(s.tls.map { " \($0)" } ?? ""): \(s.messages) message\(s.messages == 1 ? "" : "s"), \(s.ending)")]
         case .fault(let f):
-            return [Console.safe("\(time) fault \(f.stage.rawValue)@\(f.occurrence) → \(f.action) (\(f.client))")]
+            return [Console.safe("\(time) fault \(f.stage.faultWord)@\(f.occurrence) → \(f.action) (\(f.client))")]
         }
     }
 
@@ -291,7 +291,7 @@ final class ServeOutput: Sendable {
             return "{\"event\":\"session\",\"client\":\(q(s.client)),\"helo\":\(q(s.helo)),\"tls\":\(q(s.tls)),\"auth_user\":\(q(s.authUser)),"
                 + "\"messages\":\(s.messages),\"ending\":\(q(s.ending)),\"seconds\":\(s.seconds)}"
         case .fault(let f):
-            return "{\"event\":\"fault\",\"stage\":\(q(f.stage.rawValue)),\"occurrence\":\(f.occurrence),\"action\":\(q(f.action)),\"client\":\(q(f.client))}"
+            return "{\"event\":\"fault\",\"stage\":\(q(f.stage.faultWord)),\"occurrence\":\(f.occurrence),\"action\":\(q(f.action)),\"client\":\(q(f.client))}"
         }
     }
 }

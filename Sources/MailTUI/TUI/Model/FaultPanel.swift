@@ -13,7 +13,7 @@ struct FaultPanel: Equatable, Sendable {
     var row: Row = .stage
     /// A preset (index into `Preset.all`) instead of the stage, action and value rows.
     var preset: Int?
-    var stage: FaultStage = .rcpt
+    var stage: SMTPStage = .rcpt
     var action: ActionKind = .reply
     /// The reply (`550 5.1.1 No such user`) or the delay's seconds.
     var value = TextField("550 5.1.1 No such user")
@@ -30,7 +30,7 @@ struct FaultPanel: Equatable, Sendable {
         default: action.rawValue
         }
         do throws(FaultError) {
-            return .success([try Fault(parsing: "\(stage.rawValue)=\(actionText)")])
+            return .success([try Fault(parsing: "\(stage.faultWord)=\(actionText)")])
         } catch {
             return .failure(error)
         }
@@ -55,7 +55,7 @@ struct FaultPanel: Equatable, Sendable {
         if let presetName {
             lines.append("           imitates \(presetName.imitates): " + presetName.faults.map(\.description).joined(separator: "; "))
         } else {
-            lines.append(mark(.stage) + "Stage    ‹ \(stage.rawValue) ›")
+            lines.append(mark(.stage) + "Stage    ‹ \(stage.faultWord) ›")
             lines.append(mark(.action) + "Action   ‹ \(action.rawValue) ›")
             switch action {
             case .reply: lines.append(mark(.value) + "Reply    " + value.text + (row == .value ? "▏" : ""))
@@ -116,11 +116,11 @@ extension AppState {
                 let index = cycle(Array(0...Preset.all.count), (panel.preset ?? -1) + 1, step)
                 panel.preset = index == 0 ? nil : index - 1
             case .stage:
-                panel.stage = FaultStage.allCases[cycle(FaultStage.allCases, FaultStage.allCases.firstIndex(of: panel.stage) ?? 0, step)]
+                panel.stage = SMTPStage.allCases[cycle(SMTPStage.allCases, SMTPStage.allCases.firstIndex(of: panel.stage) ?? 0, step)]
             case .action:
                 panel.action = FaultPanel.ActionKind.allCases[cycle(FaultPanel.ActionKind.allCases, FaultPanel.ActionKind.allCases.firstIndex(of: panel.action) ?? 0, step)]
                 panel.value = TextField(FaultPanel.startingValue(for: panel.action))
-                if panel.action == .tlsFail { panel.stage = .starttls }
+                if panel.action == .tlsFail { panel.stage = .tls }
             case .applies:
                 panel.once.toggle()
             case .value:

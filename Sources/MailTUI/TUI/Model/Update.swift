@@ -104,7 +104,7 @@ extension AppState {
             if !isSending { notice = "The local server caught a message from <\(message.from)>" + (serving == nil ? " (F2 shows it)" : "") }
             return []
         case .server(.fault(let report)):
-            if !isSending { notice = "The local server's fault struck at \(report.stage.rawValue): \(report.action)" }
+            if !isSending { notice = "The local server's fault struck at \(report.stage.faultWord): \(report.action)" }
             return [.refreshFaults]
         case .server:
             return []
