@@ -157,3 +157,16 @@ import TestSupport
         for (width, height) in sizes { GoldenFile.check(Renderer.render(make(width, height)), name: name) }
     }
 }
+
+/// What the golden files showed: at 80 columns, the usual terminal, serve's status line and its
+/// empty inbox's hint were cut short ("F10 or Ctrl-C stops the se…").
+@Suite struct ServeScreenAt80ColumnsTests {
+    @Test func theStatusAndTheEmptyInboxHintAreWhole() throws {
+        var s = GoldenInboxScreenTests.serve(80, 24)
+        s.captured = []
+        let screen = Renderer.render(s)
+        let hint = try #require((0..<screen.height).first { screen.row($0).contains("Nothing caught yet") }, "\(screen.text)")
+        #expect(!screen.row(hint).contains("…"), "\(screen.row(hint))")
+        #expect(!screen.row(22).contains("…") && screen.row(22).contains("Ctrl-C"), "\(screen.row(22))")
+    }
+}
