@@ -170,3 +170,13 @@ import TestSupport
         #expect(!screen.row(22).contains("…") && screen.row(22).contains("Ctrl-C"), "\(screen.row(22))")
     }
 }
+
+/// What the golden files showed: a bounce (MAIL FROM:<>) was listed as "11:08   → noreply@…",
+/// a blank where the message view says "<>".
+@Suite struct BounceInTheInboxTests {
+    @Test func theNullSenderIsShownAsAngleBrackets() {
+        let bounce = GoldenInboxScreenTests.messages[2]
+        #expect(bounce.from.isEmpty)
+        #expect(InboxRow.text(bounce, subject: "x").contains("  <> → noreply@app.example  \"x\""), "\(InboxRow.text(bounce, subject: "x"))")
+    }
+}
