@@ -4,10 +4,9 @@ import Testing
 @testable import MailCore
 import TestSupport
 
-/// Whole screens, every cell's character and the cursor, compared with golden files in
+/// Whole screens, every cell's character and style and the cursor, compared with golden files in
 /// Tests/MailTUITests/Golden (like ratatui's assert_buffer_lines): a layout change shows up as a
-/// diff of what a person sees. `UPDATE_GOLDEN=1 swift test --filter GoldenScreenTests` rewrites
-/// them; read the diff before committing it.
+/// diff of what a person sees. `GoldenFile` has the format and how to rewrite them.
 @Suite struct GoldenScreenTests {
     static let sizes = [(80, 24), (120, 40), (200, 50)]
 
@@ -18,8 +17,8 @@ import TestSupport
     }
 
     /// A filled-in form, as after a few minutes of use.
-    static func form(_ width: Int, _ height: Int) -> AppState {
-        var s = AppState(width: width, height: height, colors: false)
+    static func form(_ width: Int, _ height: Int, colors: Bool = true) -> AppState {
+        var s = AppState(width: width, height: height, colors: colors)
         s.apply(settings: ServerSettings(host: "smtp.example.com", security: .starttls, caFile: "/etc/ssl/private/company-root-ca.pem",
                                          username: "app@example.com"))
         s.apply(draft: MessageDraft(from: "App <noreply@example.com>", to: "Ada Lovelace <ada@example.org>", cc: "ops@example.org",
@@ -113,28 +112,14 @@ import TestSupport
         ]
     }
 
-    static func picture(_ state: AppState) -> String {
-        let screen = Renderer.render(state)
-        let cursor = screen.cursor.map { "cursor \($0.x),\($0.y)" } ?? "cursor hidden"
-        return screen.text + "\n" + cursor + "\n"
-    }
-
     @Test(arguments: screens.map(\.0))
     func screenMatchesItsGoldenFile(_ name: String) throws {
         let make = try #require(Self.screens.first { $0.0 == name }).1
-        for (width, height) in Self.sizes {
-            let path = TestPaths.root + "/Tests/MailTUITests/Golden/\(name)-\(width)x\(height).txt"
-            let actual = Self.picture(make(width, height))
-            if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-                try actual.write(toFile: path, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no golden file \(path))"
-            if actual != expected {
-                let a = actual.components(separatedBy: "\n"), e = expected.components(separatedBy: "\n")
-                let first = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-                Issue.record("\(name) at \(width)x\(height) differs from line \(first + 1):\n  want: \(first < e.count ? e[first] : "")\n  got:  \(first < a.count ? a[first] : "")\n\(actual)")
-            }
-        }
+        for (width, height) in Self.sizes { GoldenFile.check(Renderer.render(make(width, height)), name: name) }
+    }
+
+    /// Without colours (NO_COLOR, a monochrome terminal) the focus and the bars are attributes.
+    @Test func composeWithoutColours() {
+        GoldenFile.check(Renderer.render(Self.form(80, 24, colors: false)), name: "compose-mono")
     }
 }

@@ -20,7 +20,7 @@ enum ServeScreen {
         y += 1
         let rows = max(1, state.height - y - 2)
         if state.captured.isEmpty {
-            screen.put(" Nothing caught yet: point an app at it (MAIL_SERVER and MAIL_PORT above), or send with mailtui.", x: 0, y: y, style: theme.time, maxWidth: state.width)
+            screen.put(" Nothing caught yet: point an app at MAIL_SERVER and MAIL_PORT above.", x: 0, y: y, style: theme.time, maxWidth: state.width)
         }
         var selected = 0
         if case .inbox(let index) = state.overlay { selected = index }
@@ -30,7 +30,7 @@ enum ServeScreen {
         }
         let status = layout.status
         screen.fill(x: status.x, y: status.y, width: status.width, height: 1, style: theme.statusBar)
-        screen.put(" " + (state.notice ?? "Listening: mail sent here is stored, never relayed. F10 or Ctrl-C stops the server."),
+        screen.put(" " + (state.notice ?? "Listening: mail here is stored, never relayed. F10 or Ctrl-C stops the server."),
                    x: status.x, y: status.y, style: theme.statusBar, maxWidth: status.width)
         Renderer.hints(state, layout, theme, into: &screen)
         switch state.overlay {
