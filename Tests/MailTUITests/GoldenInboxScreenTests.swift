@@ -28,7 +28,7 @@ import TestSupport
                                    "C: STARTTLS", "S: 220 2.0.0 Ready to start TLS", "C: EHLO app.example", "S: 250 AUTH PLAIN LOGIN",
                                    "C: AUTH PLAIN [credentials hidden]", "S: 235 2.7.0 Authentication successful", "C: MAIL FROM:<noreply@app.example> SIZE=3412",
                                    "S: 250 2.1.0 Ok", "C: RCPT TO:<ada@example.org>", "S: 250 2.1.5 Ok", "C: DATA", "S: 354 End data with <CR><LF>.<CR><LF>",
-                                   "S: 250 2.0.0 Ok: queued as 1795000000-1-000001"],
+                                   "S: 250 2.0.0 Ok: queued as 1795000000-1-000001"].map { TranscriptLine(tagged: $0) },
                       faults: []),
         MailServer.StoredMessage(id: "1795000060-2-000002", path: "/data/mailtui/inbox/1795000060-2-000002.eml", from: "billing@shop.example", fromParameters: [],
                       recipients: [.init(address: "ops@example.org", parameters: []), .init(address: "finance@example.org", parameters: [])],
