@@ -111,7 +111,7 @@ struct SendCommand: ParsableCommand {
         // The password (and its command) only when the session goes as far as AUTH.
         let secret = SendService.logsIn(resolved.settings, quitAfter: quitAfter) ? try resolved.secret(user: server.user) : nil
         if count > 1 {
-            let run = LoadRun(draft: draft, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
+            let run = LoadRun(message: validated, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
                               transcript: LoadPlan.Transcript(rawValue: transcript) ?? .first, json: json, signer: signer)
             let (summary, failedSession) = try run.run()
             if json { Console.json(summary.json) } else { for line in summary.lines { Console.out(line) } }
