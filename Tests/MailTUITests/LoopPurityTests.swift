@@ -406,28 +406,38 @@ import MailServer
 
 /// The DSN field: what it asks of the server, or what is wrong with it, before connecting.
 @Suite struct DeliveryNotificationsFieldTests {
-    func plan(_ dsn: String) -> SendPlan {
+    func form(_ dsn: String) -> AppState {
         var s = AppState(width: 100, height: 30, colors: false)
         s.apply(settings: ServerSettings(host: "smtp.example.com", port: 587, security: .starttls))
         s.apply(draft: MessageDraft(from: "a@example.com", to: "b@example.com", subject: "s", textBody: "t"))
         s.fields[.dsn] = TextField(dsn)
-        return SendPlan(settings: s.settings, draft: s.draft, password: nil, allowPartial: false)
+        return s
+    }
+
+    /// The plan F5 hands the runtime: the field is read once, in update.
+    func plan(_ dsn: String) -> SendPlan? {
+        var s = form(dsn)
+        guard case .send(let plan)? = s.update(.key(.function(5))).first else { return nil }
+        return plan
     }
 
     @Test func theFieldBecomesTheRequestsNotifications() throws {
-        guard case .success(let request) = SendPreparation.request(plan("success,failure hdrs envid=order-42"), kind: .send, password: .success(nil)) else {
+        guard let asked = self.plan("success,failure hdrs envid=order-42"),
+              case .success(let request) = SendPreparation.request(asked, kind: .send, password: .success(nil)) else {
             Issue.record("refused"); return
         }
         #expect(request.notifications == DeliveryNotifications(notify: ["success", "failure"], ret: .hdrs, envelopeID: "order-42"))
-        guard case .success(let none) = SendPreparation.request(plan("  "), kind: .send, password: .success(nil)) else { Issue.record("refused"); return }
+        guard let blank = self.plan("  "), case .success(let none) = SendPreparation.request(blank, kind: .send, password: .success(nil)) else {
+            Issue.record("refused"); return
+        }
         #expect(none.notifications == nil)
     }
 
     @Test func aWrongValueMarksTheField() {
-        guard case .failure(let refusal) = SendPreparation.request(plan("never,success"), kind: .send, password: .success(nil)) else {
-            Issue.record("sent"); return
-        }
-        #expect(refusal.problems[.dsn]?.contains("never cannot be combined") == true)
+        var s = form("never,success")
+        #expect(s.update(.key(.function(5))).isEmpty, "nothing starts")
+        #expect(s.fieldErrors[.dsn]?.contains("never cannot be combined") == true)
+        #expect(s.focus == .dsn && s.notice?.hasPrefix("Not sent: DSN: notify: never cannot be combined") == true)
     }
 
     @Test func theDraftKeepsIt() {

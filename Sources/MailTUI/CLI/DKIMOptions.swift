@@ -26,10 +26,9 @@ struct DKIMOptions: ParsableArguments {
     /// The signer for a message from `from`, or nil when no key was given.
     func signer(from: Mailbox) throws -> DKIMSigner? {
         guard let settings else { return nil }
-        do throws(DKIMError) {
-            return try settings.signer(from: from)
-        } catch {
-            throw ValidationError("--dkim-key \(settings.keyPath): \(error.reason).")
+        switch SendService.signer(settings, from: from) {
+        case .success(let signer): return signer
+        case .failure(let problem): throw ValidationError("--dkim-key \(settings.keyPath): \(problem.reason).")
         }
     }
 }

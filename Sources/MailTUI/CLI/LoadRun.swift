@@ -9,7 +9,8 @@ import Glibc
 /// reused for many transactions; a progress line on a terminal, a summary at the end (or at
 /// Ctrl-C, of what was done).
 struct LoadRun {
-    var draft: MessageDraft
+    /// The message, checked once by `send` before the run.
+    var message: Message
     var settings: ServerSettings
     var secret: Secret?
     var count: Int
@@ -33,8 +34,7 @@ struct LoadRun {
     /// Runs it; returns the summary and the first failed session's report, if any connection failed.
     func run() throws -> (LoadSummary, SessionReport?) {
         let progress = Progress()
-        let first = try draft.validated()
-        let render = LoadPlan.numbered(first, signer: signer)
+        let render = LoadPlan.numbered(message, signer: signer)
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
         let printLock = Mutex(())
         signal(SIGINT, SIG_IGN)
@@ -70,7 +70,7 @@ struct LoadRun {
         for (index, share) in perConnection.enumerated() where share > 0 {
             let session = SMTPSession()
             progress.sessions.withLock { $0.append(session) }
-            var request = SessionRequest.send(first, settings: settings, secret: secret)
+            var request = SessionRequest.send(message, settings: settings, secret: secret)
             request.load = LoadPlan(count: share, firstNumber: number, transcript: index == 0 ? transcript : (transcript == .first ? .failures : transcript),
                                     interval: rate.map { .nanoseconds(Int64((1e9 * Double(connections) / $0).saturatingInt)) }, message: render)
             number += share

@@ -97,8 +97,10 @@ struct SendCommand: ParsableCommand {
         let validated = try Self.validated(draft)
         var signer = try dkim.signer(from: validated.from)
         if signer == nil, let fromProfile = resolved.dkim {
-            do throws(DKIMError) { signer = try fromProfile.signer(from: validated.from) } catch {
-                Console.err("error: profile \(resolved.profileName ?? ""): \(error)")
+            switch SendService.signer(fromProfile, from: validated.from) {
+            case .success(let made): signer = made
+            case .failure(let problem):
+                Console.err("error: profile \(resolved.profileName ?? ""): \(problem)")
                 throw ExitCode(ExitStatus.badInput.rawValue)
             }
         }
@@ -107,9 +109,9 @@ struct SendCommand: ParsableCommand {
             return
         }
         // The password (and its command) only when the session goes as far as AUTH.
-        let secret = quitAfter.map({ $0 >= .auth }) ?? true ? try resolved.secret(user: server.user) : nil
+        let secret = SendService.logsIn(resolved.settings, quitAfter: quitAfter) ? try resolved.secret(user: server.user) : nil
         if count > 1 {
-            let run = LoadRun(draft: draft, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
+            let run = LoadRun(message: validated, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
                               transcript: LoadPlan.Transcript(rawValue: transcript) ?? .first, json: json, signer: signer)
             let (summary, failedSession) = try run.run()
             if json { Console.json(summary.json) } else { for line in summary.lines { Console.out(line) } }
@@ -120,9 +122,8 @@ struct SendCommand: ParsableCommand {
             }
             return
         }
-        var request = SessionRequest.send(validated, settings: resolved.settings, secret: secret, allowPartial: allowPartial, quitAfter: quitAfter)
-        request.notifications = notifications
-        request.signer = signer
+        let options = SendOptions(allowPartial: allowPartial, quitAfter: quitAfter, notifications: notifications)
+        let request = SendService.request(validated, settings: resolved.settings, secret: secret, options: options, signer: signer)
         let count = validated.envelopeRecipients.count
         let quitAfter = self.quitAfter
         let report = Self.runPrinting(request, json: json) { report in
@@ -130,17 +131,17 @@ struct SendCommand: ParsableCommand {
             let accepted = report.acceptedRecipients.count
             return accepted == count ? "sent to \(count) recipient\(count == 1 ? "" : "s")" : "sent to \(accepted) of \(count) recipients"
         }
-        History.record(HistoryEntry(kind: .send, profile: resolved.profileName, settings: resolved.settings, draft: draft,
-                                    recipients: validated.envelopeRecipients, report: report))
+        History.record(SendService.historyEntry(.send, profile: resolved.profileName, settings: resolved.settings, draft: draft,
+                                                recipients: validated.envelopeRecipients, report: report))
         if let failure = report.failure { throw ExitCode(ExitStatus(failure: failure).rawValue) }
     }
 
     /// The message, or every problem with it printed and exit status 2.
     static func validated(_ draft: MessageDraft) throws -> Message {
-        do {
-            return try draft.validated()
-        } catch {
-            for issue in error.issues { Console.err("error: \(issue)") }
+        switch SendService.message(draft) {
+        case .success(let message): return message
+        case .failure(let refusal):
+            for problem in refusal.problems { Console.err("error: \(problem)") }
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
     }

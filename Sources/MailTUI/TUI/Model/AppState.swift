@@ -236,6 +236,14 @@ struct SendPlan: Equatable, Sendable {
     var profileName: String? = nil
     /// How many messages (the Count field): more than one is a load run on one connection.
     var count = 1
+    /// The DSN and DKIM fields, read once by update.
+    var notifications: DeliveryNotifications? = nil
+    var dkim: DKIMSettings? = nil
+
+    /// What the send service needs besides the settings and the draft.
+    var options: SendOptions {
+        SendOptions(allowPartial: allowPartial, quitAfter: quitAfter, notifications: notifications, dkim: dkim, count: count)
+    }
 }
 
 /// What happens to the UI: keys, resizes, and results from the runtime and the send thread.

@@ -43,6 +43,18 @@ enum FieldID: Int, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The form field a send problem is about.
+    init(_ subject: SendProblem.Subject) {
+        switch subject {
+        case .setting(let setting): self.init(setting)
+        case .message(let field): self.init(field)
+        case .password: self = .password
+        case .dsn: self = .dsn
+        case .dkim: self = .dkim
+        case .count: self = .count
+        }
+    }
+
     /// The form field that holds a server setting.
     init(_ setting: SettingsError.Setting) {
         switch setting {

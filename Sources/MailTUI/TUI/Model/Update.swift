@@ -543,22 +543,27 @@ extension AppState {
         }
     }
 
-    /// What is wrong with the form that needs no file or network to see, by field.
-    func formProblems(sending: Bool) -> [FieldID: String] {
-        var problems: [FieldID: String] = [:]
-        for problem in settings.problems(checkingFiles: false) { problems[FieldID(problem.setting)] = problem.reason }
-        if sending, !text(.count).isEmpty, Int(text(.count)).map({ !(1...100_000).contains($0) }) ?? true {
-            problems[.count] = "how many messages to send: 1 to 100000 (more with `mailtui send --count`)"
+    /// Checks the form, once, without reading a file or the network: the problems by field, or,
+    /// when there are none, the DSN and DKIM fields as read, which the send then uses.
+    func checkedForm(sending: Bool) -> Result<(DeliveryNotifications?, DKIMSettings?), SendPreparation.Refusal> {
+        guard sending else {
+            let problems = settings.problems(checkingFiles: false).map { SendProblem(.setting($0.setting), $0.reason) }
+            return problems.isEmpty ? .success((nil, nil)) : .failure(SendPreparation.Refusal(problems))
         }
-        if sending, case .failure(let error) = DKIMSettings.parse(text(.dkim)) {
-            problems[.dkim] = error.reason + " (e.g. s1 ~/keys/dkim.pem)"
+        var problems = SendService.check(settings: settings, draft: draft)
+        if !text(.count).isEmpty, Int(text(.count)).map({ !(1...100_000).contains($0) }) ?? true {
+            problems.append(SendProblem(.count, "how many messages to send: 1 to 100000 (more with `mailtui send --count`)"))
         }
-        if sending {
-            do { _ = try draft.validated(checkingFiles: false) } catch {
-                for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
-            }
+        var read: (DeliveryNotifications?, DKIMSettings?) = (nil, nil)
+        switch SendService.notifications(fromField: text(.dsn)) {
+        case .success(let notifications): read.0 = notifications
+        case .failure(let problem): problems.append(problem)
         }
-        return problems
+        switch SendService.dkim(fromField: text(.dkim)) {
+        case .success(let dkim): read.1 = dkim
+        case .failure(let problem): problems.append(problem)
+        }
+        return problems.isEmpty ? .success(read) : .failure(SendPreparation.Refusal(problems))
     }
 
     private mutating func startSend() -> [Effect] { start(probing: false) }
@@ -568,8 +573,11 @@ extension AppState {
     /// Checks the form here, in update; only a form without problems starts a session, and only
     /// then is the conversation cleared.
     private mutating func start(probing: Bool) -> [Effect] {
-        let problems = formProblems(sending: !probing)
-        guard problems.isEmpty else { refuse(problems); return [] }
+        let fields: (DeliveryNotifications?, DKIMSettings?)
+        switch checkedForm(sending: !probing) {
+        case .success(let read): fields = read
+        case .failure(let refusal): refuse(refusal.problems); return []
+        }
         fieldErrors = [:]
         transcript = []
         transcriptTop = nil
@@ -586,6 +594,7 @@ extension AppState {
         var plan = SendPlan(settings: settings, draft: draft, password: password, allowPartial: probing ? false : allowPartial,
                             quitAfter: probing ? nil : quitAfter, profileName: profileName)
         plan.count = probing || quitAfter != nil ? 1 : Int(text(.count)).map { min(max(1, $0), 100_000) } ?? 1
+        (plan.notifications, plan.dkim) = fields
         loadOutcomes = []
         inFlight = plan
         if probing { return [.probe(plan)] }

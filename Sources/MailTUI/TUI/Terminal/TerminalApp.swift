@@ -294,10 +294,8 @@ final class TerminalApp {
     /// Adds a finished send or probe to the history (on the I/O queue, or at exit).
     private static func record(kind: HistoryEntry.Kind, plan: SendPlan, report: SessionReport, faults: [String]?) {
         let recipients = report.acceptedRecipients + report.rejectedRecipients.map(\.address)
-        var entry = HistoryEntry(kind: kind, profile: plan.profileName, settings: plan.settings,
-                                 draft: kind == .send ? plan.draft : nil, recipients: recipients, report: report)
-        entry.faults = faults
-        try? History.store.append(entry)
+        try? History.store.append(SendService.historyEntry(kind, profile: plan.profileName, settings: plan.settings, draft: plan.draft,
+                                                           recipients: recipients, report: report, faults: faults))
     }
 
     private func startSend(_ plan: SendPlan) { start(plan, kind: .send) }
@@ -373,63 +371,5 @@ final class TerminalApp {
     private func saveDraftNow() {
         let draft = state.savedDraft(at: Int(time(nil)))
         try? draftStore?.save(draft)
-    }
-}
-
-/// Checks before a send that need no network: server settings, the login, the message.
-enum SendPreparation {
-    struct Refusal: Error {
-        var problems: [FieldID: String]
-    }
-
-    /// The session to run, or the problems by field. A probe with a user but no password still
-    /// runs: it shows what the server offers and says the login was not tested.
-    static func request(_ plan: SendPlan, kind: HistoryEntry.Kind, password: Result<String?, PasswordError>) -> Result<SessionRequest, Refusal> {
-        var problems: [FieldID: String] = [:]
-        for problem in plan.settings.problems() { problems[FieldID(problem.setting)] = problem.reason }
-        var secret: Secret?
-        switch password {
-        case .success(let value?) where !value.isEmpty: secret = Secret(value)
-        case .success: break
-        case .failure(let error): problems[.password] = error.description
-        }
-        if kind == .probe {
-            guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
-            return .success(SessionRequest(settings: plan.settings, secret: plan.settings.wantsLogin ? secret : nil, purpose: .probe))
-        }
-        let logsIn = plan.settings.wantsLogin && (plan.quitAfter.map { $0 >= .auth } ?? true)
-        if logsIn && secret == nil && problems[.password] == nil {
-            problems[.password] = "a user is set but no password: type it here (it is never saved) or set MAIL_PASSWORD"
-        }
-        var notifications: DeliveryNotifications?
-        switch DeliveryNotifications.parse(plan.draft.deliveryNotifications ?? "") {
-        case .success(let parsed): notifications = parsed
-        case .failure(let error): problems[.dsn] = error.reason + " (e.g. success,failure hdrs envid=order-42)"
-        }
-        let message: Message
-        do { message = try plan.draft.validated() } catch {
-            for issue in error.issues where problems[FieldID(issue.field)] == nil { problems[FieldID(issue.field)] = issue.message }
-            return .failure(Refusal(problems: problems))
-        }
-        // The key file is read here, off the UI thread; its content never reaches the screen.
-        var signer: DKIMSigner?
-        switch DKIMSettings.parse(plan.draft.dkim ?? "") {
-        case .success(let settings?):
-            do throws(DKIMError) { signer = try settings.signer(from: message.from) } catch { problems[.dkim] = error.reason }
-        case .success(nil): break
-        case .failure(let error): problems[.dkim] = error.reason + " (e.g. s1 ~/keys/dkim.pem)"
-        }
-        guard problems.isEmpty else { return .failure(Refusal(problems: problems)) }
-        var request = SessionRequest.send(message, settings: plan.settings, secret: logsIn ? secret : nil,
-                                          allowPartial: plan.allowPartial, quitAfter: plan.quitAfter)
-        request.notifications = notifications
-        if plan.count > 1 {
-            // The first session's lines in full, then refusals only, as `send --count` prints them;
-            // each message signed on its own.
-            request.load = LoadPlan(count: plan.count, transcript: .first, message: LoadPlan.numbered(message, signer: signer))
-        } else {
-            request.signer = signer
-        }
-        return .success(request)
     }
 }
