@@ -54,7 +54,7 @@ struct SubjectReader: Sendable {
                 continue
             }
             if text.isEmpty { return nil }
-            if isSubject(text) { found = Array(text.dropFirst(8)) }
+            if isSubject(text) { found = Array(text.dropFirst(8).prefix(limit)) }
         }
         return found.map { String(decoding: $0, as: UTF8.self).trimmingSpaces }
     }
