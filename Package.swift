@@ -95,6 +95,13 @@ let package = Package(
             ],
             path: "Tests/MailServerTests"
         ),
+        /// The compose screen's frame times, outside the shipped binary: figures with
+        /// MAILTUI_BENCH=1 (bench/screen.sh), one quiet frame per case otherwise.
+        .testTarget(
+            name: "Benchmarks",
+            dependencies: ["MailTUI", "MailCore"],
+            path: "Tests/Benchmarks"
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["MailCore", "TestSupport"],

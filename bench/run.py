@@ -4,7 +4,7 @@
 1. Wall time of one small send, whole process, against a local sink: mailtui (release build)
    beside curl's CLI and swaks (when installed). Median of N runs.
 2. Peak resident memory and time of a send with a 20 MiB attachment: mailtui beside curl -F.
-4. Frame times of the compose screen (`mailtui bench-screen`): a 100,000-line conversation and a
+4. Frame times of the compose screen (bench/screen.sh, the Benchmarks test target): a 100,000-line conversation and a
    10 MB body; and the time from start to its first frame, in tmux.
 3. The load mode (`send --count`) against postfix's smtp-source, both sending to postfix's
    smtp-sink, on 1 and 10 connections; and the peak memory of 100,000 messages.
@@ -86,7 +86,7 @@ def main():
             rss, seconds = peak_rss(cmd)
             print(f"  {name:14} {rss / 1024:6.1f} MiB peak   {seconds:5.2f} s   (goal for mailtui: well under 64 MiB)")
         load_mode(tmp)
-        subprocess.run([MAILTUI, "bench-screen"], check=True)
+        subprocess.run([os.path.join(ROOT, "bench", "screen.sh")], check=True)
         first_frame(tmp)
     finally:
         sink.kill()

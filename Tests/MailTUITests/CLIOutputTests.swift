@@ -28,9 +28,9 @@ import MailServer
         let bogus = try #require(RootCommand.unknownCommand(["bogus", "--to", "x"]))
         #expect(bogus.hasPrefix("error: unknown command \"bogus\"."))
         for name in ["send", "probe", "serve", "check-domain", "history", "profiles"] { #expect(bogus.contains("\n  \(name) "), "\(name) listed") }
-        #expect(!bogus.contains("bench-screen") && !bogus.contains("Usage: mailtui tui"))
+        #expect(!bogus.contains("Usage: mailtui tui"))
         #expect(RootCommand.unknownCommand(["sned"])?.contains("did you mean send?") == true)
-        for fine in [[], ["--server", "send"], ["send"], ["help"], ["tui"], ["bench-screen"], ["--fresh"]] { #expect(RootCommand.unknownCommand(fine) == nil, "\(fine)") }
+        for fine in [[], ["--server", "send"], ["send"], ["help"], ["tui"], ["--fresh"]] { #expect(RootCommand.unknownCommand(fine) == nil, "\(fine)") }
     }
 
     @Test func theRootHelpNamesTheComposeScreensOwnOptions() {

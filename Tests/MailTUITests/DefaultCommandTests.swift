@@ -15,7 +15,7 @@ import Testing
 
     @Test func subcommandsHelpAndTheVersionGoAsTheyAre() {
         for arguments in [["send", "--to", "b@example.com"], ["tui"], ["probe"], ["serve", "--port", "0"], ["history", "show", "1"],
-                          ["check-domain", "example.com"], ["bench-screen"], ["help", "send"], ["--help"], ["-h"], ["--version"]] {
+                          ["check-domain", "example.com"], ["help", "send"], ["--help"], ["-h"], ["--version"]] {
             #expect(RootCommand.choosingTheDefault(arguments) == arguments)
         }
     }

@@ -486,8 +486,10 @@ extension AppState {
         _ = s.update(.key(.function(8)))
         _ = s.update(.profilesLoaded([work], problem: nil))
         _ = s.update(.key(.character("s")))
+        // The name is typed with the one line editor: Ctrl-U empties it, End and typing append.
         _ = s.update(.key(.control("u")))
-        for c in "-copy" { _ = s.update(.key(.character(c))) }
+        #expect(Renderer.render(s).text.contains("Save the form as: ▏"))
+        for c in "work-copy" { _ = s.update(.key(.character(c))) }
         let effects = s.update(.key(.enter))
         guard case .saveProfile(let saved)? = effects.first else { Issue.record("no save"); return }
         #expect(saved.name == "work-copy" && saved.settings.host == "smtp.work.example")
@@ -548,7 +550,7 @@ extension AppState {
         // s in F9 writes the report to paste, next to where mailtui runs.
         _ = s.update(.key(.function(9)))
         _ = s.update(.historyLoaded([entry]))
-        #expect(Renderer.render(s).text.contains("s share"))
+        #expect(Renderer.render(s).text.contains("s Share report"), "the hint bar, from the history's key table")
         let effects = s.update(.key(.character("s")))
         guard case .writeExport(let path, let text)? = effects.first else { Issue.record("no report written: \(effects)"); return }
         #expect(path == "mailtui-report-\(entry.id).md")

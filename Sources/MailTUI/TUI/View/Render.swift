@@ -224,11 +224,11 @@ enum Renderer {
     /// The hint bar: as many keys as fit, in order, but F1 Help, F10 Quit and the way back (Esc)
     /// always.
     static func hints(_ state: AppState, _ layout: Layout, _ theme: Theme, into screen: inout ScreenBuffer) {
-        func width(_ hint: (String, String)) -> Int { DisplayWidth.of(hint.0) + DisplayWidth.of(hint.1) + 3 }
-        func always(_ hint: (String, String)) -> Bool { ["F1", "F10", "Esc"].contains(hint.0) }
+        func width(_ hint: Hint) -> Int { DisplayWidth.of(hint.keys) + DisplayWidth.of(hint.words) + 3 }
+        func always(_ hint: Hint) -> Bool { ["F1", "F10", "Esc"].contains(hint.keys) }
         let all = state.hintKeys
         var budget = layout.hints.width - all.filter(always).reduce(0) { $0 + width($1) }
-        var shown: [(String, String)] = []
+        var shown: [Hint] = []
         for hint in all {
             if always(hint) { shown.append(hint); continue }
             guard width(hint) <= budget else { continue }
@@ -236,97 +236,9 @@ enum Renderer {
             shown.append(hint)
         }
         var x = layout.hints.x
-        for (key, action) in shown {
-            x += screen.put(key, x: x, y: layout.hints.y, style: theme.hintKey)
-            x += screen.put(" " + action + "  ", x: x, y: layout.hints.y, style: theme.hintText)
-        }
-    }
-
-    static func draw(_ overlay: Overlay, _ state: AppState, _ theme: Theme, into screen: inout ScreenBuffer) {
-        var lines: [String]
-        var top = 0
-        switch overlay {
-        case .message(let view):
-            MessageViewRender.draw(view, state, theme, into: &screen)
-            return
-        case .help(let scrolled): lines = HelpText.lines; top = scrolled
-        case .fullText(let text, let scrolled): lines = text; top = scrolled
-        case .confirmQuit(let reason): lines = ["Quit mailtui?", "", reason, "", "y: quit    n / Esc: stay"]
-        case .profiles(let picker):
-            var list = ["Profiles (config.toml, profiles.toml)", ""]
-            if picker.profiles.isEmpty { list.append("No profiles yet: press s to save the form as one.") }
-            for (index, p) in picker.profiles.enumerated() {
-                let mark = index == picker.selected ? "▸ " : "  "
-                list.append(mark + "\(p.name)  \(p.settings.host):\(p.settings.effectivePort) \(p.settings.security.displayName)" + (p.settings.username.map { " as \($0)" } ?? ""))
-            }
-            if state.localServerAllowed {
-                list.append((picker.selected == picker.profiles.count ? "▸ " : "  ") + "Local test server  "
-                            + (state.localServer.map { "\($0) STARTTLS, in this screen" } ?? "starts on 127.0.0.1:2525, mail stays on this machine"))
-            }
-            list += ["", "Provider presets (Enter sets host, port and security)"]
-            let firstProvider = picker.profiles.count + (state.localServerAllowed ? 1 : 0)
-            for (index, provider) in Provider.catalogue.enumerated() {
-                let mark = firstProvider + index == picker.selected ? "▸ " : "  "
-                if firstProvider + index == picker.selected { top = max(0, list.count - (state.height - 10)) }
-                list.append(mark + provider.name + "  \(provider.host):\(provider.port) \(provider.security.displayName)")
-            }
-            list.append("")
-            if let naming = picker.naming { list.append("Save the form as: \(naming.text)▏") }
-            if let path = picker.exportPath { list.append("Save the \(state.lastExport?.format.rawValue ?? "") export to: \(path.text)▏") }
-            if let message = picker.message { list.append(message) }
-            list.append("Enter load · s save form as · e export · w save export · Esc close")
-            lines = list
-        case .history(let picker):
-            var list = ["History (newest first)", ""]
-            if picker.entries.isEmpty { list.append("No sends or probes yet.") }
-            let window = max(0, picker.selected - 12)
-            for (index, entry) in picker.entries.enumerated().dropFirst(window).prefix(14) {
-                list.append((index == picker.selected ? "▸ " : "  ") + HistoryRow.text(entry))
-            }
-            list += ["", "Enter re-open in the form · s share a report (no password) · Esc close"]
-            lines = list
-        case .faults(let panel):
-            lines = panel.lines(server: state.localServer, active: state.activeFaults)
-        case .keptDrafts(let selected):
-            lines = state.keptDraftLines(selected: selected)
-        case .inbox(let selected):
-            var list = ["Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "") + " (newest first)"]
-            if !state.activeFaults.isEmpty { list.append("Faults in force: " + state.activeFaults.joined(separator: "; ") + " (f changes them)") }
-            list.append("")
-            if state.captured.isEmpty { list.append("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1).") }
-            list += inboxRows(state, selected: selected, rows: 14)
-            if let notice = state.notice { list += ["", notice] }
-            list += ["", "Enter read it (tabs, checks, attachments, send again) · f faults · d delete · u undo · D delete all · Esc close"]
-            lines = list
-        }
-        let maxWidth = state.width - 4
-        let width = min(maxWidth, (lines.map { DisplayWidth.of($0) }.max() ?? 20) + 4)
-        // Long lines wrap inside the window; long windows scroll (the help at 80x24).
-        lines = lines.flatMap { TextWrap.wrap($0, width: width - 4) }
-        let rows = max(1, min(state.height - 4, lines.count))
-        top = min(top, max(0, lines.count - rows))
-        let height = rows + 2
-        let x = (state.width - width) / 2
-        let y = max(0, (state.height - height) / 2)
-        screen.fill(x: x, y: y, width: width, height: height, style: theme.overlay)
-        screen.put("┌" + String(repeating: "─", count: width - 2) + "┐", x: x, y: y, style: theme.overlay)
-        for row in 1..<(height - 1) {
-            screen.put("│", x: x, y: y + row, style: theme.overlay)
-            screen.put("│", x: x + width - 1, y: y + row, style: theme.overlay)
-            let index = top + row - 1
-            if index < lines.count { screen.put(lines[index], x: x + 2, y: y + row, style: theme.overlay, maxWidth: width - 4) }
-        }
-        var bottom = top + rows < lines.count ? "─ ↓ \(lines.count - top - rows) more " : ""
-        bottom += String(repeating: "─", count: max(0, width - 2 - DisplayWidth.of(bottom)))
-        screen.put("└" + bottom + "┘", x: x, y: y + height - 1, style: theme.overlay)
-        screen.cursor = nil
-    }
-
-    /// The inbox's rows around the selected message, newest first.
-    static func inboxRows(_ state: AppState, selected: Int, rows: Int) -> [String] {
-        let window = max(0, selected - (rows - 2))
-        return state.captured.enumerated().dropFirst(window).prefix(rows).map { index, message in
-            (index == selected ? "▸ " : "  ") + InboxRow.text(message, subject: state.inboxSubjects[message])
+        for hint in shown {
+            x += screen.put(hint.keys, x: x, y: layout.hints.y, style: theme.hintKey)
+            x += screen.put(" " + hint.words + "  ", x: x, y: layout.hints.y, style: theme.hintText)
         }
     }
 

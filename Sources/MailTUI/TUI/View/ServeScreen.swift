@@ -25,8 +25,7 @@ enum ServeScreen {
         var selected = 0
         if case .inbox(let index) = state.overlay { selected = index }
         for (offset, row) in Renderer.inboxRows(state, selected: selected, rows: rows).enumerated() {
-            let style = row.hasPrefix("▸") ? Style(bold: true) : Style.plain
-            screen.put(" " + row, x: 0, y: y + offset, style: style, maxWidth: state.width)
+            screen.put(" " + row.text, x: 0, y: y + offset, style: row.selected ? Style(bold: true) : Style.plain, maxWidth: state.width)
         }
         let status = layout.status
         screen.fill(x: status.x, y: status.y, width: status.width, height: 1, style: theme.statusBar)

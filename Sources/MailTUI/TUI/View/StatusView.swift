@@ -87,51 +87,43 @@ extension AppState {
         theme.colors ? Style(foreground: .white, background: .red, bold: true) : Style(bold: true, reverse: true)
     }
 
-    /// The keys that work now, for the hint bar, each key once; F1 and F10 come last and are
-    /// always drawn.
-    var hintKeys: [(String, String)] {
+    /// The keys that work now, for the hint bar, each key once: the open window's table, else the
+    /// screen's and the focused field's. F1, F10 and the way back (Esc) are always drawn.
+    var hintKeys: [Hint] {
         switch overlay {
         case .profiles(let picker)?:
-            if picker.naming != nil || picker.exportPath != nil { return [("Enter", "Save"), ("Esc", "Back")] }
-            return [("↑↓", "Select"), ("Enter", "Load"), ("s", "Save form as"), ("e", "Export")] + (lastExport != nil ? [("w", "Save export")] : []) + [("Esc", "Close")]
-        case .history?: return [("↑↓", "Select"), ("Enter", "Re-open in the form"), ("s", "Share report"), ("Esc", "Close")]
-        case .inbox?:
-            return [("↑↓", "Select"), ("Enter", "Read"), ("f", "Faults"), ("d", "Delete")] + (deletedMessages.isEmpty ? [] : [("u", "Undo")])
-                + [("D", "Delete all")] + (serving == nil ? [("Esc", "Close")] : []) + [("F10", "Quit")]
-        case .faults(let panel)?:
-            return [("↑↓", "Row"), ("←→", "Change")] + (panel.row == .value ? [] : [("Space", "Change")]) + [("Enter", "Set"), ("^X", "Clear all"), ("Esc", "Close")]
-        case .message(let view)?:
-            if view.search != nil { return [("Enter", "Find"), ("Esc", "Back")] }
-            if view.savePath != nil { return [("Tab", "Complete"), ("Enter", "Save"), ("Esc", "Back")] }
-            return [("←→ 1-6", "Tabs"), ("↑↓ PgUp/PgDn", "Scroll"), ("/ n", "Search"), ("a s", "Attachment, save"), ("r", "Send again"),
-                    ("d", "Delete"), ("Esc", "Inbox"), ("F10", "Quit")]
-        case .confirmQuit?: return [("y", "Quit"), ("n", "Stay")]
-        case .keptDrafts?: return [("↑↓", "Select"), ("Enter", "Open"), ("d", "Delete"), ("Esc", "Later")]
-        case .help?, .fullText?: return [("↑↓ PgUp/PgDn", "Scroll"), ("any other key", "Close")]
+            if picker.naming != nil || picker.exportPath != nil { return PickerKeys.entry.hints() }
+            return PickerKeys.profiles.hints { $0 != .saveExport || lastExport != nil }
+        case .history?: return PickerKeys.history.hints()
+        case .inbox?: return inboxHints
+        case .faults?: return FaultPanelKeys.table.hints()
+        case .message(let view)?: return messageViewHints(view)
+        case .confirmQuit?: return WindowKeys.confirmQuit.hints()
+        case .keptDrafts?: return PickerKeys.keptDrafts.hints()
+        case .help?, .fullText?: return WindowKeys.scrolling.hints() + [WindowKeys.closeHint]
         case nil: break
         }
-        func hint(_ command: Command) -> (String, String) {
+        func hint(_ command: Command) -> Hint {
             let binding = KeyMap.binding(command)
             return (binding.keyText, binding.hint)
         }
-        func hint(_ keys: FieldKeys) -> (String, String) { (keys.keyText, keys.hint) }
-        let tail = [("PgUp/PgDn", "Conversation"), hint(.help), hint(.quit)]
-        if isSending { return [hint(.cancel), ("^O", "Full text")] + tail }
+        let tail: [Hint] = [("PgUp/PgDn", hint(.scrollUp).words), hint(.help), hint(.quit)]
+        if isSending { return [hint(.cancel), hint(.fullText)] + tail }
         var keys = [hint(.send), hint(.probe)]
         switch focus {
-        case .security, .auth, .quitAfter: keys.append(hint(KeyMap.choice))
+        case .security, .auth, .quitAfter: keys += FormKeys.choice.hints()
         case .host, .port: keys.append(hint(.autoDetect))
-        case .verify, .allowPartial: keys.append(hint(KeyMap.toggle))
+        case .verify, .allowPartial: keys += FormKeys.toggle.hints()
         case .attachments:
             if text(.attachments).isEmpty {
-                keys += [("Tab", "Next")] + (attachments.isEmpty ? [] : [hint(KeyMap.attachSelect)])
+                keys += [hint(.nextField)] + FormKeys.attach.hints { $0 == .select && !attachments.isEmpty }
             } else {
-                keys += [hint(KeyMap.attachAdd), hint(KeyMap.attachComplete)]
+                keys += FormKeys.attach.hints { $0 == .add || $0 == .complete }
             }
             return keys + [hint(.profiles), hint(.history)] + tail
         case .body: keys += [hint(.bodyTab), hint(.editor)]
-        case .transcript: keys.append(hint(KeyMap.conversation))
-        default: keys.append(hint(KeyMap.textEditing))
+        case .transcript: keys += ConversationKeys.table.hints()
+        default: keys += TextField.keys.hints()
         }
         return keys + [hint(.nextField)] + (localServer != nil ? [hint(.inbox)] : []) + [hint(.profiles), hint(.history), hint(.preview)] + tail
     }

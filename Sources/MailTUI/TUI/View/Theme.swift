@@ -26,6 +26,8 @@ struct Theme {
     var hintKey: Style { Style(bold: true, reverse: true) }
     var hintText: Style { .plain }
     var overlay: Style { colors ? Style(foreground: .white, background: .blue) : Style(reverse: true) }
+    /// The selected row of a window: reverse video (on a window that is already reverse, without).
+    var selectedRow: Style { colors ? Style(foreground: .white, background: .blue, bold: true, reverse: true) : Style(bold: true) }
 
     func placeholder(_ base: Style) -> Style {
         var style = base

@@ -35,18 +35,19 @@ enum MessageViewRender {
             x += screen.put(tab.title + " ", x: x, y: barY, style: tab == view.tab ? theme.activeTab : theme.label)
         }
         let rows = MessageView.contentRows(height: state.height, checks: checks.count)
-        // The DKIM verdict comes after the message is shown (DNS may be slow): say it is coming.
-        let pending = view.content != nil && view.content?.dkim == nil ? " DKIM: checking… ·" : ""
-        let position = lines.isEmpty ? "" : pending + " \(min(lines.count, view.top + 1))–\(min(lines.count, view.top + rows)) of \(lines.count) "
-        if x + DisplayWidth.of(position) < width { screen.put(position, x: width - DisplayWidth.of(position), y: barY, style: theme.time) }
-
         let prompt: String? = view.search.map { "Search: \($0.text)" } ?? view.savePath.map { "Save \(view.content?.attachments[safe: view.selectedAttachment]?.name ?? "") to: \($0.text)" } ?? view.message
         let shownRows = prompt == nil ? rows : rows - 1
-        for row in 0..<max(0, shownRows) {
-            let index = view.top + row
-            guard index < lines.count else { break }
-            let style = index == view.found ? Style(reverse: true) : Style.plain
-            screen.put(lines[index], x: 1, y: barY + 1 + row, style: style, maxWidth: width - 1)
+        // Long lines wrap at the edge rather than being cut off; only the rows on screen are wrapped.
+        let shown = view.shownRows(width: MessageView.textWidth(screen: width), rows: max(0, shownRows))
+        // The DKIM verdict comes after the message is shown (DNS may be slow): say it is coming.
+        let pending = view.content != nil && view.content?.dkim == nil ? " DKIM: checking… ·" : ""
+        let last = shown.last.map { $0.line + 1 } ?? min(lines.count, view.top + 1)
+        let position = lines.isEmpty ? "" : pending + " \(min(lines.count, view.top + 1))–\(last) of \(lines.count) "
+        if x + DisplayWidth.of(position) < width { screen.put(position, x: width - DisplayWidth.of(position), y: barY, style: theme.time) }
+
+        for (row, line) in shown.enumerated() {
+            let style = line.line == view.found ? Style(reverse: true) : Style.plain
+            screen.put(line.text, x: 1, y: barY + 1 + row, style: style, maxWidth: width - 1)
         }
         screen.cursor = nil
         if let prompt {

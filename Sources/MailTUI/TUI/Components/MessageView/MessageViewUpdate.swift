@@ -29,88 +29,100 @@ extension AppState {
         overlay = .message(view)
     }
 
-    mutating func handle(_ key: Key, in view: MessageView) -> [Effect] {
+    /// The message view's update: its keys are `MessageViewKeys`; the search and the path to save
+    /// to are typed with the one line editor.
+    mutating func updateMessageView(_ key: Key, _ view: MessageView) -> [Effect] {
         var view = view
         let effects = react(to: key, in: &view)
-        // Unless the key left the view (Esc, d), it stays, scrolled within its lines.
-        if case .message(let shown) = overlay, shown.record.id == view.record.id {
-            view.top = min(max(0, view.top), max(0, view.lines(view.tab).count - 1))
-            overlay = .message(view)
-        }
+        // Unless the key left the view (Esc, d, F10), it stays.
+        if case .message(let shown) = overlay, shown.record.id == view.record.id { overlay = .message(view) }
         return effects
     }
 
     private mutating func react(to key: Key, in view: inout MessageView) -> [Effect] {
-        var effects: [Effect] = []
         if var search = view.search {
-            switch key {
-            case .escape: view.search = nil
-            case .enter:
+            switch MessageViewKeys.searching.action(for: key) {
+            case .back?: view.search = nil
+            case .find?:
                 view.search = nil
                 view.query = search.text
                 view.found = view.find(search.text, from: view.top)
-                if let found = view.found { view.top = max(0, found - 2) } else { view.message = "Not found: \(search.text)" }
-            default:
+                if let found = view.found { view.scroll(toLine: found - 2) } else { view.message = "Not found: \(search.text)" }
+            case nil:
                 if search.edit(key) { view.search = search }
             }
-            return effects
+            return []
         }
         if var path = view.savePath {
-            switch key {
-            case .escape: view.savePath = nil
-            case .tab: effects = [.completePath(path.text)]
-            case .enter:
+            switch MessageViewKeys.saving.action(for: key) {
+            case .back?: view.savePath = nil
+            case .complete?: return [.completePath(path.text)]
+            case .save?:
                 guard let attachment = view.content?.attachments[safe: view.selectedAttachment], !path.text.trimmingSpaces.isEmpty else { break }
                 view.savePath = nil
                 view.message = "Saving \(attachment.name)…"
-                effects = [.saveAttachment(view.record, part: attachment.path, to: path.text.trimmingSpaces.expandingTilde)]
-            default:
+                return [.saveAttachment(view.record, part: attachment.path, to: path.text.trimmingSpaces.expandingTilde)]
+            case nil:
                 if path.edit(key) { view.savePath = path }
             }
-            return effects
+            return []
         }
         view.message = nil
+        let textWidth = MessageView.textWidth(screen: width)
         let page = max(1, MessageView.contentRows(height: height, checks: view.content?.checks.count ?? 0) - 1)
-        switch key {
-        case .escape, .character("q"):
+        let tabs = MessageTab.allCases.count
+        switch MessageViewKeys.table.action(for: key) {
+        case .back?:
             overlay = .inbox(selected: captured.firstIndex { $0.id == view.record.id } ?? 0)
-        case .right, .tab, .character("l"): switchTab(&view, to: (view.tab.rawValue + 1) % MessageTab.allCases.count)
-        case .left, .backTab, .character("h"): switchTab(&view, to: (view.tab.rawValue + MessageTab.allCases.count - 1) % MessageTab.allCases.count)
-        case .character(let c) where ("1"..."6").contains(c): switchTab(&view, to: Int(String(c))! - 1)
-        case .up, .character("k"): view.top -= 1
-        case .down, .character("j"): view.top += 1
-        case .pageUp: view.top -= page
-        case .pageDown, .character(" "): view.top += page
-        case .home, .character("g"): view.top = 0
-        case .end, .character("G"): view.top = max(0, view.lines(view.tab).count - page)
-        case .character("/"): view.search = TextField()
-        case .character("n"):
+        case .quit?:
+            overlay = nil
+            return perform(.quit)
+        case .nextTab?: switchTab(&view, to: (view.tab.rawValue + 1) % tabs)
+        case .previousTab?: switchTab(&view, to: (view.tab.rawValue + tabs - 1) % tabs)
+        case .tab?:
+            if case .character(let c) = key, let number = Int(String(c)) { switchTab(&view, to: number - 1) }
+        case .lineUp?: view.scroll(by: -1, width: textWidth)
+        case .lineDown?: view.scroll(by: 1, width: textWidth)
+        case .pageUp?: view.scroll(by: -page, width: textWidth)
+        case .pageDown?: view.scroll(by: page, width: textWidth)
+        case .top?: view.scroll(toLine: 0)
+        case .bottom?: view.scrollToEnd(width: textWidth, rows: page + 1)
+        case .search?: view.search = TextField()
+        case .findNext?:
             guard let query = view.query else { view.message = "Press / to search"; break }
             view.found = view.find(query, from: (view.found ?? view.top) + 1)
-            if let found = view.found { view.top = max(0, found - 2) } else { view.message = "Not found: \(query)" }
-        case .character("a"):
+            if let found = view.found { view.scroll(toLine: found - 2) } else { view.message = "Not found: \(query)" }
+        case .nextAttachment?:
             guard let files = view.content?.attachments, !files.isEmpty else { view.message = "No attachments"; break }
             view.selectedAttachment = (view.selectedAttachment + 1) % files.count
             view.message = "Attachment \(view.selectedAttachment + 1) of \(files.count): \(files[view.selectedAttachment].name) (s saves it)"
-        case .character("s"):
+        case .saveAttachment?:
             guard let file = view.content?.attachments[safe: view.selectedAttachment] else { view.message = "No attachment to save"; break }
             view.savePath = TextField(Self.safeFileName(file.name))
-        case .character("r") where serving != nil:
+        case .sendAgain? where serving != nil:
             view.message = "Send again is in the compose screen: run mailtui, then F2 (it shares this inbox)"
-        case .character("r"):
+        case .sendAgain?:
             view.message = "Opening the message as a new draft…"
-            effects = [.sendAgain(view.record)]
-        case .character("d"), .delete:
+            return [.sendAgain(view.record)]
+        case .delete?:
             overlay = .inbox(selected: captured.firstIndex { $0.id == view.record.id } ?? 0)
             deleteFromInbox([view.record.id])
-        default: break
+        case nil: break
         }
-        return effects
+        return []
+    }
+
+    /// The message view's hint bar: the search's or the save's keys while one is typed.
+    func messageViewHints(_ view: MessageView) -> [Hint] {
+        if view.search != nil { return MessageViewKeys.searching.hints() }
+        if view.savePath != nil { return MessageViewKeys.saving.hints() }
+        return MessageViewKeys.table.hints()
     }
 
     private func switchTab(_ view: inout MessageView, to index: Int) {
         view.tab = MessageTab(rawValue: index) ?? .text
         view.top = 0
+        view.topRow = 0
         view.found = nil
     }
 

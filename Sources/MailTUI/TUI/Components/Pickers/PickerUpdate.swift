@@ -1,31 +1,28 @@
 import MailCore
 
-/// Keys in the F8 profiles and F9 history windows.
+/// Keys in the F8 profiles and F9 history windows (`PickerKeys`).
 extension AppState {
-    mutating func handle(_ key: Key, in picker: ProfilePicker) -> [Effect] {
+    /// F8's update: its keys are `PickerKeys.profiles`; a name or path typed in it, `PickerKeys.entry`.
+    mutating func updateProfiles(_ key: Key, _ picker: ProfilePicker) -> [Effect] {
         var picker = picker
         if var path = picker.exportPath {
-            switch key {
-            case .escape: picker.exportPath = nil
-            case .enter:
+            switch PickerKeys.entry.action(for: key) {
+            case .back?: picker.exportPath = nil
+            case .save?:
                 guard let export = lastExport, !path.text.trimmingSpaces.isEmpty else { break }
                 picker.exportPath = nil
                 overlay = .profiles(picker)
                 return [.writeExport(path: path.text.trimmingSpaces, text: export.text)]
-            case .character(let c): path.insert(String(c)); picker.exportPath = path
-            case .backspace: path.backspace(); picker.exportPath = path
-            case .left: path.left(); picker.exportPath = path
-            case .right: path.right(); picker.exportPath = path
-            case .control("u"): path.killToStart(); picker.exportPath = path
-            default: break
+            case nil:
+                if path.edit(key) { picker.exportPath = path }
             }
             overlay = .profiles(picker)
             return []
         }
         if var name = picker.naming {
-            switch key {
-            case .escape: picker.naming = nil
-            case .enter:
+            switch PickerKeys.entry.action(for: key) {
+            case .back?: picker.naming = nil
+            case .save?:
                 let typed = name.text.trimmingSpaces
                 guard Profile.isValidName(typed) else { picker.message = "A name may only use letters, digits, '-', '_' and '.'"; break }
                 let password = text(.password)
@@ -39,18 +36,17 @@ extension AppState {
                 picker.message = Self.passwordNote(profile, typed: !password.isEmpty)
                 overlay = .profiles(picker)
                 return [.saveProfile(profile)]
-            case .character(let c): name.insert(String(c)); picker.naming = name
-            case .backspace: name.backspace(); picker.naming = name
-            default: break
+            case nil:
+                if name.edit(key) { picker.naming = name }
             }
             overlay = .profiles(picker)
             return []
         }
-        switch key {
-        case .escape, .function(8): overlay = nil; return []
-        case .up: picker.selected = max(0, picker.selected - 1)
-        case .down: picker.selected = min(picker.itemCount(localServerAllowed: localServerAllowed) - 1, picker.selected + 1)
-        case .enter:
+        switch PickerKeys.profiles.action(for: key) {
+        case .close?: overlay = nil; return []
+        case .up?: picker.selected = max(0, picker.selected - 1)
+        case .down?: picker.selected = min(picker.itemCount(localServerAllowed: localServerAllowed) - 1, picker.selected + 1)
+        case .load?:
             if localServerAllowed && picker.selected == picker.profiles.count {
                 overlay = nil
                 return [.useLocalServer]
@@ -72,10 +68,10 @@ extension AppState {
             overlay = nil
             notice = "Loaded profile \(profile.name)"
             return changed()
-        case .character("s"):
+        case .saveAs?:
             picker.naming = TextField(profileName ?? "")
             picker.message = nil
-        case .character("e"):
+        case .export?:
             let formats = SettingsExport.Format.allCases
             let format = formats[exportIndex % formats.count]
             exportIndex = (exportIndex + 1) % formats.count
@@ -89,11 +85,11 @@ extension AppState {
             transcriptTop = nil
             overlay = nil
             return []
-        case .character("w"):
+        case .saveExport?:
             guard let export = lastExport else { picker.message = "Press e first to show an export; w saves the one shown."; break }
             picker.exportPath = TextField(export.suggestedFileName)
             picker.message = nil
-        default: break
+        case nil: break
         }
         overlay = .profiles(picker)
         return []
@@ -123,20 +119,21 @@ extension AppState {
             + ": type it each time, or set password_env or password_cmd for it in profiles.toml."
     }
 
-    mutating func handle(_ key: Key, in picker: HistoryPicker) -> [Effect] {
+    /// F9's update: its keys are `PickerKeys.history`.
+    mutating func updateHistory(_ key: Key, _ picker: HistoryPicker) -> [Effect] {
         var picker = picker
-        switch key {
-        case .escape, .function(9): overlay = nil; return []
-        case .up: picker.selected = max(0, picker.selected - 1)
-        case .down: picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
-        case .character("s"):
+        switch PickerKeys.history.action(for: key) {
+        case .close?: overlay = nil; return []
+        case .up?: picker.selected = max(0, picker.selected - 1)
+        case .down?: picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
+        case .share?:
             guard picker.selected < picker.entries.count else { return [] }
             let entry = picker.entries[picker.selected]
             overlay = nil
             let report = ShareReport.render(entry, mailtui: RootCommand.configuration.version, client: "libcurl and OpenSSL: \(CurlRuntime.versions)",
                                             time: LocalTime.text(entry.time))
             return [.writeExport(path: ShareReport.fileNamePrefix + entry.id + ".md", text: report)]
-        case .enter:
+        case .reopen?:
             guard picker.selected < picker.entries.count else { return [] }
             let entry = picker.entries[picker.selected]
             apply(settings: entry.settings)
@@ -157,7 +154,7 @@ extension AppState {
                 notice = "Re-opened \(entry.id): the body was longer than \(HistoryEntry.bodyLimit / 1024) KiB and only its start was kept"
             }
             return changed() + check
-        default: break
+        case nil: break
         }
         overlay = .history(picker)
         return []

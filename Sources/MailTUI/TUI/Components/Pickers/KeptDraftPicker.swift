@@ -33,18 +33,19 @@ extension AppState {
         overlay = .keptDrafts(selected: 0)
     }
 
-    mutating func handle(_ key: Key, keptDraft selected: Int) -> [Effect] {
+    /// Ctrl-R's update: its keys are `PickerKeys.keptDrafts`.
+    mutating func updateKeptDrafts(_ key: Key, selected: Int) -> [Effect] {
         guard selected < keptDrafts.count else { overlay = nil; return [] }
-        switch key {
-        case .up: overlay = .keptDrafts(selected: max(0, selected - 1))
-        case .down: overlay = .keptDrafts(selected: min(keptDrafts.count - 1, selected + 1))
-        case .escape, .control("r"): overlay = nil
-        case .character("d"), .delete:
+        switch PickerKeys.keptDrafts.action(for: key) {
+        case .up?: overlay = .keptDrafts(selected: max(0, selected - 1))
+        case .down?: overlay = .keptDrafts(selected: min(keptDrafts.count - 1, selected + 1))
+        case .later?: overlay = nil
+        case .delete?:
             let gone = keptDrafts.remove(at: selected)
             notice = "Deleted the kept draft \(gone.fileName)"
             overlay = keptDrafts.isEmpty ? nil : .keptDrafts(selected: min(selected, keptDrafts.count - 1))
             return [.replaceKeptDraft(path: gone.path, with: nil)]
-        case .enter, .character("o"):
+        case .open?:
             let chosen = keptDrafts[selected]
             let current = savedDraft(at: 0)
             let m = current.message
@@ -62,15 +63,16 @@ extension AppState {
             }
             return [.replaceKeptDraft(path: chosen.path, with: formIsEmpty ? nil : current)] + changed()
                 + (attachments.isEmpty ? [] : [.checkAttachments(attachments.map(\.spec))])
-        default: break
+        case nil: break
         }
         return []
     }
 
-    /// The Ctrl-R window's lines.
-    func keptDraftLines(selected: Int) -> [String] {
-        ["Drafts kept from earlier screens (closed or killed), newest first", ""]
-            + keptDrafts.enumerated().map { index, kept in (index == selected ? "▸ " : "  ") + kept.summary + "  (\(kept.fileName))" }
-            + ["", "Enter open it (the form now is kept in its place) · d delete it · Esc later"]
+    /// The Ctrl-R window's lines (the keys are in the hint bar).
+    func keptDraftLines(selected: Int) -> [WindowLine] {
+        [WindowLine("Drafts kept from earlier screens (closed or killed), newest first"), WindowLine("")]
+            + keptDrafts.enumerated().map { index, kept in
+                WindowLine((index == selected ? "▸ " : "  ") + kept.summary + "  (\(kept.fileName))", selected: index == selected)
+            }
     }
 }

@@ -37,21 +37,25 @@ struct TextField: Equatable, Sendable {
             (characters, cursor) = Clusters.insert(character, into: characters, at: cursor)
         }
     }
-    /// Applies a line-editing key (typing, Backspace, Delete, ← → Home End, Ctrl-A E U K W);
-    /// false when the key is not one of them.
+    /// Applies a line-editing key (typing, and the keys of `TextField.keys`); false when the key is
+    /// not one of them. The one line editor: the form's fields, the pickers' names and paths, the
+    /// message view's search and the fault panel's value all edit through it.
     mutating func edit(_ key: Key) -> Bool {
-        switch key {
-        case .character(let c): insert(String(c))
+        if case .character(let c) = key {
+            insert(String(c))
+            return true
+        }
+        guard let action = Self.keys.action(for: key) else { return false }
+        switch action {
         case .backspace: backspace()
-        case .delete, .control("d"): delete()
-        case .left, .control("b"): left()
-        case .right, .control("f"): right()
-        case .home, .control("a"): home()
-        case .end, .control("e"): end()
-        case .control("u"): killToStart()
-        case .control("k"): killToEnd()
-        case .control("w"): deleteWordBack()
-        default: return false
+        case .delete: delete()
+        case .left: left()
+        case .right: right()
+        case .home: home()
+        case .end: end()
+        case .killToStart: killToStart()
+        case .killToEnd: killToEnd()
+        case .deleteWord: deleteWordBack()
         }
         return true
     }
@@ -74,6 +78,10 @@ struct TextField: Equatable, Sendable {
         characters.removeSubrange(start..<cursor)
         cursor = start
     }
+
+    /// The text with a thin bar at the cursor, for a line typed inside a window (which has no
+    /// terminal cursor of its own).
+    var markedAtCursor: String { String(characters[..<cursor]) + "▏" + String(characters[cursor...]) }
 
     /// The part to show in `width` columns so that the cursor stays visible (horizontal
     /// scrolling), and the cursor's column within it.

@@ -2,28 +2,24 @@ import MailServer
 
 /// Keys in the local server's inbox (F2), and deleting with undo.
 extension AppState {
-    mutating func handle(_ key: Key, inbox selected: Int) -> [Effect] {
+    /// The inbox's update: its keys are `InboxKeys.table`; the list is `captured`, shared with the
+    /// message view and `mailtui serve`'s screen.
+    mutating func updateInbox(_ key: Key, selected: Int) -> [Effect] {
         let confirming = confirmingDeleteAll
         confirmingDeleteAll = false
-        switch KeyMap.command(for: key) {
+        notice = nil
+        let action = serving != nil && InboxKeys.serveQuit.contains(key) ? InboxKeys.Action.quit : InboxKeys.table.action(for: key)
+        switch action {
         case .quit?:
             overlay = nil
             return perform(.quit)
         case .faults?:
-            // F12 opens the panel here as f does.
             overlay = .faults(FaultPanel())
             return [.refreshFaults]
-        default: break
-        }
-        notice = nil
-        switch key {
-        case .character("f"):
-            overlay = .faults(FaultPanel())
-            return [.refreshFaults]
-        case .character("d"), .delete:
+        case .delete?:
             guard selected < captured.count else { return [] }
             deleteFromInbox([captured[selected].id])
-        case .character("D"):
+        case .deleteAll?:
             guard !captured.isEmpty else { return [] }
             guard confirming else {
                 confirmingDeleteAll = true
@@ -31,17 +27,27 @@ extension AppState {
                 return []
             }
             deleteFromInbox(captured.map(\.id))
-        case .character("u"): undoDelete()
-        case .escape, .function(2): if serving == nil { overlay = nil }
-        case .character("q") where serving != nil, .control("c") where serving != nil: return perform(.quit)
-        case .up: overlay = .inbox(selected: max(0, selected - 1))
-        case .down: overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
-        case .enter:
+        case .undo?: undoDelete()
+        case .close?: if serving == nil { overlay = nil }
+        case .up?: overlay = .inbox(selected: max(0, selected - 1))
+        case .down?: overlay = .inbox(selected: min(max(0, captured.count - 1), selected + 1))
+        case .read?:
             guard selected < captured.count else { return [] }
             return open(captured[selected])
-        default: break
+        case nil: break
         }
         return []
+    }
+
+    /// The inbox's hint bar: what works now.
+    var inboxHints: [Hint] {
+        InboxKeys.table.hints { action in
+            switch action {
+            case .undo: !deletedMessages.isEmpty
+            case .close: serving == nil
+            default: true
+            }
+        }
     }
 
     /// Takes messages out of the list; their files stay until the screen closes, so `u` can bring

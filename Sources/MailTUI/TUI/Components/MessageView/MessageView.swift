@@ -9,8 +9,9 @@ struct MessageView: Equatable, Sendable {
     var content: CapturedMessage?
     var problem: String?
     var tab: MessageTab = .text
-    /// The first line shown of the tab.
+    /// The first line shown of the tab, and its first row shown (a long line wraps).
     var top = 0
+    var topRow = 0
     /// Non-nil while a search is typed (`/`).
     var search: TextField?
     /// The last search, for `n`.
