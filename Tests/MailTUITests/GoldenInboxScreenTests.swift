@@ -56,8 +56,8 @@ import TestSupport
     }
 
     /// The oldest message's file: a text and an HTML part and a PDF, but no Date or Message-ID,
-    /// so the checks have something to say. (Its text is wrapped at 72 columns: the Text tab cuts
-    /// longer lines at the screen's edge rather than wrapping them.)
+    /// so the checks have something to say. Its second paragraph is one long line, as mail made
+    /// from HTML often is: the view wraps it at the screen's edge.
     static let raw = Array(("""
     From: App <noreply@app.example>\r
     To: Ada Lovelace <ada@example.org>\r
@@ -73,9 +73,7 @@ import TestSupport
     \r
     Hello Ada,\r
     \r
-    someone asked to reset the password of your account. If it was you,\r
-    open the link below within the next hour; if not, ignore this message\r
-    and nothing changes.\r
+    someone asked to reset the password of your account. If it was you, open the link below within the next hour; if not, ignore this message and nothing changes.\r
     \r
     http://app.example/reset?t=1\r
     \r
