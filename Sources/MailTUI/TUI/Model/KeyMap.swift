@@ -1,10 +1,12 @@
 /// What a key asks the compose screen to do, whatever field has the focus. The screen's own
 /// table; each component (Components/) has its table for the keys within it.
-enum Command: Equatable, Sendable, CaseIterable {
+enum Command: Hashable, Sendable, CaseIterable {
     case send, probe, autoDetect, checkDomain, cancel, preview, bodyTab, editor, nextField, previousField
     case scrollUp, scrollDown, inbox, faults, profiles, history, keptDrafts, fullText, repaint, help, quit
 }
 
+/// The compose screen's key table: `update` finds its commands here (before the focused field
+/// sees the key), and the hint bar, F1 and the README's first key table show it.
 enum KeyMap {
     static let commands = KeyTable<Command>("The compose screen", [
         KeyBinding(.send, [.function(5), .control("s")], keyText: "F5", hint: "Send",
