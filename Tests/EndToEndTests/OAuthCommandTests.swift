@@ -48,9 +48,9 @@ import TestSupport
 
         let signedIn = try login(machine, authority)
         #expect(signedIn.status == 0, "\(signedIn.out)\(signedIn.err)")
-        #expect(signedIn.out.contains("open https://microsoft.com/devicelogin and enter the code ABCD-"), signedIn.out)
-        #expect(signedIn.out.contains("Signed in as ada@example.com (account work, microsoft)"), signedIn.out)
-        #expect(signedIn.err.contains("tokens stored in \(machine.accountFile) (mode 0600)"), signedIn.err)
+        #expect(signedIn.out.contains("open https://microsoft.com/devicelogin and enter the code ABCD-"), "\(signedIn.out)")
+        #expect(signedIn.out.contains("Signed in as ada@example.com (account work, microsoft)"), "\(signedIn.out)")
+        #expect(signedIn.err.contains("tokens stored in \(machine.accountFile) (mode 0600)"), "\(signedIn.err)")
         let file = try FileManager.default.attributesOfItem(atPath: machine.accountFile)
         let folder = try FileManager.default.attributesOfItem(atPath: machine.data + "/mailtui/oauth")
         #expect(file[.posixPermissions] as? Int == 0o600 && folder[.posixPermissions] as? Int == 0o700)
@@ -60,22 +60,22 @@ import TestSupport
         #expect(firstAccess == authority.currentToken)
 
         let list = try machine.mailtui(["oauth", "list"])
-        #expect(list.status == 0 && list.out.contains("work") && list.out.contains("microsoft  ada@example.com  access token expires in"), list.out)
+        #expect(list.status == 0 && list.out.contains("work") && list.out.contains("microsoft  ada@example.com  access token expires in"), "\(list.out)")
 
         // 240 s left is within the 5-minute margin: refreshed before connecting.
         let first = try send(machine, server)
         #expect(first.status == 0, "\(first.out)\(first.err)")
-        #expect(first.err.contains("the access token of work was refreshed"), first.err)
+        #expect(first.err.contains("the access token of work was refreshed"), "\(first.err)")
         let secondAccess = authority.currentToken
         #expect(secondAccess != firstAccess)
         // --auth auto picked OAUTHBEARER, which the server offers beside XOAUTH2.
-        #expect(server.authLog.contains("OAUTHBEARER ok user=ada@example.com"), server.authLog)
-        #expect(first.out.contains("AUTH OAUTHBEARER [credentials hidden]"), first.out)
+        #expect(server.authLog.contains("OAUTHBEARER ok user=ada@example.com"), "\(server.authLog)")
+        #expect(first.out.contains("AUTH OAUTHBEARER [credentials hidden]"), "\(first.out)")
 
         let second = try send(machine, server, ["--auth", "xoauth2"])
         #expect(second.status == 0, "\(second.out)\(second.err)")
         #expect(authority.currentToken != secondAccess, "the second send used a newer token")
-        #expect(server.authLog.contains("XOAUTH2 ok user=ada@example.com"), server.authLog)
+        #expect(server.authLog.contains("XOAUTH2 ok user=ada@example.com"), "\(server.authLog)")
         #expect(server.messages().count == 2 && server.messages().allSatisfy { $0.envelope.login == "ada@example.com" })
 
         let token = try machine.mailtui(["oauth", "token", "--account", "work"])
@@ -92,7 +92,7 @@ import TestSupport
         authority.revokeRefreshTokens()
         let revoked = try send(machine, server)
         #expect(revoked.status == 7, "\(revoked.out)\(revoked.err)")
-        #expect(revoked.err.contains("refresh failed") && revoked.err.contains("Sign in again: mailtui oauth login --provider microsoft --account work"), revoked.err)
+        #expect(revoked.err.contains("refresh failed") && revoked.err.contains("Sign in again: mailtui oauth login --provider microsoft --account work"), "\(revoked.err)")
         #expect(server.messages().count == 2)
 
         let logout = try machine.mailtui(["oauth", "logout", "--account", "work"])
@@ -112,8 +112,8 @@ import TestSupport
         let refused = try send(machine, server)
         #expect(refused.status == 7, "\(refused.out)\(refused.err)")
         let said = refused.out + refused.err
-        #expect(said.contains("The token was refused"), said)
-        #expect(said.contains("SMTP.Send") && said.contains("--user must match the token's user"), said)
+        #expect(said.contains("The token was refused"), "\(said)")
+        #expect(said.contains("SMTP.Send") && said.contains("--user must match the token's user"), "\(said)")
         #expect(!said.contains(authority.currentToken))
     }
 
@@ -125,8 +125,8 @@ import TestSupport
         #expect(try login(machine, authority).status == 0)
         chmod(machine.accountFile, 0o644)
         let token = try machine.mailtui(["oauth", "token", "--account", "work"])
-        #expect(token.status == 2 && token.out.isEmpty, token.out)
-        #expect(token.err.contains("can be read or changed by others (mode 644)") && token.err.contains("chmod 600"), token.err)
+        #expect(token.status == 2 && token.out.isEmpty, "\(token.out)")
+        #expect(token.err.contains("can be read or changed by others (mode 644)") && token.err.contains("chmod 600"), "\(token.err)")
     }
 
     /// `mailtui serve --oauth-token NAME:TOKEN` takes XOAUTH2 and OAUTHBEARER with that token
@@ -141,7 +141,7 @@ import TestSupport
             #expect(result.status == status, "\(mechanism) \(token): \(result.out)")
         }
         let list = try Program.run(TestPaths.mailtui, ["serve", "--list-presets"], environment: TestPaths.hermeticEnvironment())
-        #expect(list.out.contains("microsoft-basic-auth-off") && list.out.contains("550 5.7.30"), list.out)
+        #expect(list.out.contains("microsoft-basic-auth-off") && list.out.contains("550 5.7.30"), "\(list.out)")
     }
 
     /// The preset: a password login meets 550 5.7.30, and the diagnosis gives the sign-in command.
@@ -151,7 +151,7 @@ import TestSupport
         let result = try Program.run(TestPaths.mailtui, ["send", "--server", "127.0.0.1", "--port", serve.port, "--ca-file", serve.ca,
                                                          "--user", "ada@contoso.com", "--password-env", "P", "--from", "ada@contoso.com", "--to", "x@example.com"],
                                      environment: TestPaths.hermeticEnvironment(["P": "pw", "NO_COLOR": "1"]))
-        #expect(result.status == 7, result.out)
-        #expect(result.out.contains("Basic authentication is off for this account: sign in with OAuth2: mailtui oauth login --provider microsoft --account ada@contoso.com"), result.out)
+        #expect(result.status == 7, "\(result.out)")
+        #expect(result.out.contains("Basic authentication is off for this account: sign in with OAuth2: mailtui oauth login --provider microsoft --account ada@contoso.com"), "\(result.out)")
     }
 }

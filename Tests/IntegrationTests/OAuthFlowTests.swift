@@ -79,7 +79,7 @@ import TestSupport
         }
         #expect(shown.hasPrefix(authority.url + "/o/oauth2/v2/auth?client_id=test-client-id&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A"))
         #expect(shown.contains("code_challenge_method=S256") && shown.contains("scope=https%3A%2F%2Fmail.google.com%2F"))
-        #expect(authority.log.contains("pkce ok"), authority.log)
+        #expect(authority.log.contains("pkce ok"), "\(authority.log)")
         #expect(result.grant.accessToken == authority.currentToken && result.grant.loginName == "ada@example.com")
     }
 
