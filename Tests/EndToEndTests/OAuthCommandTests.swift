@@ -9,7 +9,9 @@ import TestSupport
     final class Machine {
         let data = TestPaths.temporaryDirectory("mailtui-data")
         let environment: [String: String]
-        init() { environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": data, "NO_COLOR": "1"]) }
+        init(_ extra: [String: String] = [:]) {
+            environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": data, "NO_COLOR": "1"].merging(extra) { $1 })
+        }
 
         func mailtui(_ arguments: [String]) throws -> ProgramResult {
             try Program.run(TestPaths.mailtui, arguments, environment: environment)
@@ -153,5 +155,71 @@ import TestSupport
                                      environment: TestPaths.hermeticEnvironment(["P": "pw", "NO_COLOR": "1"]))
         #expect(result.status == 7, "\(result.out)")
         #expect(result.out.contains("Basic authentication is off for this account: sign in with OAuth2: mailtui oauth login --provider microsoft --account ada@contoso.com"), "\(result.out)")
+    }
+
+    /// With a Secret Service (here a stand-in `secret-tool` on PATH that keeps secrets in a
+    /// folder), the refresh token goes there and the file keeps only a reference; a refresh reads
+    /// it from there and puts the rotated one back; logout clears it.
+    @Test func theRefreshTokenGoesToTheSecretServiceWhenThereIsOne() throws {
+        let authority = try FakeAuthority(["--pending", "0", "--expires-in", "240"])
+        defer { authority.stop() }
+        let keyring = TestPaths.temporaryDirectory("mailtui-keyring")
+        let bin = TestPaths.temporaryDirectory("mailtui-bin")
+        let script = """
+        #!/bin/sh
+        command=$1; shift
+        for last in "$@"; do :; done
+        case "$command" in
+          store) cat > "$FAKE_KEYRING/$last" ;;
+          lookup) cat "$FAKE_KEYRING/$last" ;;
+          clear) rm "$FAKE_KEYRING/$last" ;;
+          *) exit 2 ;;
+        esac
+        """
+        TestFiles.write(bin + "/secret-tool", Data(script.utf8), mode: 0o755)
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let machine = Machine(["PATH": bin + ":" + path, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent", "FAKE_KEYRING": keyring])
+        let signedIn = try machine.mailtui(["oauth", "login", "--provider", "microsoft", "--account", "work", "--client-id", FakeAuthority.clientID,
+                                            "--authority", authority.url])
+        #expect(signedIn.status == 0, "\(signedIn.out)\(signedIn.err)")
+        #expect(signedIn.err.contains("refresh token stored in the Secret Service (secret-tool"), "\(signedIn.err)")
+        let stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: machine.accountFile))) as? [String: Any])
+        #expect(stored["refresh_store"] as? String == "secret-service" && stored["refresh_token"] == nil)
+        let first = try String(contentsOfFile: keyring + "/work", encoding: .utf8)
+        #expect(first.hasPrefix("rt-"))
+        let list = try machine.mailtui(["oauth", "list"])
+        #expect(list.out.contains("refresh token in the Secret Service"), "\(list.out)")
+        let token = try machine.mailtui(["oauth", "token", "--account", "work"])
+        #expect(token.status == 0 && token.out == authority.currentToken + "\n", "\(token.err)")
+        let rotated = try String(contentsOfFile: keyring + "/work", encoding: .utf8)
+        #expect(rotated.hasPrefix("rt-") && rotated != first, "the rotated refresh token went back to the Secret Service")
+        #expect(try machine.mailtui(["oauth", "logout", "--account", "work"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: keyring + "/work") && !FileManager.default.fileExists(atPath: machine.accountFile))
+    }
+
+    /// A profile's `oauth = "NAME"` logs in with the account, as --oauth does.
+    @Test func aProfileNamesTheAccount() throws {
+        let authority = try FakeAuthority(["--pending", "0"])
+        defer { authority.stop() }
+        let server = try TestSMTPServer(["--mode", "starttls", "--oauth-token-file", authority.tokenFile, "--oauth-user", "ada@example.com"])
+        defer { server.stop() }
+        let machine = Machine()
+        #expect(try login(machine, authority).status == 0)
+        let config = try #require(machine.environment["XDG_CONFIG_HOME"]) + "/mailtui"
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let toml = """
+        [profiles.m365]
+        server = "127.0.0.1"
+        port = \(server.port)
+        security = "starttls"
+        ca_file = "\(TestCertificates.path("ca.pem"))"
+        helo = "client.test.invalid"
+        oauth = "work"
+        """
+        TestFiles.write(config + "/config.toml", Data(toml.utf8), mode: 0o600)
+        let sent = try machine.mailtui(["send", "--profile", "m365", "--from", "ada@example.com", "--to", "bob@example.org", "--text", "hi"])
+        #expect(sent.status == 0, "\(sent.out)\(sent.err)")
+        #expect(server.messages().first?.envelope.login == "ada@example.com")
+        #expect(!(sent.out + sent.err).contains(authority.currentToken))
     }
 }
