@@ -222,4 +222,20 @@ import TestSupport
         #expect(server.messages().first?.envelope.login == "ada@example.com")
         #expect(!(sent.out + sent.err).contains(authority.currentToken))
     }
+
+    /// `--auth auto` with a token takes what EHLO offers: XOAUTH2 from a server that offers no
+    /// OAUTHBEARER (as Microsoft 365's), never PLAIN or LOGIN with an empty password.
+    @Test func autoTakesXOAUTH2WhenOnlyThatIsOffered() throws {
+        let authority = try FakeAuthority(["--pending", "0"])
+        defer { authority.stop() }
+        let machine = Machine()
+        #expect(try login(machine, authority).status == 0)
+        let server = try TestSMTPServer.faulty(["--mechanisms", "LOGIN PLAIN XOAUTH2", "--login", "ada@example.com:" + authority.currentToken])
+        defer { server.stop() }
+        let sent = try machine.mailtui(["send", "--server", "127.0.0.1", "--port", String(server.port), "--security", "starttls",
+                                        "--ca-file", TestCertificates.path("ca.pem"), "--oauth", "work", "--from", "ada@example.com", "--to", "bob@example.org", "--text", "hi"])
+        #expect(sent.status == 0, "\(sent.out)\(sent.err)")
+        #expect(server.commandLog.contains("TLS AUTH XOAUTH2"), "\(server.commandLog)")
+        #expect(!server.commandLog.contains("AUTH PLAIN") && !server.commandLog.contains("AUTH LOGIN"))
+    }
 }
