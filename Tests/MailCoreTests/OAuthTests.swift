@@ -96,6 +96,13 @@ import TestSupport
         let gmail = ServerReply(code: 534, lines: ["5.7.9 Application-specific password required."])
         let google = Diagnosis.explainKnowing(kind: .authAppPasswordRequired, stage: .auth, reply: gmail, evidence: e, provider: Provider.named("gmail"))
         #expect(google.suggestions.contains { $0.contains("mailtui oauth login --provider google") }, "\(google.suggestions)")
+        let microsoft578 = Diagnosis.explainKnowing(kind: .authFailed, stage: .auth, reply: ServerReply(code: 535, lines: ["5.7.8 Error: authentication failed"]),
+                                                    evidence: e, provider: provider)
+        #expect(microsoft578.suggestions.contains { $0.hasPrefix("If the password is right: Basic authentication is off for this account: sign in with OAuth2: mailtui oauth login --provider microsoft") },
+                "\(microsoft578.suggestions)")
+        let elsewhere = Diagnosis.explainKnowing(kind: .authFailed, stage: .auth, reply: ServerReply(code: 535, lines: ["5.7.8 Error: authentication failed"]),
+                                                 evidence: e, provider: nil)
+        #expect(!elsewhere.suggestions.joined().contains("oauth login"), "Postfix's 535 5.7.8 is a wrong password, not Basic auth off")
         e.settings.oauthAccount = "work"
         let token = Diagnosis.explainKnowing(kind: .authFailed, stage: .auth, reply: ServerReply(code: 535, lines: ["5.7.3 Authentication unsuccessful"]),
                                              evidence: e, provider: provider)

@@ -38,6 +38,8 @@ public enum OAuthHTTP {
     /// Posts `form` (application/x-www-form-urlencoded) and returns the reply, whatever its status.
     public static func post(_ url: String, form: [(String, String)], timeout: Int = 30) throws(OAuthError) -> AuthorityReply {
         if let problem = problem(with: url) { throw OAuthError(stage: .request, reason: problem, hint: "Give --authority an https:// URL.") }
+        // Tokens are about to be in memory: no core file may keep them.
+        CoreDumps.forbid()
         CurlRuntime.initialize()
         guard let easy = curl_easy_init() else { throw OAuthError(stage: .request, reason: "libcurl could not be initialised", hint: nil) }
         let sink = ReplySink()
