@@ -120,4 +120,16 @@ import TestSupport
         #expect(try keeper.fresh("work").refreshed == false)
         #expect(!authority.log.contains("grant=refresh_token"))
     }
+
+    /// A hostile authority's endless reply is cut at the limit, never read whole.
+    @Test func aHugeReplyIsCutAtTheLimit() throws {
+        let authority = try FakeAuthority(["--huge", String(8 << 20)])
+        defer { authority.stop() }
+        do {
+            _ = try DeviceCodeFlow.start(request(authority))
+            Issue.record("an 8 MiB reply must be refused")
+        } catch {
+            #expect(error.stage == .request && error.reason.contains("passed 1024 KiB"), "\(error)")
+        }
+    }
 }

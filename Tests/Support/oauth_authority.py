@@ -28,6 +28,7 @@ p.add_argument("--client-secret", help="required from the client (Google desktop
 p.add_argument("--token-file")
 p.add_argument("--control", required=True)
 p.add_argument("--skew", type=int, default=0, help="seconds added to the Date header")
+p.add_argument("--huge", type=int, default=0, help="answer the device code request with this many bytes of JSON (a hostile authority)")
 ARGS = p.parse_args()
 os.makedirs(ARGS.control, exist_ok=True)
 
@@ -182,6 +183,17 @@ class Handler(BaseHTTPRequestHandler):
             log("devicecode scope=%s" % form.get("scope"))
             if ARGS.device_error:
                 return self.error(ARGS.device_error)
+            if ARGS.huge:
+                data = b'{"message": "' + b"x" * ARGS.huge + b'"}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                try:
+                    self.wfile.write(data)
+                except OSError:
+                    pass
+                return
             code = "dc-" + secrets.token_hex(16)
             STATE["codes"][code] = time.time() + 900
             user_code = "ABCD-" + secrets.token_hex(2).upper()
