@@ -11,6 +11,9 @@ CURLcode mt_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_se
 CURLcode mt_setopt_debugfunction(CURL *h, curl_debug_callback c) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, c); }
 CURLcode mt_setopt_xferinfofunction(CURL *h, curl_xferinfo_callback c) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, c); }
 
+CURLcode mt_setopt_writefunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, c); }
+CURLcode mt_setopt_headerfunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, c); }
+
 CURLcode mt_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode mt_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode mt_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }

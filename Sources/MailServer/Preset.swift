@@ -13,6 +13,8 @@ public struct Preset: Sendable {
                faults: [Fault(stage: .auth, action: .reply(code: 534, text: "5.7.9 Application-specific password required. For more information, go to https://support.google.com/mail/?p=InvalidSecondFactor"))]),
         Preset(name: "m365-auth-disabled", imitates: "Microsoft 365 with SMTP AUTH disabled for the tenant",
                faults: [Fault(stage: .auth, action: .reply(code: 535, text: "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information."))]),
+        Preset(name: "microsoft-basic-auth-off", imitates: "Exchange Online refusing a login once Basic authentication is off for SMTP AUTH (sign in with OAuth2 instead)",
+               faults: [Fault(stage: .auth, action: .reply(code: 550, text: "5.7.30 Basic authentication is not supported for Client Submission."))]),
         Preset(name: "starttls-required", imitates: "a server that wants STARTTLS before anything else",
                faults: [Fault(stage: .mail, action: .reply(code: 530, text: "5.7.0 Must issue a STARTTLS command first"))]),
         Preset(name: "ses-unverified", imitates: "Amazon SES refusing a sender address that is not verified",

@@ -1,13 +1,14 @@
 import Crypto
 import MailCore
 
-/// The server's side of one SMTP AUTH exchange (RFC 4954): PLAIN, LOGIN, CRAM-MD5 and XOAUTH2,
+/// The server's side of one SMTP AUTH exchange (RFC 4954): PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and
+/// OAUTHBEARER (RFC 7628),
 /// from the AUTH command to the verdict against the configured users. A value with no I/O, so
 /// each mechanism's steps are tested without a socket; the session handler only sends what it says
 /// and keeps the credentials out of its transcript.
 struct SASLExchange: Sendable, Equatable {
     /// The mechanisms offered in EHLO, in that order.
-    static let offered = "PLAIN LOGIN CRAM-MD5 XOAUTH2"
+    static let offered = "PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER"
 
     /// What the server says next.
     enum Step: Sendable, Equatable {
@@ -28,21 +29,26 @@ struct SASLExchange: Sendable, Equatable {
         case loginPassword(user: String)
         case cramMD5(challenge: String)
         case xoauth2
+        case oauthBearer
     }
 
     /// User name to secret; empty means any login is taken.
     let users: [String: String]
+    /// Bearer tokens by user; when any is set, the token mechanisms take only these (not the
+    /// passwords), as a provider takes only a token it issued.
+    let tokens: [String: String]
     private(set) var waiting: Waiting
 
-    private init(users: [String: String], waiting: Waiting) {
+    private init(users: [String: String], tokens: [String: String] = [:], waiting: Waiting) {
         self.users = users
+        self.tokens = tokens
         self.waiting = waiting
     }
 
     /// Starts an exchange for `AUTH mechanism [initial]`: the first step, and the exchange to
     /// give the next line to when that step is a challenge. Nil for an unknown mechanism.
     /// `cramChallenge` is the plain text of a CRAM-MD5 challenge (made only when needed).
-    static func start(mechanism: String, initial: String?, users: [String: String],
+    static func start(mechanism: String, initial: String?, users: [String: String], tokens: [String: String] = [:],
                       cramChallenge: @autoclosure () -> String) -> (exchange: SASLExchange, step: Step)? {
         switch mechanism.uppercased() {
         case "PLAIN":
@@ -57,8 +63,11 @@ struct SASLExchange: Sendable, Equatable {
             let text = cramChallenge()
             return (SASLExchange(users: users, waiting: .cramMD5(challenge: text)), .challenge(Base64.encode(Array(text.utf8))))
         case "XOAUTH2":
-            let exchange = SASLExchange(users: users, waiting: .xoauth2)
+            let exchange = SASLExchange(users: users, tokens: tokens, waiting: .xoauth2)
             return (exchange, initial.map(exchange.xoauth2) ?? .challenge(""))
+        case "OAUTHBEARER":
+            let exchange = SASLExchange(users: users, tokens: tokens, waiting: .oauthBearer)
+            return (exchange, initial.map(exchange.oauthBearer) ?? .challenge(""))
         default:
             return nil
         }
@@ -76,6 +85,7 @@ struct SASLExchange: Sendable, Equatable {
         case .loginPassword(let user): return verdict(user, password: Self.decode(line))
         case .cramMD5(let text): return cramMD5(line, challenge: text)
         case .xoauth2: return xoauth2(line)
+        case .oauthBearer: return oauthBearer(line)
         }
     }
 
@@ -96,7 +106,27 @@ struct SASLExchange: Sendable, Equatable {
             if pair.count == 2 { fields[pair[0]] = pair[1] }
         }
         let token = fields["auth"].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
-        return verdict(fields["user"], password: token)
+        return tokenVerdict(fields["user"], token: token)
+    }
+
+    /// RFC 7628: `n,a=USER,` then `key=value` fields separated by 0x01, one of them
+    /// `auth=Bearer TOKEN`. The user in the GS2 header has `,` and `=` written as `=2C` and `=3D`.
+    private func oauthBearer(_ base64: String) -> Step {
+        let parts = (Self.decode(base64) ?? "").split(separator: "\u{1}", omittingEmptySubsequences: true)
+        guard let header = parts.first, header.hasPrefix("n,") || header.hasPrefix("y,") else { return .refused }
+        let user = header.split(separator: ",").first { $0.hasPrefix("a=") }
+            .map { String($0.dropFirst(2)).replacing("=2C", with: ",").replacing("=3D", with: "=") }
+        let auth = parts.dropFirst().first { $0.hasPrefix("auth=") }.map { String($0.dropFirst(5)) }
+        let token = auth.map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
+        return tokenVerdict(user, token: token)
+    }
+
+    /// With tokens set, the exact user and token; else the password check (any login when no
+    /// users are set), as before tokens existed.
+    private func tokenVerdict(_ user: String?, token: String?) -> Step {
+        guard !tokens.isEmpty else { return verdict(user, password: token) }
+        guard let user, let token, tokens[user] == token else { return .refused }
+        return .accepted(user: user)
     }
 
     /// `user hex-digest`, the digest an HMAC-MD5 of the challenge keyed with the user's secret.

@@ -162,7 +162,7 @@ extension SMTPSessionHandler {
         guard authOffered else { reply(context, 538, ["5.7.11 Encryption required: STARTTLS first"]); return }
         let words = argument.split(separator: " ").map(String.init)
         guard let mechanism = words.first?.uppercased() else { reply(context, 501, ["5.5.4 Syntax: AUTH mechanism"]); return }
-        guard let (exchange, step) = SASLExchange.start(mechanism: mechanism, initial: words.count > 1 ? words[1] : nil, users: configuration.users,
+        guard let (exchange, step) = SASLExchange.start(mechanism: mechanism, initial: words.count > 1 ? words[1] : nil, users: configuration.users, tokens: configuration.oauthTokens,
                                                         cramChallenge: "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>") else {
             reply(context, 504, ["5.5.4 Unrecognized authentication mechanism"])
             return

@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable {
     public var keyPEM: String?
     /// Logins; empty: any login is accepted and recorded (never the password).
     public var users: [String: String] = [:]
+    /// OAuth 2.0 test tokens by user (`--oauth-token NAME:TOKEN`): when any is set, XOAUTH2 and
+    /// OAUTHBEARER take only these, as a provider takes only a valid token.
+    public var oauthTokens: [String: String] = [:]
     /// 530 5.7.0 to MAIL FROM without a login.
     public var requireAuth = false
     /// 530 5.7.0 to everything but EHLO, STARTTLS and QUIT before TLS.

@@ -12,6 +12,7 @@ import Testing
                                                           "5.7.14 then try again. - gsmtp"]),
         "gmail-bad-credentials": ServerReply(code: 535, lines: ["5.7.8 Username and Password not accepted. For more information, go to",
                                                                 "5.7.8  https://support.google.com/mail/?p=BadCredentials a1-20020a17 - gsmtp"]),
+        "microsoft-basic-auth-off": ServerReply(code: 550, lines: ["5.7.30 Basic authentication is not supported for Client Submission."]),
         "m365-smtp-auth-disabled": ServerReply(code: 535, lines: ["5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [AM0PR10CA0001.EURPRD10.PROD.OUTLOOK.COM]"]),
         "microsoft-auth-unsuccessful": ServerReply(code: 535, lines: ["5.7.3 Authentication unsuccessful [BN9PR03CA0123.namprd03.prod.outlook.com]"]),
         "m365-not-authenticated": ServerReply(code: 530, lines: ["5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful [DB9PR02CA0001.eurprd02.prod.outlook.com]"]),
@@ -54,6 +55,7 @@ import Testing
     /// The stage each sample answers, where it is not MAIL FROM: entries may be limited to stages.
     static let stages: [String: SMTPStage] = [
         "gmail-app-password": .auth, "gmail-web-login": .auth, "gmail-bad-credentials": .auth, "m365-smtp-auth-disabled": .auth,
+        "microsoft-basic-auth-off": .auth,
         "microsoft-auth-unsuccessful": .auth, "too-many-logins": .auth, "auth-not-enabled": .auth, "tls-unavailable": .tls,
         "no-valid-recipients": .data,
     ]

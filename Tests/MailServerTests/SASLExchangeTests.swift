@@ -65,4 +65,25 @@ import Testing
         #expect(exchange.respond(" * ") == .cancelled)
         #expect(SASLExchange.start(mechanism: "GSSAPI", initial: nil, users: users, cramChallenge: "") == nil)
     }
+
+    /// With `--oauth-token`, XOAUTH2 and OAUTHBEARER take only that user's token, not the password.
+    @Test func tokenMechanismsTakeOnlyTheGivenToken() throws {
+        let tokens = ["ann@example.com": "tok-1"]
+        func xoauth2(_ user: String, _ token: String) -> String { b64("user=\(user)\u{1}auth=Bearer \(token)\u{1}\u{1}") }
+        func bearer(_ user: String, _ token: String) -> String { b64("n,a=\(user),\u{1}host=127.0.0.1\u{1}port=587\u{1}auth=Bearer \(token)\u{1}\u{1}") }
+        let start = { (mechanism: String, initial: String) in SASLExchange.start(mechanism: mechanism, initial: initial, users: users, tokens: tokens, cramChallenge: "")?.step }
+        #expect(start("XOAUTH2", xoauth2("ann@example.com", "tok-1")) == .accepted(user: "ann@example.com"))
+        #expect(start("OAUTHBEARER", bearer("ann@example.com", "tok-1")) == .accepted(user: "ann@example.com"))
+        #expect(start("XOAUTH2", xoauth2("ann@example.com", "tok-2")) == .refused)
+        #expect(start("OAUTHBEARER", bearer("bob@example.com", "tok-1")) == .refused, "the user must match the token")
+        #expect(start("XOAUTH2", xoauth2("ann", "secret")) == .refused, "a password is no token")
+        #expect(start("OAUTHBEARER", b64("garbage")) == .refused)
+        // OAUTHBEARER's user has , and = escaped (RFC 5801).
+        let escaped = SASLExchange.start(mechanism: "OAUTHBEARER", initial: bearer("a=3Db=2Cc", "t"), users: [:], tokens: ["a=b,c": "t"], cramChallenge: "")
+        #expect(escaped?.step == .accepted(user: "a=b,c"))
+        var (exchange, step) = try #require(SASLExchange.start(mechanism: "OAUTHBEARER", initial: nil, users: users, tokens: tokens, cramChallenge: ""))
+        #expect(step == .challenge(""))
+        #expect(exchange.respond(bearer("ann@example.com", "tok-1")) == .accepted(user: "ann@example.com"))
+        #expect(SASLExchange.offered.hasSuffix("XOAUTH2 OAUTHBEARER"))
+    }
 }

@@ -5,12 +5,12 @@ Prints one JSON line {"port": N, "pid": P} when it listens, then serves until ki
 Every accepted message is stored in --store as NNN.eml (the exact bytes received) and
 NNN.json (envelope, TLS, login). Every AUTH attempt is logged to --store/auth.log.
 """
-import argparse, asyncio, json, os, signal, socket, ssl, sys
+import argparse, asyncio, base64, json, os, signal, socket, ssl, sys
 
 # A parent's thread may have blocked signals; the mask survives exec. Make SIGTERM work again.
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 
 def parse_args():
@@ -25,6 +25,8 @@ def parse_args():
     p.add_argument("--reject", action="append", default=[], help="recipient to refuse with 550")
     p.add_argument("--delay", type=float, default=0.0, help="seconds before every reply")
     p.add_argument("--size", type=int, default=33554432)
+    p.add_argument("--oauth-token-file", help="offer XOAUTH2 and OAUTHBEARER, taking only the token this file holds now")
+    p.add_argument("--oauth-user", help="the user the token belongs to")
     p.add_argument("--store", required=True)
     p.add_argument("--host", default="127.0.0.1")
     return p.parse_args()
@@ -93,6 +95,52 @@ class TestSMTP(SMTP):
         await super().smtp_AUTH(arg)
 
 
+class OAuthSMTP(TestSMTP):
+    """Takes XOAUTH2 and OAUTHBEARER only with the current token (the file the fake authority
+    writes) and the token's user; otherwise it replies as Microsoft 365 does."""
+
+    async def auth_XOAUTH2(self, server, args):
+        return await self._bearer("XOAUTH2", args)
+
+    async def auth_OAUTHBEARER(self, server, args):
+        return await self._bearer("OAUTHBEARER", args)
+
+    async def _bearer(self, mechanism, args):
+        if len(args) > 1:
+            try:
+                blob = base64.b64decode(args[1].encode(), validate=True)
+            except Exception:
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        else:
+            blob = await self.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False)
+        text = blob.decode("utf-8", "replace")
+        fields = [f for f in text.split("\x01") if f]
+        user = token = None
+        for field in fields:
+            if field.startswith("user="):
+                user = field[5:]
+            elif field.startswith("auth=Bearer "):
+                token = field[12:]
+            elif field.startswith("n,") or field.startswith("y,"):
+                for part in field.split(","):
+                    if part.startswith("a="):
+                        user = part[2:].replace("=2C", ",").replace("=3D", "=")
+        try:
+            with open(ARGS.oauth_token_file) as f:
+                current = f.read().strip()
+        except OSError:
+            current = None
+        ok = token is not None and token == current and user == ARGS.oauth_user
+        log_auth(f"{mechanism} {'ok' if ok else 'failed'} user={user}")
+        if not ok:
+            await self.push("535 5.7.3 Authentication unsuccessful [test.prod.outlook.com]")
+            return AuthResult(success=False, handled=True)
+        return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+
+
 def tls_context():
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(ARGS.cert, ARGS.key)
@@ -119,7 +167,7 @@ async def main():
         server = await asyncio.start_server(silent, sock=sock)
     else:
         def factory():
-            return TestSMTP(
+            return (OAuthSMTP if ARGS.oauth_token_file else TestSMTP)(
                 Handler(),
                 hostname="mx.test.invalid",
                 data_size_limit=ARGS.size,

@@ -71,6 +71,8 @@ public struct StoredMessage: Sendable {
         public var tls: Bool
         public var authenticated: Bool
         public var ehlo: String?
+        /// The user the login named (PLAIN, LOGIN, or a token mechanism's user).
+        public var login: String?
     }
     public var bytes: Data
     public var envelope: Envelope

@@ -17,6 +17,10 @@ CURLcode mt_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLcode mt_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode mt_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
 
+/// Where a response's body and its header lines go (the OAuth authority's HTTP replies).
+CURLcode mt_setopt_writefunction(CURL *handle, curl_write_callback callback);
+CURLcode mt_setopt_headerfunction(CURL *handle, curl_write_callback callback);
+
 /// curl_global_init(CURL_GLOBAL_ALL).
 CURLcode mt_global_init(void);
 

@@ -214,6 +214,9 @@ extension Diagnosis {
         } else {
             words = explain(kind: kind, stage: stage, reply: reply, evidence: e)
         }
+        if stage == .auth, let oauth = OAuthAdvice.adjust(words, advice: advice, kind: kind, reply: reply, evidence: e, provider: provider) {
+            (words, advice) = oauth
+        }
         if let reply {
             for link in ReplyCatalogue.links(in: reply) where !words.suggestions.contains(where: { $0.contains(link) }) {
                 words.suggestions.append("The server points to \(link) for this reply.")

@@ -75,6 +75,11 @@ public enum ReplyCatalogue {
                           "Use an app password (https://myaccount.google.com/apppasswords; it needs 2-Step Verification) as MAIL_PASSWORD, not the account password.",
                           "A Workspace account whose admin disabled app passwords needs OAuth (--auth xoauth2) or the SMTP relay service."]),
         ReplyPattern(
+            id: "microsoft-basic-auth-off", codes: [535, 550], statuses: ["5.7.30"], words: [],
+            kind: .authFailed, provider: "microsoft365",
+            explanation: "Microsoft 365 no longer takes a password for SMTP AUTH from this account: Basic authentication is off for client submission (5.7.30), and only an OAuth2 token logs in.",
+            suggestions: ["If the app cannot do OAuth2 (a printer, an old library), an administrator can use High Volume Email or an SMTP relay connector instead."]),
+        ReplyPattern(
             id: "m365-smtp-auth-disabled", code: 535, statuses: ["5.7.139"], words: [],
             kind: .authFailed, provider: "microsoft365",
             explanation: "Microsoft 365 refused the login because SMTP AUTH is turned off: for this mailbox, for the whole tenant, or by the tenant's security defaults (5.7.139).",

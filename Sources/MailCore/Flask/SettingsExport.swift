@@ -89,6 +89,7 @@ public enum SettingsExport {
         case .login: "LOGIN"
         case .cramMD5: "CRAM-MD5"
         case .xoauth2: "XOAUTH2"
+        case .oauthbearer: "OAUTHBEARER"
         }
     }
 

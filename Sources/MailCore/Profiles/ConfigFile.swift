@@ -95,7 +95,7 @@ public struct ConfigFile: Sendable {
 
     static let profileKeys = ["server", "port", "security", "verify_certificate", "ca_file", "helo", "user", "auth", "timeout",
                               "password_env", "password_cmd", "password_prompt", "password_stdin", "password", "from",
-                              "dkim_selector", "dkim_key", "dkim_domain"]
+                              "dkim_selector", "dkim_key", "dkim_domain", "oauth"]
 
     private static func profile(_ name: String, _ t: TOMLDocument.Table, fail failAt: (Int?, String) -> ConfigError) throws(ConfigError) -> Profile {
         func fail(_ key: String, _ message: String) -> ConfigError { failAt(t.line(of: key) ?? t.line, message) }
@@ -145,8 +145,12 @@ public struct ConfigFile: Sendable {
         if try bool("password_stdin") == true { source = .standardInput; count += 1 }
         let stored = try string("password").map(Secret.init)
         if stored != nil { count += 1 }
-        if count > 1 { throw fail("password", "give only one of password_env, password_cmd, password_prompt, password_stdin and password in [profiles.\(name)]") }
+        let oauth = try string("oauth")
+        if let oauth, let problem = TokenStore.problem(withName: oauth) { throw fail("oauth", "'oauth': \(problem)") }
+        if oauth != nil { count += 1 }
+        if count > 1 { throw fail("password", "give only one of password_env, password_cmd, password_prompt, password_stdin, password and oauth in [profiles.\(name)]") }
         var profile = Profile(name: name, settings: s, passwordSource: source, storedPassword: stored, from: try string("from"))
+        profile.oauthAccount = oauth
         let selector = try string("dkim_selector"), key = try string("dkim_key"), domain = try string("dkim_domain")
         if selector != nil || key != nil || domain != nil {
             guard let selector, let key else { throw fail(selector == nil ? "dkim_key" : "dkim_selector", "DKIM signing needs both dkim_selector and dkim_key in [profiles.\(name)]") }
@@ -220,6 +224,7 @@ public struct ConfigFile: Sendable {
             case .standardInput?: out += "password_stdin = true\n"
             case nil: break
             }
+            if let oauth = p.oauthAccount { out += "oauth = \(quote(oauth))   # mailtui oauth login --account \(oauth)\n" }
             if let stored = p.storedPassword { out += "password = \(quote(stored.value))   # stored on request; this file is mode 0600\n" }
             if let dkim = p.dkim {
                 out += "dkim_selector = \(quote(dkim.selector))\ndkim_key = \(quote(dkim.keyPath))   # the key stays in its file\n"

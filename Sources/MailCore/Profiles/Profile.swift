@@ -10,6 +10,8 @@ public struct Profile: Sendable, Equatable {
     public var from: String?
     /// DKIM signing for mail sent with this profile (`dkim_selector`, `dkim_key`, `dkim_domain`).
     public var dkim: DKIMSettings?
+    /// The signed-in OAuth account (`mailtui oauth login --account NAME`) whose token logs in.
+    public var oauthAccount: String?
 
     public init(name: String, settings: ServerSettings, passwordSource: PasswordSource? = nil, storedPassword: Secret? = nil, from: String? = nil) {
         self.name = name

@@ -184,12 +184,16 @@ public final class SMTPSession: Sendable {
 
         if request.logsIn, let secret = request.secret {
             mt_setopt_string(easy, CURLOPT_USERNAME, s.username!)
-            if s.authMechanism == .xoauth2 {
+            let bearer = secret.isBearerToken || s.oauthAccount != nil
+            if s.authMechanism.takesBearerToken || bearer {
                 mt_setopt_string(easy, CURLOPT_XOAUTH2_BEARER, secret.value)
             } else {
                 mt_setopt_string(easy, CURLOPT_PASSWORD, secret.value)
             }
-            if let mechanism = s.authMechanism.curlLoginOption {
+            if bearer && s.authMechanism == .auto {
+                // Only the token mechanisms: libcurl prefers OAUTHBEARER when EHLO offers both.
+                mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=OAUTHBEARER;AUTH=XOAUTH2")
+            } else if let mechanism = s.authMechanism.curlLoginOption {
                 mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=\(mechanism)")
                 if let warning = s.clearTextLoginWarning { context.recorder.note("warning: " + warning) }
             } else if s.loginWouldBeInTheClear {

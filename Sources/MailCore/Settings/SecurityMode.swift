@@ -35,6 +35,11 @@ public enum AuthMechanism: String, Sendable, Codable, CaseIterable, Equatable {
     case cramMD5 = "cram-md5"
     /// OAuth 2.0 bearer token; the "password" is the token.
     case xoauth2
+    /// RFC 7628's OAuth 2.0 bearer mechanism; the "password" is the token.
+    case oauthbearer
+
+    /// Whether the secret is a bearer token rather than a password.
+    public var takesBearerToken: Bool { self == .xoauth2 || self == .oauthbearer }
 
     /// The value for libcurl's `AUTH=` login option, or nil to let curl choose.
     var curlLoginOption: String? {
@@ -44,6 +49,7 @@ public enum AuthMechanism: String, Sendable, Codable, CaseIterable, Equatable {
         case .login: "LOGIN"
         case .cramMD5: "CRAM-MD5"
         case .xoauth2: "XOAUTH2"
+        case .oauthbearer: "OAUTHBEARER"
         }
     }
 }

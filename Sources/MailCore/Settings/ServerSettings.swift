@@ -16,6 +16,9 @@ public struct ServerSettings: Sendable, Codable, Equatable {
     /// Connect to this address instead of the host name's (as curl's `--resolve`): the host name
     /// is still the one the certificate must cover. nil: look the name up.
     public var connectAddress: String?
+    /// The signed-in OAuth account (`--oauth NAME`) whose access token is the secret: the login is
+    /// a bearer token, and a refused login is diagnosed as a refused token. Never the token itself.
+    public var oauthAccount: String?
 
     public init(
         host: String = "",
@@ -113,9 +116,18 @@ extension Double {
 /// Making one marks the process not dumpable: a crash then leaves no core file holding it.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public let value: String
+    /// An OAuth 2.0 access token (from `--oauth`): libcurl sends it as a bearer token, and
+    /// `--auth auto` picks OAUTHBEARER or XOAUTH2 by what EHLO offers.
+    public private(set) var isBearerToken = false
     public init(_ value: String) {
         self.value = value
         CoreDumps.forbid()
+    }
+    /// An OAuth 2.0 access token (a factory, so that `Secret.init` stays one function).
+    public static func bearerToken(_ token: String) -> Secret {
+        var secret = Secret(token)
+        secret.isBearerToken = true
+        return secret
     }
     public var description: String { "<secret>" }
     public var debugDescription: String { "<secret>" }

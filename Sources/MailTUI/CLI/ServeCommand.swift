@@ -51,6 +51,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Test logins from this environment variable, a NAME:PASSWORD a line.", valueName: "var"))
     var usersEnv: String?
 
+    @Option(name: .customLong("oauth-token"), help: ArgumentHelp("A test OAuth2 login NAME:TOKEN; repeatable. XOAUTH2 and OAUTHBEARER then take only these tokens (any other gets 535). A test token, not a real one: it shows in ps.", valueName: "name:token"))
+    var oauthTokens: [String] = []
+
     @Flag(help: "Offer AUTH before STARTTLS too (it is offered only inside TLS otherwise).")
     var authPlaintext = false
 
@@ -108,6 +111,7 @@ struct ServeCommand: ParsableCommand {
         if !(sessionLimit.isFinite && sessionLimit >= 1 && sessionLimit <= 604_800) { throw ValidationError("--session-limit takes 1 to 604800 seconds.") }
         if keep < 1 { throw ValidationError("--keep takes at least 1.") }
         for user in users where !user.contains(":") { throw ValidationError("--user takes NAME:PASSWORD, not \"\(user)\".") }
+        for login in oauthTokens where login.split(separator: ":", maxSplits: 1).count != 2 { throw ValidationError("--oauth-token takes NAME:TOKEN.") }
         for name in presets where Preset.named(name) == nil {
             throw ValidationError("No preset \"\(name)\"; known: \(Preset.all.map(\.name).joined(separator: ", ")).")
         }
@@ -134,6 +138,10 @@ struct ServeCommand: ParsableCommand {
         }, uniquingKeysWith: { $1 })
         if let usersFile { configuration.users.merge(try ServeLogins.readFile(usersFile)) { $1 } }
         if let usersEnv { configuration.users.merge(try ServeLogins.environment(usersEnv)) { $1 } }
+        configuration.oauthTokens = Dictionary(oauthTokens.map { login in
+            let parts = login.split(separator: ":", maxSplits: 1).map(String.init)
+            return (parts[0], parts[1])
+        }, uniquingKeysWith: { $1 })
         configuration.authBeforeTLS = authPlaintext
         configuration.requireAuth = requireAuth
         configuration.requireTLS = requireTLS

@@ -36,7 +36,10 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: "Read the password from standard input.")
     var passwordStdin = false
 
-    @Option(help: ArgumentHelp("auto, plain, login, cram-md5 or xoauth2.", valueName: "mechanism"))
+    @Option(help: ArgumentHelp("Log in with the access token of this signed-in account (mailtui oauth login --account NAME), refreshed as needed; the user is the token's unless --user is given.", valueName: "name"))
+    var oauth: String?
+
+    @Option(help: ArgumentHelp("auto, plain, login, cram-md5, xoauth2 or oauthbearer (with --oauth, auto picks OAUTHBEARER or XOAUTH2 by what EHLO offers).", valueName: "mechanism"))
     var auth: AuthMechanism?
 
     @Option(help: ArgumentHelp("Seconds (1 to 3600) to wait for the TCP connect, each TLS handshake and each reply (default 15 to connect or for a handshake, 30 per reply); the whole session then may take 4 times that, at least 10 minutes.", valueName: "seconds"))
@@ -66,6 +69,11 @@ struct ServerOptions: ParsableArguments {
         }
         let sources = [passwordEnv != nil, passwordCmd != nil, passwordStdin].filter { $0 }.count
         if sources > 1 { throw ValidationError("Give at most one of --password-env, --password-cmd and --password-stdin.") }
+        if oauth != nil && sources > 0 { throw ValidationError("--oauth logs in with a token: give no --password-env, --password-cmd or --password-stdin with it.") }
+        if let oauth, let problem = TokenStore.problem(withName: oauth) { throw ValidationError("--oauth: \(problem).") }
+        if oauth != nil, let auth, !(auth == .auto || auth.takesBearerToken) {
+            throw ValidationError("--oauth logs in with a token: use --auth auto, xoauth2 or oauthbearer, not \(auth.rawValue).")
+        }
         if let timeout, let problem = Timeouts.problem(perStep: timeout) { throw ValidationError("--timeout: \(problem).") }
     }
 
@@ -73,7 +81,7 @@ struct ServerOptions: ParsableArguments {
     var givesServerSettings: Bool {
         server != nil || profile != nil || provider != nil || envFile != nil || flaskConfig != nil || mailEnv || port != nil || security != nil
             || user != nil || caFile != nil || helo != nil || connectAddress != nil || auth != nil || timeout != nil || insecure
-            || passwordEnv != nil || passwordCmd != nil || passwordStdin
+            || passwordEnv != nil || passwordCmd != nil || passwordStdin || oauth != nil
     }
 
     /// The settings the explicit options alone describe (no profile, no import).
@@ -115,6 +123,8 @@ struct ResolvedServer {
     var findings: [FlaskFinding] = []
     /// DKIM signing from the profile.
     var dkim: DKIMSettings?
+    /// The signed-in OAuth account whose access token is the secret (--oauth, profile key oauth).
+    var oauthAccount: String?
     /// Whether a Flask config was imported (--env-file, --flask-config, --mail-env).
     var imported = false
     /// Where each setting came from, in words ("the saved draft", ".env:3", "--port"), by setting.
@@ -139,6 +149,7 @@ struct ResolvedServer {
     /// gives nil instead of an error (a probe then reports what the server offers without logging in).
     func secret(user: String?, optional: Bool = false) throws -> Secret? {
         guard settings.wantsLogin else { return nil }
+        if let oauthAccount { return try OAuthLogin.secret(account: oauthAccount) }
         if let password { return password }
         guard let source = passwordSource ?? PasswordSource.fallback() else {
             if optional { return nil }
@@ -192,6 +203,7 @@ extension ServerOptions {
             resolved.sender = found.from
             resolved.password = found.storedPassword
             resolved.passwordSource = found.passwordSource
+            resolved.oauthAccount = found.oauthAccount
         }
         resolved.imported = !imports.isEmpty
         for (index, imported) in imports.enumerated() {
@@ -253,6 +265,13 @@ extension ServerOptions {
         if let passwordEnv { resolved.passwordSource = .environment(passwordEnv); resolved.password = nil }
         if let passwordCmd { resolved.passwordSource = .command(passwordCmd); resolved.password = nil }
         if passwordStdin { resolved.passwordSource = .standardInput; resolved.password = nil }
+        if passwordEnv != nil || passwordCmd != nil || passwordStdin { resolved.oauthAccount = nil }
+        if let oauth { resolved.oauthAccount = oauth; resolved.passwordSource = nil; resolved.password = nil; resolved.origins[.password] = "--oauth \(oauth)" }
+        resolved.settings.oauthAccount = resolved.oauthAccount
+        if let account = resolved.oauthAccount, !resolved.settings.wantsLogin {
+            resolved.settings.username = try OAuthLogin.user(account: account)
+            resolved.origins[.user] = "the token of \(account)"
+        }
         // Checked here, not in validate(): the user may come from a profile or an import.
         if (passwordEnv != nil || passwordCmd != nil || passwordStdin) && !resolved.settings.wantsLogin {
             throw ValidationError("A password source needs a user: --user, or a profile or MAIL_USERNAME that sets one.")
