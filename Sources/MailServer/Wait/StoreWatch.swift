@@ -56,6 +56,7 @@ public final class StoreWatch {
     public func arrivals() -> [ArrivedMessage] {
         let decoder = JSONDecoder()
         var found: [ArrivedMessage] = []
+        drain()
         var candidates = reported.filter { StoreNames.isID($0) && StoreNames.isPlainFile(directory + "/" + $0 + ".eml") }.sorted()
         reported = []
         if notify < 0 || StoreWait.now() >= nextListing {
@@ -75,7 +76,8 @@ public final class StoreWatch {
         return found
     }
 
-    /// Sleeps until the folder changes or `seconds` pass (at most `pollInterval`).
+    /// Sleeps until the folder changes or `seconds` pass (at most `pollInterval`); the next
+    /// `arrivals` reads what changed.
     public func pause(upTo seconds: Double) {
         let wait = max(0, min(seconds, Self.pollInterval))
         guard notify >= 0 else {
@@ -83,7 +85,12 @@ public final class StoreWatch {
             return
         }
         var ready = pollfd(fd: notify, events: Int16(POLLIN), revents: 0)
-        guard poll(&ready, 1, Int32(wait * 1000)) > 0 else { return }
+        _ = poll(&ready, 1, Int32(wait * 1000))
+    }
+
+    /// Takes the events inotify has queued, without waiting (the descriptor does not block).
+    private func drain() {
+        guard notify >= 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(notify, $0.baseAddress, $0.count) }
