@@ -92,8 +92,10 @@ import TestSupport
         #expect(first.text.contains("From: <bounces@example.com>") || first.text.contains("From: bounces@example.com"), "\(first.text)")
 
         // Without -i the lone dot ends the message, as with sendmail.
-        let ended = try sendmail(["-fbounces@example.com", "-FNightly Job", "a@example.com"], input: body)
+        let ended = try sendmail(["-fbounces@example.com", "-FNightly Job", "-v", "a@example.com"], input: body)
         #expect(ended.status == 0, "\(ended.err)")
+        // -v: what was added, and the conversation as it happens (inside TLS: ~>).
+        #expect(ended.err.contains("added From: Nightly Job <bounces@example.com>") && ended.err.contains("~> MAIL FROM:<bounces@example.com>"), "\(ended.err)")
         #expect(Wait.until { server.messages().count == 2 })
         let second = server.messages()[1]
         #expect(second.text.hasSuffix("\r\n\r\nbefore\r\n") && !second.text.contains("after"), "\(second.text)")

@@ -88,6 +88,11 @@ import TestSupport
         #expect(short.status == 1, "\(short.err)")
         #expect(short.out.contains("\"first of two\""), "\(short.out)")
         #expect(short.err.contains("timed out after 0.5 s: 1 of 2 messages matching to:ada arrived"), "\(short.err)")
+        let shortJSON = try Program.run(TestPaths.mailtui, ["wait", "--store", serve.store, "--to", "ada", "--count", "2", "--timeout", "0.5", "--json"],
+                                        environment: TestPaths.hermeticEnvironment())
+        let objects = shortJSON.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(shortJSON.status == 1 && objects.map { $0["event"] as? String } == ["message", "timeout"], "\(shortJSON.out)")
+        #expect(objects.last?["matched"] as? Int == 1 && objects.last?["wanted"] as? Int == 2)
 
         // A message that arrives during the wait and does not match is named at the deadline.
         let wait = try Waiting(["--store", serve.store, "--new", "--subject", "never sent", "--timeout", "10"])
