@@ -34,8 +34,8 @@ enum SendmailExit: Int32, CaseIterable {
         }
     }
 
-    /// The status for a failed session: any 4xx reply is temporary, whatever the stage; then the
-    /// kind of failure decides, then the stage of a permanent refusal.
+    /// The status for a failed session: a 4xx reply is temporary, whatever the stage, unless a
+    /// recipient was also refused for good; then the kind of failure decides, then the stage.
     init(failure: SessionFailure) {
         let refused = failure.rejectedRecipients
         if failure.reply?.isTemporaryFailure == true && refused.allSatisfy({ $0.reply.isTemporaryFailure }) {
