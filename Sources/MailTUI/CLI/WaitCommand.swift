@@ -29,7 +29,7 @@ struct WaitCommand: ParsableCommand {
 
         Exit status:
            0  the messages arrived
-           1  the time ran out (what did arrive is named), or a message has no link (--link)
+           1  the time ran out (what came is named), or a message had no link
            2  bad input: options, an inbox folder that cannot be read
         """
     )
