@@ -13,6 +13,9 @@ sigprocmask(SIG_SETMASK, &noSignalsBlocked, nil)
 // Past a file-size limit a write should fail (and the history say so), not kill the process.
 signal(SIGXFSZ, SIG_IGN)
 
+// `mailtui sendmail`, or a symlink named sendmail: sendmail's flags and exit statuses.
+if let words = SendmailEntry.sendmailWords(RawPath.arguments()) { SendmailEntry.main(words) }
+
 var command: ParsableCommand
 if let unknown = RootCommand.unknownCommand(Array(RawPath.arguments().dropFirst())) {
     Console.errLines(unknown)

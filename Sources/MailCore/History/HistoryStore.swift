@@ -30,6 +30,8 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
     /// before this type read the same.
     public enum Kind: String, Codable, Sendable {
         case send, probe
+        /// A message read on `mailtui sendmail`'s standard input (a cron job's, PHP's mail()).
+        case sendmail
     }
 
     /// How much of each typed body the history keeps. A body sent from a file is kept as its path.

@@ -1,11 +1,11 @@
 /// Header text as RFC 5322 wants it: ASCII only, folded near 78 columns, never over 998 octets.
 /// Non-ASCII text becomes RFC 2047 encoded-words, non-ASCII parameters RFC 2231 extended values.
-enum HeaderEncoding {
+public enum HeaderEncoding {
     /// Preferred line length; folding happens at whitespace before this.
     static let foldAt = 78
 
     /// A header with the given tokens, folded at the spaces between tokens.
-    static func fold(name: String, tokens: [String]) -> String {
+    public static func fold(name: String, tokens: [String]) -> String {
         var out = name + ":"
         var lineLength = out.utf8.count
         for token in tokens {
@@ -113,7 +113,7 @@ enum HeaderEncoding {
     )
 
     /// Tokens for an address list: each mailbox, commas between them.
-    static func addressList(_ mailboxes: [Mailbox]) -> [String] {
+    public static func addressList(_ mailboxes: [Mailbox]) -> [String] {
         var tokens: [String] = []
         for (index, mailbox) in mailboxes.enumerated() {
             var parts: [String] = []

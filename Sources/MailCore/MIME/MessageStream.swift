@@ -77,6 +77,12 @@ public final class MessageStream: @unchecked Sendable {
         return error == nil ? written : -1
     }
 
+    /// A message that is already whole bytes, CRLF line ends and all (what `mailtui sendmail`
+    /// read on its standard input): sent as it is, never rendered again.
+    public static func bytes(_ bytes: [UInt8]) -> MessageStream {
+        MessageStream(segments: [.bytes(bytes)])
+    }
+
     /// A new stream of these bytes followed by this message (a DKIM-Signature header in front).
     public func prepending(_ bytes: [UInt8]) -> MessageStream {
         MessageStream(segments: [.bytes(bytes)] + segments)

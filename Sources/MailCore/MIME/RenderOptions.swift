@@ -27,11 +27,11 @@ public struct RenderOptions: Sendable {
 }
 
 /// RFC 5322 date-time, e.g. `Thu, 26 Nov 2026 12:20:38 +0100`.
-enum RFC5322Date {
+public enum RFC5322Date {
     static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func format(epochSeconds: Int, utcOffsetSeconds: Int?) -> String {
+    public static func format(epochSeconds: Int, utcOffsetSeconds: Int?) -> String {
         var t = time_t(epochSeconds)
         var parts = tm()
         let offset: Int

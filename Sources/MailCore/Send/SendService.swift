@@ -117,7 +117,7 @@ public enum SendService {
     /// of our own server that were in force.
     public static func historyEntry(_ kind: HistoryEntry.Kind, profile: String?, settings: ServerSettings, draft: MessageDraft,
                                     recipients: [String], report: SessionReport, faults: [String]? = nil) -> HistoryEntry {
-        var entry = HistoryEntry(kind: kind, profile: profile, settings: settings, draft: kind == .send ? draft : nil,
+        var entry = HistoryEntry(kind: kind, profile: profile, settings: settings, draft: kind == .probe ? nil : draft,
                                  recipients: recipients, report: report)
         entry.faults = faults
         return entry

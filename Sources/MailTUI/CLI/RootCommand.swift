@@ -25,6 +25,8 @@ struct RootCommand: ParsableCommand {
             CheckDomainCommand.self,
             ExportCommand.self,
             HistoryCommand.self,
+            SendmailCommand.self,
+            WaitCommand.self,
         ]
     )
 
