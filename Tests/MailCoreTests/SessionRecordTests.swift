@@ -44,13 +44,13 @@ import Testing
         for (command, lines) in Self.transaction {
             typed.sent(command)
             for line in lines {
-                if let reply = typed.received(bytes: Array(line.utf8)) { replies.append(reply) }
+                if let reply = typed.received(bytes: Array(line.utf8)[...]) { replies.append(reply) }
             }
         }
         typed.facts.uploaded(23)
-        #expect(typed.received(bytes: Array("250 2.0.0 queued as X1\r\n".utf8)) == ServerReply(code: 250, lines: ["2.0.0 queued as X1"]))
+        #expect(typed.received(bytes: Array("250 2.0.0 queued as X1\r\n".utf8)[...]) == ServerReply(code: 250, lines: ["2.0.0 queued as X1"]))
         typed.sent(.quit)
-        _ = typed.received(bytes: Array("221 bye\r\n".utf8))
+        _ = typed.received(bytes: Array("221 bye\r\n".utf8)[...])
 
         // The same session as the engine once recorded it: every command written back as libcurl's bytes.
         let asText = Self.record()
@@ -125,18 +125,31 @@ import Testing
         let record = Self.record()
         feed(Self.opening, into: record)
         record.sent(.noop)
-        #expect(record.received(bytes: Array("hello there\r\n".utf8)) == nil)
-        #expect(record.received(bytes: Array("250-one\r\n".utf8)) == nil)
-        #expect(record.received(bytes: Array("250 two\r\n".utf8)) == ServerReply(code: 250, lines: ["one", "two"]))
+        #expect(record.received(bytes: Array("hello there\r\n".utf8)[...]) == nil)
+        #expect(record.received(bytes: Array("250-one\r\n".utf8)[...]) == nil)
+        #expect(record.received(bytes: Array("250 two\r\n".utf8)[...]) == ServerReply(code: 250, lines: ["one", "two"]))
         #expect(record.facts.malformedLineStage == .ehlo, "NOOP starts no stage")
         #expect(record.transcript.lines.suffix(3).map(\.text) == ["hello there", "250-one", "250 two"])
+    }
+
+    /// Bytes up to a line end are cut at CR and LF as libcurl's debug text is: a bare CR inside a
+    /// line ends a reply line there, and an empty line is nothing.
+    @Test func readBytesAreCutIntoLinesAsLibcurlCutsThem() {
+        let record = Self.record()
+        feed(Self.opening, into: record)
+        record.sent(.noop)
+        let before = record.transcript.lines.count
+        #expect(record.received(bytes: Array("\r\n".utf8)[...]) == nil)
+        #expect(record.transcript.lines.count == before)
+        #expect(record.received(bytes: Array("250-a\r250 b\r\n".utf8)[...]) == ServerReply(code: 250, lines: ["a", "b"]))
+        #expect(record.transcript.lines.suffix(2).map(\.text) == ["250-a", "250 b"])
     }
 
     @Test func deferredRecipientsAreNotRefusedAfterAll() {
         let record = Self.record()
         feed(Self.opening, into: record)
         record.sent(.rcpt("b@x.org"))
-        _ = record.received(bytes: Array("452 4.5.3 too many recipients\r\n".utf8))
+        _ = record.received(bytes: Array("452 4.5.3 too many recipients\r\n".utf8)[...])
         #expect(record.facts.rejectedRecipients.count == 1 && record.facts.failingReply != nil)
         record.facts.deferRecipients(["b@x.org"])
         #expect(record.facts.rejectedRecipients.isEmpty && record.facts.failingReply == nil)
@@ -152,11 +165,11 @@ import Testing
         for message in 0..<200 {
             record.transcript.held.holding = true
             record.sent(.mail("MAIL FROM:<a@x.org>"))
-            _ = record.received(bytes: Array("250 ok\r\n".utf8))
+            _ = record.received(bytes: Array("250 ok\r\n".utf8)[...])
             record.sent(.rcpt("r\(message)@x.org"))
-            _ = record.received(bytes: Array("550 no\r\n".utf8))
+            _ = record.received(bytes: Array("550 no\r\n".utf8)[...])
             record.sent(.rset)
-            _ = record.received(bytes: Array("250 ok\r\n".utf8))
+            _ = record.received(bytes: Array("250 ok\r\n".utf8)[...])
             if message == 0 { record.transcript.releaseHeld() } else { record.transcript.dropHeld() }
             record.transcript.held.holding = false
             record.facts.forgetTransaction()

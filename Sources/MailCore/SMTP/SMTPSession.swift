@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc

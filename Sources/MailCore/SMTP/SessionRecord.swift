@@ -88,7 +88,14 @@ final class SessionRecord {
 
     /// Bytes read from the connection up to a line end, cut into lines as libcurl's debug text
     /// is; returns the first reply they complete.
-    func received(bytes: some Collection<UInt8>) -> ServerReply? {
+    func received(bytes: ArraySlice<UInt8>) -> ServerReply? {
+        // The usual line has its CR LF at the end and no other: one copy, nothing to split.
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+        let body = bytes[..<end]
+        if !body.contains(where: { $0 == 10 || $0 == 13 }) {
+            return body.isEmpty ? nil : received(Array(body))
+        }
         var first: ServerReply?
         for line in ByteLines.split(bytes) {
             let reply = received(line)
