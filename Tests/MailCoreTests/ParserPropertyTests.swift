@@ -84,15 +84,15 @@ import TestSupport
                             "235 2.7.0 ok\r\n", "250 ok\r\n", "550 5.1.1 <x@y>: no\r\n", "354 go\r\n", "221 bye\r\n"]
         let kinds: [DebugKind] = [.headerIn, .headerOut, .text, .dataOut, .other]
         for round in 0..<(Self.rounds / 3) {
-            let recorder = TranscriptRecorder(security: .starttls, credentialsSet: true, emit: { _ in })
+            let recorder = SessionRecord(security: .starttls, credentialsSet: true, emit: { _ in })
             for step in 0..<30 {
                 let kind = kinds[(round + step) % kinds.count]
                 let bytes: [UInt8] = step % 4 == 0 ? fuzz.bytes(count: Int.random(in: 0...300, using: &fuzz))
                                                    : Array(fuzz.mutate(conversation.randomElement(using: &fuzz)!).utf8)
-                bytes.withUnsafeBytes { recorder.handle(kind, $0) }
+                bytes.withUnsafeBytes { recorder.curlDebug(kind, $0) }
             }
-            #expect(recorder.lines.allSatisfy { !$0.text.unicodeScalars.contains { $0.value < 32 || $0.value == 0x7F } })
-            let evidence = FailureEvidence(curlCode: 28, curlMessage: "x", stage: recorder.failingStage, settings: ServerSettings(host: "h"))
+            #expect(recorder.transcript.lines.allSatisfy { !$0.text.unicodeScalars.contains { $0.value < 32 || $0.value == 0x7F } })
+            let evidence = FailureEvidence(curlCode: 28, curlMessage: "x", stage: recorder.facts.failingStage, settings: ServerSettings(host: "h"))
             _ = FailureClassifier.classify(evidence)
         }
     }

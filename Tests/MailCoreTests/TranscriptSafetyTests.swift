@@ -4,21 +4,22 @@ import Testing
 
 /// Credentials never reach a transcript, and server text cannot drive the terminal.
 @Suite struct TranscriptSafetyTests {
-    /// Feeds a scripted conversation through the recorder, as libcurl's debug callback would.
-    func record(_ script: [(DebugKind, String)], security: SecurityMode = .starttls, credentials: Bool = true) -> TranscriptRecorder {
-        let recorder = TranscriptRecorder(security: security, credentialsSet: credentials, emit: { _ in })
+    /// Feeds a scripted conversation through libcurl's adapter into a session record, as libcurl's
+    /// debug callback would.
+    func record(_ script: [(DebugKind, String)], security: SecurityMode = .starttls, credentials: Bool = true) -> SessionRecord {
+        let record = SessionRecord(security: security, credentialsSet: credentials, emit: { _ in })
         for (kind, text) in script {
-            Array(text.utf8).withUnsafeBytes { recorder.handle(kind, $0) }
+            Array(text.utf8).withUnsafeBytes { record.curlDebug(kind, $0) }
         }
-        return recorder
+        return record
     }
 
     static let secretB64 = Data("\0alice\0s3cret-pässword".utf8).base64EncodedString()
     static let userB64 = Data("alice".utf8).base64EncodedString()
     static let passB64 = Data("s3cret-pässword".utf8).base64EncodedString()
 
-    func assertNoSecrets(_ recorder: TranscriptRecorder, sourceLocation: SourceLocation = #_sourceLocation) {
-        let all = recorder.lines.map(\.text).joined(separator: "\n")
+    func assertNoSecrets(_ recorder: SessionRecord, sourceLocation: SourceLocation = #_sourceLocation) {
+        let all = recorder.transcript.lines.map(\.text).joined(separator: "\n")
         for secret in [Self.secretB64, Self.userB64, Self.passB64, "s3cret", "bearer-token-123"] {
             #expect(!all.contains(secret), "transcript contains \(secret)", sourceLocation: sourceLocation)
         }
@@ -28,15 +29,15 @@ import Testing
         let r = record([(.headerOut, "AUTH PLAIN \(Self.secretB64)\r\n"), (.headerIn, "235 2.7.0 Authentication successful\r\n"),
                         (.headerOut, "MAIL FROM:<a@example.com>\r\n")])
         assertNoSecrets(r)
-        #expect(r.lines.map(\.text) == ["AUTH PLAIN [credentials hidden]", "235 2.7.0 Authentication successful", "MAIL FROM:<a@example.com>"])
-        #expect(r.authenticated)
+        #expect(r.transcript.lines.map(\.text) == ["AUTH PLAIN [credentials hidden]", "235 2.7.0 Authentication successful", "MAIL FROM:<a@example.com>"])
+        #expect(r.facts.authenticated)
     }
 
     @Test func authPlainWithoutInitialResponse() {
         let r = record([(.headerOut, "AUTH PLAIN\r\n"), (.headerIn, "334 \r\n"), (.headerOut, "\(Self.secretB64)\r\n"),
                         (.headerIn, "235 2.7.0 ok\r\n")])
         assertNoSecrets(r)
-        #expect(r.lines.map(\.text) == ["AUTH PLAIN", "334 ", "[credentials hidden]", "235 2.7.0 ok"])
+        #expect(r.transcript.lines.map(\.text) == ["AUTH PLAIN", "334 ", "[credentials hidden]", "235 2.7.0 ok"])
     }
 
     @Test func authLoginHidesBothLines() {
@@ -44,9 +45,9 @@ import Testing
                         (.headerIn, "334 UGFzc3dvcmQ6\r\n"), (.headerOut, "\(Self.passB64)\r\n"), (.headerIn, "535 5.7.8 Authentication credentials invalid\r\n"),
                         (.headerOut, "QUIT\r\n")])
         assertNoSecrets(r)
-        #expect(r.lines.filter { $0.speaker == .client }.map(\.text) == ["AUTH LOGIN", "[credentials hidden]", "[credentials hidden]", "QUIT"])
-        #expect(r.failingReply?.reply.code == 535)
-        #expect(r.failingReply?.stage == .auth)
+        #expect(r.transcript.lines.filter { $0.speaker == .client }.map(\.text) == ["AUTH LOGIN", "[credentials hidden]", "[credentials hidden]", "QUIT"])
+        #expect(r.facts.failingReply?.reply.code == 535)
+        #expect(r.facts.failingReply?.stage == .auth)
     }
 
     @Test func xoauth2TokenIsHidden() {
@@ -54,7 +55,7 @@ import Testing
         let r = record([(.headerOut, "AUTH XOAUTH2 \(token)\r\n"), (.headerIn, "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n"), (.headerOut, "\r\n"),
                         (.headerIn, "535 5.7.8 bad token\r\n")])
         assertNoSecrets(r)
-        #expect(!r.lines.map(\.text).joined().contains(token))
+        #expect(!r.transcript.lines.map(\.text).joined().contains(token))
     }
 
     /// Lines a hostile or broken server may put anywhere in a login: none of them may end the
@@ -88,10 +89,10 @@ import Testing
                 let r = record(script)
                 assertNoSecrets(r)
                 for answer in login.answers {
-                    #expect(!r.lines.map(\.text).contains(answer), "\(login.name) after \"\(odd)\" shows \(answer)")
+                    #expect(!r.transcript.lines.map(\.text).contains(answer), "\(login.name) after \"\(odd)\" shows \(answer)")
                 }
-                #expect(r.lines.last?.text == "MAIL FROM:<a@x.org>", "\(login.name): the exchange ends at 235")
-                #expect(r.lines.allSatisfy { $0.speaker != .client || $0.inTLS == inTLS || $0.text.hasPrefix("STARTTLS") })
+                #expect(r.transcript.lines.last?.text == "MAIL FROM:<a@x.org>", "\(login.name): the exchange ends at 235")
+                #expect(r.transcript.lines.allSatisfy { $0.speaker != .client || $0.inTLS == inTLS || $0.text.hasPrefix("STARTTLS") })
             }
         }
     }
@@ -141,7 +142,7 @@ import Testing
 
     @Test func serverEscapeSequencesAreShownNotObeyed() {
         let r = record([(.headerIn, "220 evil\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}txt.exe\r\n")])
-        let text = r.lines[0].text
+        let text = r.transcript.lines[0].text
         #expect(!text.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
         #expect(text.contains("^[]0;pwned^G^[[2J"))
         #expect(text.contains("\\u{9b}31m"))
@@ -169,40 +170,40 @@ import Testing
             (.headerOut, "DATA\r\n"), (.headerIn, "354 go\r\n"), (.dataOut, "Subject: x\r\n\r\nbody\r\n.\r\n"),
             (.headerIn, "250 2.0.0 queued as X1\r\n"), (.headerOut, "QUIT\r\n"), (.headerIn, "221 bye\r\n"),
         ])
-        #expect(r.stageStarts.map(\.stage) == [.connect, .greeting, .ehlo, .tls, .ehlo, .auth, .mail, .rcpt, .data, .quit])
-        #expect(r.greeting?.description == "220 mx ESMTP")
-        #expect(r.extensionsBeforeTLS == ["STARTTLS", "SIZE 1000"])
-        #expect(r.extensions == ["AUTH PLAIN LOGIN", "SIZE 2000"])
-        #expect(r.tls.version == "TLSv1.3")
-        #expect(r.tls.cipher == "TLS_AES_256_GCM_SHA384")
-        #expect(r.acceptedRecipients == ["b@x.org"])
-        #expect(r.rejectedRecipients.map(\.address) == ["c@x.org"])
-        #expect(r.finalReply?.description == "250 2.0.0 queued as X1")
-        #expect(r.messageBytes == 23)
-        let inTLS = r.lines.filter { $0.text.hasPrefix("EHLO") }.map(\.inTLS)
+        #expect(r.facts.stageStarts.map(\.stage) == [.connect, .greeting, .ehlo, .tls, .ehlo, .auth, .mail, .rcpt, .data, .quit])
+        #expect(r.facts.greeting?.description == "220 mx ESMTP")
+        #expect(r.facts.extensionsBeforeTLS == ["STARTTLS", "SIZE 1000"])
+        #expect(r.facts.extensions == ["AUTH PLAIN LOGIN", "SIZE 2000"])
+        #expect(r.tls.info.version == "TLSv1.3")
+        #expect(r.tls.info.cipher == "TLS_AES_256_GCM_SHA384")
+        #expect(r.facts.acceptedRecipients == ["b@x.org"])
+        #expect(r.facts.rejectedRecipients.map(\.address) == ["c@x.org"])
+        #expect(r.facts.finalReply?.description == "250 2.0.0 queued as X1")
+        #expect(r.facts.messageBytes == 23)
+        let inTLS = r.transcript.lines.filter { $0.text.hasPrefix("EHLO") }.map(\.inTLS)
         #expect(inTLS == [false, true])
-        #expect(r.lines.contains { $0.speaker == .note && $0.text == "message sent: 23 bytes" })
-        #expect(!r.authMissing)
+        #expect(r.transcript.lines.contains { $0.speaker == .note && $0.text == "message sent: 23 bytes" })
+        #expect(!r.facts.authMissing)
     }
 
     @Test func noAuthOfferedWithCredentialsStopsTheSession() {
         let r = record([(.headerIn, "220 mx\r\n"), (.headerOut, "EHLO me\r\n"), (.headerIn, "250-mx\r\n"), (.headerIn, "250 SIZE 1\r\n")],
                        security: .none)
-        #expect(r.authMissing)
+        #expect(r.facts.authMissing)
         let before = record([(.headerIn, "220 mx\r\n"), (.headerOut, "EHLO me\r\n"), (.headerIn, "250-mx\r\n"), (.headerIn, "250 STARTTLS\r\n")],
                             security: .starttls)
-        #expect(!before.authMissing, "before STARTTLS the lack of AUTH is expected")
+        #expect(!before.facts.authMissing, "before STARTTLS the lack of AUTH is expected")
     }
 }
 
 @Suite struct CertificateTextSafetyTests {
     @Test func certificateFactsFromNarrationAreSanitised() {
-        let recorder = TranscriptRecorder(security: .tls, credentialsSet: false, emit: { _ in })
+        let recorder = SessionRecord(security: .tls, credentialsSet: false, emit: { _ in })
         for line in ["Server certificate:\n", " subject: CN=evil\u{1B}]0;owned\u{07}\n", " issuer: CN=\u{9B}2J\n"] {
-            Array(line.utf8).withUnsafeBytes { recorder.handle(.text, $0) }
+            Array(line.utf8).withUnsafeBytes { recorder.curlDebug(.text, $0) }
         }
-        #expect(recorder.tls.subject == "CN=evil^[]0;owned^G")
-        #expect(recorder.tls.issuer == "CN=\\u{9b}2J")
-        #expect(recorder.lines.allSatisfy { !$0.text.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) } })
+        #expect(recorder.tls.info.subject == "CN=evil^[]0;owned^G")
+        #expect(recorder.tls.info.issuer == "CN=\\u{9b}2J")
+        #expect(recorder.transcript.lines.allSatisfy { !$0.text.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) } })
     }
 }

@@ -37,7 +37,7 @@ final class Connection {
     }
 
     private let easy: UnsafeMutableRawPointer
-    private let recorder: TranscriptRecorder
+    private let record: SessionRecord
     private let wake: Int32
     private let replyLimit: Duration
     private let deadline: ContinuousClock.Instant
@@ -50,10 +50,10 @@ final class Connection {
     /// in place (a copy of it would be copied again at the first write into it).
     var messageBuffer: [UInt8] = []
 
-    init(easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder, wake: Int32, replyLimit: Duration,
+    init(easy: UnsafeMutableRawPointer, record: SessionRecord, wake: Int32, replyLimit: Duration,
          deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) {
         self.easy = easy
-        self.recorder = recorder
+        self.record = record
         self.wake = wake
         self.replyLimit = replyLimit
         self.deadline = deadline
@@ -73,41 +73,34 @@ final class Connection {
         }
     }
 
-    /// Sends a command line, shown in the transcript first (credentials never pass here).
-    func say(_ command: String) throws(Failure) {
-        record(command)
-        try send(Array((command + "\r\n").utf8))
+    /// Sends a command line, recorded first (credentials never pass here).
+    func say(_ command: SMTPCommand) throws(Failure) {
+        record.sent(command)
+        try send(Array((command.line + "\r\n").utf8))
     }
 
-    /// Shows a command in the transcript, as sent.
-    func record(_ command: String) {
-        Array((command + "\r\n").utf8).withUnsafeBytes { recorder.handle(.headerOut, $0) }
+    /// Records a command that went out in an earlier write (a pipelined group), just before its reply is read.
+    func sent(_ command: SMTPCommand) {
+        record.sent(command)
     }
 
-    /// Reads one complete reply (all its lines), each line shown as it comes. The whole reply,
-    /// however many lines it has, is capped at libcurl's limit, so that a server cannot fill
-    /// memory with one endless reply; each byte is searched for a line end once.
+    /// Reads one complete reply (all its lines), each line recorded (and so shown and parsed, once)
+    /// as it comes. The whole reply, however many lines it has, is capped at libcurl's limit, so
+    /// that a server cannot fill memory with one endless reply; each byte is searched for a line
+    /// end once.
     @discardableResult
     func reply() throws(Failure) -> ServerReply {
-        var lines: [String] = []
         // Bytes of this reply's lines already taken, and where the search for a line end resumes.
         var taken = 0
         var searched = 0
         while true {
             while let newline = pending[searched...].firstIndex(of: 10) {
-                let line = Array(pending[...newline])
+                taken += newline + 1
+                if taken > FailureClassifier.replyByteLimit { throw tooLong() }
+                let reply = record.received(bytes: pending[...newline])
                 pending.removeSubrange(...newline)
                 searched = 0
-                taken += line.count
-                if taken > FailureClassifier.replyByteLimit { throw tooLong() }
-                line.withUnsafeBytes { recorder.handle(.headerIn, $0) }
-                var text = line
-                while let last = text.last, last == 10 || last == 13 { text.removeLast() }
-                let parsed = ServerReply.parseLine(String(decoding: text, as: UTF8.self))
-                guard let code = parsed.code else { continue }
-                lines.append(parsed.text)
-                // The recorder's copy is the one the transcript and the diagnosis use (sanitised).
-                if parsed.isFinal { return recorder.lastReply ?? ServerReply(code: code, lines: lines) }
+                if let reply { return reply }
             }
             searched = pending.count
             // A reply that never ends is not a reply: stop at the classifier's limit.
@@ -131,7 +124,7 @@ final class Connection {
     /// Gives up on a reply past the limit, and says so to the diagnosis.
     private func tooLong() -> Failure {
         pending.removeAll()
-        recorder.replyTooLong = true
+        record.facts.replyTooLong = true
         return .replyTooLong
     }
 
@@ -139,7 +132,7 @@ final class Connection {
     func pause(until instant: ContinuousClock.Instant) throws(Failure) {
         while true {
             if isCancelled() { throw .cancelled }
-            let left = instant - recorder.now
+            let left = instant - record.now
             guard left > .zero else { return }
             var fd = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
             _ = poll(&fd, wake >= 0 ? 1 : 0, Int32(clamping: max(1, left.milliseconds)))
@@ -150,9 +143,9 @@ final class Connection {
     /// closing with unread bytes would reset the connection, and the server might lose what was
     /// said last (a QUIT sent before its greeting was read).
     func drainQuietly() {
-        let until = recorder.now + .milliseconds(500)
+        let until = record.now + .milliseconds(500)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while recorder.now < until {
+        while record.now < until {
             var n = 0
             let result = buffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &n) }
             if result == CURLE_AGAIN {
@@ -176,10 +169,10 @@ final class Connection {
     private func wait(writing: Bool) throws(Failure) {
         var socket: curl_socket_t = -1
         guard mt_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else { throw .closed }
-        let limit = min(recorder.now + replyLimit, deadline)
+        let limit = min(record.now + replyLimit, deadline)
         while true {
             if isCancelled() { throw .cancelled }
-            let left = limit - recorder.now
+            let left = limit - record.now
             guard left > .zero else { throw .timedOut }
             var fds = [pollfd(fd: socket, events: Int16(writing ? POLLOUT : POLLIN), revents: 0),
                        pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]

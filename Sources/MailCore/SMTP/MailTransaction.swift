@@ -12,7 +12,7 @@ struct MailTransaction {
     let context: TransferContext
 
     private var request: SessionRequest { context.request }
-    private var recorder: TranscriptRecorder { context.recorder }
+    private var record: SessionRecord { context.record }
 
     /// 0, or the libcurl-style code that ended the session.
     func run() -> Int {
@@ -25,13 +25,13 @@ struct MailTransaction {
 
     private func speak() throws(Connection.Failure) -> Int {
         // A login was asked for and did not happen (no AUTH offered): nothing of the mail leaves.
-        if request.logsIn && !recorder.authenticated {
+        if request.logsIn && !record.facts.authenticated {
             try quit()
             return 0
         }
         guard case .send(let from, let recipients, let stream) = request.purpose else {
             if request.quitAfter == nil {
-                try connection.say("NOOP")
+                try connection.say(.noop)
                 try connection.reply()
             }
             try quit()
@@ -40,7 +40,7 @@ struct MailTransaction {
         if let stage = request.quitAfter, stage < .mail {
             // After the connect nothing is read; after the greeting, only the greeting.
             if stage == .connect {
-                try connection.say("QUIT")
+                try connection.say(.quit)
                 connection.drainQuietly()
                 return 0
             }
@@ -62,21 +62,22 @@ struct MailTransaction {
         if utf8 != nil || request.needsSMTPUTF8 { parameters += " SMTPUTF8" }
         parameters += request.notifications?.mailParameters ?? ""
 
+        let mail = SMTPCommand.mail("MAIL FROM:<\(from)>" + parameters)
         if let load = request.load {
-            try run(load, from: "MAIL FROM:<\(from)>" + parameters, to: recipients)
+            try run(load, mail: mail, to: recipients)
             try quit()
             return 0
         }
         var remaining = recipients
         while !remaining.isEmpty {
-            let outcome = try transaction(from: "MAIL FROM:<\(from)>" + parameters, to: remaining, stream: stream)
+            let outcome = try transaction(mail: mail, to: remaining, rcpts: rcptCommands(remaining), stream: stream)
             switch outcome {
             case .stop(let code):
                 return code
             case .delivered(let deferred):
                 // 452 4.5.3: the server takes so many recipients per message; the rest go next.
                 guard !deferred.isEmpty, deferred.count < remaining.count else { break }
-                recorder.note("\(deferred.count) recipient\(deferred.count == 1 ? "" : "s") deferred with 452: sending to them in a further transaction")
+                record.note("\(deferred.count) recipient\(deferred.count == 1 ? "" : "s") deferred with 452: sending to them in a further transaction")
                 remaining = deferred
                 continue
             }
@@ -90,7 +91,7 @@ struct MailTransaction {
     /// needs), said in the transcript and the failure.
     private func refuseBeforeMail(_ problem: String) throws(Connection.Failure) -> Int {
         context.problem = problem
-        recorder.error(problem)
+        record.error(problem)
         try quit()
         return FailureClassifier.sendError
     }
@@ -101,13 +102,15 @@ struct MailTransaction {
     /// With PIPELINING, the next message's MAIL, RCPT and DATA go in the same write as this one's
     /// end of data (RFC 2920 3.1 lets a group start with the message content): one write and one
     /// read a message instead of three and two. Not when paced, where the next must wait its turn.
-    private func run(_ load: LoadPlan, from mail: String, to recipients: [String]) throws(Connection.Failure) {
-        let begin = recorder.now
-        let group = offers("PIPELINING") && load.interval == nil ? Self.wire([mail] + rcptCommands(recipients) + ["DATA"]) : nil
+    private func run(_ load: LoadPlan, mail: SMTPCommand, to recipients: [String]) throws(Connection.Failure) {
+        let begin = record.now
+        // The commands are made once for the whole run, not once a message.
+        let rcpts = rcptCommands(recipients)
+        let group = offers("PIPELINING") && load.interval == nil ? Self.wire([mail] + rcpts + [SMTPCommand.data]) : nil
         var groupSent = false
         // The report keeps the first lines of the run (each at most a few KB, sanitised); the
         // rest is only shown, so that memory stays flat over 100,000 refusals.
-        recorder.keptLineLimit = recorder.lines.count + Self.loadKeptLines
+        record.transcript.keptLineLimit = record.transcript.lines.count + Self.loadKeptLines
         for index in 0..<load.count {
             if let interval = load.interval {
                 // Paced (--rate): wait for this message's turn, cancellably.
@@ -115,34 +118,34 @@ struct MailTransaction {
             }
             let number = load.firstNumber + index
             let keepAll = load.transcript == .all || (load.transcript == .first && index == 0)
-            recorder.holding = !keepAll
-            let start = recorder.now
+            record.transcript.held.holding = !keepAll
+            let start = record.now
             let outcome: Outcome
             let sentBefore = groupSent
             do throws(Connection.Failure) {
-                outcome = try transaction(from: mail, to: recipients, stream: load.message(number), afterRefusal: .reset,
+                outcome = try transaction(mail: mail, to: recipients, rcpts: rcpts, stream: load.message(number), afterRefusal: .reset,
                                           groupSent: sentBefore, nextGroup: index + 1 < load.count ? group : nil, nextGroupSent: &groupSent)
             } catch {
                 // The connection is gone: this message failed, and the session ends.
-                if recorder.holding && load.transcript != .none { recorder.releaseHeld() }
-                recorder.holding = false
-                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: recorder.now - start, code: nil, failedStage: recorder.failingStage,
+                if record.transcript.held.holding && load.transcript != .none { record.transcript.releaseHeld() }
+                record.transcript.held.holding = false
+                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: record.now - start, code: nil, failedStage: record.facts.failingStage,
                                                          example: error.words)))
                 throw error
             }
-            let latency = recorder.now - start
+            let latency = record.now - start
             switch outcome {
             case .delivered:
-                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: latency, code: recorder.finalReply?.code ?? 250, failedStage: nil, example: nil)))
-                recorder.dropHeld()
+                context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: latency, code: record.facts.finalReply?.code ?? 250, failedStage: nil, example: nil)))
+                record.transcript.dropHeld()
             case .stop:
-                let failing = recorder.failingReply
+                let failing = record.facts.failingReply
                 context.onEvent(.loadOutcome(LoadOutcome(number: number, latency: latency, code: failing?.reply.code,
-                                                         failedStage: failing?.stage ?? recorder.failingStage, example: failing?.reply.description)))
-                if load.transcript == .none { recorder.dropHeld() } else { recorder.releaseHeld() }
+                                                         failedStage: failing?.stage ?? record.facts.failingStage, example: failing?.reply.description)))
+                if load.transcript == .none { record.transcript.dropHeld() } else { record.transcript.releaseHeld() }
             }
-            recorder.holding = false
-            recorder.forgetTransaction()
+            record.transcript.held.holding = false
+            record.facts.forgetTransaction()
         }
     }
 
@@ -150,14 +153,14 @@ struct MailTransaction {
     static let loadKeptLines = 2_000
 
     /// A RCPT TO for each recipient, with the DSN parameters asked for.
-    private func rcptCommands(_ recipients: [String]) -> [String] {
+    private func rcptCommands(_ recipients: [String]) -> [SMTPCommand] {
         let notify = request.notifications?.rcptParameters ?? ""
-        return recipients.map { "RCPT TO:<\($0)>" + notify }
+        return recipients.map { SMTPCommand.rcpt($0, parameters: notify) }
     }
 
     /// Commands as one pipelined write.
-    private static func wire(_ commands: [String]) -> [UInt8] {
-        Array(commands.map { $0 + "\r\n" }.joined().utf8)
+    private static func wire(_ commands: [SMTPCommand]) -> [UInt8] {
+        Array(commands.map { $0.line + "\r\n" }.joined().utf8)
     }
 
     /// What follows a refused transaction: QUIT (one message), or RSET and go on (a load run).
@@ -173,42 +176,51 @@ struct MailTransaction {
     /// One transaction. In a pipelined load run, `groupSent` says that this one's MAIL, RCPT and
     /// DATA already went with the previous message's end; `nextGroup` goes with this one's end if
     /// it gets that far, and `nextGroupSent` then says so.
-    private func transaction(from mail: String, to recipients: [String], stream: MessageStream,
+    /// `rcpts` are the RCPT commands for `recipients`, in the same order.
+    private func transaction(mail: SMTPCommand, to recipients: [String], rcpts: [SMTPCommand], stream: MessageStream,
                              afterRefusal: AfterRefusal = .quit, groupSent: Bool = false, nextGroup: [UInt8]? = nil) throws(Connection.Failure) -> Outcome {
         var unused = false
-        return try transaction(from: mail, to: recipients, stream: stream, afterRefusal: afterRefusal, groupSent: groupSent,
+        return try transaction(mail: mail, to: recipients, rcpts: rcpts, stream: stream, afterRefusal: afterRefusal, groupSent: groupSent,
                                nextGroup: nextGroup, nextGroupSent: &unused)
     }
 
-    private func transaction(from mail: String, to recipients: [String], stream: MessageStream, afterRefusal: AfterRefusal,
+    private func transaction(mail: SMTPCommand, to recipients: [String], rcpts allRcpts: [SMTPCommand], stream: MessageStream, afterRefusal: AfterRefusal,
                              groupSent: Bool, nextGroup: [UInt8]?, nextGroupSent: inout Bool) throws(Connection.Failure) -> Outcome {
         nextGroupSent = false
         func endRefused() throws(Connection.Failure) {
             switch afterRefusal {
             case .quit: try quit()
             case .reset:
-                try connection.say("RSET")
+                try connection.say(.rset)
                 try connection.reply()
             }
         }
         let quitAfter = request.quitAfter
-        let rcpts = quitAfter == .mail ? [] : rcptCommands(recipients)
+        let rcpts = quitAfter == .mail ? [] : allRcpts
         let sendsData = quitAfter == nil
         var replies: [ServerReply] = []
+        replies.reserveCapacity(rcpts.count + 2)
         if groupSent || offers("PIPELINING") {
-            let commands = [mail] + rcpts + (sendsData ? ["DATA"] : [])
-            if !groupSent { try connection.send(Self.wire(commands)) }
-            for command in commands {
-                connection.record(command)
+            // A pipelined load run sent this group with the previous message's end.
+            if !groupSent { try connection.send(Self.wire([mail] + rcpts + (sendsData ? [SMTPCommand.data] : []))) }
+            // Each command is recorded just before its reply, so the transcript pairs them.
+            connection.sent(mail)
+            replies.append(try connection.reply())
+            for rcpt in rcpts {
+                connection.sent(rcpt)
+                replies.append(try connection.reply())
+            }
+            if sendsData {
+                connection.sent(.data)
                 replies.append(try connection.reply())
             }
         } else {
-            for command in [mail] + rcpts {
+            for (index, command) in ([mail] + rcpts).enumerated() {
                 try connection.say(command)
                 let reply = try connection.reply()
                 replies.append(reply)
                 // As libcurl does: a refused MAIL, or a refused recipient unless some may be, ends it.
-                if !reply.isPositive && (command == mail || !(request.allowPartial || Self.tooManyRecipients(reply))) { break }
+                if !reply.isPositive && (index == 0 || !(request.allowPartial || Self.tooManyRecipients(reply))) { break }
                 if Self.tooManyRecipients(reply) { break }
             }
         }
@@ -222,26 +234,26 @@ struct MailTransaction {
         // Recipients never asked for (a 452 stopped the list) are deferred too.
         if rcptReplies.count < rcpts.count, let last = rcptReplies.last, Self.tooManyRecipients(last) { deferred += recipients[rcptReplies.count...] }
         let accepted = rcptReplies.filter(\.isPositive).count
-        if !deferred.isEmpty && accepted > 0 { recorder.deferRecipients(deferred) }
+        if !deferred.isEmpty && accepted > 0 { record.facts.deferRecipients(deferred) }
         // A 452 is a deferral while some recipient was accepted, else a refusal like any other.
         let refused = rcptReplies.filter { !$0.isPositive && (!Self.tooManyRecipients($0) || accepted == 0) }.count
 
         if let quitAfter, quitAfter <= .rcpt {
-            if !mailReply.isPositive { recorder.blame(mailReply, at: .mail) }
+            if !mailReply.isPositive { record.facts.blame(mailReply, at: .mail) }
             try quit()
             return .stop(mailReply.isPositive && (quitAfter == .mail || refused == 0) ? 0 : FailureClassifier.sendError)
         }
         let mustStop = !mailReply.isPositive || accepted == 0 || (refused > 0 && !request.allowPartial)
         if !mailReply.isPositive {
-            recorder.blame(mailReply, at: .mail)
+            record.facts.blame(mailReply, at: .mail)
         } else if let first = rcptReplies.first(where: { !$0.isPositive }), mustStop {
-            recorder.blame(first, at: .rcpt)
+            record.facts.blame(first, at: .rcpt)
         }
         if mustStop {
             if dataReply?.code == 354 {
                 // The message was asked for in the pipelined group, but must not go: closing the
                 // connection before its end keeps it from being delivered.
-                recorder.note("closing the connection: DATA was accepted, but the message must not be sent")
+                record.note("closing the connection: DATA was accepted, but the message must not be sent")
                 if afterRefusal == .reset { throw .closed }
                 return .stop(FailureClassifier.sendError)
             }
@@ -250,7 +262,7 @@ struct MailTransaction {
         }
         var started = dataReply
         if started == nil {
-            try connection.say("DATA")
+            try connection.say(.data)
             started = try connection.reply()
         }
         guard started?.code == 354 else {
@@ -279,7 +291,7 @@ struct MailTransaction {
         var stuffer = DotStuffer()
         if connection.messageBuffer.isEmpty { connection.messageBuffer = [UInt8](repeating: 0, count: 64 * 1024) }
         var sent = 0
-        var lastProgress = recorder.now
+        var lastProgress = record.now
         // Each piece waits for the next read, so that the last goes out with the end.
         var waiting: [UInt8] = []
         while true {
@@ -287,13 +299,11 @@ struct MailTransaction {
             if n < 0 { return FailureClassifier.readError }
             if n == 0 { break }
             if !waiting.isEmpty { try connection.send(waiting) }
-            connection.messageBuffer.withUnsafeBytes { chunk in
-                waiting = stuffer.stuff(chunk[0..<n])
-                recorder.handle(.dataOut, UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
-            }
+            connection.messageBuffer.withUnsafeBytes { chunk in waiting = stuffer.stuff(chunk[0..<n]) }
+            record.facts.uploaded(n)
             sent += n
-            if recorder.now - lastProgress > .milliseconds(100) || sent == stream.totalSize {
-                lastProgress = recorder.now
+            if record.now - lastProgress > .milliseconds(100) || sent == stream.totalSize {
+                lastProgress = record.now
                 context.onEvent(.progress(sent: sent, total: stream.totalSize))
             }
         }
@@ -308,18 +318,13 @@ struct MailTransaction {
     }
 
     private func quit() throws(Connection.Failure) {
-        try connection.say("QUIT")
+        try connection.say(.quit)
         // The server may close without answering: the session is over either way.
         _ = try? connection.reply()
     }
 
     /// Whether the last EHLO offered an extension (`SIZE 1000` offers SIZE).
-    private func offers(_ keyword: String) -> Bool {
-        recorder.extensions.contains { line in
-            let word = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
-            return word == keyword
-        }
-    }
+    private func offers(_ keyword: String) -> Bool { record.facts.capabilities.offers(keyword) }
 }
 
 /// RFC 5321 4.5.2: a line that starts with "." gets another, and the message ends with

@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -60,7 +59,7 @@ public final class SMTPSession: Sendable {
 
     private func perform(_ context: TransferContext) -> SessionReport {
         let request = context.request
-        let recorder = context.recorder
+        let record = context.record
         guard let easy = curl_easy_init() else {
             return context.report(failure: context.failure(curlCode: -1, message: "libcurl could not be initialised", cancelled: false))
         }
@@ -88,7 +87,7 @@ public final class SMTPSession: Sendable {
         let (result, stopped) = alreadyCancelled ? (CURLE_OK, true) : connect(easy, context: context)
         if request.transportSecurity != .none {
             var verifyResult = 0
-            if mt_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &verifyResult) == CURLE_OK { recorder.setVerifyResult(verifyResult) }
+            if mt_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &verifyResult) == CURLE_OK { record.setVerifyResult(verifyResult) }
         }
 
         if stopped {
@@ -96,16 +95,16 @@ public final class SMTPSession: Sendable {
             // may never answer: the connection is cut instead.
             if context.socket >= 0 { shutdown(context.socket, Int32(SHUT_RDWR)) }
             let cancelled = isCancelled
-            if cancelled { recorder.error("cancelled") }
+            if cancelled { record.error("cancelled") }
             var message = ""
             let implicitTLS = !cancelled && context.implicitTLSLook.found
             if implicitTLS {
                 message = "no greeting after \(Int(ImplicitTLSLook.after.components.seconds)) s, and a TLS handshake on a second connection to this port works"
-                recorder.note(message)
+                record.note(message)
             } else if result == CURLE_OPERATION_TIMEDOUT {
                 let what = context.networkConnected ? "no TLS handshake" : "no TCP connection"
                 message = "\(what) within \(request.settings.timeouts.connect.plainText) s"
-                recorder.error(message)
+                record.error(message)
             }
             var evidence = context.evidence(curlCode: cancelled ? FailureClassifier.abortedByCallback : Int(result.rawValue), message: message, cancelled: cancelled)
             if implicitTLS {
@@ -113,12 +112,12 @@ public final class SMTPSession: Sendable {
                 evidence.greetingWaited = ImplicitTLSLook.after
             }
             let failure = context.diagnose(evidence)
-            if !cancelled { recorder.note("client: mailtui over \(CurlRuntime.versions)") }
+            if !cancelled { record.note("client: mailtui over \(CurlRuntime.versions)") }
             return context.report(failure: failure)
         }
-        collectCertificate(easy, recorder: recorder)
+        collectCertificate(easy, record: record)
         if case .probe = request.purpose, !request.settings.verifyCertificate, result == CURLE_OK, let verdict = SecondLook.verdict(request.settings) {
-            recorder.setVerificationWouldSay(verdict.words)
+            record.setVerificationWouldSay(verdict.words)
         }
         var lookup: curl_off_t = 0, connected: curl_off_t = 0
         mt_getinfo_off(easy, CURLINFO_NAMELOOKUP_TIME_T, &lookup)
@@ -129,18 +128,18 @@ public final class SMTPSession: Sendable {
         var code = Int(result.rawValue)
         if result == CURLE_OK {
             let t = request.settings.timeouts
-            let connection = Connection(easy: easy, recorder: recorder, wake: wakePipe?.read ?? -1, replyLimit: .milliseconds(t.response.saturatingMilliseconds),
-                                        deadline: recorder.start + .milliseconds(t.total.saturatingMilliseconds), isCancelled: { [weak self] in self?.isCancelled ?? false })
+            let connection = Connection(easy: easy, record: record, wake: wakePipe?.read ?? -1, replyLimit: .milliseconds(t.response.saturatingMilliseconds),
+                                        deadline: record.start + .milliseconds(t.total.saturatingMilliseconds), isCancelled: { [weak self] in self?.isCancelled ?? false })
             code = MailTransaction(connection: connection, context: context).run()
         }
         let cancelled = isCancelled && code == FailureClassifier.abortedByCallback
-        if cancelled { recorder.error("cancelled") }
+        if cancelled { record.error("cancelled") }
         let message = context.problem ?? (errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(code)))))
         let failure = context.failure(curlCode: code, message: message, cancelled: cancelled)
         if let failure, !cancelled {
             // The reply is in the transcript just above, and the diagnosis quotes it: name the kind here.
-            recorder.error("failed at \(failure.stage.displayName): \(failure.kind.words)")
-            recorder.note("client: mailtui over \(CurlRuntime.versions)")
+            record.error("failed at \(failure.stage.displayName): \(failure.kind.words)")
+            record.note("client: mailtui over \(CurlRuntime.versions)")
         }
         return context.report(failure: failure)
     }
@@ -195,11 +194,11 @@ public final class SMTPSession: Sendable {
                 mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=OAUTHBEARER;AUTH=XOAUTH2")
             } else if let mechanism = s.authMechanism.curlLoginOption {
                 mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=\(mechanism)")
-                if let warning = s.clearTextLoginWarning { context.recorder.note("warning: " + warning) }
+                if let warning = s.clearTextLoginWarning { context.record.note("warning: " + warning) }
             } else if s.loginWouldBeInTheClear {
                 // Only mechanisms that never send the password itself.
                 mt_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=CRAM-MD5;AUTH=DIGEST-MD5")
-                context.recorder.note("no TLS to \(s.host): --auth auto will not send the password in the clear (PLAIN and LOGIN are left out)")
+                context.record.note("no TLS to \(s.host): --auth auto will not send the password in the clear (PLAIN and LOGIN are left out)")
             }
             mt_setopt_long(easy, CURLOPT_SASL_IR, 1)
         }
@@ -218,167 +217,9 @@ public final class SMTPSession: Sendable {
     }
 
     /// Reads the leaf certificate's facts (CERTINFO) after a TLS session.
-    private func collectCertificate(_ easy: UnsafeMutableRawPointer, recorder: TranscriptRecorder) {
+    private func collectCertificate(_ easy: UnsafeMutableRawPointer, record: SessionRecord) {
         guard let certificate = CertificateFacts.read(easy) else { return }
-        recorder.addCertificate(subject: certificate.subject, issuer: certificate.issuer, notBefore: certificate.notBefore,
-                                notAfter: certificate.notAfter, names: certificate.names)
-    }
-}
-
-/// Everything the C callbacks need, reached through their userdata pointer.
-final class TransferContext {
-    let request: SessionRequest
-    let onEvent: (SessionEvent) -> Void
-    let recorder: TranscriptRecorder
-    let stream: MessageStream?
-    /// What stopped the transaction, in words, when no reply or libcurl code says it.
-    var problem: String?
-    /// Name lookup and TCP connect durations from libcurl.
-    var networkTimes: (lookup: Duration, connect: Duration)?
-    /// Asks the session whether it was cancelled (for the progress callback).
-    var cancelled: () -> Bool = { false }
-    /// The connection's socket, remembered when libcurl creates it.
-    var socket: curl_socket_t = -1
-    /// The CURLOPT_RESOLVE list, freed after the handle.
-    var resolveList: UnsafeMutablePointer<curl_slist>?
-    /// The easy handle, for the connect watch's look at libcurl's timers.
-    var easy: UnsafeMutableRawPointer?
-    /// Whether the TCP connection was made.
-    var networkConnected: Bool {
-        var tcp: curl_off_t = 0
-        if let easy { mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &tcp) }
-        return tcp > 0
-    }
-    /// Set when the connect limit cut the session.
-    private(set) var connectTimedOut = false
-    /// The look for implicit TLS on this port, made when no greeting comes.
-    let implicitTLSLook = ImplicitTLSLook()
-
-    /// Whether the port turned out to speak implicit TLS while mailtui waited for a greeting: after
-    /// `ImplicitTLSLook.after` with none, a TLS handshake is tried on a second connection, so that
-    /// STARTTLS against port 465 is diagnosed in seconds, not after the whole reply limit.
-    func implicitTLSAnswered() -> Bool {
-        guard request.transportSecurity != .tls, request.quitAfter == nil, !recorder.greetingSeen, let easy else { return false }
-        if implicitTLSLook.found { return true }
-        var tcp: curl_off_t = 0
-        mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &tcp)
-        guard tcp > 0, recorder.now - (recorder.start + .microseconds(tcp)) > ImplicitTLSLook.after else { return false }
-        implicitTLSLook.start(request.settings)
-        return false
-    }
-
-    /// Whether a TCP connect or a TLS handshake has taken longer than the connect limit. Replies
-    /// have their own limit (libcurl's per-reply timeout), whatever the stage.
-    func connectLimitPassed() -> Bool {
-        guard let easy else { return false }
-        var tcp: curl_off_t = 0
-        mt_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &tcp)
-        let since = ConnectWatch.connectingSince(start: recorder.start, tcpConnectedAfter: tcp > 0 ? .microseconds(tcp) : nil,
-                                                 implicitTLS: request.transportSecurity == .tls,
-                                                 startTLSAcceptedAt: recorder.startTLSAcceptedAt, handshakeDone: recorder.tls.version != nil)
-        guard let since, recorder.now - since > .milliseconds(request.settings.timeouts.connect.saturatingMilliseconds) else { return false }
-        connectTimedOut = true
-        return true
-    }
-
-    init(request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) {
-        self.request = request
-        self.onEvent = onEvent
-        if case .send(_, _, let stream) = request.purpose { self.stream = stream } else { self.stream = nil }
-        self.recorder = TranscriptRecorder(
-            security: request.transportSecurity,
-            credentialsSet: request.logsIn,
-            emit: onEvent
-        )
-    }
-
-
-    var envelopeFrom: String {
-        if case .send(let from, _, _) = request.purpose { return from }
-        return ""
-    }
-
-    func evidence(curlCode: Int, message: String, cancelled: Bool) -> FailureEvidence {
-        var e = FailureEvidence(curlCode: curlCode, curlMessage: message, stage: recorder.failingStage, settings: request.settings)
-        e.malformedLineStage = recorder.malformedLineStage
-        e.lastReply = recorder.failingReply?.reply
-        e.lastReplyStage = recorder.failingReply?.stage
-        e.greetingSeen = recorder.greetingSeen
-        e.extensions = recorder.extensions
-        e.extensionsBeforeTLS = recorder.extensionsBeforeTLS
-        e.rejectedRecipients = recorder.rejectedRecipients
-        if case .send(_, let recipients, _) = request.purpose { e.recipientCount = recipients.count }
-        e.messageBytes = stream?.totalSize ?? 0
-        e.elapsedInStage = recorder.elapsedInStage
-        e.cancelled = cancelled
-        e.credentialsSet = request.logsIn
-        e.authenticated = recorder.authenticated
-        e.envelopeFrom = envelopeFrom
-        e.tls = recorder.tlsInfo
-        if let easy {
-            var replyBytes = 0
-            mt_getinfo_long(easy, CURLINFO_HEADER_SIZE, &replyBytes)
-            e.replyBytes = replyBytes
-        }
-        // A reply mailtui itself stopped reading (after CONNECT_ONLY libcurl does not count it).
-        if recorder.replyTooLong { e.replyBytes = max(e.replyBytes, FailureClassifier.replyByteLimit + 1) }
-        return e
-    }
-
-    /// nil when libcurl succeeded and nothing else went wrong.
-    func failure(curlCode: Int, message: String, cancelled: Bool) -> SessionFailure? {
-        if curlCode == 0 && !(request.logsIn && !recorder.authenticated)
-            && !(recorder.rejectedRecipients.count > 0 && !request.allowPartial)
-            && !(request.quitAfter != nil && recorder.failingReply != nil) {
-            return nil
-        }
-        if curlCode == Int(CURLE_READ_ERROR.rawValue) || curlCode == Int(CURLE_ABORTED_BY_CALLBACK.rawValue), let error = stream?.error {
-            return diagnose(evidence(curlCode: FailureClassifier.readError, message: error.description, cancelled: false))
-        }
-        return diagnose(evidence(curlCode: curlCode, message: message, cancelled: cancelled))
-    }
-
-    func diagnose(_ evidence: FailureEvidence) -> SessionFailure {
-        var e = evidence
-        var (stage, kind, reply) = FailureClassifier.classify(e)
-        // A second look answers what the failed session could not: whether the port speaks
-        // implicit TLS, and what the certificate says when it failed verification.
-        if kind == .noGreeting && request.settings.security != .tls && e.speaksImplicitTLS == nil {
-            recorder.note("no greeting: checking whether this port expects implicit TLS")
-            e.speaksImplicitTLS = SecondLook.certificate(request.settings, security: .tls) != nil
-            if e.speaksImplicitTLS == true { (stage, kind, reply) = FailureClassifier.classify(e) }
-        }
-        if [.certificateNameMismatch, .certificateExpired, .certificateUntrusted, .certificateProblem].contains(kind),
-           let certificate = SecondLook.certificate(request.settings, security: request.settings.security) {
-            recorder.note("the certificate, read without verifying it: \(certificate.subject ?? "?"), issued by \(certificate.issuer ?? "?"), names \(certificate.names.joined(separator: ", ")), valid until \(certificate.notAfter ?? "?")")
-            recorder.addCertificate(subject: certificate.subject, issuer: certificate.issuer, notBefore: certificate.notBefore,
-                                    notAfter: certificate.notAfter, names: certificate.names)
-            e.tls = recorder.tlsInfo
-        }
-        let provider = Provider.recognise(host: request.settings.host, greeting: recorder.greeting?.description)
-        let words = Diagnosis.explainKnowing(kind: kind, stage: stage, reply: reply, evidence: e, provider: provider)
-        return SessionFailure(
-            stage: stage, kind: kind, reply: reply,
-            curlCode: e.curlCode == 0 ? nil : e.curlCode, curlMessage: e.curlMessage.isEmpty ? nil : e.curlMessage,
-            rejectedRecipients: recorder.rejectedRecipients,
-            explanation: words.explanation, suggestions: words.suggestions,
-            advice: words.advice
-        )
-    }
-
-    func report(failure: SessionFailure?) -> SessionReport {
-        let end = recorder.now
-        return SessionReport(
-            failure: failure, finalReply: recorder.finalReply,
-            acceptedRecipients: recorder.acceptedRecipients, rejectedRecipients: recorder.rejectedRecipients,
-            greeting: recorder.greeting, extensions: recorder.extensions, extensionsBeforeTLS: recorder.extensionsBeforeTLS,
-            tls: recorder.tlsInfo, authenticated: recorder.authenticated,
-            stageTimes: recorder.stageTimes(until: end), elapsed: recorder.elapsed,
-            messageBytes: recorder.messageBytes, transcript: recorder.lines,
-            nameLookup: networkTimes?.lookup, tcpConnect: networkTimes?.connect,
-            loginSkipped: request.settings.wantsLogin && request.secret == nil,
-            client: CurlRuntime.versions
-        )
+        record.addCertificate(certificate)
     }
 }
 
@@ -395,7 +236,7 @@ private let debugCallback: curl_debug_callback = { _, type, data, size, userdata
     case CURLINFO_DATA_OUT: kind = .dataOut
     default: kind = .other
     }
-    context.recorder.handle(kind, UnsafeRawBufferPointer(start: data, count: size))
+    context.record.curlDebug(kind, UnsafeRawBufferPointer(start: data, count: size))
     return 0
 }
 
@@ -419,28 +260,6 @@ enum LocalHost {
         let valid = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
         return valid ? name : "localhost"
     }()
-}
-
-/// A TLS handshake on a second connection, started once in the background while the session
-/// waits for a greeting; `found` turns true when it succeeds.
-final class ImplicitTLSLook: Sendable {
-    /// How long to wait for a greeting before looking.
-    static let after: Duration = .seconds(2)
-    private let state = Mutex<(started: Bool, found: Bool)>((false, false))
-
-    var found: Bool { state.withLock { $0.found } }
-
-    func start(_ settings: ServerSettings) {
-        let first = state.withLock { state -> Bool in
-            defer { state.started = true }
-            return !state.started
-        }
-        guard first else { return }
-        DispatchQueue.global(qos: .userInitiated).async {
-            let speaksTLS = SecondLook.certificate(settings, security: .tls) != nil
-            self.state.withLock { $0.found = speaksTLS }
-        }
-    }
 }
 
 /// `ServerSettings.connectAddress` as libcurl's CURLOPT_RESOLVE.
