@@ -104,6 +104,13 @@ import TestSupport
         // aiosmtpd's own words for a refused login, as smtplib raised them in the app.
         #expect(try Self.runFlask(port: relay.port, password: "wrong-" + Self.password) == "SMTPAuthenticationError 535 5.7.8 Authentication credentials invalid")
         #expect(upstream.messages().isEmpty)
+        // No message was stored for that attempt, and yet it is told, with the diagnosis.
+        let refusal = try #require(relay.next("relayed"))
+        #expect(refusal["id"] is NSNull)
+        let refused = try #require(refusal["upstream"] as? [String: Any])
+        #expect(refused["stage"] as? String == "auth" && refused["delivered"] as? Bool == false)
+        #expect(refused["reply"] as? String == "535 5.7.8 Authentication credentials invalid")
+        #expect((refused["diagnosis"] as? String)?.isEmpty == false)
 
         #expect(try Self.runFlask(port: relay.port, password: Self.password) == "sent")
         let stored = try #require(upstream.messages().first, "the provider stored it")

@@ -7,17 +7,21 @@ public final class RelayGate: TransactionGate {
     public let upstream: RelayUpstream
     /// As long as a client's session may last: the upstream connection's backstop.
     let sessionSeconds: Double
+    /// Hears of a leg that failed with no message stored for it (a login or a recipient the
+    /// upstream refused, after which the app gave up): no record will hold it.
+    let unstored: @Sendable (RelayedLeg) -> Void
 
-    public init(_ upstream: RelayUpstream, sessionSeconds: Double = 30 * 60) {
+    public init(_ upstream: RelayUpstream, sessionSeconds: Double = 30 * 60, unstored: @escaping @Sendable (RelayedLeg) -> Void = { _ in }) {
         self.upstream = upstream
         self.sessionSeconds = sessionSeconds
+        self.unstored = unstored
     }
 
     /// Pass-through: the client's own login is replayed upstream, and the upstream decides it.
     public var decidesLogins: Bool { upstream.passThrough }
 
     public func open(client: String) -> any GateSession {
-        RelaySession(upstream, sessionSeconds: sessionSeconds)
+        RelaySession(upstream, sessionSeconds: sessionSeconds, unstored: unstored)
     }
 }
 
@@ -52,11 +56,13 @@ final class RelaySession: GateSession {
 
     private let upstream: RelayUpstream
     private let sessionSeconds: Double
+    private let unstored: @Sendable (RelayedLeg) -> Void
     private let state = Mutex(State())
 
-    init(_ upstream: RelayUpstream, sessionSeconds: Double) {
+    init(_ upstream: RelayUpstream, sessionSeconds: Double, unstored: @escaping @Sendable (RelayedLeg) -> Void) {
         self.upstream = upstream
         self.sessionSeconds = sessionSeconds
+        self.unstored = unstored
     }
 
     // MARK: GateSession
@@ -64,14 +70,14 @@ final class RelaySession: GateSession {
     func login(_ login: ClientLogin, done: @escaping @Sendable (GateReply?) -> Void) {
         guard upstream.passThrough else { return done(nil) }
         let server = upstream.server
-        let previous = state.withLock { state -> UpstreamLink? in
+        let (previous, dropped) = state.withLock { state -> (UpstreamLink?, RelayedLeg?) in
             defer { state.link = nil }
-            state.lines = []
-            state.outcome = nil
+            let dropped = discard(&state)
             state.finished = false
-            return state.link
+            return (state.link, dropped)
         }
         previous?.close()
+        if let dropped { unstored(dropped) }
         let link = makeLink(login: login) { [weak self] result in
             switch result {
             case .success(let opened):
@@ -93,16 +99,17 @@ final class RelaySession: GateSession {
     func mail(from: String, parameters: [String], done: @escaping @Sendable (GateReply?) -> Void) {
         let upstream = upstream
         let server = upstream.server
-        let link = state.withLock { state -> UpstreamLink? in
+        let (link, dropped) = state.withLock { state -> (UpstreamLink?, RelayedLeg?) in
+            var dropped: RelayedLeg?
             if state.finished {
-                state.lines = []
-                state.outcome = nil
+                dropped = discard(&state)
                 state.finished = false
             }
             state.from = from
             state.recipients = 0
-            return state.link?.isLive == true ? state.link : nil
+            return (state.link?.isLive == true ? state.link : nil, dropped)
         }
+        if let dropped { unstored(dropped) }
         let live = link ?? {
             let login = state.withLock { $0.login }
             let made = makeLink(login: login) { _ in }
@@ -185,26 +192,37 @@ final class RelaySession: GateSession {
     }
 
     func close() {
-        let link = state.withLock { state -> UpstreamLink? in
+        let (link, dropped) = state.withLock { state -> (UpstreamLink?, RelayedLeg?) in
             state.login = nil
             defer { state.link = nil }
-            return state.link
+            return (state.link, discard(&state))
         }
         link?.close()
+        if let dropped { unstored(dropped) }
     }
 
     func takeLeg() -> RelayedLeg? {
-        let server = upstream.server
-        return state.withLock { state -> RelayedLeg? in
-            guard !state.lines.isEmpty || state.outcome != nil else { return nil }
-            defer {
-                state.lines = []
-                state.outcome = nil
-            }
-            let outcome = state.outcome
-            return RelayedLeg(server: server, stage: outcome?.stage ?? state.lines.last?.stage ?? .connect, reply: outcome?.reply ?? "",
-                              delivered: outcome?.delivered ?? false, diagnosis: outcome?.diagnosis, transcript: state.lines)
+        state.withLock { state in leg(&state) }
+    }
+
+    /// The leg so far, which then starts anew.
+    private func leg(_ state: inout State) -> RelayedLeg? {
+        guard !state.lines.isEmpty || state.outcome != nil else { return nil }
+        defer {
+            state.lines = []
+            state.outcome = nil
         }
+        let outcome = state.outcome
+        return RelayedLeg(server: upstream.server, stage: outcome?.stage ?? state.lines.last?.stage ?? .connect, reply: outcome?.reply ?? "",
+                          delivered: outcome?.delivered ?? false, diagnosis: outcome?.diagnosis, transcript: state.lines)
+    }
+
+    /// Starts the leg anew without a message to store it with: the leg, when it failed, for
+    /// `unstored` (an accepted login or MAIL the app went no further with is not news).
+    private func discard(_ state: inout State) -> RelayedLeg? {
+        let failed = state.outcome?.diagnosis != nil
+        let dropped = leg(&state)
+        return failed ? dropped : nil
     }
 
     // MARK: Answers

@@ -83,8 +83,10 @@ struct RelayCommand: ParsableCommand {
         let faults = try capture.allFaults()
         // Relayed mail really goes out: say where, and as whom, before anything is relayed.
         Console.err(relayTo.banner)
-        configuration.gate = RelayGate(relayTo, sessionSeconds: configuration.sessionSeconds)
-        if !capture.json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+        let output = RelayOutput(json: capture.json, ca: local.caPath, store: configuration.store, upstream: relayTo.server)
+        let screen = !capture.json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        configuration.gate = RelayGate(relayTo, sessionSeconds: configuration.sessionSeconds) { leg in if !screen { output.showUnstored(leg) } }
+        if screen {
             try ServeCommand.runInbox(configuration, faults: faults, ca: local.caPath, dnsServer: nil, ports: "\(listen) or \(listenTLS)",
                                       first: relayTo.banner, announce: false)
             return
@@ -96,7 +98,6 @@ struct RelayCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
-        let output = RelayOutput(json: capture.json, ca: local.caPath, store: configuration.store, upstream: relayTo.server)
         let server: CaptureServer
         do {
             server = try CaptureServer(configuration, faults: faults) { output.show($0) }

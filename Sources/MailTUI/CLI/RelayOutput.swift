@@ -30,12 +30,24 @@ final class RelayOutput: Sendable {
             var diagnosis: String?
         }
         var event = "relayed"
-        var id: String
+        /// The stored message's id; null when the app gave up before a message (a refused login
+        /// or recipient), so that nothing was stored.
+        var id: String?
         var upstream: Upstream
 
-        init(id: String, _ leg: RelayedLeg) {
+        init(id: String?, _ leg: RelayedLeg) {
             self.id = id
             upstream = Upstream(server: leg.server, stage: leg.stage, reply: leg.reply, delivered: leg.delivered, diagnosis: leg.diagnosis)
+        }
+
+        private enum CodingKeys: String, CodingKey { case event, id, upstream }
+
+        /// `id` is written as null rather than left out: every `relayed` has the same keys.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(event, forKey: .event)
+            try c.encode(id, forKey: .id)
+            try c.encode(upstream, forKey: .upstream)
         }
     }
 
@@ -45,6 +57,19 @@ final class RelayOutput: Sendable {
                 for line in Self.json(event, ca: ca, store: store, upstream: upstream) { Console.json(line) }
             } else {
                 for line in Self.lines(event, ca: ca, store: store, upstream: upstream) { Console.out(line) }
+            }
+        }
+    }
+
+    /// A failed leg no stored message holds (the app gave up after the upstream refused).
+    func showUnstored(_ leg: RelayedLeg) {
+        lock.withLock { _ in
+            if json {
+                Console.json(SendJSON.text(Relayed(id: nil, leg)))
+            } else {
+                let time = LocalTime.text(Int(Date().timeIntervalSince1970)).split(separator: " ").last.map(String.init) ?? ""
+                Console.out(Console.safe("\(time) relayed, nothing stored: " + leg.outcome))
+                if let diagnosis = leg.diagnosis { Console.out(Console.safe("    " + diagnosis)) }
             }
         }
     }
