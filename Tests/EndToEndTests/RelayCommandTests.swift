@@ -18,9 +18,9 @@ import TestSupport
         /// Every event line read so far.
         private(set) var seen: [String] = []
 
-        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        init(_ arguments: [String], environment: [String: String] = [:], host: Bool = true) throws {
             process.executableURL = URL(fileURLWithPath: TestPaths.mailtui)
-            process.arguments = ["relay", "--json", "--listen", "0", "--listen-tls", "0", "--host", "127.0.0.1"] + arguments
+            process.arguments = ["relay", "--json", "--listen", "0", "--listen-tls", "0"] + (host ? ["--host", "127.0.0.1"] : []) + arguments
             process.environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": data].merging(environment) { $1 })
             process.standardOutput = output
             process.standardError = errors
@@ -183,6 +183,18 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 60, "bounded by the 2 s reply limit, with room for a busy machine")
         #expect(result.status != 0)
         #expect(result.err.contains("< 451 4.4.1 mailtui relay: 127.0.0.1:\(upstream.port) failed at DATA"), "\(result.err)")
+    }
+
+    @Test func itListensOnLoopbackAndBeyondOnlyWhereEachAppMustLogInUpstream() throws {
+        let relay = try Relay(["--server", "127.0.0.1", "--port", "1", "--security", "none"], host: false)
+        let addresses = relay.listening["addresses"] as? [String] ?? []
+        #expect(!addresses.isEmpty && addresses.allSatisfy { $0.hasPrefix("127.0.0.1:") || $0.hasPrefix("[::1]:") }, "\(addresses)")
+        _ = relay.stop()
+        // mailtui's own login beyond loopback would let anyone send as that user: refused before listening.
+        let refused = try Program.run(TestPaths.mailtui, ["relay", "--server", "127.0.0.1", "--port", "1", "--user", "me", "--password-env", "P",
+                                                          "--host", "0.0.0.0", "--listen", "0", "--listen-tls", "off"],
+                                      environment: TestPaths.hermeticEnvironment(["P": "pw"]))
+        #expect(refused.status != 0 && refused.err.contains("only in pass-through mode"), "\(refused.err)")
     }
 
     @Test func mailtuiServeAsTheUpstreamWithSwaksLoggingInThroughIt() throws {

@@ -63,6 +63,18 @@ import TestSupport
         try Self.expectNoPassword(leg)
     }
 
+    @Test(arguments: ["PLAIN", "LOGIN", "XOAUTH2"])
+    func eachMechanismIsReplayedUpstreamWithTheSameCredentials(_ mechanism: String) throws {
+        let upstream = try TestSMTPServer.faulty(["--login", "alice:" + Self.password, "--mechanisms", mechanism])
+        for (secret, code) in [("wrong", 535), (Self.password, 235)] {
+            let session = Self.gate(upstream).open(client: "127.0.0.1")
+            defer { session.close() }
+            let reply = try Self.ask { session.login(ClientLogin(mechanism: mechanism, user: "alice", secret: secret), done: $0) }
+            #expect(reply.code == code, "\(mechanism) \(secret == "wrong" ? "wrong" : "right"): \(reply)")
+        }
+        #expect(upstream.commandLog.contains("AUTH \(mechanism)"), "\(upstream.commandLog)")
+    }
+
     @Test func aGoodPasswordDeliversAndTheConnectionIsReused() throws {
         let upstream = try TestSMTPServer(["--mode", "starttls", "--auth", "alice:" + Self.password])
         let session = Self.gate(upstream).open(client: "127.0.0.1")
