@@ -118,8 +118,9 @@ import TestSupport
         #expect(leg.delivered, "delivered to the recipient it took")
     }
 
-    @Test func anUpstreamThatHangsGivesTheAppA4xxWithinTheLimit() throws {
-        let upstream = try TestSMTPServer.faulty(["--hang", "rcpt"])
+    @Test(arguments: [["--hang", "rcpt"], ["--close", "rcpt"], ["--malformed", "rcpt"], ["--huge", "rcpt", "--huge-size", "400000"]])
+    func anUpstreamThatHangsDropsOrAnswersGarbageGivesTheAppA4xxWithinTheLimit(_ fault: [String]) throws {
+        let upstream = try TestSMTPServer.faulty(fault)
         let session = Self.gate(upstream, response: 2).open(client: "127.0.0.1")
         defer { session.close() }
         #expect(try Self.ask { session.mail(from: "app@example.com", parameters: [], done: $0) }.code == 250)
