@@ -44,7 +44,7 @@ seconds() {
   python3 - "$1" "$MESSAGES" <<'PY'
 import smtplib, sys, time
 port, n = int(sys.argv[1]), int(sys.argv[2])
-body = "From: app@example.com\r\nTo: user@example.com\r\nSubject: bench\r\n\r\n" + "x" * 1000 + "\r\n"
+body = "From: app@example.com\r\nTo: user@example.com\r\nSubject: bench\r\n\r\n" + ("x" * 98 + "\r\n") * 10
 s = smtplib.SMTP("127.0.0.1", port)
 s.sendmail("app@example.com", ["user@example.com"], body)
 start = time.perf_counter()
