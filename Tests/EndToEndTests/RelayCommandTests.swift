@@ -183,6 +183,11 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 60, "bounded by the 2 s reply limit, with room for a busy machine")
         #expect(result.status != 0)
         #expect(result.err.contains("< 451 4.4.1 mailtui relay: 127.0.0.1:\(upstream.port) failed at DATA"), "\(result.err)")
+        // Nothing was stored (the app never sent the message), and the event says why.
+        let told = try #require(relay.next("relayed"))
+        let leg = try #require(told["upstream"] as? [String: Any])
+        #expect(told["id"] is NSNull && leg["stage"] as? String == "data" && leg["delivered"] as? Bool == false)
+        #expect((leg["diagnosis"] as? String)?.isEmpty == false, "\(leg)")
     }
 
     @Test func itListensOnLoopbackAndBeyondOnlyWhereEachAppMustLogInUpstream() throws {
