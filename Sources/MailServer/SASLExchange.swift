@@ -9,6 +9,9 @@ import MailCore
 struct SASLExchange: Sendable, Equatable {
     /// The mechanisms offered in EHLO, in that order.
     static let offered = "PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER"
+    /// The mechanisms offered when a gate decides logins: those that hand over a secret it can
+    /// replay (CRAM-MD5 proves one without showing it).
+    static let handedOver = "PLAIN LOGIN XOAUTH2"
 
     /// What the server says next.
     enum Step: Sendable, Equatable {
@@ -20,6 +23,9 @@ struct SASLExchange: Sendable, Equatable {
         case refused
         /// 501: the client sent `*`.
         case cancelled
+        /// A finished exchange for a gate that decides logins: what the client proved, whatever
+        /// the users say, and the verdict the users would give. The secret goes to the gate only.
+        case proved(mechanism: String, user: String, secret: String, usersAccept: Bool)
     }
 
     /// The line the exchange waits for.
@@ -37,36 +43,40 @@ struct SASLExchange: Sendable, Equatable {
     /// Bearer tokens by user; when any is set, the token mechanisms take only these (not the
     /// passwords), as a provider takes only a token it issued.
     let tokens: [String: String]
+    /// Whether the exchange ends in `.proved` (a gate decides) rather than in a verdict.
+    let handsOver: Bool
     private(set) var waiting: Waiting
 
-    private init(users: [String: String], tokens: [String: String] = [:], waiting: Waiting) {
+    private init(users: [String: String], tokens: [String: String] = [:], handsOver: Bool, waiting: Waiting) {
         self.users = users
         self.tokens = tokens
+        self.handsOver = handsOver
         self.waiting = waiting
     }
 
     /// Starts an exchange for `AUTH mechanism [initial]`: the first step, and the exchange to
     /// give the next line to when that step is a challenge. Nil for an unknown mechanism.
     /// `cramChallenge` is the plain text of a CRAM-MD5 challenge (made only when needed).
-    static func start(mechanism: String, initial: String?, users: [String: String], tokens: [String: String] = [:],
+    /// `handsOver`: a gate decides, so the exchange ends in `.proved` and CRAM-MD5 is unknown.
+    static func start(mechanism: String, initial: String?, users: [String: String], tokens: [String: String] = [:], handsOver: Bool = false,
                       cramChallenge: @autoclosure () -> String) -> (exchange: SASLExchange, step: Step)? {
         switch mechanism.uppercased() {
         case "PLAIN":
-            let exchange = SASLExchange(users: users, waiting: .plain)
+            let exchange = SASLExchange(users: users, handsOver: handsOver, waiting: .plain)
             return (exchange, initial.map(exchange.plain) ?? .challenge(""))
         case "LOGIN":
             if let initial {
-                return (SASLExchange(users: users, waiting: .loginPassword(user: decode(initial) ?? "")), .challenge(passwordPrompt))
+                return (SASLExchange(users: users, handsOver: handsOver, waiting: .loginPassword(user: decode(initial) ?? "")), .challenge(passwordPrompt))
             }
-            return (SASLExchange(users: users, waiting: .loginUser), .challenge(userPrompt))
-        case "CRAM-MD5":
+            return (SASLExchange(users: users, handsOver: handsOver, waiting: .loginUser), .challenge(userPrompt))
+        case "CRAM-MD5" where !handsOver:
             let text = cramChallenge()
-            return (SASLExchange(users: users, waiting: .cramMD5(challenge: text)), .challenge(Base64.encode(Array(text.utf8))))
+            return (SASLExchange(users: users, handsOver: false, waiting: .cramMD5(challenge: text)), .challenge(Base64.encode(Array(text.utf8))))
         case "XOAUTH2":
-            let exchange = SASLExchange(users: users, tokens: tokens, waiting: .xoauth2)
+            let exchange = SASLExchange(users: users, tokens: tokens, handsOver: handsOver, waiting: .xoauth2)
             return (exchange, initial.map(exchange.xoauth2) ?? .challenge(""))
-        case "OAUTHBEARER":
-            let exchange = SASLExchange(users: users, tokens: tokens, waiting: .oauthBearer)
+        case "OAUTHBEARER" where !handsOver:
+            let exchange = SASLExchange(users: users, tokens: tokens, handsOver: false, waiting: .oauthBearer)
             return (exchange, initial.map(exchange.oauthBearer) ?? .challenge(""))
         default:
             return nil
@@ -124,7 +134,7 @@ struct SASLExchange: Sendable, Equatable {
     /// With tokens set, the exact user and token; else the password check (any login when no
     /// users are set), as before tokens existed.
     private func tokenVerdict(_ user: String?, token: String?) -> Step {
-        guard !tokens.isEmpty else { return verdict(user, password: token) }
+        guard !tokens.isEmpty, !handsOver else { return verdict(user, password: token) }
         guard let user, let token, tokens[user] == token else { return .refused }
         return .accepted(user: user)
     }
@@ -140,10 +150,23 @@ struct SASLExchange: Sendable, Equatable {
         return HexDigits.string(Array(mac), uppercase: false) == answer[1].lowercased() ? .accepted(user: user) : .refused
     }
 
-    /// Any login when no users are set, else the exact pair.
+    /// Any login when no users are set, else the exact pair; handed over whole when a gate decides.
     private func verdict(_ user: String?, password: String?) -> Step {
-        guard let user, users.isEmpty || (password != nil && users[user] == password) else { return .refused }
+        let usersAccept = user.map { users.isEmpty || (password != nil && users[$0] == password) } ?? false
+        if handsOver, let user, let password { return .proved(mechanism: mechanism, user: user, secret: password, usersAccept: usersAccept) }
+        guard let user, usersAccept else { return .refused }
         return .accepted(user: user)
+    }
+
+    /// The mechanism's name, as the client gave it in AUTH.
+    private var mechanism: String {
+        switch waiting {
+        case .plain: "PLAIN"
+        case .loginUser, .loginPassword: "LOGIN"
+        case .cramMD5: "CRAM-MD5"
+        case .xoauth2: "XOAUTH2"
+        case .oauthBearer: "OAUTHBEARER"
+        }
     }
 
     static func decode(_ base64: String) -> String? {

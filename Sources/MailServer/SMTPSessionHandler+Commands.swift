@@ -52,7 +52,7 @@ extension SMTPSessionHandler {
         if verb == "EHLO" {
             lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN", "CHUNKING"]
             if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
-            if authOffered { lines.append("AUTH " + SASLExchange.offered) }
+            if authOffered { lines.append("AUTH " + (gateDecidesLogins ? SASLExchange.handedOver : SASLExchange.offered)) }
         }
         answer(.ehlo, context, lines: (250, lines), then: .hello(name))
     }
@@ -126,7 +126,7 @@ extension SMTPSessionHandler {
             reply(context, 552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
             return
         }
-        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), then: .mailFrom(address, parameters))
+        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), then: .mailFrom(address, parameters), ask: .mail(address, parameters))
     }
 
     func rcpt(_ argument: String, _ context: ChannelHandlerContext) {
@@ -139,7 +139,8 @@ extension SMTPSessionHandler {
             reply(context, 452, ["4.5.3 Too many recipients (at most \(configuration.maxRecipients) a message)"])
             return
         }
-        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), then: .recipient(StoredMessage.Recipient(address: address, parameters: parameters)))
+        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), then: .recipient(StoredMessage.Recipient(address: address, parameters: parameters)),
+               ask: .rcpt(address, parameters))
     }
 
     func data(_ argument: String, _ context: ChannelHandlerContext) {
@@ -147,11 +148,7 @@ extension SMTPSessionHandler {
         guard !recipients.isEmpty else { reply(context, 554, ["5.5.1 No valid recipients"]); return }
         guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: DATA"]); return }
         guard receiving == nil else { reply(context, 503, ["5.5.1 DATA cannot follow BDAT in one transaction"]); return }
-        reply(context, 354, ["End data with <CR><LF>.<CR><LF>"])
-        receiving = server.store.begin()
-        messageProblem = nil
-        subjectReader = SubjectReader()
-        mode = .data
+        proceed(normal: (354, ["End data with <CR><LF>.<CR><LF>"]), then: .enterData, ask: .data, context)
     }
 
     // MARK: AUTH
@@ -163,7 +160,7 @@ extension SMTPSessionHandler {
         let words = argument.split(separator: " ").map(String.init)
         guard let mechanism = words.first?.uppercased() else { reply(context, 501, ["5.5.4 Syntax: AUTH mechanism"]); return }
         guard let (exchange, step) = SASLExchange.start(mechanism: mechanism, initial: words.count > 1 ? words[1] : nil, users: configuration.users, tokens: configuration.oauthTokens,
-                                                        cramChallenge: "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>") else {
+                                                        handsOver: gateDecidesLogins, cramChallenge: "<\(UInt32.random(in: 0...UInt32.max)).\(Self.now())@\(configuration.hostname)>") else {
             reply(context, 504, ["5.5.4 Unrecognized authentication mechanism"])
             return
         }
@@ -194,6 +191,10 @@ extension SMTPSessionHandler {
             reply(context, 535, ["5.7.8 Authentication credentials invalid"])
         case .accepted(let user):
             answer(.auth, context, lines: (235, ["2.7.0 Authentication successful"]), then: .login(user))
+        case .proved(let mechanism, let user, let secret, let usersAccept):
+            // The gate decides; when it answers nil, the users do, as serve would.
+            let normal = usersAccept ? (235, ["2.7.0 Authentication successful"]) : (535, ["5.7.8 Authentication credentials invalid"])
+            answer(.auth, context, lines: normal, then: .login(user), ask: .login(ClientLogin(mechanism: mechanism, user: user, secret: secret)))
         }
     }
 }

@@ -14,24 +14,39 @@ extension SMTPSessionHandler {
         case mailFrom(String, [String])
         case recipient(StoredMessage.Recipient)
         case login(String)
+        /// DATA accepted: the message's lines follow.
+        case enterData
+        /// The first BDAT chunk of a message, with its size and whether it is the last.
+        case enterChunk(size: Int, last: Bool)
         case store(any IncomingMessage)
         case quit
     }
 
     /// Sends the normal answer for `stage` (none when `lines` is nil) and goes on with `next`,
-    /// unless a fault strikes: then its outcome.
-    func answer(_ stage: SMTPStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer) {
+    /// unless a fault strikes: then its outcome. With `question`, the gate is asked after the
+    /// fault (see `proceed`).
+    func answer(_ stage: SMTPStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer, ask question: GateQuestion? = nil) {
         guard let (fault, count) = server.faults.reach(stage) else {
-            if let (code, texts) = lines { reply(context, code, texts) }
+            proceed(normal: lines, then: next, ask: question, context)
+            return
+        }
+        inject(fault, count, normal: lines, then: next, ask: question, context)
+    }
+
+    /// Sends a reply and goes on with `next` when it is a positive one (below 400), or drops it.
+    func settle(_ answer: (Int, [String])?, then next: AfterAnswer, _ context: ChannelHandlerContext) {
+        guard let (code, texts) = answer else {
             carryOut(next, context)
             return
         }
-        inject(fault, count, normal: lines, then: next, context)
+        reply(context, code, texts)
+        if code < 400 { carryOut(next, context) } else { abandon(next) }
     }
 
     /// Carries out a fault that struck: its reply (and `next` dropped), the normal answer later,
     /// a close or a hang.
-    func inject(_ fault: Fault, _ count: Int, normal: (Int, [String])?, then next: AfterAnswer, _ context: ChannelHandlerContext) {
+    func inject(_ fault: Fault, _ count: Int, normal: (Int, [String])?, then next: AfterAnswer, ask question: GateQuestion? = nil,
+                _ context: ChannelHandlerContext) {
         struck(fault, count)
         switch FaultOutcome(fault) {
         case .replace(let code, let text, let ends):
@@ -49,8 +64,7 @@ extension SMTPSessionHandler {
             context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(seconds)) { [self] in
                 guard case .paused = mode else { return }
                 mode = resume
-                if let (code, texts) = normal { reply(context, code, texts) }
-                carryOut(next, context)
+                proceed(normal: normal, then: next, ask: question, context)
                 // Whatever came meanwhile, and reading again (whichever mode the input led to).
                 self.resume(context)
                 flushIfNeeded(context)
@@ -92,6 +106,12 @@ extension SMTPSessionHandler {
         case .login(let user):
             authUser = String(user.prefix(255))
             process(context)
+        case .enterData:
+            beginMessage()
+            mode = .data
+        case .enterChunk(let size, let last):
+            beginMessage()
+            mode = .chunk(remaining: size, last: last)
         case .store(let receiving):
             store(receiving, context)
         case .quit:

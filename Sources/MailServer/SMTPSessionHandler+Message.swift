@@ -23,13 +23,21 @@ extension SMTPSessionHandler {
         let last = words.count == 2
         // The chunk is read (and dropped) even when refused, to keep in step with the client.
         if from == nil || recipients.isEmpty {
-            messageProblem = from == nil ? (503, "5.5.1 Send MAIL FROM first") : (554, "5.5.1 No valid recipients")
+            messageProblem = from == nil ? (503, ["5.5.1 Send MAIL FROM first"]) : (554, ["5.5.1 No valid recipients"])
         } else if receiving == nil {
-            receiving = server.store.begin()
-            messageProblem = nil
-            subjectReader = SubjectReader()
+            // The first chunk of a message: the gate hears of it before any content.
+            proceed(normal: nil, then: .enterChunk(size: size, last: last), ask: .data, context)
+            return
         }
         mode = .chunk(remaining: size, last: last)
+    }
+
+    /// A new message, empty, to take the octets after DATA or BDAT.
+    func beginMessage() {
+        receiving = server.store.begin()
+        messageProblem = nil
+        subjectReader = SubjectReader()
+        gateOctets = []
     }
 
     /// Takes what has arrived of the chunk; false when it needs more input.
@@ -37,9 +45,10 @@ extension SMTPSessionHandler {
         guard case .chunk(let bytes, let final)? = framer.nextChunk(remaining: remaining, from: &input) else { return false }
         if !bytes.isEmpty, let receiving, messageProblem == nil {
             if receiving.bytes + bytes.count > configuration.maxMessageSize {
-                messageProblem = (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
+                messageProblem = (552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
             } else {
                 receiving.append(bytes)
+                if gateSession != nil { gateOctets += bytes }
                 subjectReader.octets(bytes)
             }
         }
@@ -50,14 +59,14 @@ extension SMTPSessionHandler {
         mode = .command
         guard let receiving else {
             // A refused chunk: say why, once the octets are read.
-            let (code, text) = messageProblem ?? (503, "5.5.1 Send MAIL FROM first")
+            let (code, lines) = messageProblem ?? (503, ["5.5.1 Send MAIL FROM first"])
             messageProblem = nil
-            reply(context, code, [text])
+            reply(context, code, lines)
             return true
         }
         if !last {
-            if let (code, text) = messageProblem {
-                reply(context, code, [text])
+            if let (code, lines) = messageProblem {
+                reply(context, code, lines)
                 resetTransaction()
             } else {
                 reply(context, 250, ["2.0.0 \(receiving.bytes) octets received"])
@@ -77,36 +86,44 @@ extension SMTPSessionHandler {
         let content = line.first == 46 ? line.dropFirst() : line[...]
         subjectReader.line(content)
         if receiving.bytes + content.count + 2 > configuration.maxMessageSize {
-            messageProblem = messageProblem ?? (552, "5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes")
+            messageProblem = messageProblem ?? (552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
             return
         }
         guard messageProblem == nil else { return }
         receiving.append(content)
         receiving.append([13, 10] as [UInt8])
+        if gateSession != nil {
+            gateOctets += content
+            gateOctets += [13, 10]
+        }
     }
 
     func endOfMessage(_ receiving: any IncomingMessage, _ context: ChannelHandlerContext) {
         mode = .command
         self.receiving = nil
-        if let (code, text) = messageProblem {
+        if let (code, lines) = messageProblem {
             server.store.drop(receiving)
-            reply(context, code, [text])
+            reply(context, code, lines)
             resetTransaction()
             return
         }
         tlsFacts(context)
-        answer(.data, context, lines: nil, then: .store(receiving))
+        let octets = gateOctets
+        gateOctets = []
+        answer(.data, context, lines: nil, then: .store(receiving), ask: gateSession == nil ? nil : .message(octets))
     }
 
     /// Hands the message to the sink with its record; commands pipelined behind it wait until it
-    /// is stored and answered.
-    func store(_ receiving: any IncomingMessage, _ context: ChannelHandlerContext) {
+    /// is stored and answered. `answer` is the gate's reply, which the client gets instead of
+    /// the store's (the message went on upstream, or was refused there, whatever the store says).
+    func store(_ receiving: any IncomingMessage, _ context: ChannelHandlerContext, answer gateAnswer: (Int, [String])? = nil) {
         let record = StoredMessage(id: receiving.id, path: server.store.path(of: receiving.id), from: from?.address ?? "",
                                    fromParameters: from?.parameters ?? [], recipients: recipients, helo: helo, client: client,
                                    tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
                                    time: Self.now(), bytes: receiving.bytes,
-                                   subject: subjectReader.subject, transcript: transcript.takeForMessage(), faults: faultsHit)
-        resetTransaction()
+                                   subject: subjectReader.subject, transcript: transcript.takeForMessage(), faults: faultsHit,
+                                   relayed: gateSession?.takeLeg())
+        resetTransaction(abandoning: false)
         // Commands pipelined behind the message wait until it is stored and answered.
         mode = .paused
         let promise = context.eventLoop.makePromise(of: StoredMessage.self)
@@ -117,21 +134,27 @@ extension SMTPSessionHandler {
             switch result {
             case .success(let stored):
                 messages += 1
-                reply(context, 250, ["2.0.0 Ok: queued as \(stored.id)"])
+                let (code, lines) = gateAnswer ?? (250, ["2.0.0 Ok: queued as \(stored.id)"])
+                reply(context, code, lines)
                 server.emit(.message(stored))
             case .failure(let error):
-                reply(context, 451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
+                let (code, lines) = gateAnswer ?? (451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
+                reply(context, code, lines)
             }
             resume(context)
         }
     }
 
-    func resetTransaction() {
+    /// Ends the transaction; `abandoning` when it did not end with a message (RSET, EHLO, a
+    /// refusal), which the gate hears of when one was open.
+    func resetTransaction(abandoning: Bool = true) {
+        if abandoning, from != nil { gateSession?.reset() }
         from = nil
         recipients = []
         if let receiving { server.store.drop(receiving) }
         receiving = nil
         messageProblem = nil
+        gateOctets = []
     }
 
     static func now() -> Int {

@@ -27,6 +27,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         case auth(SASLExchange)
         /// Waiting out a delay fault: input stays buffered until it ends.
         case paused
+        /// Waiting for the gate's answer (`pendingAsk`): input stays buffered until it comes.
+        case asking
         /// A hang fault: nothing is ever answered again.
         case hung
         /// Reading a BDAT chunk (RFC 3030): this many octets more, and whether it is the last.
@@ -75,9 +77,19 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     var from: (address: String, parameters: [String])?
     var recipients: [StoredMessage.Recipient] = []
     var receiving: (any IncomingMessage)?
-    var messageProblem: (code: Int, text: String)?
+    /// Why the message coming in will be refused, and the reply that says so.
+    var messageProblem: (code: Int, lines: [String])?
     /// The Subject of the message coming in.
     var subjectReader = SubjectReader()
+
+    /// The connection's gate when the server has one (`ServerConfiguration.gate`).
+    var gateSession: (any GateSession)?
+    /// Whether the gate, not the users, decides logins.
+    var gateDecidesLogins = false
+    /// The question the gate has not answered yet.
+    var pendingAsk: PendingAsk?
+    /// The message coming in, kept only when a gate will be given it at its end.
+    var gateOctets: [UInt8] = []
 
     init(server: ServerContext, implicitTLS: Bool) {
         self.server = server
@@ -99,6 +111,10 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             return
         }
         counted = address
+        if let gate = configuration.gate {
+            gateSession = gate.open(client: client)
+            gateDecidesLogins = gate.decidesLogins
+        }
         sessionClock = context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(configuration.sessionSeconds)) { [self] in
             timedOut(context, ending: "session time limit",
                      reply: "4.4.2 The session lasted \(configuration.sessionSeconds.plainText) s, the longest this server allows; closing the connection")
@@ -114,8 +130,11 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         sessionClock?.cancel()
         lineClock = nil
         sessionClock = nil
+        dropPendingAsk()
         if let receiving { server.store.drop(receiving) }
         receiving = nil
+        gateSession?.close()
+        gateSession = nil
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         server.emit(.session(SessionSummary(client: client, helo: helo, tls: tlsVersion ?? (inTLS ? "TLS" : nil), authUser: authUser,
                                             messages: messages, ending: ending, seconds: seconds)))
@@ -182,6 +201,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     func holdsInput(_ context: ChannelHandlerContext) -> Bool {
         // Before the greeting, input is read to catch a client that does not wait for it.
         if case .paused = mode, greeted { return true }
+        if case .asking = mode { return true }
         return !canAnswer(context)
     }
 
@@ -193,7 +213,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     /// Goes on with waiting input and reading, once replies drained or a pause ended.
     func resume(_ context: ChannelHandlerContext) {
         switch mode {
-        case .finished, .hung, .paused, .beforeGreeting: return
+        case .finished, .hung, .paused, .asking, .beforeGreeting: return
         default: break
         }
         process(context)
@@ -218,6 +238,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     func finish(_ context: ChannelHandlerContext) {
         mode = .finished
+        dropPendingAsk()
         needsFlush = false
         lineClock?.cancel()
         sessionClock?.cancel()
@@ -250,6 +271,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         let waiting: Bool
         switch mode {
         case .command, .data, .auth: waiting = input.readableBytes > 0 || framer.discarding || unsent > 0 && !canAnswer(context)
+        case .asking: waiting = true
         default: waiting = false
         }
         guard waiting else {
@@ -261,7 +283,10 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         let seconds = configuration.commandSeconds.plainText
         lineClock = context.eventLoop.assumeIsolated().scheduleTask(in: Self.amount(configuration.commandSeconds)) { [self] in
             lineClock = nil
-            if !canAnswer(context) {
+            if case .asking = mode {
+                timedOut(context, ending: "the gate did not answer",
+                         reply: "4.4.2 No answer came from upstream within \(seconds) s (the per-command time limit); closing the connection")
+            } else if !canAnswer(context) {
                 timedOut(context, ending: "the client did not read the replies",
                          reply: "4.4.2 The replies were not read within \(seconds) s (the per-command time limit); closing the connection")
             } else if case .data = mode {
@@ -338,7 +363,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     func lineTooLong(_ context: ChannelHandlerContext) {
         switch mode {
         case .data:
-            messageProblem = messageProblem ?? (500, "5.5.2 A line of the message is longer than 1000 octets; it was not stored")
+            messageProblem = messageProblem ?? (500, ["5.5.2 A line of the message is longer than 1000 octets; it was not stored"])
         case .auth:
             mode = .command
             reply(context, 500, ["5.5.2 Line too long"])

@@ -1,3 +1,4 @@
+import Foundation
 import MailCore
 
 /// What the server tells its owner (the `serve` command's output, the compose screen's inbox).
@@ -90,9 +91,13 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     public var transcript: [TranscriptLine]
     /// The faults that struck this session before the message was accepted.
     public var faults: [String]
+    /// The upstream leg when a gate (the relay) passed the message on; absent in older records
+    /// and for `serve`.
+    public var relayed: RelayedLeg?
 
     public init(id: String, path: String, from: String, fromParameters: [String], recipients: [Recipient], helo: String?, client: String,
-                tls: String?, cipher: String? = nil, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [TranscriptLine], faults: [String]) {
+                tls: String?, cipher: String? = nil, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [TranscriptLine], faults: [String],
+                relayed: RelayedLeg? = nil) {
         self.id = id
         self.path = path
         self.from = from
@@ -109,6 +114,7 @@ public struct StoredMessage: Sendable, Equatable, Codable {
         self.subject = subject
         self.transcript = transcript
         self.faults = faults
+        self.relayed = relayed
     }
 }
 
@@ -137,12 +143,20 @@ extension StoredMessage {
         key("path"); out += QuotedString.basic(path)
         key("recipients")
         out += "[" + recipients.map { "{\"address\":" + QuotedString.basic($0.address) + ",\"parameters\":" + list($0.parameters) + "}" }.joined(separator: ",") + "]"
+        if let relayed, let leg = try? Self.legEncoder.encode(relayed) { key("relayed"); out += String(decoding: leg, as: UTF8.self) }
         if let subject { key("subject"); out += QuotedString.basic(subject) }
         key("time"); out += String(time)
         if let tls { key("tls"); out += QuotedString.basic(tls) }
         key("transcript")
         out += "[" + transcript.map(Self.json).joined(separator: ",") + "]"
         return Array((out + "}").utf8)
+    }
+
+    /// For the upstream leg, which only relayed messages have: the cost of an encoder is theirs.
+    private static var legEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// A transcript line as `TranscriptLine`'s Codable reads it, keys sorted: `elapsed` in seconds

@@ -44,4 +44,19 @@ struct RecordJSONTests {
         #expect(read.transcript.map(\.speaker) == [.server, .client, .note])
         #expect(read.transcript[1].stage == .rcpt)
     }
+
+    /// A relayed message keeps its upstream leg; records without one (older, or `serve`'s) read
+    /// as before.
+    @Test func aRelayedLegIsWrittenAndReadBack() throws {
+        let leg = RelayedLeg(server: "smtp.example.test:587", stage: .rcpt, reply: "550 5.1.1 \"No\" such user", delivered: false,
+                             diagnosis: "The recipient does not exist/was mistyped.",
+                             transcript: [TranscriptLine(elapsed: .microseconds(2_500_001), speaker: .client, inTLS: true, stage: .rcpt, text: "RCPT TO:<x@y>")])
+        let record = StoredMessage(id: "1", path: "/p", from: "a@b", fromParameters: [], recipients: [], helo: nil, client: "c", tls: nil,
+                                   authUser: nil, authMechanism: nil, time: 1, bytes: 0, subject: nil, transcript: [], faults: [], relayed: leg)
+        let read = try JSONDecoder().decode(StoredMessage.self, from: Data(record.json))
+        #expect(read.relayed == leg)
+        #expect(read == record)
+        let old = #"{"bytes":3,"client":"127.0.0.1:5","faults":[],"from":"a@b","fromParameters":[],"id":"1","path":"/p","recipients":[],"time":7,"transcript":[]}"#
+        #expect(try JSONDecoder().decode(StoredMessage.self, from: Data(old.utf8)).relayed == nil)
+    }
 }

@@ -86,4 +86,20 @@ import Testing
         #expect(exchange.respond(bearer("ann@example.com", "tok-1")) == .accepted(user: "ann@example.com"))
         #expect(SASLExchange.offered.hasSuffix("XOAUTH2 OAUTHBEARER"))
     }
+
+    /// For a gate that decides logins: the exchange finishes whatever the users say, and hands
+    /// over what was proved with the users' own verdict; CRAM-MD5 proves nothing to replay.
+    @Test func aHandedOverExchangeEndsInWhatTheClientProved() throws {
+        let plain = try #require(SASLExchange.start(mechanism: "PLAIN", initial: b64("\0ann\0wrong"), users: users, handsOver: true, cramChallenge: ""))
+        #expect(plain.step == .proved(mechanism: "PLAIN", user: "ann", secret: "wrong", usersAccept: false))
+        var (login, _) = try #require(SASLExchange.start(mechanism: "LOGIN", initial: nil, users: users, handsOver: true, cramChallenge: ""))
+        _ = login.respond(b64("ann"))
+        #expect(login.respond(b64("secret")) == .proved(mechanism: "LOGIN", user: "ann", secret: "secret", usersAccept: true))
+        let token = b64("user=ann\u{1}auth=Bearer ya29.token\u{1}\u{1}")
+        let xoauth2 = try #require(SASLExchange.start(mechanism: "XOAUTH2", initial: token, users: users, handsOver: true, cramChallenge: ""))
+        #expect(xoauth2.step == .proved(mechanism: "XOAUTH2", user: "ann", secret: "ya29.token", usersAccept: false))
+        #expect(SASLExchange.start(mechanism: "CRAM-MD5", initial: nil, users: users, handsOver: true, cramChallenge: "") == nil)
+        let malformed = try #require(SASLExchange.start(mechanism: "PLAIN", initial: b64("ann secret"), users: users, handsOver: true, cramChallenge: ""))
+        #expect(malformed.step == .refused)
+    }
 }

@@ -29,6 +29,7 @@ struct MailTransaction {
             try quit()
             return 0
         }
+        if let driver = request.driver { return converse(with: driver) }
         guard case .send(let from, let recipients, let stream) = request.purpose else {
             if request.quitAfter == nil {
                 try connection.say(.noop)

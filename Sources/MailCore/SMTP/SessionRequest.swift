@@ -24,6 +24,9 @@ public struct SessionRequest: Sendable {
     public var needsSMTPUTF8 = false
     /// Signs the message with DKIM before the session connects (on the session's thread).
     public var signer: DKIMSigner?
+    /// Takes the connection once libcurl has connected, secured and logged in, instead of the
+    /// purpose's message: `relay` speaks MAIL, RCPT and DATA as its client sends them.
+    public var driver: (any ConversationDriver)?
 
     public init(settings: ServerSettings, secret: Secret?, purpose: Purpose, allowPartial: Bool = false, quitAfter: SMTPStage? = nil) {
         self.settings = settings

@@ -19,6 +19,7 @@ struct RootCommand: ParsableCommand {
             SendCommand.self,
             ProbeCommand.self,
             ServeCommand.self,
+            RelayCommand.self,
             OAuthCommand.self,
             ProfilesCommand.self,
             ProvidersCommand.self,

@@ -27,9 +27,6 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The DNS server (IPv4 address, optionally :port) that DKIM verification of caught mail and the domain check ask; default the system's.", valueName: "host[:port]"))
     var dnsServer: String?
 
-    @Option(name: .customLong("host"), help: ArgumentHelp("Address to listen on; repeatable (default 127.0.0.1 and ::1).", valueName: "addr"))
-    var hosts: [String] = []
-
     @Option(help: ArgumentHelp("Plain SMTP port, offering STARTTLS; 0 picks a free one.", valueName: "n"))
     var port: Int = 2525
 
@@ -78,23 +75,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds a session may last; then 421.", valueName: "seconds"))
     var sessionLimit: Double = 1800
 
-    @Option(help: ArgumentHelp("The inbox folder (default $XDG_DATA_HOME/mailtui/inbox).", valueName: "dir"))
-    var store: String?
-
-    @Option(help: ArgumentHelp("Keep the newest N messages.", valueName: "n"))
-    var keep: Int = 1000
-
-    @Option(name: .customLong("fault"), help: ArgumentHelp("STAGE[@N]=ACTION, e.g. 'rcpt@2=550 5.1.1 No such user'; repeatable.", valueName: "fault"))
-    var faults: [String] = []
-
-    @Option(name: .customLong("preset"), help: ArgumentHelp("Replies worded as a provider words them (see --list-presets); repeatable.", valueName: "name"))
-    var presets: [String] = []
+    @OptionGroup(title: "Where apps connect, and what is kept")
+    var capture: CaptureOptions
 
     @Flag(help: "List the presets and what each imitates.")
     var listPresets = false
-
-    @Flag(help: "One JSON object per line instead of text.")
-    var json = false
 
     @Flag(help: "A line per event even on a terminal (there, the inbox opens full-screen otherwise).")
     var lines = false
@@ -109,13 +94,8 @@ struct ServeCommand: ParsableCommand {
         if !(1...10_000).contains(maxPerAddress) { throw ValidationError("--max-per-address takes 1 to 10000.") }
         if !(commandTimeout.isFinite && commandTimeout >= 1 && commandTimeout <= 86_400) { throw ValidationError("--command-timeout takes 1 to 86400 seconds.") }
         if !(sessionLimit.isFinite && sessionLimit >= 1 && sessionLimit <= 604_800) { throw ValidationError("--session-limit takes 1 to 604800 seconds.") }
-        if keep < 1 { throw ValidationError("--keep takes at least 1.") }
         for user in users where !user.contains(":") { throw ValidationError("--user takes NAME:PASSWORD, not \"\(user)\".") }
         for login in oauthTokens where login.split(separator: ":", maxSplits: 1).count != 2 { throw ValidationError("--oauth-token takes NAME:TOKEN.") }
-        for name in presets where Preset.named(name) == nil {
-            throw ValidationError("No preset \"\(name)\"; known: \(Preset.all.map(\.name).joined(separator: ", ")).")
-        }
-        for text in faults { do { _ = try Fault(parsing: text) } catch { throw ValidationError(error.description) } }
     }
 
     func run() throws {
@@ -126,8 +106,8 @@ struct ServeCommand: ParsableCommand {
             return
         }
         var configuration = ServerConfiguration()
-        if !hosts.isEmpty { configuration.hosts = hosts }
-        for host in configuration.hosts where !["127.0.0.1", "::1", "localhost"].contains(host) && !host.hasPrefix("127.") {
+        capture.apply(to: &configuration)
+        for host in capture.outsideHosts {
             Console.err("warning: listening on \(host), which is not a loopback address: other machines may send to this server")
         }
         configuration.port = port
@@ -150,8 +130,6 @@ struct ServeCommand: ParsableCommand {
         configuration.maxConnectionsPerAddress = maxPerAddress
         configuration.commandSeconds = commandTimeout
         configuration.sessionSeconds = sessionLimit
-        configuration.keep = keep
-        if let store { configuration.store = store.absolutePath }
         var ca: String?
         do {
             if let cert, let key {
@@ -171,9 +149,9 @@ struct ServeCommand: ParsableCommand {
             Console.err("error: \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
-        let allFaults = try faults.map { try Fault(parsing: $0) } + presets.compactMap(Preset.named).flatMap(\.faults)
+        let allFaults = try capture.allFaults()
 
-        if !json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+        if !capture.json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
             try runScreen(configuration, faults: allFaults, ca: ca)
             return
         }
@@ -186,7 +164,7 @@ struct ServeCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
-        let output = ServeOutput(json: json, ca: ca, store: configuration.store)
+        let output = ServeOutput(json: capture.json, ca: ca, store: configuration.store)
         let server: CaptureServer
         do {
             server = try CaptureServer(configuration, faults: allFaults) { output.show($0) }
@@ -210,6 +188,14 @@ struct ServeCommand: ParsableCommand {
 extension ServeCommand {
     /// On a terminal: the inbox full-screen, live, with where it listens and its CA at the top.
     func runScreen(_ configuration: ServerConfiguration, faults: [Fault], ca: String?) throws {
+        try Self.runInbox(configuration, faults: faults, ca: ca, dnsServer: dnsServer, ports: "\(port) or \(tlsPort)", announce: true)
+    }
+
+    /// The inbox full-screen for `serve` and `relay`; `first` is a line above the addresses
+    /// (where relay sends), and `announce` tells the compose screen of this server (serve only:
+    /// a relay is no local test server).
+    static func runInbox(_ configuration: ServerConfiguration, faults: [Fault], ca: String?, dnsServer: String?, ports: String,
+                         first: String? = nil, announce: Bool) throws {
         let local: LocalServer
         do {
             local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in try CaptureServer(configuration, faults: faults, onEvent: onEvent) }
@@ -217,15 +203,15 @@ extension ServeCommand {
             Console.err("error: the inbox is not used: \(refusal.reason)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         } catch {
-            Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
+            Console.err("error: cannot listen on port \(ports): \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
         guard let server = local.server else { return }
-        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
+        let announced = announce ? ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty) : []
         defer { ServeRuntimeFile.withdraw(announced) }
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
         let smtp = server.smtpAddresses
-        var header = ["SMTP (STARTTLS offered): " + smtp.joined(separator: ", ")]
+        var header = (first.map { [$0] } ?? []) + ["SMTP (STARTTLS offered): " + smtp.joined(separator: ", ")]
         if !server.smtpsAddresses.isEmpty { header.append("SMTPS (implicit TLS):    " + server.smtpsAddresses.joined(separator: ", ")) }
         if let ca { header.append("CA to trust: \(ca)  (curl --cacert, mailtui --ca-file)") }
         header.append("Inbox: \(configuration.store)")

@@ -40,7 +40,7 @@ struct MessageView: Equatable, Sendable {
                 (index == selectedAttachment ? "▸ " : "  ") + "\(file.name)  \(file.mediaType), \(ByteCount.human(file.size))"
             })
         case .raw: return content.raw
-        case .conversation: return record.transcript.isEmpty ? ["(No conversation was recorded.)"] : record.transcript.map(\.tagged)
+        case .conversation: return Self.conversation(record)
         }
     }
 

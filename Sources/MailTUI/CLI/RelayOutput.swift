@@ -1,0 +1,112 @@
+import Foundation
+import MailCore
+import MailServer
+import Synchronization
+
+/// What `relay` prints: `serve`'s lines and events, the upstream in `listening`, and for each
+/// relayed message how its upstream leg ended (`relayed`).
+final class RelayOutput: Sendable {
+    let json: Bool
+    let ca: String?
+    let store: String
+    /// `host:port` of the upstream.
+    let upstream: String
+    private let lock = Mutex(())
+
+    init(json: Bool, ca: String?, store: String, upstream: String) {
+        self.json = json
+        self.ca = ca
+        self.store = store
+        self.upstream = upstream
+    }
+
+    /// `relayed`'s object: where the message went and how that ended, explained when it failed.
+    struct Relayed: Encodable {
+        struct Upstream: Encodable {
+            var server: String
+            var stage: SMTPStage
+            var reply: String
+            var delivered: Bool
+            var diagnosis: String?
+        }
+        var event = "relayed"
+        /// The stored message's id; null when the app gave up before a message (a refused login
+        /// or recipient), so that nothing was stored.
+        var id: String?
+        var upstream: Upstream
+
+        init(id: String?, _ leg: RelayedLeg) {
+            self.id = id
+            upstream = Upstream(server: leg.server, stage: leg.stage, reply: leg.reply, delivered: leg.delivered, diagnosis: leg.diagnosis)
+        }
+
+        private enum CodingKeys: String, CodingKey { case event, id, upstream }
+
+        /// `id` is written as null rather than left out: every `relayed` has the same keys.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(event, forKey: .event)
+            try c.encode(id, forKey: .id)
+            try c.encode(upstream, forKey: .upstream)
+        }
+    }
+
+    func show(_ event: ServerEvent) {
+        lock.withLock { _ in
+            if json {
+                for line in Self.json(event, ca: ca, store: store, upstream: upstream) { Console.json(line) }
+            } else {
+                for line in Self.lines(event, ca: ca, store: store, upstream: upstream) { Console.out(line) }
+            }
+        }
+    }
+
+    /// A failed leg no stored message holds (the app gave up after the upstream refused).
+    func showUnstored(_ leg: RelayedLeg) {
+        lock.withLock { _ in
+            if json {
+                Console.json(SendJSON.text(Relayed(id: nil, leg)))
+            } else {
+                let time = LocalTime.text(Int(Date().timeIntervalSince1970)).split(separator: " ").last.map(String.init) ?? ""
+                Console.out(Console.safe("\(time) relayed, nothing stored: " + leg.outcome))
+                if let diagnosis = leg.diagnosis { Console.out(Console.safe("    " + diagnosis)) }
+            }
+        }
+    }
+
+    func stopped() {
+        lock.withLock { _ in json ? Console.json("{\"event\":\"stopped\"}") : Console.out("Stopped.") }
+    }
+
+    /// `serve`'s objects; `listening` also names the upstream, and a relayed message is followed
+    /// by its `relayed` object.
+    static func json(_ event: ServerEvent, ca: String?, store: String, upstream: String) -> [String] {
+        let served = ServeOutput.json(event, ca: ca, store: store)
+        switch event {
+        case .listening:
+            return [String(served.dropLast()) + ",\"upstream\":" + QuotedString.basic(upstream) + "}"]
+        case .message(let message):
+            guard let leg = message.relayed else { return [served] }
+            return [served, SendJSON.text(Relayed(id: message.id, leg))]
+        default:
+            return [served]
+        }
+    }
+
+    /// `serve`'s lines, saying where mail goes; a relayed message gets its outcome upstream:
+    /// `→ smtp.example.com:587 ✓ 250 2.0.0 OK` or `✗ AUTH 535 5.7.8 …` with the diagnosis.
+    static func lines(_ event: ServerEvent, ca: String?, store: String, upstream: String) -> [String] {
+        let served = ServeOutput.lines(event, ca: ca, store: store)
+        switch event {
+        case .listening:
+            return ["mailtui relay: mail sent here goes on to \(upstream) for real; both sides are recorded."] + served.dropFirst()
+        case .message(let message):
+            guard let leg = message.relayed else { return served }
+            var lines = served + [Console.safe("  " + leg.outcome)]
+            if let diagnosis = leg.diagnosis { lines.append(Console.safe("    " + diagnosis)) }
+            return lines
+        default:
+            return served
+        }
+    }
+}
