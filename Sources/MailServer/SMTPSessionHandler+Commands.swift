@@ -85,7 +85,7 @@ extension SMTPSessionHandler {
 
     func upgrade(_ sslContext: NIOSSLContext, _ context: ChannelHandlerContext) {
         // Whatever the client sent after STARTTLS in the clear is thrown away (RFC 3207).
-        input.clear()
+        decoder.dropBuffered = true
         flushIfNeeded(context)
         do {
             try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext), position: .first)

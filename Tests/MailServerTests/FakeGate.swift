@@ -95,7 +95,7 @@ struct EmbeddedSMTP {
         let sink = self.sink
         let server = ServerContext(configuration: configuration, faults: FaultBook(faults), store: sink, sslContext: nil,
                                    emit: { event in sink.events.withLock { $0.append(event) } })
-        channel = EmbeddedChannel(handler: SMTPSessionHandler(server: server, implicitTLS: false))
+        channel = EmbeddedChannel(handlers: SMTPSessionHandler.handlers(server: server, implicitTLS: false))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
     }
 
