@@ -17,7 +17,7 @@ extension SMTPSessionHandler {
         } else {
             note(.client, command.noted)
         }
-        follow(SMTPCommandRules(configuration: configuration).decide(command, hasNUL: raw.contains(0), facts), context)
+        follow(rules.decide(command, hasNUL: raw.contains(0), facts), context)
     }
 
     /// The session's state as the command rules see it.
@@ -26,7 +26,7 @@ extension SMTPSessionHandler {
                      recipients: recipients.count, receivingChunks: receiving != nil, gateDecidesLogins: gateDecidesLogins)
     }
 
-    var authOffered: Bool { SMTPCommandRules(configuration: configuration).authOffered(facts) }
+    var authOffered: Bool { rules.authOffered(facts) }
 
     /// Carries out what the rules decided for a command.
     func follow(_ decision: CommandDecision, _ context: ChannelHandlerContext) {

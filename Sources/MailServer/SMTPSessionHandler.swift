@@ -38,6 +38,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     let server: ServerContext
     let implicitTLS: Bool
+    /// What each command leads to, decided without I/O.
+    let rules: SMTPCommandRules
     var mode = Mode.beforeGreeting
     /// Cuts the input ahead of the session; the session sets its mode and holds it.
     let decoder: SMTPFrameDecoder
@@ -102,6 +104,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         self.implicitTLS = implicitTLS
         self.inTLS = implicitTLS
         self.decoder = decoder
+        rules = SMTPCommandRules(configuration: server.configuration)
     }
 
     /// The session's handlers, in pipeline order: the frame decoder (its buffer capped at
