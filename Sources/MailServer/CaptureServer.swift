@@ -78,7 +78,7 @@ public final class CaptureServer: Sendable {
                             try sync.addHandler(NIOSSLServerHandler(context: tls))
                         }
                         try sync.addHandler(IdleStateHandler(readTimeout: .seconds(context.configuration.idleSeconds)))
-                        try sync.addHandler(SMTPSessionHandler(server: context, implicitTLS: tls != nil))
+                        try sync.addHandlers(SMTPSessionHandler.handlers(server: context, implicitTLS: tls != nil))
                     }
                 }
             do {

@@ -23,10 +23,9 @@ enum SMTPFrameMode: Sendable, Equatable {
     case chunk(remaining: Int)
 }
 
-/// The framing itself, on a buffer someone else owns: the session handler keeps its input (it
-/// holds it while replies are unread, and drops it at STARTTLS) and takes frames from it with
-/// this; `SMTPFrameDecoder` is the same in a channel pipeline. Memory stays bounded: a line
-/// over its limit with no end in sight is dropped as it arrives, and reported once it ends.
+/// The framing itself, on a buffer someone else owns (`SMTPFrameDecoder`'s, in the pipeline).
+/// Memory stays bounded: a line over its limit with no end in sight is dropped as it arrives,
+/// and reported once it ends.
 struct SMTPFramer: Sendable {
     /// Whether the start of a too-long line was dropped and its end is still to come.
     private(set) var discarding = false
@@ -75,19 +74,43 @@ struct SMTPFramer: Sendable {
     }
 }
 
-/// SMTP framing as a channel handler: bytes in, `SMTPFrame`s out, in the mode the session sets
-/// (a BDAT command switches it to a chunk, which switches back to commands when it ends).
+/// SMTP framing in the channel pipeline, ahead of the session: bytes in, `SMTPFrame`s out. The
+/// session answers each frame before the next is cut (a `ByteToMessageHandler` hands them over
+/// one at a time), so it sets the mode for the next one: a DATA line's limit, an AUTH answer's,
+/// the octets of a BDAT chunk (which switches back to commands when it ends). While the session
+/// cannot take a frame (a delay fault, the gate or the store at work, replies not read), it holds
+/// the decoder: bytes wait in the handler's buffer, whose size the handler caps, and the session
+/// asks for them again when it can (`SMTPSessionHandler.resume`).
 final class SMTPFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = SMTPFrame
 
     var mode: SMTPFrameMode
+    /// The session cannot take a frame now: bytes wait.
+    var holding = false
+    /// The session ended or hangs: whatever comes is dropped as it comes.
+    var ignoring = false
+    /// What is buffered now is dropped (cleartext sent after STARTTLS, RFC 3207): right after
+    /// the frame that set it, or at the session's next call for the frames it held.
+    var dropBuffered = false
     private var framer = SMTPFramer()
+    /// Octets waiting when the decoder last looked.
+    private(set) var buffered = 0
 
     init(mode: SMTPFrameMode = .command) {
         self.mode = mode
     }
 
+    /// Whether part of a line (or of a too-long line) came and its end has not.
+    var partialLine: Bool { buffered > 0 || framer.discarding }
+
     func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        defer { buffered = buffer.readableBytes }
+        if ignoring || dropBuffered {
+            dropBuffered = false
+            buffer.clear()
+            return .needMoreData
+        }
+        guard !holding else { return .needMoreData }
         let frame: SMTPFrame?
         if case .chunk(let remaining) = mode {
             frame = framer.nextChunk(remaining: remaining, from: &buffer)
@@ -99,13 +122,19 @@ final class SMTPFrameDecoder: ByteToMessageDecoder {
         }
         guard let frame else { return .needMoreData }
         context.fireChannelRead(wrapInboundOut(frame))
+        if dropBuffered {
+            // The frame was STARTTLS: what came after it in the clear goes.
+            dropBuffered = false
+            buffer.clear()
+            return .needMoreData
+        }
         return .continue
     }
 
     func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        // A line without its end when the connection closes is no command: dropped.
-        while try decode(context: context, buffer: &buffer) == .continue {}
+        // The client is gone: nothing it sent can be answered, so nothing is handed on.
         buffer.clear()
+        buffered = 0
         return .needMoreData
     }
 }

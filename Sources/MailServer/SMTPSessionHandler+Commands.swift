@@ -8,7 +8,7 @@ extension SMTPSessionHandler {
 
     func command(_ raw: [UInt8], _ context: ChannelHandlerContext) {
         let command = SMTPCommand(String(decoding: raw, as: UTF8.self))
-        let (verb, argument) = (command.verb, command.argument)
+        let verb = command.verb
         if command.isKnown { hidingCredentials = verb == "AUTH" }
         if hidingCredentials && verb != "AUTH" {
             // A client that pipelined its login behind a refused AUTH: its base64 lines arrive
@@ -17,44 +17,49 @@ extension SMTPSessionHandler {
         } else {
             note(.client, command.noted)
         }
-        if raw.contains(0) { reply(context, 500, ["5.5.2 NUL bytes are not allowed in commands"]); return }
-        if configuration.requireTLS && !inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
-            reply(context, 530, ["5.7.0 Must issue a STARTTLS command first"])
-            return
-        }
-        switch verb {
-        case "EHLO", "HELO": hello(verb, argument, context)
-        case "STARTTLS": startTLS(argument, context)
-        case "AUTH": auth(argument, context)
-        case "MAIL": mail(argument, context)
-        case "RCPT": rcpt(argument, context)
-        case "DATA": data(argument, context)
-        case "BDAT": bdat(argument, context)
-        case "RSET":
-            resetTransaction()
-            reply(context, 250, ["2.0.0 Ok"])
-        case "NOOP": reply(context, 250, ["2.0.0 Ok"])
-        case "VRFY": reply(context, 252, ["2.1.5 Cannot verify the user, but will take the message"])
-        case "HELP": reply(context, 214, ["2.0.0 mailtui test server: EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP VRFY QUIT"])
-        case "QUIT":
-            answer(.quit, context, lines: (221, ["2.0.0 Bye"]), then: .quit)
-        case "": reply(context, 500, ["5.5.2 Empty command"])
-        default: reply(context, 500, ["5.5.2 Command not recognized"])
-        }
+        follow(rules.decide(command, hasNUL: raw.contains(0), facts), context)
     }
 
-    var authOffered: Bool { inTLS || configuration.authBeforeTLS }
+    /// The session's state as the command rules see it.
+    var facts: SessionFacts {
+        SessionFacts(helo: helo, inTLS: inTLS, tlsAvailable: server.sslContext != nil, authUser: authUser, transactionOpen: from != nil,
+                     recipients: recipients.count, receivingChunks: receiving != nil, gateDecidesLogins: gateDecidesLogins)
+    }
 
-    func hello(_ verb: String, _ argument: String, _ context: ChannelHandlerContext) {
-        let name = argument.trimmingSpaces
-        guard !name.isEmpty, !name.contains(" ") else { reply(context, 501, ["5.5.4 Syntax: \(verb) hostname"]); return }
-        var lines = [configuration.hostname + " greets " + String(name.prefix(64))]
-        if verb == "EHLO" {
-            lines += ["SIZE \(configuration.maxMessageSize)", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "DSN", "CHUNKING"]
-            if !inTLS && server.sslContext != nil { lines.append("STARTTLS") }
-            if authOffered { lines.append("AUTH " + (gateDecidesLogins ? SASLExchange.handedOver : SASLExchange.offered)) }
+    var authOffered: Bool { rules.authOffered(facts) }
+
+    /// Carries out what the rules decided for a command.
+    func follow(_ decision: CommandDecision, _ context: ChannelHandlerContext) {
+        switch decision {
+        case .reply(let answer):
+            reply(context, answer.code, answer.lines)
+        case .answer(let stage, let normal, let next, let ask):
+            let after: AfterAnswer = switch next {
+            case .hello(let name): .hello(name)
+            case .mailFrom(let address, let parameters): .mailFrom(address, parameters)
+            case .recipient(let recipient): .recipient(recipient)
+            case .enterData: .enterData
+            case .quit: .quit
+            }
+            let question: GateQuestion? = ask.map { ask in
+                switch ask {
+                case .mail(let address, let parameters): .mail(address, parameters)
+                case .rcpt(let address, let parameters): .rcpt(address, parameters)
+                case .data: .data
+                }
+            }
+            if let stage {
+                answer(stage, context, lines: (normal.code, normal.lines), then: after, ask: question)
+            } else {
+                proceed(normal: (normal.code, normal.lines), then: after, ask: question, context)
+            }
+        case .startTLS(let argument): startTLS(argument, context)
+        case .auth(let argument): auth(argument, context)
+        case .bdat(let argument): bdat(argument, context)
+        case .reset:
+            resetTransaction()
+            reply(context, 250, ["2.0.0 Ok"])
         }
-        answer(.ehlo, context, lines: (250, lines), then: .hello(name))
     }
 
     func startTLS(_ argument: String, _ context: ChannelHandlerContext) {
@@ -85,7 +90,7 @@ extension SMTPSessionHandler {
 
     func upgrade(_ sslContext: NIOSSLContext, _ context: ChannelHandlerContext) {
         // Whatever the client sent after STARTTLS in the clear is thrown away (RFC 3207).
-        input.clear()
+        decoder.dropBuffered = true
         flushIfNeeded(context)
         do {
             try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext), position: .first)
@@ -112,43 +117,6 @@ extension SMTPSessionHandler {
             case .tlsv1: "TLSv1"
             }
         }
-    }
-
-    func mail(_ argument: String, _ context: ChannelHandlerContext) {
-        guard helo != nil else { reply(context, 503, ["5.5.1 Send EHLO or HELO first"]); return }
-        guard from == nil else { reply(context, 503, ["5.5.1 A transaction is already open (RSET first)"]); return }
-        if configuration.requireAuth && authUser == nil { reply(context, 530, ["5.7.0 Authentication required"]); return }
-        guard let (address, parameters) = SMTPCommand.path(argument, prefix: "FROM:") else {
-            reply(context, 501, ["5.5.4 Syntax: MAIL FROM:<address> [parameters]"])
-            return
-        }
-        if let size = parameters.first(where: { $0.uppercased().hasPrefix("SIZE=") }).flatMap({ Int($0.dropFirst(5)) }), size > configuration.maxMessageSize {
-            reply(context, 552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
-            return
-        }
-        answer(.mail, context, lines: (250, ["2.1.0 Ok"]), then: .mailFrom(address, parameters), ask: .mail(address, parameters))
-    }
-
-    func rcpt(_ argument: String, _ context: ChannelHandlerContext) {
-        guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
-        guard let (address, parameters) = SMTPCommand.path(argument, prefix: "TO:"), !address.isEmpty else {
-            reply(context, 501, ["5.5.4 Syntax: RCPT TO:<address> [parameters]"])
-            return
-        }
-        guard recipients.count < configuration.maxRecipients else {
-            reply(context, 452, ["4.5.3 Too many recipients (at most \(configuration.maxRecipients) a message)"])
-            return
-        }
-        answer(.rcpt, context, lines: (250, ["2.1.5 Ok"]), then: .recipient(StoredMessage.Recipient(address: address, parameters: parameters)),
-               ask: .rcpt(address, parameters))
-    }
-
-    func data(_ argument: String, _ context: ChannelHandlerContext) {
-        guard from != nil else { reply(context, 503, ["5.5.1 Send MAIL FROM first"]); return }
-        guard !recipients.isEmpty else { reply(context, 554, ["5.5.1 No valid recipients"]); return }
-        guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: DATA"]); return }
-        guard receiving == nil else { reply(context, 503, ["5.5.1 DATA cannot follow BDAT in one transaction"]); return }
-        proceed(normal: (354, ["End data with <CR><LF>.<CR><LF>"]), then: .enterData, ask: .data, context)
     }
 
     // MARK: AUTH

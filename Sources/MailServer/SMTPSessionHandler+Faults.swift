@@ -90,22 +90,17 @@ extension SMTPSessionHandler {
         case .greeted:
             greeted = true
             mode = .command
-            process(context)
         case .hello(let name):
             helo = String(name.prefix(255))
             resetTransaction()
-            process(context)
         case .upgrade(let sslContext):
             upgrade(sslContext, context)
         case .mailFrom(let address, let parameters):
             from = (address, parameters)
-            process(context)
         case .recipient(let recipient):
             recipients.append(recipient)
-            process(context)
         case .login(let user):
             authUser = String(user.prefix(255))
-            process(context)
         case .enterData:
             beginMessage()
             mode = .data

@@ -40,9 +40,8 @@ extension SMTPSessionHandler {
         gateOctets = []
     }
 
-    /// Takes what has arrived of the chunk; false when it needs more input.
-    func chunkBytes(_ remaining: Int, last: Bool, _ context: ChannelHandlerContext) -> Bool {
-        guard case .chunk(let bytes, let final)? = framer.nextChunk(remaining: remaining, from: &input) else { return false }
+    /// Takes octets of the chunk being read (`remaining` of it were to come); at its end, answers.
+    func chunkBytes(_ bytes: [UInt8], final: Bool, remaining: Int, last: Bool, _ context: ChannelHandlerContext) {
         if !bytes.isEmpty, let receiving, messageProblem == nil {
             if receiving.bytes + bytes.count > configuration.maxMessageSize {
                 messageProblem = (552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"])
@@ -54,7 +53,7 @@ extension SMTPSessionHandler {
         }
         guard final else {
             mode = .chunk(remaining: remaining - bytes.count, last: last)
-            return false
+            return
         }
         mode = .command
         guard let receiving else {
@@ -62,7 +61,7 @@ extension SMTPSessionHandler {
             let (code, lines) = messageProblem ?? (503, ["5.5.1 Send MAIL FROM first"])
             messageProblem = nil
             reply(context, code, lines)
-            return true
+            return
         }
         if !last {
             if let (code, lines) = messageProblem {
@@ -71,10 +70,9 @@ extension SMTPSessionHandler {
             } else {
                 reply(context, 250, ["2.0.0 \(receiving.bytes) octets received"])
             }
-            return true
+            return
         }
         endOfMessage(receiving, context)
-        return true
     }
 
     func dataLine(_ line: [UInt8], _ context: ChannelHandlerContext) {

@@ -6,19 +6,20 @@ import Synchronization
 /// One SMTP session, server side (RFC 5321, with STARTTLS, AUTH, SIZE, 8BITMIME, SMTPUTF8, DSN,
 /// PIPELINING, CHUNKING and ENHANCEDSTATUSCODES). This file holds the connection: its state,
 /// reading with backpressure, the time limits and the replies. The parts it uses, each in its own
-/// file: `SMTPFramer` cuts input into lines with limits (a command line over 512 octets, 12,288
-/// for AUTH, or a message line over 1000 gets 500 5.5.2 and never grows memory) and BDAT chunks;
+/// file: `SMTPFrameDecoder`, ahead of it in the pipeline, cuts input into lines with limits (a
+/// command line over 512 octets, 12,288 for AUTH, or a message line over 1000 gets 500 5.5.2 and
+/// never grows memory) and BDAT chunks, one frame at a time in the mode the session sets;
 /// `SMTPCommand` splits a command; `SASLExchange` runs AUTH; `FaultOutcome` says what a fault
 /// does to an answer; `SessionTranscript` and `SubjectReader` keep what a stored message shows;
 /// a `MessageSink` takes the messages and a `FaultSource` the faults. The commands, the message
 /// and the fault handling are extensions in `SMTPSessionHandler+*.swift` (hence the members
 /// shared within the module rather than private).
 ///
-/// Memory stays bounded whatever the client does: while replies are not read (or a fault or the
-/// store holds the session), no more input is read or answered, and a line, the replies and the
-/// whole session each have a time limit.
+/// Memory stays bounded whatever the client does: while replies are not read (or a fault, the
+/// gate or the store holds the session), no more input is read or answered, and a line, the
+/// replies and the whole session each have a time limit.
 final class SMTPSessionHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = SMTPFrame
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -37,9 +38,16 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     let server: ServerContext
     let implicitTLS: Bool
+    /// What each command leads to, decided without I/O.
+    let rules: SMTPCommandRules
     var mode = Mode.beforeGreeting
-    var input = ByteBuffer()
-    var framer = SMTPFramer()
+    /// Cuts the input ahead of the session; the session sets its mode and holds it.
+    let decoder: SMTPFrameDecoder
+    /// The decoder's place in the pipeline, to ask it for the frames it held.
+    var decoderContext: ChannelHandlerContext?
+    /// Frames that came while the session could not take them (none, as the decoder is held
+    /// before each frame returns; kept in case), taken first when it goes on.
+    var deferred: [SMTPFrame] = []
     var needsFlush = false
     /// The client's address, as counted against the per-address limit; nil when not admitted.
     var counted: String?
@@ -91,10 +99,24 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     /// The message coming in, kept only when a gate will be given it at its end.
     var gateOctets: [UInt8] = []
 
-    init(server: ServerContext, implicitTLS: Bool) {
+    init(server: ServerContext, implicitTLS: Bool, decoder: SMTPFrameDecoder) {
         self.server = server
         self.implicitTLS = implicitTLS
         self.inTLS = implicitTLS
+        self.decoder = decoder
+        rules = SMTPCommandRules(configuration: server.configuration)
+    }
+
+    /// The session's handlers, in pipeline order: the frame decoder (its buffer capped at
+    /// `inputLimit`) and the session.
+    static func handlers(server: ServerContext, implicitTLS: Bool) -> [any ChannelHandler] {
+        let decoder = SMTPFrameDecoder()
+        return [ByteToMessageHandler(decoder, maximumBufferSize: ServerConfiguration.inputLimit),
+                SMTPSessionHandler(server: server, implicitTLS: implicitTLS, decoder: decoder)]
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        decoderContext = try? context.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<SMTPFrameDecoder>.self)
     }
 
     var configuration: ServerConfiguration { server.configuration }
@@ -131,6 +153,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         lineClock = nil
         sessionClock = nil
         dropPendingAsk()
+        decoderContext = nil
         if let receiving { server.store.drop(receiving) }
         receiving = nil
         gateSession?.close()
@@ -156,6 +179,12 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is ByteToMessageDecoderError.PayloadTooLargeError, greeted {
+            ending = "too much input while the session could not take it"
+            reply(context, 421, ["4.7.0 Over \(ServerConfiguration.inputLimit) octets sent without waiting for the replies; closing the connection"])
+            finish(context)
+            return
+        }
         // After our own close (QUIT, a limit, a fault), a client that drops the connection without
         // TLS's close_notify is no error: the session ended as it was already recorded.
         if case .finished = mode {} else { ending = "error: \(error)" }
@@ -163,7 +192,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
+        let frame = unwrapInboundIn(data)
         switch mode {
         case .finished, .hung:
             return
@@ -174,9 +203,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
             finish(context)
             return
         default:
-            input.writeBuffer(&bytes)
-            server.highWater.withLock { $0.input = max($0.input, input.readableBytes) }
-            process(context)
+            take(frame, context)
+            settleDecoder(context)
         }
     }
 
@@ -216,8 +244,17 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         case .finished, .hung, .paused, .asking, .beforeGreeting: return
         default: break
         }
-        process(context)
-        flushIfNeeded(context)
+        while !deferred.isEmpty, canTake(context) {
+            take(deferred.removeFirst(), context)
+        }
+        settleDecoder(context)
+        if !decoder.holding, let decoderContext, let handler = decoderContext.handler as? ByteToMessageHandler<SMTPFrameDecoder> {
+            // The frames the decoder held, now: an empty read makes it cut them.
+            handler.channelRead(context: decoderContext, data: NIOAny(ByteBuffer()))
+        }
+        // Set at a STARTTLS that a fault delayed: it is for what was held then, never for later input.
+        decoder.dropBuffered = false
+        afterInput(context)
         if readHeld && !holdsInput(context) {
             readHeld = false
             context.read()
@@ -225,8 +262,19 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        flushIfNeeded(context)
+        afterInput(context)
         context.fireChannelReadComplete()
+    }
+
+    /// Once the input there is was cut and answered: the clocks, the memory kept, the replies out.
+    func afterInput(_ context: ChannelHandlerContext) {
+        switch mode {
+        case .finished, .hung: return
+        default: break
+        }
+        server.highWater.withLock { $0.input = max($0.input, decoder.buffered) }
+        checkLineClock(context)
+        flushIfNeeded(context)
     }
 
     func flushIfNeeded(_ context: ChannelHandlerContext) {
@@ -238,6 +286,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
 
     func finish(_ context: ChannelHandlerContext) {
         mode = .finished
+        decoder.ignoring = true
+        deferred = []
         dropPendingAsk()
         needsFlush = false
         lineClock?.cancel()
@@ -270,7 +320,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     func checkLineClock(_ context: ChannelHandlerContext) {
         let waiting: Bool
         switch mode {
-        case .command, .data, .auth: waiting = input.readableBytes > 0 || framer.discarding || unsent > 0 && !canAnswer(context)
+        case .command, .data, .auth: waiting = decoder.partialLine || unsent > 0 && !canAnswer(context)
         case .asking: waiting = true
         default: waiting = false
         }
@@ -296,80 +346,6 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
                 timedOut(context, ending: "command time limit",
                          reply: "4.4.2 A command line took over \(seconds) s (the per-command time limit); closing the connection")
             }
-        }
-    }
-
-    // MARK: Lines
-
-    /// Handles every complete line in the input, in order (PIPELINING: replies come in order),
-    /// as far as the client reads the replies; then checks the clocks and the input kept.
-    func process(_ context: ChannelHandlerContext) {
-        processLines(context)
-        switch mode {
-        case .finished, .hung: return
-        default: break
-        }
-        if unsent > ServerConfiguration.outputLimit {
-            ending = "the client did not read the replies"
-            reply(context, 421, ["4.7.0 Over \(ServerConfiguration.outputLimit) octets of replies were not read; closing the connection"])
-            finish(context)
-            return
-        }
-        if input.readableBytes > ServerConfiguration.inputLimit {
-            ending = "too much input while the session could not take it"
-            reply(context, 421, ["4.7.0 Over \(ServerConfiguration.inputLimit) octets sent without waiting for the replies; closing the connection"])
-            finish(context)
-            return
-        }
-        checkLineClock(context)
-    }
-
-    func processLines(_ context: ChannelHandlerContext) {
-        while true {
-            if case .chunk(let remaining, let last) = mode {
-                guard chunkBytes(remaining, last: last, context) else { return }
-                continue
-            }
-            guard canAnswer(context) else {
-                // The client is not reading: send what can go, and wait until it drains.
-                waitingForReader = true
-                flushIfNeeded(context)
-                return
-            }
-            let frameMode: SMTPFrameMode
-            switch mode {
-            case .command: frameMode = .command
-            case .data: frameMode = .data
-            case .auth: frameMode = .auth
-            default: return
-            }
-            guard let frame = framer.nextLine(frameMode, from: &input) else { return }
-            // A whole line came: its clock starts again at the next one.
-            lineClock?.cancel()
-            lineClock = nil
-            guard case .line(let line) = frame else {
-                lineTooLong(context)
-                continue
-            }
-            switch mode {
-            case .data: dataLine(line, context)
-            case .auth(let exchange): authLine(line, exchange, context)
-            case .command: command(line, context)
-            default: return
-            }
-        }
-    }
-
-    func lineTooLong(_ context: ChannelHandlerContext) {
-        switch mode {
-        case .data:
-            messageProblem = messageProblem ?? (500, ["5.5.2 A line of the message is longer than 1000 octets; it was not stored"])
-        case .auth:
-            mode = .command
-            reply(context, 500, ["5.5.2 Line too long"])
-        default:
-            note(.client, "(a line over \(ServerConfiguration.commandLineLimit) octets)")
-            reply(context, 500, ["5.5.2 Line too long"])
         }
     }
 

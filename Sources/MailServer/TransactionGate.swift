@@ -42,6 +42,14 @@ public protocol TransactionGate: Sendable {
 
 /// A connection's gate. Each call answers once, on any thread, through `done`; the session hops
 /// back to its event loop. A `nil` reply means "answer as serve would".
+///
+/// How the session uses the answers: a reply below 400 takes the step (the sender, the
+/// recipient, the login, DATA), 400 and over refuses it. At a message's end the message is
+/// stored either way, with `takeLeg()` in its record, and the client gets the gate's reply
+/// instead of the store's. A refusal of the first BDAT chunk is sent once the chunk's octets are
+/// read. While a call is pending the session reads nothing; past the per-command time limit it
+/// closes with 421 and calls `close`, and a late `done` is ignored. `reset` may come after DATA's
+/// content in place of `message` (a fault at the data stage, a line or the size over the limits).
 public protocol GateSession: AnyObject, Sendable {
     func login(_ login: ClientLogin, done: @escaping @Sendable (GateReply?) -> Void)
     func mail(from: String, parameters: [String], done: @escaping @Sendable (GateReply?) -> Void)

@@ -92,7 +92,7 @@ import TestSupport
         let message = try #require(serve.next())
         #expect(message["event"] as? String == "message")
         #expect(message["from"] as? String == "swaks@example.com")
-        #expect(message["auth_user"] as? String == "dave")
+        #expect(message["authUser"] as? String == "dave")
         #expect(message["tls"] as? String == "TLSv1.3")
         let stored = try String(contentsOfFile: message["path"] as? String ?? "", encoding: .utf8)
         #expect(stored.contains("from swaks"))
@@ -119,7 +119,7 @@ import TestSupport
             let serve = try Serve(arguments, environment: environment)
             defer { _ = serve.stop() }
             #expect(try swaksLogs(in: serve, password: "s3cret"), "\(arguments)")
-            #expect(serve.next()?["auth_user"] as? String == "dave")
+            #expect(serve.next()?["authUser"] as? String == "dave")
             #expect(try !swaksLogs(in: serve, password: "wrong"), "\(arguments): a wrong password is refused")
         }
         let help = try Program.run(TestPaths.mailtui, ["serve", "--help"], environment: TestPaths.hermeticEnvironment(["COLUMNS": "300"]))

@@ -2,6 +2,7 @@
 import MailCore
 import NIOCore
 import NIOEmbedded
+import Dispatch
 import Synchronization
 
 /// A gate that answers from a script (or holds its answers for the test to give), and keeps
@@ -43,15 +44,18 @@ final class FakeGate: TransactionGate {
     let replies: [String: [GateReply]]
     /// Whether answers wait in `held` until the test gives them.
     let holds: Bool
+    /// Whether answers come a little later from another thread, as a relay's do.
+    let answersFromElsewhere: Bool
     let leg: RelayedLeg?
     let calls = Mutex<[Call]>([])
     let held = Mutex<[@Sendable (GateReply?) -> Void]>([])
     private let counts = Mutex<[String: Int]>([:])
 
-    init(decidesLogins: Bool = false, replies: [String: [GateReply]] = [:], holds: Bool = false, leg: RelayedLeg? = nil) {
+    init(decidesLogins: Bool = false, replies: [String: [GateReply]] = [:], holds: Bool = false, answersFromElsewhere: Bool = false, leg: RelayedLeg? = nil) {
         self.decidesLogins = decidesLogins
         self.replies = replies
         self.holds = holds
+        self.answersFromElsewhere = answersFromElsewhere
         self.leg = leg
     }
 
@@ -68,6 +72,8 @@ final class FakeGate: TransactionGate {
         let reply = index < script.count ? script[index] : nil
         if holds {
             held.withLock { $0.append { _ in done(reply) } }
+        } else if answersFromElsewhere {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.02) { done(reply) }
         } else {
             done(reply)
         }
@@ -95,7 +101,7 @@ struct EmbeddedSMTP {
         let sink = self.sink
         let server = ServerContext(configuration: configuration, faults: FaultBook(faults), store: sink, sslContext: nil,
                                    emit: { event in sink.events.withLock { $0.append(event) } })
-        channel = EmbeddedChannel(handler: SMTPSessionHandler(server: server, implicitTLS: false))
+        channel = EmbeddedChannel(handlers: SMTPSessionHandler.handlers(server: server, implicitTLS: false))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
     }
 

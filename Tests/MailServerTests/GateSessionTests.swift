@@ -198,3 +198,26 @@ import Testing
         _ = try? smtp.channel.finish()
     }
 }
+
+/// The gate behind a real socket, answering from another thread as a relay does, with mailtui's
+/// own client over STARTTLS.
+@Suite struct GateOverASocketTests {
+    @Test func aLoginAndAMessageAnsweredFromAnotherThread() throws {
+        let gate = FakeGate(decidesLogins: true, replies: [
+            "login": [GateReply(code: 235, lines: ["2.7.0 Accepted upstream"])],
+            "message": [GateReply(code: 250, lines: ["2.0.0 OK upstream-id"])],
+        ], answersFromElsewhere: true, leg: GateSessionTests.leg)
+        let harness = try ServerHarness { $0.gate = gate }
+        let report = try harness.send(.starttls, user: "alice", password: "upstream-secret")
+        let transcript = report.transcript.map(\.plainText).joined(separator: "\n")
+        #expect(report.succeeded, "\(report.failure?.description ?? "")\n\(transcript)")
+        #expect(transcript.contains("235 2.7.0 Accepted upstream") && transcript.contains("250 2.0.0 OK upstream-id"), "\(transcript)")
+        #expect(gate.asked.contains(.login(mechanism: "PLAIN", user: "alice", secret: "upstream-secret")) ||
+                gate.asked.contains(.login(mechanism: "LOGIN", user: "alice", secret: "upstream-secret")), "\(gate.asked)")
+        let stored = try #require(harness.stored.first)
+        #expect(stored.relayed == GateSessionTests.leg)
+        #expect(stored.authUser == "alice")
+        let record = try String(contentsOfFile: stored.path.replacingOccurrences(of: ".eml", with: ".json"), encoding: .utf8)
+        #expect(!record.contains("upstream-secret") && record.contains("\"relayed\":{"), "\(record)")
+    }
+}

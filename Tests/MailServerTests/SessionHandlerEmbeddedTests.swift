@@ -46,7 +46,7 @@ final class MemorySink: MessageSink {
         let sink = self.sink
         let server = ServerContext(configuration: configuration, faults: FaultBook(faults), store: sink, sslContext: nil,
                                    emit: { event in sink.events.withLock { $0.append(event) } })
-        let channel = EmbeddedChannel(handler: SMTPSessionHandler(server: server, implicitTLS: false))
+        let channel = EmbeddedChannel(handlers: SMTPSessionHandler.handlers(server: server, implicitTLS: false))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
         return channel
     }

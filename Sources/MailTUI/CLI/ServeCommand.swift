@@ -246,7 +246,7 @@ final class ServeOutput: Sendable {
     }
 
     func stopped() {
-        lock.withLock { _ in json ? Console.json("{\"event\":\"stopped\"}") : Console.out("Stopped.") }
+        lock.withLock { _ in json ? Console.json(ServeEventJSON.stopped) : Console.out("Stopped.") }
     }
 
     /// The lines for a person; each is printed as one line, so a client's text with a line break in
@@ -273,19 +273,6 @@ final class ServeOutput: Sendable {
     }
 
     static func json(_ event: ServerEvent, ca: String?, store: String) -> String {
-        func q(_ s: String?) -> String { s.map(QuotedString.basic) ?? "null" }
-        switch event {
-        case .listening(let smtp, let smtps):
-            return "{\"event\":\"listening\",\"smtp\":\(q(smtp.first)),\"smtps\":\(q(smtps.first)),\"ca\":\(q(ca)),\"store\":\(q(store)),"
-                + "\"addresses\":[\(smtp.map(q).joined(separator: ","))],\"tls_addresses\":[\(smtps.map(q).joined(separator: ","))]}"
-        case .message(let m):
-            return "{\"event\":\"message\",\"id\":\(q(m.id)),\"path\":\(q(m.path)),\"from\":\(q(m.from)),\"rcpt\":[\(m.recipients.map { q($0.address) }.joined(separator: ","))],"
-                + "\"auth_user\":\(q(m.authUser)),\"tls\":\(q(m.tls)),\"cipher\":\(q(m.cipher)),\"bytes\":\(m.bytes)}"
-        case .session(let s):
-            return "{\"event\":\"session\",\"client\":\(q(s.client)),\"helo\":\(q(s.helo)),\"tls\":\(q(s.tls)),\"auth_user\":\(q(s.authUser)),"
-                + "\"messages\":\(s.messages),\"ending\":\(q(s.ending)),\"seconds\":\(s.seconds)}"
-        case .fault(let f):
-            return "{\"event\":\"fault\",\"stage\":\(q(f.stage.faultWord)),\"occurrence\":\(f.occurrence),\"action\":\(q(f.action)),\"client\":\(q(f.client))}"
-        }
+        ServeEventJSON.line(event, ca: ca, store: store)
     }
 }
