@@ -48,8 +48,8 @@ public struct DKIMRecordError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// The modulus length of an RSA public key in DER (SubjectPublicKeyInfo or PKCS#1). Strict: the
 /// outer SEQUENCE must span the whole input and the key must hold two INTEGERs, or nil.
-enum RSAModulus {
-    static func bits(_ der: [UInt8]) -> Int? {
+package enum RSAModulus {
+    package static func bits(_ der: [UInt8]) -> Int? {
         var offset = 0
         guard let outer = element(der, &offset, tag: 0x30), outer.end == der.count else { return nil }
         var inner = outer.start

@@ -1,8 +1,8 @@
 /// `name=value; name=value` (RFC 6376 section 3.2), the syntax of DKIM signatures, DKIM key
 /// records and DMARC records: the pairs in order, folding whitespace around names and values
 /// removed. What a duplicate or an unknown tag means is the caller's to say.
-enum TagList {
-    static func parse(_ text: String) -> Result<[(name: String, value: String)], DKIMRecordError> {
+package enum TagList {
+    package static func parse(_ text: String) -> Result<[(name: String, value: String)], DKIMRecordError> {
         var pairs: [(name: String, value: String)] = []
         for part in text.split(separator: ";") {
             let unfolded = part.filter { !$0.isNewline }

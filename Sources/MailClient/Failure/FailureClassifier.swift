@@ -60,7 +60,7 @@ public struct FailureEvidence: Sendable, Equatable {
     }
 
     /// AUTH mechanisms offered, uppercased; empty when AUTH was not offered.
-    static func authMechanisms(in extensions: [String]) -> [String] {
+    package static func authMechanisms(in extensions: [String]) -> [String] {
         for ext in extensions {
             let words = ext.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" })
             if words.first == "AUTH" { return words.dropFirst().map(String.init) }

@@ -116,6 +116,19 @@ public struct SessionFailure: Error, Sendable, Equatable, CustomStringConvertibl
     /// kind's own words: what tests and `--json` name the advice by.
     public var advice: String? = nil
 
+    package init(stage: SMTPStage, kind: FailureKind, reply: ServerReply? = nil, curlCode: Int? = nil, curlMessage: String? = nil,
+                 rejectedRecipients: [RejectedRecipient] = [], explanation: String, suggestions: [String], advice: String? = nil) {
+        self.stage = stage
+        self.kind = kind
+        self.reply = reply
+        self.curlCode = curlCode
+        self.curlMessage = curlMessage
+        self.rejectedRecipients = rejectedRecipients
+        self.explanation = explanation
+        self.suggestions = suggestions
+        self.advice = advice
+    }
+
     /// libcurl's words, when they are the cause: a server's reply (a 530, a 552) explains a
     /// failure better than the "Failed sending data to the peer (55)" that libcurl says after it.
     public var transportCause: String? {

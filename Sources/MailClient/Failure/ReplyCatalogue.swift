@@ -51,7 +51,7 @@ public enum ReplyCatalogue {
 
     /// The ways of sending that fix a problem with this machine's address: a provider's
     /// submission server with a login, as a Flask app's settings say it.
-    static let viaSubmission = "Send through your provider's submission server with a login (MAIL_SERVER, MAIL_PORT=587, MAIL_USE_TLS=True, MAIL_USERNAME, MAIL_PASSWORD; in mailtui --server, --port 587 --security starttls, --user) rather than from this machine straight to the recipient's server."
+    package static let viaSubmission = "Send through your provider's submission server with a login (MAIL_SERVER, MAIL_PORT=587, MAIL_USE_TLS=True, MAIL_USERNAME, MAIL_PASSWORD; in mailtui --server, --port 587 --security starttls, --user) rather than from this machine straight to the recipient's server."
 
     public static let entries: [ReplyPattern] = [
         // Logins.

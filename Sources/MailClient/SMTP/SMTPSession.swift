@@ -17,8 +17,12 @@ public final class SMTPSession: Sendable {
         var wake: Int32 = -1
     }
     private let control = Mutex(Control())
+    /// Puts a failure into words; the engine itself only classifies it.
+    private let explaining: any FailureExplaining
 
-    public init() {}
+    public init(explaining: any FailureExplaining) {
+        self.explaining = explaining
+    }
 
     /// Stops the session as soon as possible; the report then says `cancelled`.
     public func cancel() {
@@ -45,12 +49,12 @@ public final class SMTPSession: Sendable {
             } catch {
                 let failure = SessionFailure(stage: .connect, kind: .localFileError, explanation: "The message could not be read to sign it with DKIM: \(error).",
                                              suggestions: ["Check that the attachments still exist and are readable."])
-                let report = TransferContext(request: request, onEvent: onEvent).report(failure: failure)
+                let report = TransferContext(request: request, onEvent: onEvent, explaining: explaining).report(failure: failure)
                 onEvent(.finished(report))
                 return report
             }
         }
-        let context = TransferContext(request: request, onEvent: onEvent)
+        let context = TransferContext(request: request, onEvent: onEvent, explaining: explaining)
         let report = withExtendedLifetime(context) { perform(context) }
         onEvent(.finished(report))
         return report
@@ -227,6 +231,7 @@ final class TransferContext {
     let onEvent: (SessionEvent) -> Void
     let recorder: TranscriptRecorder
     let stream: MessageStream?
+    let explaining: any FailureExplaining
     /// What stopped the transaction, in words, when no reply or libcurl code says it.
     var problem: String?
     /// Name lookup and TCP connect durations from libcurl.
@@ -277,9 +282,10 @@ final class TransferContext {
         return true
     }
 
-    init(request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void) {
+    init(request: SessionRequest, onEvent: @escaping (SessionEvent) -> Void, explaining: any FailureExplaining) {
         self.request = request
         self.onEvent = onEvent
+        self.explaining = explaining
         if case .send(_, _, let stream) = request.purpose { self.stream = stream } else { self.stream = nil }
         self.recorder = TranscriptRecorder(
             security: request.transportSecurity,
@@ -351,8 +357,7 @@ final class TransferContext {
                                     notAfter: certificate.notAfter, names: certificate.names)
             e.tls = recorder.tlsInfo
         }
-        let provider = Provider.recognise(host: request.settings.host, greeting: recorder.greeting?.description)
-        let words = Diagnosis.explainKnowing(kind: kind, stage: stage, reply: reply, evidence: e, provider: provider)
+        let words = explaining.explain(kind: kind, stage: stage, reply: reply, evidence: e, greeting: recorder.greeting)
         return SessionFailure(
             stage: stage, kind: kind, reply: reply,
             curlCode: e.curlCode == 0 ? nil : e.curlCode, curlMessage: e.curlMessage.isEmpty ? nil : e.curlMessage,

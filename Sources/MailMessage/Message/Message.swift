@@ -85,10 +85,3 @@ public struct HeaderFieldError: Error, Sendable, Equatable, CustomStringConverti
     public var reason: String
     public var description: String { "header \"\(line.visibleControls)\" \(reason)" }
 }
-
-extension String {
-    /// The string with CR, LF, NUL and other controls shown as escapes, for error messages.
-    var visibleControls: String {
-        TerminalSanitizer.sanitize(self, maxLength: 200)
-    }
-}

@@ -17,7 +17,7 @@ extension Provider {
 
 extension Provider {
     /// Providers that send only as the login's own address (or its verified aliases).
-    var sendsOnlyAsItsLogin: Bool {
+    package var sendsOnlyAsItsLogin: Bool {
         ["gmail", "microsoft365", "outlook", "icloud", "yahoo", "zoho", "fastmail"].contains(id)
     }
 }

@@ -37,7 +37,7 @@ public enum AuthMechanism: String, Sendable, Codable, CaseIterable, Equatable {
     case xoauth2
 
     /// The value for libcurl's `AUTH=` login option, or nil to let curl choose.
-    var curlLoginOption: String? {
+    package var curlLoginOption: String? {
         switch self {
         case .auto: nil
         case .plain: "PLAIN"

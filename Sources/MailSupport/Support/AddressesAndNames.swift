@@ -10,7 +10,7 @@ public enum IPAddress {
 
 extension IPAddress {
     /// An IPv6 address in its usual short text form.
-    static func text(ipv6 bytes: [UInt8]) -> String {
+    package static func text(ipv6 bytes: [UInt8]) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         var raw = bytes
         guard bytes.count == 16, inet_ntop(AF_INET6, &raw, &buffer, 64) != nil else { return "?" }
@@ -68,7 +68,7 @@ extension IPAddress {
 
 extension IPAddress {
     /// Whether the first `length` bits of two addresses agree.
-    static func prefixMatches(_ a: [UInt8], _ b: [UInt8], length: Int) -> Bool {
+    package static func prefixMatches(_ a: [UInt8], _ b: [UInt8], length: Int) -> Bool {
         guard a.count == b.count else { return false }
         var bits = min(max(0, length), a.count * 8)
         var i = 0

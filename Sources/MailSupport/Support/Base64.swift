@@ -3,7 +3,7 @@ public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Input bytes per 76-character output line.
-    static let bytesPerLine = 57
+    package static let bytesPerLine = 57
 
     /// One base64 string without line breaks.
     public static func encode(_ bytes: [UInt8]) -> String {
@@ -14,7 +14,7 @@ public enum Base64 {
     }
 
     /// Appends the encoding of `input` to `out`, a CRLF after every 76 characters and at the end.
-    static func appendLines(_ input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    package static func appendLines(_ input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var start = 0
         while start < input.count {
             let end = min(start + bytesPerLine, input.count)
@@ -52,7 +52,7 @@ public enum Base64 {
     }
 
     /// Size of the line-broken encoding of `count` bytes.
-    static func encodedSize(ofByteCount count: Int) -> Int {
+    package static func encodedSize(ofByteCount count: Int) -> Int {
         let fullLines = count / bytesPerLine
         let rest = count % bytesPerLine
         return fullLines * 78 + (rest == 0 ? 0 : (rest + 2) / 3 * 4 + 2)

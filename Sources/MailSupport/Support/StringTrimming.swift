@@ -7,3 +7,13 @@ extension String {
         return String(s)
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs.
+    public var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -11,7 +11,7 @@ import Glibc
 /// `password_cmd` as the victim).
 public enum XDGPaths {
     /// Reads the environment; tests pass their own.
-    typealias Environment = (String) -> String?
+    package typealias Environment = (String) -> String?
 
     static func processEnvironment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
@@ -35,11 +35,11 @@ public enum XDGPaths {
         return "/"
     }
 
-    static func configDirectory(_ environment: Environment) -> String {
+    package static func configDirectory(_ environment: Environment) -> String {
         (absolute("XDG_CONFIG_HOME", environment) ?? home(environment) + "/.config") + "/mailtui"
     }
 
-    static func stateDirectory(_ environment: Environment) -> String {
+    package static func stateDirectory(_ environment: Environment) -> String {
         (absolute("XDG_STATE_HOME", environment) ?? home(environment) + "/.local/state") + "/mailtui"
     }
 

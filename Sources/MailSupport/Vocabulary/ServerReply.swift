@@ -30,7 +30,7 @@ public struct ServerReply: Sendable, Codable, Equatable, CustomStringConvertible
     /// A reply line is three digits followed by the end of the line, a space (the last line) or a
     /// hyphen (more lines follow), exactly what libcurl accepts. Anything else (`hello`, `999x`) is
     /// not a reply at all: `code` is nil and libcurl ignores the line, so the exchange goes on.
-    static func parseLine(_ line: String) -> (code: Int?, isFinal: Bool, text: String) {
+    package static func parseLine(_ line: String) -> (code: Int?, isFinal: Bool, text: String) {
         let bytes = Array(line.utf8)
         guard bytes.count >= 3, bytes[0..<3].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return (nil, false, line) }
         let code = bytes[0..<3].reduce(0) { $0 * 10 + Int($1 - 48) }
@@ -47,6 +47,11 @@ public struct ServerReply: Sendable, Codable, Equatable, CustomStringConvertible
 public struct RejectedRecipient: Sendable, Codable, Equatable {
     public var address: String
     public var reply: ServerReply
+
+    package init(address: String, reply: ServerReply) {
+        self.address = address
+        self.reply = reply
+    }
 }
 
 /// What is known about the TLS session and the server's certificate.
