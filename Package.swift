@@ -30,13 +30,58 @@ let package = Package(
             path: "Sources/CResolv",
             linkerSettings: [.linkedLibrary("resolv")]
         ),
+        // MailCore's libraries, lowest first; each may import only those listed above it.
+        /// Utilities and the words client and server share: stages, replies, transcript lines.
+        .target(
+            name: "MailSupport",
+            dependencies: ["CCurl"],
+            path: "Sources/MailSupport"
+        ),
+        /// What to connect to and how (ServerSettings), and the catalogue of known providers.
+        .target(
+            name: "MailSettings",
+            dependencies: ["MailSupport"],
+            path: "Sources/MailSettings"
+        ),
+        /// DNS and a domain's mail records: SPF, DKIM keys, DMARC, MX, reverse DNS.
+        .target(
+            name: "MailChecks",
+            dependencies: ["MailSupport", "MailSettings", "CResolv"],
+            path: "Sources/MailChecks"
+        ),
+        /// The message: writing it (MIME), reading it back, signing and verifying it (DKIM).
+        .target(
+            name: "MailMessage",
+            dependencies: [
+                "MailSupport", "MailChecks",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/MailMessage"
+        ),
+        /// The SMTP client engine over libcurl, and the classification of its failures.
+        .target(
+            name: "MailClient",
+            dependencies: ["MailSupport", "MailSettings", "MailMessage", "CCurl"],
+            path: "Sources/MailClient"
+        ),
+        /// A failure in words (with the provider's tips), the probe summary, the port auto-probe.
+        .target(
+            name: "MailDiagnosis",
+            dependencies: ["MailSupport", "MailSettings", "MailClient"],
+            path: "Sources/MailDiagnosis"
+        ),
+        /// The app's files: profiles, credentials, history, drafts, Flask settings.
+        .target(
+            name: "MailAppData",
+            dependencies: ["MailSupport", "MailSettings", "MailMessage", "MailClient", "MailDiagnosis"],
+            path: "Sources/MailAppData"
+        ),
+        /// The top layer: the send service, and every library above re-exported.
         .target(
             name: "MailCore",
             dependencies: [
-                "CCurl",
-                "CResolv",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "MailSupport", "MailSettings", "MailChecks", "MailMessage", "MailClient", "MailDiagnosis", "MailAppData",
             ],
             path: "Sources/MailCore"
         ),
@@ -72,17 +117,21 @@ let package = Package(
         ),
         .testTarget(
             name: "MailCoreTests",
-            dependencies: ["MailCore", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            dependencies: [
+                "MailCore", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // Reached with @testable import for their internals.
+                "MailSupport", "MailChecks", "MailMessage", "MailClient", "MailDiagnosis", "MailAppData",
+            ],
             path: "Tests/MailCoreTests"
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailCore", "TestSupport"],
+            dependencies: ["MailCore", "TestSupport", "MailClient", "MailAppData"],
             path: "Tests/IntegrationTests"
         ),
         .testTarget(
             name: "MailTUITests",
-            dependencies: ["MailTUI", "MailCore", "MailServer", "TestSupport"],
+            dependencies: ["MailTUI", "MailCore", "MailServer", "TestSupport", "MailClient"],
             path: "Tests/MailTUITests",
             exclude: ["Golden"]
         ),

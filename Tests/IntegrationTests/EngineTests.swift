@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailClient
 import TestSupport
 
 /// The mail transaction mailtui speaks itself after libcurl's login: checked against what the

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailAppData
 import TestSupport
 
 /// Every configuration of Tests/Fixtures/flask-corpus (modeled on public Flask projects, each

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailClient
 
 /// The words of a diagnosis: each fact said once, in one version, and only advice that can apply.
 @Suite struct DiagnosisWordsTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailDiagnosis
 
 @Suite struct FailureClassifierTests {
     func evidence(_ code: Int, _ message: String = "", stage: SMTPStage = .connect, reply: ServerReply? = nil, replyStage: SMTPStage? = nil,

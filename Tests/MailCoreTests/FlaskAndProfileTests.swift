@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailClient
+@testable import MailAppData
 import TestSupport
 
 @Suite struct FlaskImportTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailAppData
 
 /// Each finding of the Flask config review, in a .env file and in a Python config module, at the
 /// line it names.

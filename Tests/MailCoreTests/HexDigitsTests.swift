@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailMessage
 
 @Suite struct HexDigitsTests {
     @Test func everyByteIsItsTwoDigitsInEitherCase() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailClient
 
 /// The load run's summary: rate, percentiles, replies by code, failures by stage.
 @Suite struct LoadSummaryTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailMessage
 import TestSupport
 
 /// The MIME writer's output, read back by an independent parser (Python's email package).

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailChecks
+@testable import MailClient
+@testable import MailAppData
 import _CryptoExtras
 import TestSupport
 

@@ -1,5 +1,7 @@
 import Testing
 @testable import MailCore
+@testable import MailClient
+@testable import MailDiagnosis
 
 /// Every entry of the reply catalogue, matched by a reply worded as the provider words it; the
 /// entries before it must not take it.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailClient
 import _CryptoExtras
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailCore
+@testable import MailSupport
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailAppData
 
 /// The TOML that mailtui's files use, read exactly; everything else refused with its line.
 @Suite struct TOMLDocumentTests {

@@ -1,5 +1,7 @@
 import Testing
 @testable import MailCore
+@testable import MailClient
+@testable import MailAppData
 
 /// Time limits come from options, config files, drafts and the form: none of them may trap, and
 /// every limit outside 1 to 3600 seconds is refused with the value named.

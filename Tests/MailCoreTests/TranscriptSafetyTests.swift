@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailClient
 
 /// Credentials never reach a transcript, and server text cannot drive the terminal.
 @Suite struct TranscriptSafetyTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailMessage
 import TestSupport
 
 @Suite struct ValidationTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import MailTUI
 @testable import MailCore
+@testable import MailClient
 import TestSupport
 
 /// Whole screens, every cell's character and style and the cursor, compared with golden files in

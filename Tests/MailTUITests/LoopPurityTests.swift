@@ -1,6 +1,7 @@
 import Testing
 @testable import MailTUI
 @testable import MailCore
+@testable import MailClient
 import MailServer
 
 /// What update decides by itself, and the state it keeps.

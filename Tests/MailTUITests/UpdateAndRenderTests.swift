@@ -1,6 +1,7 @@
 import Testing
 @testable import MailTUI
 @testable import MailCore
+@testable import MailClient
 
 /// The compose screen without a terminal: feed events to `update`, look at the state and at the
 /// screen `render` draws.

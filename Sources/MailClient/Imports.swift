@@ -1,0 +1,5 @@
+// The libraries MailClient builds on, visible in all its files. Package.swift allows only these (lower
+// layers), so the dependencies stay one-way.
+@_exported import MailSupport
+@_exported import MailSettings
+@_exported import MailMessage

@@ -1,0 +1,3 @@
+// The libraries MailSettings builds on, visible in all its files. Package.swift allows only these (lower
+// layers), so the dependencies stay one-way.
+@_exported import MailSupport
