@@ -14,7 +14,7 @@ struct RootCommand: ParsableCommand {
         lists them all). F1 in the screen lists every key.
         """,
         version: "mailtui 0.1.0",
-        subcommands: [TUICommand.self, SendCommand.self, ProbeCommand.self, ServeCommand.self, ProfilesCommand.self, ProvidersCommand.self, CheckDomainCommand.self, ExportCommand.self, HistoryCommand.self, BenchScreenCommand.self]
+        subcommands: [TUICommand.self, SendCommand.self, ProbeCommand.self, ServeCommand.self, ProfilesCommand.self, ProvidersCommand.self, CheckDomainCommand.self, CheckMessageCommand.self, ExportCommand.self, HistoryCommand.self, BenchScreenCommand.self]
     )
 
     /// The arguments with the compose screen's subcommand (`tui`) put first when they name no
