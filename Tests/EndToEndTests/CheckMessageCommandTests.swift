@@ -67,6 +67,7 @@ import TestSupport
         #expect(json.status == 12, "\(json.err)")
         let object = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
         #expect(object["verdict"] as? String == "problem" && object["file"] as? String == "-")
+        #expect(object["compatibility"] is [Any] && object["spam"] == nil, "\(object)")
         let findings = try #require(object["findings"] as? [[String: Any]])
         #expect(findings.contains { $0["area"] as? String == "bulk-rules" && $0["verdict"] as? String == "problem" && ($0["text"] as? String)?.hasPrefix("No Message-ID") == true })
         #expect(findings.contains { $0["area"] as? String == "accessibility" && $0["fix"] is String })

@@ -46,6 +46,14 @@ import TestSupport
         let findings = SpamAssassin.findings(Array(Self.spammy.utf8), options: .init(spamd: spamd.address))
         #expect(findings.first?.text.hasPrefix("Score \(SpamAssassin.format(reference.score)), ") == true, "\(findings)")
         #expect(findings.dropFirst().allSatisfy { $0.verdict == .info } && findings.count == report.rules.count + 1)
+        // The binary's --json gives the same score as data, with each rule.
+        let run = try Program.run(TestPaths.mailtui, ["check-message", path, "--json", "--no-dns", "--spamd", spamd.address],
+                                  environment: TestPaths.hermeticEnvironment())
+        #expect(run.status == 12, "the score is over 5: \(run.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
+        let spam = try #require(object["spam"] as? [String: Any])
+        #expect(spam["score"] as? Double == reference.score && spam["threshold"] as? Double == reference.required, "\(spam)")
+        #expect((spam["rules"] as? [[String: Any]])?.count == report.rules.count)
     }
 
     @Test func theCommandsScoreIsSpamassassinsScore() throws {

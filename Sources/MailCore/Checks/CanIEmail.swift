@@ -66,8 +66,9 @@ public enum CanIEmail {
     /// Clients named in one finding; the rest counted.
     static let clientsNamed = 12
 
-    static func findings(_ html: HTMLScan) -> [MessageCheck.Finding] {
-        let used = used(by: html)
+    static func findings(_ html: HTMLScan) -> [MessageCheck.Finding] { findings(used(by: html)) }
+
+    static func findings(_ used: [Feature]) -> [MessageCheck.Finding] {
         guard !used.isEmpty else {
             return [.init(.compatibility, .ok, "Nothing the message uses is known (to caniemail) to break in a client.")]
         }

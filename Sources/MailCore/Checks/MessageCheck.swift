@@ -90,8 +90,18 @@ public struct MessageCheck: Sendable {
         self.options = options
     }
 
+    /// What the checks found, and the data behind two of them: SpamAssassin's report and the
+    /// caniemail features the HTML uses (for `--json`).
+    public struct Outcome: Sendable, Codable {
+        public var findings: [Finding]
+        public var spam: SpamAssassinReport?
+        public var compatibility: [CanIEmail.Feature]
+    }
+
     /// Every check, grouped by area in `Area`'s order.
-    public func run() -> [Finding] {
+    public func run() -> [Finding] { inspect().findings }
+
+    public func inspect() -> Outcome {
         let root = MIMEPart(reading: bytes)
         let bodies = root.walk().map(\.part).filter { !$0.isMultipart && !$0.isAttachment }
         let htmlPart = bodies.first { $0.mediaType == "text/html" }
@@ -99,17 +109,25 @@ public struct MessageCheck: Sendable {
         var rules = options
         rules.dns = options.dns.map { FailFastResolver($0.waitingAtMost(seconds: 6)) }
         var found = BulkSenderRules(root: root, bytes: bytes, options: rules).findings()
-        if let spam = options.spam { found += SpamAssassin.findings(bytes, options: spam) }
+        var spam: SpamAssassinReport?
+        if let options = options.spam {
+            let outcome = SpamAssassin.check(bytes, options: options)
+            if case .scored(let report) = outcome { spam = report }
+            found += SpamAssassin.findings(outcome, network: options.network)
+        }
+        var compatibility: [CanIEmail.Feature] = []
         if let htmlPart, let html {
+            compatibility = CanIEmail.used(by: html)
             found += HTMLChecks.clipping(htmlSize: htmlPart.decodedBody.count)
-            found += CanIEmail.findings(html)
+            found += CanIEmail.findings(compatibility)
             found += HTMLChecks.darkMode(html)
             found += HTMLChecks.accessibility(html)
             found += HTMLChecks.links(html, reachability: options.reachability)
         }
         found += HTMLChecks.textAndHTML(text: bodies.first { $0.mediaType == "text/plain" }?.text, htmlCharacters: html?.visibleCharacters)
         let order = Dictionary(uniqueKeysWithValues: Area.allCases.enumerated().map { ($1, $0) })
-        return found.enumerated().sorted { (order[$0.element.area]!, $0.offset) < (order[$1.element.area]!, $1.offset) }.map(\.element)
+        let sorted = found.enumerated().sorted { (order[$0.element.area]!, $0.offset) < (order[$1.element.area]!, $1.offset) }.map(\.element)
+        return Outcome(findings: sorted, spam: spam, compatibility: compatibility)
     }
 
     public static func hasProblems(_ findings: [Finding]) -> Bool { findings.contains { $0.verdict == .problem } }

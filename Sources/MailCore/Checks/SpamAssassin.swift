@@ -47,7 +47,8 @@ public enum SpamAssassin {
     /// Asks spamd; nil when nothing listens there and it was not asked for by name.
     static func ask(_ address: String, _ message: [UInt8], timeout: Duration, explicit: Bool) -> Outcome? {
         guard let (host, port) = SpamdClient.parse(address) else { return .failed("--spamd \(address): give HOST:PORT (an IP address)") }
-        switch SpamdClient.report(message, host: host, port: port, timeout: timeout) {
+        // The default address is only tried: a filtered port must not hold the check for long.
+        switch SpamdClient.report(message, host: host, port: port, timeout: timeout, connectTimeout: explicit ? timeout : .seconds(2)) {
         case .success(let text):
             guard let report = SpamAssassinReport.parse(text, source: "spamd \(address)") else {
                 return .failed("spamd at \(address) answered without a report: \(String(text.prefix(200)))")
@@ -87,7 +88,11 @@ public enum SpamAssassin {
     static func shellQuoted(_ word: String) -> String { "'" + word.replacing("'", with: "'\\''") + "'" }
 
     static func findings(_ message: [UInt8], options: Options) -> [MessageCheck.Finding] {
-        switch check(message, options: options) {
+        findings(check(message, options: options), network: options.network)
+    }
+
+    static func findings(_ outcome: Outcome, network: Bool) -> [MessageCheck.Finding] {
+        switch outcome {
         case .unavailable(let how):
             return [.init(.spam, .unchecked, "Not scored: SpamAssassin is not installed.", fix: how)]
         case .failed(let why):
@@ -97,7 +102,7 @@ public enum SpamAssassin {
                 report.isSpam
                     ? .init(.spam, .problem, "Score \(format(report.score)), at or over the threshold \(format(report.threshold)) (\(report.source)): filed as spam.",
                             fix: "Fix the rules with the most points below.")
-                    : .init(.spam, .ok, "Score \(format(report.score)), under the threshold \(format(report.threshold)) (\(report.source)\(options.network ? "" : ", network tests off")).")
+                    : .init(.spam, .ok, "Score \(format(report.score)), under the threshold \(format(report.threshold)) (\(report.source)\(network ? "" : ", network tests off")).")
             ]
             for rule in report.rules.sorted(by: { $0.points > $1.points }) {
                 found.append(.init(.spam, .info, "\(format(rule.points)) \(rule.name): \(rule.description)"))

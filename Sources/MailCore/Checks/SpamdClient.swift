@@ -45,10 +45,10 @@ enum SpamdClient {
     }
 
     /// The report's text (the reply's body), or why there is none.
-    static func report(_ message: [UInt8], host: String, port: Int, timeout: Duration) -> Result<String, Failure> {
+    static func report(_ message: [UInt8], host: String, port: Int, timeout: Duration, connectTimeout: Duration) -> Result<String, Failure> {
         let deadline = ContinuousClock.now + timeout
         let fd: Int32
-        switch connect(host: host, port: port, deadline: deadline) {
+        switch connect(host: host, port: port, deadline: min(deadline, ContinuousClock.now + connectTimeout)) {
         case .success(let socket): fd = socket
         case .failure(let failure): return .failure(failure)
         }

@@ -79,16 +79,20 @@ struct CheckMessageCommand: ParsableCommand {
         let options = MessageCheck.Options(dns: dns, envelopeFrom: envelopeFrom, transactional: transactional,
                                            spam: noSpam ? nil : SpamAssassin.Options(spamd: spamd, network: network),
                                            reachability: network ? LinkReachability(caFile: caFile) : nil)
-        let findings = MessageCheck(bytes: bytes, options: options).run()
+        let outcome = MessageCheck(bytes: bytes, options: options).inspect()
+        let findings = outcome.findings
         if json {
             struct Output: Encodable {
                 var file: String
                 var verdict: MessageCheck.Verdict
                 var findings: [MessageCheck.Finding]
+                var spam: SpamAssassinReport?
+                var compatibility: [CanIEmail.Feature]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let data = try encoder.encode(Output(file: file, verdict: findings.map(\.verdict).max() ?? .ok, findings: findings))
+            let data = try encoder.encode(Output(file: file, verdict: findings.map(\.verdict).max() ?? .ok, findings: findings,
+                                                 spam: outcome.spam, compatibility: outcome.compatibility))
             Console.json(String(decoding: data, as: UTF8.self))
         } else {
             for line in MessageCheck.report(file == "-" ? "standard input" : file, findings) { Console.outFormatted(line) }
