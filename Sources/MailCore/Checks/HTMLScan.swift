@@ -69,7 +69,10 @@ public struct HTMLScan: Sendable, Equatable {
                 textStart = index
                 continue
             }
-            guard let tag = Tag(bytes, at: index) else {
+            // Most "<" that start no tag are followed by neither a letter nor "/", "!" or "?".
+            guard index + 1 < bytes.count, Tag.isLetter(bytes[index + 1]) || bytes[index + 1] == UInt8(ascii: "/")
+                    || bytes[index + 1] == UInt8(ascii: "!") || bytes[index + 1] == UInt8(ascii: "?"),
+                  let tag = Tag(bytes, at: index) else {
                 index += 1
                 continue
             }
