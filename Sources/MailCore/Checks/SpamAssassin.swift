@@ -102,7 +102,7 @@ public enum SpamAssassin {
                 report.isSpam
                     ? .init(.spam, .problem, "Score \(format(report.score)), at or over the threshold \(format(report.threshold)) (\(report.source)): filed as spam.",
                             fix: "Fix the rules with the most points below.")
-                    : .init(.spam, .ok, "Score \(format(report.score)), under the threshold \(format(report.threshold)) (\(report.source)\(network ? "" : ", network tests off")).")
+                    : .init(.spam, .ok, "Score \(format(report.score)), under the threshold \(format(report.threshold)) (\(report.source)\(report.source.hasPrefix("spamd") ? ": its own settings decide its network tests" : network ? "" : ", network tests off")).")
             ]
             for rule in report.rules.sorted(by: { $0.points > $1.points }) {
                 found.append(.init(.spam, .info, "\(format(rule.points)) \(rule.name): \(rule.description)"))
