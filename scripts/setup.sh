@@ -4,8 +4,8 @@
 # cryptography for the test SMTP server and its certificates, and curl, swaks and Flask-Mail as
 # real clients of `mailtui serve` (python-dotenv to read .env files as a Flask app does), and
 # dnslib, pyspf and dnspython for the DNS server and the SPF reference of the domain-check
-# tests (checkdmarc the DMARC reference), dkimpy and pynacl to verify the DKIM signatures mailtui makes. Swift itself must be on
-# PATH.
+# tests (checkdmarc the DMARC reference), dkimpy and pynacl to verify the DKIM signatures mailtui makes,
+# and SpamAssassin (spamd, spamc) for check-message's spam score. Swift itself must be on PATH.
 set -euo pipefail
 
 SUDO=""
@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 python3-pip openssl ca-certificates curl swaks >/dev/null
+$SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 python3-pip openssl ca-certificates curl swaks spamassassin spamc >/dev/null
 
 # pip refuses to touch Debian's own Python without --break-system-packages; a pyenv or venv
 # Python does not need it.

@@ -9,6 +9,7 @@ CURLcode mt_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_ea
 CURLcode mt_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
 
 CURLcode mt_setopt_debugfunction(CURL *h, curl_debug_callback c) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, c); }
+CURLcode mt_setopt_writefunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, c); }
 CURLcode mt_setopt_xferinfofunction(CURL *h, curl_xferinfo_callback c) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, c); }
 
 CURLcode mt_setopt_writefunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, c); }
@@ -16,6 +17,7 @@ CURLcode mt_setopt_headerfunction(CURL *h, curl_write_callback c) { return curl_
 
 CURLcode mt_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode mt_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+CURLcode mt_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 CURLcode mt_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 
 CURLcode mt_global_init(void) { return curl_global_init(CURL_GLOBAL_ALL); }

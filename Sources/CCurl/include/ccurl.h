@@ -11,10 +11,12 @@ CURLcode mt_setopt_string(CURL *handle, CURLoption option, const char *value);
 CURLcode mt_setopt_pointer(CURL *handle, CURLoption option, void *value);
 
 CURLcode mt_setopt_debugfunction(CURL *handle, curl_debug_callback callback);
+CURLcode mt_setopt_writefunction(CURL *handle, curl_write_callback callback);
 CURLcode mt_setopt_xferinfofunction(CURL *handle, curl_xferinfo_callback callback);
 
 CURLcode mt_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLcode mt_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode mt_getinfo_string(CURL *handle, CURLINFO info, char **value);
 CURLcode mt_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
 
 /// Where a response's body and its header lines go (the OAuth authority's HTTP replies).

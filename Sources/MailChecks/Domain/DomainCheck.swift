@@ -44,11 +44,18 @@ public struct DomainCheck: Sendable {
         public var dkimSelectors: [String] = []
         /// The whole check's time limit (nil: none); what it had no time for is reported unchecked.
         public var deadline: Duration?
-        public init(ips: [String] = [], provider: Provider? = nil, dkimSelectors: [String] = [], deadline: Duration? = nil) {
+        /// Where the MTA-STS policy is fetched instead of https://mta-sts.DOMAIN/.well-known/mta-sts.txt (tests).
+        public var mtaSTSURL: String?
+        /// A CA bundle trusted for the policy's HTTPS (tests); nil: the system's.
+        public var caFile: String?
+        public init(ips: [String] = [], provider: Provider? = nil, dkimSelectors: [String] = [], deadline: Duration? = nil,
+                    mtaSTSURL: String? = nil, caFile: String? = nil) {
             self.ips = ips
             self.provider = provider
             self.dkimSelectors = dkimSelectors
             self.deadline = deadline
+            self.mtaSTSURL = mtaSTSURL
+            self.caFile = caFile
         }
     }
 
@@ -99,6 +106,10 @@ public struct DomainCheck: Sendable {
         let goodSelectors = dkimSections.filter { $0.name.hasPrefix("DKIM ") && $0.verdict != .problem && $0.verdict != .unchecked }.map { String($0.name.dropFirst(5)) }
         let dmarcSections = checked { [dmarc(spfPasses: spfPasses, dkimSelectors: goodSelectors)] }
         let serverSections = checked { options.ips.map(serverAddress) }
-        return mxSections + spfSections + dkimSections + dmarcSections + serverSections
+        let transportSections = checked {
+            let dmarc = (try? BulkSenderRules.dmarc(domain, dns: dns).get()).flatMap { $0 }
+            return [mtaSTS(), tlsRPT(), bimi(dmarcPolicy: dmarc.map { ($0.policy, $0.percent) })]
+        }
+        return mxSections + spfSections + dkimSections + dmarcSections + serverSections + transportSections
     }
 }

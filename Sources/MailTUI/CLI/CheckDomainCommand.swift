@@ -6,7 +6,7 @@ import MailCore
 struct CheckDomainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-domain",
-        abstract: "Check a sender's domain as receivers do: MX, SPF (evaluated for the server's address), DKIM keys, DMARC, reverse DNS.",
+        abstract: "Check a sender's domain as receivers do: MX, SPF (evaluated for the server's address), DKIM keys, DMARC, reverse DNS, MTA-STS, TLS-RPT, BIMI.",
         discussion: """
         Before judging the domain, it checks that DNS answers: a DNS server that does not answer, or \
         one that says NXDOMAIN even for the root of DNS (a machine offline), is reported as such, \
@@ -40,18 +40,26 @@ struct CheckDomainCommand: ParsableCommand {
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Fetch the MTA-STS policy from this https: URL instead of mta-sts.DOMAIN (tests).", valueName: "url"))
+    var mtaStsUrl: String?
+
+    @Option(help: ArgumentHelp("Trust the CA certificates in this PEM file for the MTA-STS policy's HTTPS.", valueName: "path"))
+    var caFile: String?
+
     func validate() throws {
         guard DomainName.isValid(domain.trimmingEnds(of: ".")) else { throw ValidationError("\"\(domain)\" is not a domain name.") }
         if let provider, Provider.named(provider) == nil { throw ValidationError("No provider \"\(provider)\" (mailtui providers lists them).") }
         for ip in ips where IPAddress.bytes(ip) == nil { throw ValidationError("--ip \(ip) is not an IP address.") }
         if let dnsServer, SystemResolver(serverText: dnsServer) == nil { throw ValidationError("--dns-server \(dnsServer): give an IPv4 address, optionally with :port.") }
         if !(1...3600).contains(deadline) { throw ValidationError("--deadline takes 1 to 3600 seconds.") }
+        if let mtaStsUrl, !mtaStsUrl.lowercased().hasPrefix("https://") { throw ValidationError("--mta-sts-url \(mtaStsUrl): give an https:// URL (RFC 8461 fetches policies over HTTPS only).") }
         for selector in dkimSelectors where !DomainName.isValid(selector + ".x") { throw ValidationError("--dkim-selector \(selector) is not a DNS label.") }
     }
 
     func run() throws {
         let dns = dnsServer.flatMap { SystemResolver(serverText: $0) } ?? SystemResolver()
-        let check = DomainCheck(domain: domain, dns: dns, options: .init(ips: ips, provider: provider.flatMap(Provider.named), dkimSelectors: dkimSelectors, deadline: .seconds(deadline)))
+        let check = DomainCheck(domain: domain, dns: dns, options: .init(ips: ips, provider: provider.flatMap(Provider.named), dkimSelectors: dkimSelectors, deadline: .seconds(deadline),
+                                                                               mtaSTSURL: mtaStsUrl, caFile: caFile.map(\.absolutePath)))
         let sections = check.run()
         if json {
             let encoder = JSONEncoder()

@@ -33,7 +33,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .rcpt: "RCPT TO: a recipient refused"
         case .data: "DATA: message refused or failed during transfer"
         case .timeout: "timeout: no connection, greeting or reply in time"
-        case .domainProblems: "check-domain found a problem (MX, SPF, DKIM, DMARC or reverse DNS)"
+        case .domainProblems: "check-domain or check-message found a problem (MX, SPF, DKIM, DMARC, reverse DNS; bulk rules, spam, HTML)"
         case .domainNotChecked: "check-domain could not check (DNS did not answer, said NXDOMAIN for everything, or the time ran out) and found no problem"
         case .cancelled: "cancelled (Ctrl-C)"
         }

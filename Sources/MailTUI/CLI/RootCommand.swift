@@ -24,6 +24,7 @@ struct RootCommand: ParsableCommand {
             ProfilesCommand.self,
             ProvidersCommand.self,
             CheckDomainCommand.self,
+            CheckMessageCommand.self,
             ExportCommand.self,
             HistoryCommand.self,
             SendmailCommand.self,

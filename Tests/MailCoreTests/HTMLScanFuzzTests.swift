@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import MailCore
+import TestSupport
+
+/// The HTML and CSS readers of `check-message` meet anyone's HTML: mutated, broken, hostile in
+/// size. Nothing may trap, and the work must stay linear.
+struct HTMLScanFuzzTests {
+    static let seeds = [
+        MessageCheckTests.goodHTML,
+        "<a href='x'>unclosed <img src=\"y\" alt=a><style>@media (x) { a { color: red } </style><!-- <b> --><table role=presentation>",
+        "<p style=\"color:#000;background:url(a.png);display:flex\">t</p><script>if (a < b) {}</script><font color=red>r</font>",
+        "<html lang=en><body bgcolor=#fff><table><tr><td style=\"/* c */ color: red\">x</td></tr></table></body></html>",
+    ]
+
+    @Test func mutatedHTMLNeverTraps() {
+        var fuzz = Fuzz(seed: 27)
+        for round in 0..<3000 {
+            let seed = Self.seeds[round % Self.seeds.count]
+            var html = seed
+            for _ in 0..<(1 + round % 5) { html = fuzz.mutate(html) }
+            let scan = HTMLScan(html)
+            #expect(scan.images.count <= HTMLScan.maximumListed && scan.links.count <= HTMLScan.maximumListed)
+            _ = CanIEmail.used(by: scan)
+            _ = HTMLChecks.darkMode(scan) + HTMLChecks.accessibility(scan) + HTMLChecks.links(scan, reachability: nil)
+        }
+        for round in 0..<300 {
+            let bytes = fuzz.bytes(count: 1 + round * 7)
+            _ = HTMLScan(String(decoding: bytes, as: UTF8.self))
+            _ = CSSScan(bytes[...])
+        }
+    }
+
+    /// Each hostile shape at 2.5 MB and 5 MB: the larger may take at most about twice as long
+    /// (ratio under 4), and a whole 5 MB message is checked in well under a second's worth of
+    /// work per MB (a bound, generous for a busy machine).
+    @Test(arguments: [
+        "<",                                  // a "<" that starts no tag, over and over
+        "<a href=\"",                          // a quote that never closes
+        "<!--x>",                              // comments that never close
+        "<div style=\"color:red\">",           // 1M open elements, each with a colour
+        "<style>a{color:red}",                 // style blocks with no end
+        "<img src=\"http://e.com/p.gif\" width=1 height=1>", // 1M images
+        "/*{;:",                               // CSS punctuation
+        "<a href=x>click here",                // unclosed links
+    ])
+    func hostileHTMLStaysLinear(_ unit: String) {
+        func time(_ megabytes: Double) -> Duration {
+            let html = String(repeating: unit, count: Int(megabytes * 1_000_000) / unit.utf8.count)
+            let message = Array(("From: a@example.com\r\nDate: x\r\nMessage-ID: <a@b>\r\nContent-Type: text/html\r\n\r\n" + html).utf8)
+            let clock = ContinuousClock()
+            let start = clock.now
+            _ = MessageCheck(bytes: message).run()
+            return clock.now - start
+        }
+        _ = time(0.1)
+        let half = time(2.5)
+        let full = time(5)
+        #expect(full / half < 4, "2.5 MB: \(half), 5 MB: \(full)")
+        #expect(full < .seconds(10), "5 MB took \(full)")
+    }
+}
