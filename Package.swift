@@ -65,23 +65,29 @@ let package = Package(
             dependencies: ["MailSupport", "MailSettings", "MailMessage", "CCurl"],
             path: "Sources/MailClient"
         ),
+        /// OAuth2 sign-in (device code, browser with PKCE), the token store and its refresh.
+        .target(
+            name: "MailOAuth",
+            dependencies: ["MailSupport", "MailSettings", "CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/MailOAuth"
+        ),
         /// A failure in words (with the provider's tips), the probe summary, the port auto-probe.
         .target(
             name: "MailDiagnosis",
-            dependencies: ["MailSupport", "MailSettings", "MailClient"],
+            dependencies: ["MailSupport", "MailSettings", "MailClient", "MailOAuth"],
             path: "Sources/MailDiagnosis"
         ),
         /// The app's files: profiles, credentials, history, drafts, Flask settings.
         .target(
             name: "MailAppData",
-            dependencies: ["MailSupport", "MailSettings", "MailMessage", "MailClient", "MailDiagnosis"],
+            dependencies: ["MailSupport", "MailSettings", "MailMessage", "MailClient", "MailOAuth", "MailDiagnosis"],
             path: "Sources/MailAppData"
         ),
         /// The top layer: the send service, and every library above re-exported.
         .target(
             name: "MailCore",
             dependencies: [
-                "MailSupport", "MailSettings", "MailChecks", "MailMessage", "MailClient", "MailDiagnosis", "MailAppData",
+                "MailSupport", "MailSettings", "MailChecks", "MailMessage", "MailClient", "MailOAuth", "MailDiagnosis", "MailAppData", "CCurl",
             ],
             path: "Sources/MailCore"
         ),
@@ -120,13 +126,13 @@ let package = Package(
             dependencies: [
                 "MailCore", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto"),
                 // Reached with @testable import for their internals.
-                "MailSupport", "MailChecks", "MailMessage", "MailClient", "MailDiagnosis", "MailAppData",
+                "MailSupport", "MailChecks", "MailMessage", "MailClient", "MailOAuth", "MailDiagnosis", "MailAppData",
             ],
             path: "Tests/MailCoreTests"
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailCore", "TestSupport", "MailClient", "MailAppData"],
+            dependencies: ["MailCore", "TestSupport", "MailClient", "MailOAuth", "MailAppData"],
             path: "Tests/IntegrationTests"
         ),
         .testTarget(

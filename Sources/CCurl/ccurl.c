@@ -12,7 +12,6 @@ CURLcode mt_setopt_debugfunction(CURL *h, curl_debug_callback c) { return curl_e
 CURLcode mt_setopt_writefunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, c); }
 CURLcode mt_setopt_xferinfofunction(CURL *h, curl_xferinfo_callback c) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, c); }
 
-CURLcode mt_setopt_writefunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, c); }
 CURLcode mt_setopt_headerfunction(CURL *h, curl_write_callback c) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, c); }
 
 CURLcode mt_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

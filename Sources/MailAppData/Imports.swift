@@ -4,4 +4,5 @@
 @_exported import MailSettings
 @_exported import MailMessage
 @_exported import MailClient
+@_exported import MailOAuth
 @_exported import MailDiagnosis

@@ -6,5 +6,6 @@
 @_exported import MailChecks
 @_exported import MailMessage
 @_exported import MailClient
+@_exported import MailOAuth
 @_exported import MailDiagnosis
 @_exported import MailAppData

@@ -3,3 +3,4 @@
 @_exported import MailSupport
 @_exported import MailSettings
 @_exported import MailClient
+@_exported import MailOAuth

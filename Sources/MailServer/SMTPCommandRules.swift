@@ -12,7 +12,7 @@ struct SMTPReply: Sendable, Equatable {
 }
 
 /// What the session knows when a command comes: its state, as a value.
-struct SessionFacts: Sendable, Equatable {
+struct ServerSessionState: Sendable, Equatable {
     var helo: String?
     var inTLS = false
     /// Whether STARTTLS can be offered (the server has a certificate).
@@ -60,7 +60,7 @@ enum CommandDecision: Sendable, Equatable {
 struct SMTPCommandRules: Sendable {
     let configuration: ServerConfiguration
 
-    func decide(_ command: SMTPCommand, hasNUL: Bool, _ facts: SessionFacts) -> CommandDecision {
+    func decide(_ command: SMTPCommand, hasNUL: Bool, _ facts: ServerSessionState) -> CommandDecision {
         let (verb, argument) = (command.verb, command.argument)
         if hasNUL { return .reply(SMTPReply(500, ["5.5.2 NUL bytes are not allowed in commands"])) }
         if configuration.requireTLS && !facts.inTLS && !["EHLO", "HELO", "STARTTLS", "QUIT", "NOOP"].contains(verb) {
@@ -84,9 +84,9 @@ struct SMTPCommandRules: Sendable {
         }
     }
 
-    func authOffered(_ facts: SessionFacts) -> Bool { facts.inTLS || configuration.authBeforeTLS }
+    func authOffered(_ facts: ServerSessionState) -> Bool { facts.inTLS || configuration.authBeforeTLS }
 
-    private func hello(_ verb: String, _ argument: String, _ facts: SessionFacts) -> CommandDecision {
+    private func hello(_ verb: String, _ argument: String, _ facts: ServerSessionState) -> CommandDecision {
         let name = argument.trimmingSpaces
         guard !name.isEmpty, !name.contains(" ") else { return .reply(SMTPReply(501, ["5.5.4 Syntax: \(verb) hostname"])) }
         var lines = [configuration.hostname + " greets " + String(name.prefix(64))]
@@ -98,7 +98,7 @@ struct SMTPCommandRules: Sendable {
         return .answer(.ehlo, SMTPReply(250, lines), then: .hello(name), ask: nil)
     }
 
-    private func mail(_ argument: String, _ facts: SessionFacts) -> CommandDecision {
+    private func mail(_ argument: String, _ facts: ServerSessionState) -> CommandDecision {
         guard facts.helo != nil else { return .reply(SMTPReply(503, ["5.5.1 Send EHLO or HELO first"])) }
         guard !facts.transactionOpen else { return .reply(SMTPReply(503, ["5.5.1 A transaction is already open (RSET first)"])) }
         if configuration.requireAuth && facts.authUser == nil { return .reply(SMTPReply(530, ["5.7.0 Authentication required"])) }
@@ -111,7 +111,7 @@ struct SMTPCommandRules: Sendable {
         return .answer(.mail, SMTPReply(250, ["2.1.0 Ok"]), then: .mailFrom(address, parameters), ask: .mail(address, parameters))
     }
 
-    private func rcpt(_ argument: String, _ facts: SessionFacts) -> CommandDecision {
+    private func rcpt(_ argument: String, _ facts: ServerSessionState) -> CommandDecision {
         guard facts.transactionOpen else { return .reply(SMTPReply(503, ["5.5.1 Send MAIL FROM first"])) }
         guard let (address, parameters) = SMTPCommand.path(argument, prefix: "TO:"), !address.isEmpty else {
             return .reply(SMTPReply(501, ["5.5.4 Syntax: RCPT TO:<address> [parameters]"]))
@@ -123,7 +123,7 @@ struct SMTPCommandRules: Sendable {
                        ask: .rcpt(address, parameters))
     }
 
-    private func data(_ argument: String, _ facts: SessionFacts) -> CommandDecision {
+    private func data(_ argument: String, _ facts: ServerSessionState) -> CommandDecision {
         guard facts.transactionOpen else { return .reply(SMTPReply(503, ["5.5.1 Send MAIL FROM first"])) }
         guard facts.recipients > 0 else { return .reply(SMTPReply(554, ["5.5.1 No valid recipients"])) }
         guard argument.isEmpty else { return .reply(SMTPReply(501, ["5.5.4 Syntax: DATA"])) }

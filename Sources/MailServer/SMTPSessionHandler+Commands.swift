@@ -21,8 +21,8 @@ extension SMTPSessionHandler {
     }
 
     /// The session's state as the command rules see it.
-    var facts: SessionFacts {
-        SessionFacts(helo: helo, inTLS: inTLS, tlsAvailable: server.sslContext != nil, authUser: authUser, transactionOpen: from != nil,
+    var facts: ServerSessionState {
+        ServerSessionState(helo: helo, inTLS: inTLS, tlsAvailable: server.sslContext != nil, authUser: authUser, transactionOpen: from != nil,
                      recipients: recipients.count, receivingChunks: receiving != nil, gateDecidesLogins: gateDecidesLogins)
     }
 

@@ -211,7 +211,7 @@ import TestSupport
                                                         "--from", "swaks@example.com", "--to", "r@example.com", "--body", "through the relay"])
         #expect(result.status == 0, "\(result.out)")
         let upstreamMessage = try #require(serve.next("message"))
-        #expect(upstreamMessage["auth_user"] as? String == "dave", "the login was replayed upstream")
+        #expect(upstreamMessage["authUser"] as? String == "dave", "the login was replayed upstream")
         #expect(try String(contentsOfFile: upstreamMessage["path"] as? String ?? "", encoding: .utf8).contains("through the relay"))
         _ = try #require(relay.next("message"))
         let relayed = try #require(relay.next())

@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailClient
 
 /// libcurl's debug text, as its callback delivers it, becomes typed events, and nothing else in
 /// the engine reads libcurl's wording.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MailCore
+@testable import MailOAuth
+@testable import MailDiagnosis
 import TestSupport
 
 /// The pure parts of the OAuth2 sign-in: PKCE, the authority's replies and errors in words, the

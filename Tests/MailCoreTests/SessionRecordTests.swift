@@ -1,5 +1,6 @@
 import Testing
 @testable import MailCore
+@testable import MailClient
 
 /// The session's state lives in `SessionFacts`; `SessionRecord` hands each event to the facts,
 /// the TLS facts and the transcript. What `MailTransaction` reports with typed commands must read

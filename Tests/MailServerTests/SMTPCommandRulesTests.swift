@@ -6,7 +6,7 @@ import Testing
 @Suite struct SMTPCommandRulesTests {
     let rules = SMTPCommandRules(configuration: ServerConfiguration())
 
-    func decide(_ line: String, _ facts: SessionFacts = SessionFacts(), _ configure: (inout ServerConfiguration) -> Void = { _ in }) -> CommandDecision {
+    func decide(_ line: String, _ facts: ServerSessionState = ServerSessionState(), _ configure: (inout ServerConfiguration) -> Void = { _ in }) -> CommandDecision {
         var configuration = ServerConfiguration()
         configure(&configuration)
         return SMTPCommandRules(configuration: configuration).decide(SMTPCommand(line), hasNUL: line.utf8.contains(0), facts)
@@ -14,7 +14,7 @@ import Testing
 
     @Test func theTransactionGoesInRFC5321Order() {
         #expect(decide("MAIL FROM:<a@b>") == .reply(SMTPReply(503, ["5.5.1 Send EHLO or HELO first"])))
-        let greeted = SessionFacts(helo: "c")
+        let greeted = ServerSessionState(helo: "c")
         #expect(decide("MAIL FROM:<a@b> SIZE=10", greeted) == .answer(.mail, SMTPReply(250, ["2.1.0 Ok"]), then: .mailFrom("a@b", ["SIZE=10"]), ask: .mail("a@b", ["SIZE=10"])))
         #expect(decide("RCPT TO:<c@d>", greeted) == .reply(SMTPReply(503, ["5.5.1 Send MAIL FROM first"])))
         var open = greeted
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func theConfigurationsLimitsAndRequirements() {
-        var open = SessionFacts(helo: "c", transactionOpen: true, recipients: 2)
+        var open = ServerSessionState(helo: "c", transactionOpen: true, recipients: 2)
         #expect(decide("RCPT TO:<c@d>", open) { $0.maxRecipients = 2 } == .reply(SMTPReply(452, ["4.5.3 Too many recipients (at most 2 a message)"])))
         open.transactionOpen = false
         #expect(decide("MAIL FROM:<a@b> SIZE=11", open) { $0.maxMessageSize = 10 } == .reply(SMTPReply(552, ["5.3.4 The message is larger than the 10 bytes this server takes"])))
@@ -39,13 +39,13 @@ import Testing
     }
 
     @Test func ehloOffersWhatTheSessionCanDo() {
-        func offers(_ facts: SessionFacts) -> [String] {
+        func offers(_ facts: ServerSessionState) -> [String] {
             guard case .answer(.ehlo, let reply, then: .hello("c"), ask: nil) = decide("EHLO c", facts) else { return [] }
             return Array(reply.lines.dropFirst(8))
         }
-        #expect(offers(SessionFacts(tlsAvailable: true)) == ["STARTTLS"])
-        #expect(offers(SessionFacts(inTLS: true, tlsAvailable: true)) == ["AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2"])
-        #expect(offers(SessionFacts(inTLS: true, gateDecidesLogins: true)) == ["AUTH PLAIN LOGIN XOAUTH2"])
+        #expect(offers(ServerSessionState(tlsAvailable: true)) == ["STARTTLS"])
+        #expect(offers(ServerSessionState(inTLS: true, tlsAvailable: true)) == ["AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER"])
+        #expect(offers(ServerSessionState(inTLS: true, gateDecidesLogins: true)) == ["AUTH PLAIN LOGIN XOAUTH2"])
         #expect(decide("HELO") == .reply(SMTPReply(501, ["5.5.4 Syntax: HELO hostname"])))
     }
 }

@@ -20,7 +20,6 @@ CURLcode mt_getinfo_string(CURL *handle, CURLINFO info, char **value);
 CURLcode mt_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
 
 /// Where a response's body and its header lines go (the OAuth authority's HTTP replies).
-CURLcode mt_setopt_writefunction(CURL *handle, curl_write_callback callback);
 CURLcode mt_setopt_headerfunction(CURL *handle, curl_write_callback callback);
 
 /// curl_global_init(CURL_GLOBAL_ALL).

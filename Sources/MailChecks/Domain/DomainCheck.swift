@@ -107,7 +107,7 @@ public struct DomainCheck: Sendable {
         let dmarcSections = checked { [dmarc(spfPasses: spfPasses, dkimSelectors: goodSelectors)] }
         let serverSections = checked { options.ips.map(serverAddress) }
         let transportSections = checked {
-            let dmarc = (try? BulkSenderRules.dmarc(domain, dns: dns).get()).flatMap { $0 }
+            let dmarc = (try? DMARCRecord.lookup(domain, dns: dns).get()).flatMap { $0 }
             return [mtaSTS(), tlsRPT(), bimi(dmarcPolicy: dmarc.map { ($0.policy, $0.percent) })]
         }
         return mxSections + spfSections + dkimSections + dmarcSections + serverSections + transportSections

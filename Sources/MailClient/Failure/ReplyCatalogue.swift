@@ -38,7 +38,7 @@ public enum ReplyCatalogue {
 
     /// An enhanced status code that is not at the start of the first line (Microsoft writes
     /// `535 5.7.139 Authentication unsuccessful` but also `554 Transaction failed: 5.7.1 ...`).
-    static func statusAnywhere(in reply: ServerReply) -> String? {
+    package static func statusAnywhere(in reply: ServerReply) -> String? {
         for word in reply.lines.joined(separator: " ").split(separator: " ") {
             let trimmed = String(word).trimmingEnds(of: ":;,[]()")
             let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)

@@ -131,16 +131,7 @@ struct BulkSenderRules {
 
     /// The DMARC record for a domain (or its organisational domain); nil when there is none.
     static func dmarc(_ domain: String, dns: any DNSResolving) -> Result<DMARCRecord?, DKIMRecordError> {
-        var names = ["_dmarc." + domain]
-        let organisational = DMARCRecord.organisationalDomain(domain)
-        if organisational != domain { names.append("_dmarc." + organisational) }
-        for name in names {
-            let (texts, answer, _) = dns.texts(name)
-            if case .failure(let why) = answer { return .failure(DKIMRecordError(reason: why)) }
-            let records = texts.filter(DMARCRecord.isDMARC)
-            if records.count == 1, case .success(let record) = DMARCRecord.parse(records[0]) { return .success(record) }
-        }
-        return .success(nil)
+        DMARCRecord.lookup(domain, dns: dns)
     }
 
     /// The message with CRLF line ends, as SMTP carries it and as it was signed: a file saved with

@@ -87,7 +87,7 @@ public struct DKIMVerifier: Sendable {
 
     /// The tags of a DKIM-Signature value, FWS removed from around them.
     /// The signature's tags (names are case-sensitive here); nil for a malformed list or a duplicate.
-    static func tags(_ value: String) -> [String: String]? {
+    package static func tags(_ value: String) -> [String: String]? {
         guard case .success(let pairs) = TagList.parse(value) else { return nil }
         var tags: [String: String] = [:]
         for (name, value) in pairs {

@@ -93,7 +93,7 @@ public struct HTMLText: Sendable, Equatable {
     }
 
     /// `&amp;`, `&lt;`, `&#233;`, `&#xE9;` and a few named others decoded; unknown ones kept.
-    static func entities(_ text: Substring) -> String {
+    package static func entities(_ text: Substring) -> String {
         guard text.contains("&") else { return String(text) }
         var out = ""
         var rest = text

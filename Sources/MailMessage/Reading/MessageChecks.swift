@@ -43,14 +43,14 @@ public enum MessageChecks {
         return found
     }
 
-    static func domain(_ address: String) -> String? {
+    package static func domain(_ address: String) -> String? {
         guard let at = address.lastIndex(of: "@") else { return nil }
         let domain = address[address.index(after: at)...].lowercased()
         return domain.isEmpty ? nil : domain
     }
 
     /// The domain of the address in a From header (`Name <a@b>` or `a@b`).
-    static func addressDomain(_ header: String) -> String? {
+    package static func addressDomain(_ header: String) -> String? {
         let decoded = EncodedWords.decode(header)
         if let open = decoded.lastIndex(of: "<"), let close = decoded[open...].firstIndex(of: ">") {
             return domain(String(decoded[decoded.index(after: open)..<close]))

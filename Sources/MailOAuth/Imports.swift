@@ -1,0 +1,4 @@
+// The libraries MailOAuth builds on, visible in all its files. Package.swift allows only these (lower
+// layers), so the dependencies stay one-way.
+@_exported import MailSupport
+@_exported import MailSettings
