@@ -31,9 +31,9 @@ struct HTMLScanFuzzTests {
         }
     }
 
-    /// Each hostile shape at 2.5 MB and 5 MB: the larger may take at most about twice as long
-    /// (ratio under 4), and a whole 5 MB message is checked in well under a second's worth of
-    /// work per MB (a bound, generous for a busy machine).
+    /// Each hostile shape at 0.5 MB and 1 MB: the larger may take at most about twice as long
+    /// (ratio under 4). How long 5 MB takes is a figure, printed by `CheckMessageBenchmarks`
+    /// (bench/run.sh), never a time limit here, which a busy machine would break.
     @Test(arguments: [
         "<",                                  // a "<" that starts no tag, over and over
         "<a href=\"",                          // a quote that never closes
@@ -54,9 +54,8 @@ struct HTMLScanFuzzTests {
             return clock.now - start
         }
         _ = time(0.1)
-        let half = time(2.5)
-        let full = time(5)
-        #expect(full / half < 4, "2.5 MB: \(half), 5 MB: \(full)")
-        #expect(full < .seconds(10), "5 MB took \(full)")
+        let half = time(0.5)
+        let full = time(1)
+        #expect(full / half < 4, "0.5 MB: \(half), 1 MB: \(full)")
     }
 }
