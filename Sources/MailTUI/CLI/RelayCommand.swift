@@ -92,25 +92,6 @@ struct RelayCommand: ParsableCommand {
             return
         }
 
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-
-        let server: CaptureServer
-        do {
-            server = try CaptureServer(configuration, faults: faults) { output.show($0) }
-        } catch let refusal as MessageStoreError {
-            Console.err("error: the inbox is not used: \(refusal.reason)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
-        } catch {
-            Console.err("error: cannot listen on port \(listen) or \(listenTLS): \(error)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
-        }
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
-        server.stop()
-        output.stopped()
+        try HeadlessServer.run(configuration, faults: faults, ports: "\(listen) or \(listenTLS)", show: { output.show($0) }, stopped: output.stopped)
     }
 }

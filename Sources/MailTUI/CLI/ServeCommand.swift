@@ -156,32 +156,11 @@ struct ServeCommand: ParsableCommand {
             return
         }
 
-        // SIGINT and SIGTERM are taken by sigwait below: block them before the server's threads
-        // start, so that they inherit the mask and the main thread alone receives them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-
         let output = ServeOutput(json: capture.json, ca: ca, store: configuration.store)
-        let server: CaptureServer
-        do {
-            server = try CaptureServer(configuration, faults: allFaults) { output.show($0) }
-        } catch let refusal as MessageStoreError {
-            Console.err("error: the inbox is not used: \(refusal.reason)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
-        } catch {
-            Console.err("error: cannot listen on port \(port) or \(tlsPort): \(error)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
+        try HeadlessServer.run(configuration, faults: allFaults, ports: "\(port) or \(tlsPort)", show: { output.show($0) }, stopped: output.stopped) { server in
+            // The compose screen learns this server's CA and inbox from this file.
+            ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
         }
-        // The compose screen learns this server's CA and inbox from this file.
-        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
-        ServeRuntimeFile.withdraw(announced)
-        server.stop()
-        output.stopped()
     }
 }
 
