@@ -20,7 +20,7 @@ enum MessageViewRender {
             screen.put(view.problem == nil ? " Checking…" : "", x: 0, y: 1, style: theme.time)
         } else if checks.isEmpty {
             let dkim = view.content?.dkim.flatMap { $0.hasPrefix("DKIM: pass") ? $0 + " · " : nil } ?? ""
-            screen.put(" ✓ \(dkim)The checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
+            screen.put(" ✓ \(dkim)The inbox's own checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
                        x: lead, y: 1, style: theme.success, maxWidth: width - lead)
         } else {
             for (index, check) in checks.prefix(checkRows).enumerated() {
