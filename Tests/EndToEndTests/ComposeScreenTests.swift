@@ -303,7 +303,7 @@ import TestSupport
         try tmux.press("F2")
         try tmux.waitFor("\"Typed in tmux ✓\"")
         try tmux.press("Enter")
-        let view = try tmux.waitFor("✓ The checks found nothing to fix")
+        let view = try tmux.waitFor("own checks found nothing to fix")
         #expect(view.contains("1 Text") && view.contains("This message went to mailtui's local test server"), "the text tab:\n\(view)")
         try tmux.press("3")
         try tmux.waitFor("Subject: Typed in tmux ✓")

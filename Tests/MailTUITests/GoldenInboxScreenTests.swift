@@ -101,6 +101,8 @@ import TestSupport
             let record = s.captured[2]
             _ = s.update(.capturedRead(id: record.id, content: CapturedMessage(bytes: raw, envelopeFrom: record.from), problem: nil))
             _ = s.update(.dkimChecked(id: record.id, verdict: .unsigned))
+            // check-message's checks, offline so that the screen is the same on every machine.
+            _ = s.update(.messageChecked(id: record.id, checks: CaughtMessageChecks.run(raw, envelopeFrom: record.from, dns: nil)))
             _ = s.update(.key(.character(Character(String(tab.rawValue + 1)))))
             return s
         }
@@ -138,6 +140,7 @@ import TestSupport
             ("message-structure", one, message(.structure)),
             ("message-raw", one, message(.raw)),
             ("message-conversation", one, message(.conversation)),
+            ("message-checks", all, message(.checks)),
             ("faults", all, faults),
             ("serve", all, { w, h in serve(w, h) }),
             ("serve-empty", [(80, 24)], { w, h in

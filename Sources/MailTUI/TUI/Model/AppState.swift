@@ -233,6 +233,8 @@ enum AppEvent: Sendable {
     case capturedRead(id: String, content: CapturedMessage?, problem: String?)
     /// The DKIM verdict of a caught message, checked after it was shown.
     case dkimChecked(id: String, verdict: DKIMVerifier.Verdict)
+    /// The check-message checks of a caught message, run after it was shown.
+    case messageChecked(id: String, checks: CaughtMessageChecks)
     /// An attachment was saved (where, and `note` when its name was taken), or why not.
     case attachmentSaved(path: String, problem: String?, note: String? = nil)
     /// The local test server runs (the F8 entry): where, and what its inbox holds; or why not.

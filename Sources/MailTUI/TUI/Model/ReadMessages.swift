@@ -12,6 +12,8 @@ struct ReadMessages: Equatable, Sendable {
     private(set) var order: [String] = []
     /// Ids being read now.
     private(set) var pending: Set<String> = []
+    /// The check-message checks of kept messages, which come after the message (`checked`).
+    private(set) var checks: [String: CaughtMessageChecks] = [:]
 
     subscript(id id: String) -> CapturedMessage? { contents[id] }
 
@@ -30,12 +32,21 @@ struct ReadMessages: Equatable, Sendable {
         guard let content else { return }
         contents[id] = content
         touch(id)
-        while order.count > Self.kept { contents[order.removeFirst()] = nil }
+        while order.count > Self.kept {
+            let oldest = order.removeFirst()
+            contents[oldest] = nil
+            checks[oldest] = nil
+        }
     }
 
     /// The DKIM verdict of a kept message arrived.
     mutating func apply(_ verdict: DKIMVerifier.Verdict, to id: String) {
         contents[id]?.apply(verdict)
+    }
+
+    /// The checks of a kept message arrived (those of a message no longer kept are dropped).
+    mutating func checked(_ id: String, _ result: CaughtMessageChecks) {
+        if contents[id] != nil { checks[id] = result }
     }
 
     private mutating func touch(_ id: String) {

@@ -140,6 +140,9 @@ extension AppState {
         case .dkimChecked(let id, let verdict):
             dkimChecked(id, verdict)
             return []
+        case .messageChecked(let id, let checks):
+            messageChecked(id, checks)
+            return []
         case .attachmentSaved(let path, let problem, let note):
             let words = problem.map { "Not saved: \($0)" } ?? "Saved \(path)" + (note.map { " (\($0))" } ?? "")
             guard case .message(var view) = overlay else { notice = words; return [] }

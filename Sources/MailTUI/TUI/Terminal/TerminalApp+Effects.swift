@@ -57,8 +57,13 @@ extension TerminalApp {
                     if !signed { content?.apply(.unsigned) }
                     inbox.post(.capturedRead(id: record.id, content: content,
                                              problem: bytes == nil ? "The message \(record.id) is no longer in the inbox." : nil))
-                    guard let bytes, signed else { return }
-                    DKIMCheck.start(bytes, dns: dns) { verdict in inbox.post(.dkimChecked(id: record.id, verdict: verdict)) }
+                    guard let bytes else { return }
+                    if signed { DKIMCheck.start(bytes, dns: dns) { verdict in inbox.post(.dkimChecked(id: record.id, verdict: verdict)) } }
+                    // check-message's checks, on a queue of their own and at a low priority: a
+                    // large HTML part takes a while, and the screen must not wait for it.
+                    DispatchQueue(label: "mailtui.message-checks", qos: .utility).async {
+                        inbox.post(.messageChecked(id: record.id, checks: CaughtMessageChecks.run(bytes, envelopeFrom: record.from, dns: dns)))
+                    }
                 }
             case .saveAttachment(let record, let part, let path):
                 let inbox = self.inbox

@@ -23,6 +23,8 @@ struct MessageView: Equatable, Sendable {
     var savePath: TextField?
     /// A line of news in the view (saved, not found).
     var message: String?
+    /// What `check-message`'s checks found, nil until they arrive from the background.
+    var checks: CaughtMessageChecks?
 
     /// What stands for the DKIM verdict while it is checked, in the background, after the message
     /// is shown.
@@ -41,6 +43,7 @@ struct MessageView: Equatable, Sendable {
             })
         case .raw: return content.raw
         case .conversation: return Self.conversation(record)
+        case .checks: return checks?.lines ?? CaughtMessageChecks.pendingLines
         }
     }
 
@@ -59,7 +62,7 @@ struct MessageView: Equatable, Sendable {
 
 /// The views of a caught message.
 enum MessageTab: Int, CaseIterable, Equatable, Sendable {
-    case text, html, headers, structure, raw, conversation
+    case text, html, headers, structure, raw, conversation, checks
 
     var title: String {
         switch self {
@@ -69,6 +72,7 @@ enum MessageTab: Int, CaseIterable, Equatable, Sendable {
         case .structure: "Structure"
         case .raw: "Raw"
         case .conversation: "Conversation"
+        case .checks: "Checks"
         }
     }
 }

@@ -6,9 +6,9 @@ enum MessageViewKeys {
     }
 
     static let table = KeyTable<Action>("A caught message (F2, then Enter)", [
-        KeyBinding(.nextTab, [.right, .tab, .character("l")], keyText: "←→ 1-6", hint: "Tabs", help: "the next tab"),
+        KeyBinding(.nextTab, [.right, .tab, .character("l")], keyText: "←→ 1-7", hint: "Tabs", help: "the next tab"),
         KeyBinding(.previousTab, [.left, .backTab, .character("h")], help: "the tab before"),
-        KeyBinding(.tab, (1...6).map { .character(Character(String($0))) }, help: "Text, HTML, Headers, Structure, Raw, Conversation", helpKeys: "1-6"),
+        KeyBinding(.tab, (1...7).map { .character(Character(String($0))) }, help: "Text, HTML, Headers, Structure, Raw, Conversation, Checks", helpKeys: "1-7"),
         KeyBinding(.lineUp, [.up, .character("k")], keyText: "↑↓ PgUp/PgDn", hint: "Scroll", help: "scroll a row up"),
         KeyBinding(.lineDown, [.down, .character("j")], help: "scroll a row down"),
         KeyBinding(.pageUp, [.pageUp], help: "a page up"),

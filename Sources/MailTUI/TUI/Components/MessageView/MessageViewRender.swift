@@ -14,16 +14,19 @@ enum MessageViewRender {
 
         let checks = view.content?.checks ?? []
         let checkRows = max(1, min(6, checks.count))
+        // The Checks tab's count leads the first line; the inbox's own checks follow it.
+        let lead = view.content == nil ? 0 : summary(view.checks, theme, into: &screen)
         if view.content == nil {
             screen.put(view.problem == nil ? " Checking…" : "", x: 0, y: 1, style: theme.time)
         } else if checks.isEmpty {
             let dkim = view.content?.dkim.flatMap { $0.hasPrefix("DKIM: pass") ? $0 + " · " : nil } ?? ""
-            screen.put(" ✓ \(dkim)The checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
-                       x: 0, y: 1, style: theme.success, maxWidth: width)
+            screen.put(" ✓ \(dkim)The inbox's own checks found nothing to fix (Date, Message-ID, sender alignment, parts, line lengths, types, size, links)",
+                       x: lead, y: 1, style: theme.success, maxWidth: width - lead)
         } else {
             for (index, check) in checks.prefix(checkRows).enumerated() {
                 let shown = index == checkRows - 1 && checks.count > checkRows ? "… and \(checks.count - checkRows + 1) more checks" : check
-                screen.put(" ⚠ " + shown, x: 0, y: 1 + index, style: theme.warning, maxWidth: width)
+                let x = index == 0 ? lead : 0
+                screen.put(" ⚠ " + shown, x: x, y: 1 + index, style: theme.warning, maxWidth: width - x)
             }
         }
 
@@ -57,5 +60,18 @@ enum MessageViewRender {
             if view.search != nil || view.savePath != nil { screen.cursor = (min(width - 1, used), y) }
         }
         Renderer.hints(state, Layout(width: state.width, height: state.height), theme, into: &screen)
+    }
+
+    /// The Checks tab's count of problems and warnings at the start of the line above the tabs,
+    /// in the colour of the worst; the columns it took.
+    private static func summary(_ checks: CaughtMessageChecks?, _ theme: Theme, into screen: inout ScreenBuffer) -> Int {
+        let style = switch checks {
+        case nil: theme.time
+        case let checks? where checks.problems > 0: theme.error
+        case let checks? where checks.warnings > 0: theme.warning
+        default: theme.success
+        }
+        let used = screen.put(" " + (checks?.summary ?? CaughtMessageChecks.pendingSummary), x: 0, y: 1, style: style, maxWidth: screen.width)
+        return used + screen.put(" ·", x: used, y: 1, style: theme.time, maxWidth: max(0, screen.width - used))
     }
 }

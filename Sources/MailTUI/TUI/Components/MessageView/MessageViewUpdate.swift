@@ -8,6 +8,7 @@ extension AppState {
     mutating func open(_ record: StoredMessage) -> [Effect] {
         var view = MessageView(record: record)
         view.content = readMessages[id: record.id]
+        view.checks = readMessages.checks[record.id]
         overlay = .message(view)
         return readMessages.startReading(record.id) ? [.readCaptured(record)] : []
     }
@@ -26,6 +27,14 @@ extension AppState {
         readMessages.apply(verdict, to: id)
         guard case .message(var view) = overlay, view.record.id == id else { return }
         view.content?.apply(verdict)
+        overlay = .message(view)
+    }
+
+    /// A caught message's checks (`check-message`'s), which come after the message is shown.
+    mutating func messageChecked(_ id: String, _ checks: CaughtMessageChecks) {
+        readMessages.checked(id, checks)
+        guard case .message(var view) = overlay, view.record.id == id else { return }
+        view.checks = checks
         overlay = .message(view)
     }
 
