@@ -32,7 +32,7 @@ public struct LoadSummary: Sendable, Equatable {
         notSent = max(0, count - tally.counted)
         self.notSentBecause = notSent > 0 ? notSentBecause : nil
         self.elapsed = elapsed
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         messagesPerSecond = seconds > 0 ? Double(delivered) / seconds : 0
         let sorted = tally.latencies.sorted()
         func percentile(_ p: Double) -> Duration? {
@@ -94,9 +94,9 @@ public struct LoadSummary: Sendable, Equatable {
     }
 
     public var record: Record {
-        func ms(_ d: Duration?) -> Double? { d.map { Self.tenths(Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15) } }
+        func ms(_ d: Duration?) -> Double? { d.map { Self.tenths($0.inSeconds * 1000) } }
         return Record(delivered: delivered, failed: failed, notSent: notSent, notSentBecause: notSentBecause,
-                      seconds: Self.tenths(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+                      seconds: Self.tenths(elapsed.inSeconds),
                       messagesPerSecond: Self.tenths(messagesPerSecond),
                       latencyMs: Record.Latency(p50: ms(p50), p90: ms(p90), p99: ms(p99), max: ms(slowest)),
                       replies: Dictionary(uniqueKeysWithValues: codes.map { ($0.key == 0 ? "none" : String($0.key), $0.value) }), failures: failures)

@@ -34,11 +34,10 @@ enum SendJSON {
         var exitStatus: Int32
 
         init(_ report: SessionReport, what: String) {
-            let parts = report.elapsed.components
             ok = report.failure == nil
             self.what = what
             stage = report.failure?.stage
-            seconds = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+            seconds = report.elapsed.inSeconds
             reply = (report.failure?.reply ?? report.finalReply)?.description
             accepted = report.acceptedRecipients
             refused = report.rejectedRecipients.map { Refused(address: $0.address, reply: $0.reply.description) }
