@@ -1,6 +1,6 @@
 import MailCore
 
-/// `mailtui send --json` (and `probe --json`): the conversation as JSON lines, one object per
+/// `mailtui send --json`: the conversation as JSON lines, one object per
 /// transcript line (`event: line`, the line's own keys as the store's records write them), then
 /// one object for the result, so a script reads every line of standard output with a JSON parser.
 /// The `event` key tells them apart, as in `serve --json`. Fields: docs/json.md.
