@@ -34,7 +34,7 @@ import TestSupport
         let (result, peakMB) = try measured(load(server, ["--count", "400", "--connections", "2", "--timeout", "60"]))
         #expect(result.status != 0)
         let json = try summary(result)
-        #expect(json["failed"] as? Int == 400 && json["delivered"] as? Int == 0 && json["not_sent"] as? Int == 0, "\(json)")
+        #expect(json["failed"] as? Int == 400 && json["delivered"] as? Int == 0 && json["notSent"] as? Int == 0, "\(json)")
         #expect((json["replies"] as? [String: Int]) == ["550": 400])
         let failures = try #require(json["failures"] as? [[String: Any]])
         let example = try #require(failures.first?["example"] as? String)
@@ -52,10 +52,10 @@ import TestSupport
         let (result, peakMB) = try measured(load(server, ["--count", "5", "--connections", "1", "--timeout", "60"]))
         #expect(result.status != 0)
         let json = try summary(result)
-        #expect(json["delivered"] as? Int == 0 && json["failed"] as? Int == 1 && json["not_sent"] as? Int == 4, "\(json)")
+        #expect(json["delivered"] as? Int == 0 && json["failed"] as? Int == 1 && json["notSent"] as? Int == 4, "\(json)")
         let failures = try #require(json["failures"] as? [[String: Any]])
         #expect(failures.first?["example"] as? String == "a reply longer than 300 KiB", "\(failures)")
-        #expect((json["not_sent_because"] as? String)?.contains("a reply far too long") == true, "\(json)")
+        #expect((json["notSentBecause"] as? String)?.contains("a reply far too long") == true, "\(json)")
         #expect(peakMB < 120, "peak memory \(peakMB) MB: the reply was read no further than the limit")
     }
 
@@ -67,8 +67,8 @@ import TestSupport
         let (result, _) = try measured(load(server, ["--count", "100", "--connections", "4", "--timeout", "2"]))
         #expect(result.status == 11, "timeout: \(result.err)")
         let json = try summary(result)
-        #expect(json["delivered"] as? Int == 0 && json["failed"] as? Int == 0 && json["not_sent"] as? Int == 100, "\(json)")
-        #expect((json["not_sent_because"] as? String) == "the server stopped answering at EHLO", "\(json)")
+        #expect(json["delivered"] as? Int == 0 && json["failed"] as? Int == 0 && json["notSent"] as? Int == 100, "\(json)")
+        #expect((json["notSentBecause"] as? String) == "the server stopped answering at EHLO", "\(json)")
         var env = TestPaths.hermeticEnvironment()
         env["NO_COLOR"] = "1"
         let text = try Program.run(TestPaths.mailtui, load(server, ["--count", "10", "--timeout", "2"]).filter { $0 != "--json" }, environment: env)
@@ -84,7 +84,7 @@ import TestSupport
         let (result, _) = try measured(load(server, ["--count", "10", "--connections", "1", "--timeout", "5"]))
         #expect(result.status == 11, "timeout: \(result.err)")
         let json = try summary(result)
-        #expect(json["delivered"] as? Int == 3 && json["failed"] as? Int == 1 && json["not_sent"] as? Int == 6, "\(json)")
+        #expect(json["delivered"] as? Int == 3 && json["failed"] as? Int == 1 && json["notSent"] as? Int == 6, "\(json)")
         let failures = try #require(json["failures"] as? [[String: Any]])
         #expect(failures.first?["example"] as? String == "no reply within the time limit", "\(failures)")
     }

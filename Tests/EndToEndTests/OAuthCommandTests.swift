@@ -57,8 +57,8 @@ import TestSupport
         let folder = try FileManager.default.attributesOfItem(atPath: machine.data + "/mailtui/oauth")
         #expect(file[.posixPermissions] as? Int == 0o600 && folder[.posixPermissions] as? Int == 0o700)
         let stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: machine.accountFile))) as? [String: Any])
-        let firstAccess = try #require(stored["access_token"] as? String)
-        let firstRefresh = try #require(stored["refresh_token"] as? String)
+        let firstAccess = try #require(stored["accessToken"] as? String)
+        let firstRefresh = try #require(stored["refreshToken"] as? String)
         #expect(firstAccess == authority.currentToken)
 
         let list = try machine.mailtui(["oauth", "list"])
@@ -85,7 +85,7 @@ import TestSupport
 
         let listAgain = try machine.mailtui(["oauth", "list"])
         let seen = [signedIn, list, first, second, listAgain].map { $0.out + $0.err }.joined() + machine.stateText
-        let refreshNow = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: machine.accountFile))) as? [String: Any])?["refresh_token"] as? String
+        let refreshNow = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: machine.accountFile))) as? [String: Any])?["refreshToken"] as? String
         for secret in [firstAccess, secondAccess, firstRefresh, refreshNow ?? firstRefresh] {
             #expect(!seen.contains(secret), "a token leaked into the output or the history")
         }
@@ -184,7 +184,7 @@ import TestSupport
         #expect(signedIn.status == 0, "\(signedIn.out)\(signedIn.err)")
         #expect(signedIn.err.contains("refresh token stored in the Secret Service (secret-tool"), "\(signedIn.err)")
         let stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: machine.accountFile))) as? [String: Any])
-        #expect(stored["refresh_store"] as? String == "secret-service" && stored["refresh_token"] == nil)
+        #expect(stored["refreshStore"] as? String == "secret-service" && stored["refreshToken"] == nil)
         let first = try String(contentsOfFile: keyring + "/work", encoding: .utf8)
         #expect(first.hasPrefix("rt-"))
         let list = try machine.mailtui(["oauth", "list"])

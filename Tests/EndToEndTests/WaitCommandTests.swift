@@ -75,7 +75,7 @@ import TestSupport
         #expect(result.status == 0, "\(result.err)")
         let objects = result.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(objects.map { $0["subject"] as? String } == ["build 1", "build 2"])
-        #expect(objects.allSatisfy { $0["event"] as? String == "message" && $0["rcpt"] as? [String] == ["ci@example.com"] && $0["mail_from"] as? String == "no-reply@acme.example" })
+        #expect(objects.allSatisfy { $0["event"] as? String == "message" && $0["rcpt"] as? [String] == ["ci@example.com"] && $0["mailFrom"] as? String == "no-reply@acme.example" })
     }
 
     @Test func theTimeoutExits1AndNamesWhatDidArrive() throws {

@@ -85,6 +85,25 @@ import TestSupport
         #expect(TokenStore.problem(withName: "../etc") != nil && TokenStore.problem(withName: "ada@contoso.com") == nil)
     }
 
+    /// The token file is written camelCase, as every JSON file mailtui writes; a file an older
+    /// mailtui wrote in snake_case still loads, so nobody has to sign in again.
+    @Test func tokenFilesAreCamelCaseAndOlderSnakeCaseFilesStillLoad() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-oauth-keys") + "/mailtui/oauth"
+        let store = TokenStore(directory: folder)
+        let grant = try JSONDecoder().decode(TokenGrant.self, from: Data(#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"refresh_token":"rt"}"#.utf8))
+        let request = SignInRequest(provider: .microsoft, account: "work", clientID: "c")
+        let account = OAuthAccount(request: request, result: SignInResult(grant: grant, receivedAt: 1000, authorityDate: nil), user: "ada@contoso.com", refreshStore: .file)
+        try store.save(account)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: store.path(of: "work")))) as? [String: Any])
+        #expect(Set(written.keys) == ["account", "provider", "user", "clientID", "accessToken", "expiresAt", "refreshStore", "refreshToken"], "\(written.keys)")
+        #expect(try store.load("work") == account)
+        let older = #"{"account":"old","provider":"google","client_id":"c2","client_secret":"s","access_token":"at2","expires_at":5,"refresh_store":"file","refresh_token":"rt2"}"#
+        try Data(older.utf8).write(to: URL(fileURLWithPath: store.path(of: "old")))
+        chmod(store.path(of: "old"), 0o600)
+        let read = try store.load("old")
+        #expect(read.clientID == "c2" && read.clientSecret == "s" && read.accessToken == "at2" && read.expiresAt == 5 && read.refreshStore == .file && read.refreshToken == "rt2")
+    }
+
     /// A password refused with 550 5.7.30 says Basic authentication is off and gives the exact
     /// sign-in command; a token refused says the token was refused and what to check.
     @Test func aRefusedLoginPointsToTheSignInOrToTheToken() {

@@ -1,7 +1,7 @@
 /// What a load run (`--count`) did: rate, latency percentiles, replies by code, failures by
 /// stage with one example each, and how many were never sent. Pure, from a tally of the outcomes.
 public struct LoadSummary: Sendable, Equatable {
-    public struct Failures: Sendable, Equatable {
+    public struct Failures: Sendable, Equatable, Encodable {
         public var stage: SMTPStage
         public var count: Int
         public var example: String
@@ -32,7 +32,7 @@ public struct LoadSummary: Sendable, Equatable {
         notSent = max(0, count - tally.counted)
         self.notSentBecause = notSent > 0 ? notSentBecause : nil
         self.elapsed = elapsed
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         messagesPerSecond = seconds > 0 ? Double(delivered) / seconds : 0
         let sorted = tally.latencies.sorted()
         func percentile(_ p: Double) -> Duration? {
@@ -75,19 +75,36 @@ public struct LoadSummary: Sendable, Equatable {
         return out
     }
 
-    /// One JSON object; the rate under `messages_per_second`.
-    public var json: String {
-        func ms(_ d: Duration?) -> String {
-            guard let d else { return "null" }
-            return String(format1: Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+    /// The summary as `send --count N --json` prints it (docs/json.md): camelCase keys like
+    /// every JSON mailtui writes, times in milliseconds and rates with one decimal.
+    public struct Record: Encodable, Sendable, Equatable {
+        public struct Latency: Encodable, Sendable, Equatable {
+            public var p50, p90, p99, max: Double?
         }
-        let codeList = codes.keys.sorted().map { "\"\($0 == 0 ? "none" : String($0))\":\(codes[$0] ?? 0)" }.joined(separator: ",")
-        let failureList = failures.map { "{\"stage\":\(QuotedString.basic($0.stage.rawValue)),\"count\":\($0.count),\"example\":\(QuotedString.basic($0.example))}" }
-            .joined(separator: ",")
-        let because = notSentBecause.map(QuotedString.basic) ?? "null"
-        return "{\"delivered\":\(delivered),\"failed\":\(failed),\"not_sent\":\(notSent),\"not_sent_because\":\(because),\"seconds\":\(String(format1: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)),"
-            + "\"messages_per_second\":\(String(format1: messagesPerSecond)),\"latency_ms\":{\"p50\":\(ms(p50)),\"p90\":\(ms(p90)),\"p99\":\(ms(p99)),\"max\":\(ms(slowest))},"
-            + "\"replies\":{\(codeList)},\"failures\":[\(failureList)]}"
+        public var delivered: Int
+        public var failed: Int
+        public var notSent: Int
+        public var notSentBecause: String?
+        public var seconds: Double
+        public var messagesPerSecond: Double
+        public var latencyMs: Latency
+        /// Replies by code (`"250"`); messages that got none under `"none"`.
+        public var replies: [String: Int]
+        public var failures: [Failures]
+    }
+
+    public var record: Record {
+        func ms(_ d: Duration?) -> Double? { d.map { Self.tenths($0.inSeconds * 1000) } }
+        return Record(delivered: delivered, failed: failed, notSent: notSent, notSentBecause: notSentBecause,
+                      seconds: Self.tenths(elapsed.inSeconds),
+                      messagesPerSecond: Self.tenths(messagesPerSecond),
+                      latencyMs: Record.Latency(p50: ms(p50), p90: ms(p90), p99: ms(p99), max: ms(slowest)),
+                      replies: Dictionary(uniqueKeysWithValues: codes.map { ($0.key == 0 ? "none" : String($0.key), $0.value) }), failures: failures)
+    }
+
+    /// One decimal, and finite: JSON has no infinity.
+    static func tenths(_ value: Double) -> Double {
+        value.isFinite ? (value * 10).rounded() / 10 : 0
     }
 }
 

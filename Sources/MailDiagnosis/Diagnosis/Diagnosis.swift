@@ -50,7 +50,7 @@ public enum Diagnosis {
             return ("The server wants the connection encrypted with STARTTLS before it takes mail, and the connection is plain (--security none).",
                     ["Use --security starttls (MAIL_USE_TLS=True, MAIL_USE_SSL=False) on this port, or --security tls on 465 (MAIL_USE_SSL=True)."])
         case .implicitTLSPort:
-            let waited = e.greetingWaited.map { (Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18).plainText } ?? seconds
+            let waited = e.greetingWaited.map { $0.inSeconds.plainText } ?? seconds
             return ("Connected, but the server sent no greeting after \(waited) s, and a TLS handshake on the same port works: port \(port) expects implicit TLS. The server was waiting for a handshake while mailtui waited for a greeting.",
                     ["Use --security tls (MAIL_USE_SSL=True, MAIL_USE_TLS=False) on port \(port)."
                      + (port == 465 ? "" : " Or STARTTLS on the submission port: --port 587 --security starttls (MAIL_PORT=587, MAIL_USE_TLS=True).")])

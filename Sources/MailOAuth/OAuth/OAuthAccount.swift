@@ -27,10 +27,41 @@ public struct OAuthAccount: Codable, Sendable, Equatable {
     public var refreshToken: String?
     public var scope: String?
 
+    /// Written camelCase, as every JSON file mailtui writes (docs/json.md).
     enum CodingKeys: String, CodingKey {
         case account, provider, tenant, authority, user, scope
+        case clientID, clientSecret, accessToken, expiresAt, refreshStore, refreshToken
+    }
+
+    /// The snake_case keys files written before the camelCase convention hold.
+    private enum OlderKeys: String, CodingKey {
         case clientID = "client_id", clientSecret = "client_secret", accessToken = "access_token"
         case expiresAt = "expires_at", refreshStore = "refresh_store", refreshToken = "refresh_token"
+    }
+
+    /// Reads both spellings: a token file signed in with an older mailtui still works.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let old = try decoder.container(keyedBy: OlderKeys.self)
+        func either<T: Decodable>(_ key: CodingKeys, _ older: OlderKeys) throws -> T {
+            if c.contains(key) { return try c.decode(T.self, forKey: key) }
+            return try old.decode(T.self, forKey: older)
+        }
+        func eitherIfPresent<T: Decodable>(_ key: CodingKeys, _ older: OlderKeys) throws -> T? {
+            try c.decodeIfPresent(T.self, forKey: key) ?? old.decodeIfPresent(T.self, forKey: older)
+        }
+        account = try c.decode(String.self, forKey: .account)
+        provider = try c.decode(OAuthProvider.self, forKey: .provider)
+        tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
+        authority = try c.decodeIfPresent(String.self, forKey: .authority)
+        user = try c.decodeIfPresent(String.self, forKey: .user)
+        scope = try c.decodeIfPresent(String.self, forKey: .scope)
+        clientID = try either(.clientID, .clientID)
+        clientSecret = try eitherIfPresent(.clientSecret, .clientSecret)
+        accessToken = try either(.accessToken, .accessToken)
+        expiresAt = try either(.expiresAt, .expiresAt)
+        refreshStore = try either(.refreshStore, .refreshStore)
+        refreshToken = try eitherIfPresent(.refreshToken, .refreshToken)
     }
 
     public init(request: SignInRequest, result: SignInResult, user: String?, refreshStore: RefreshStore) {

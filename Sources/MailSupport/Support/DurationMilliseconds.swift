@@ -1,4 +1,7 @@
 extension Duration {
+    /// Seconds as a decimal, as JSON and people read a duration (`0.012`).
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
     /// Whole milliseconds, for people and for poll timeouts.
     public var milliseconds: Int {
         let (whole, overflow) = components.seconds.multipliedReportingOverflow(by: 1000)

@@ -101,8 +101,7 @@ public struct TranscriptLine: Sendable, Codable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        let parts = elapsed.components
-        try c.encode(Double(parts.seconds) + Double(parts.attoseconds) / 1e18, forKey: .elapsed)
+        try c.encode(elapsed.inSeconds, forKey: .elapsed)
         try c.encode(speaker, forKey: .speaker)
         try c.encode(inTLS, forKey: .inTLS)
         try c.encode(stage, forKey: .stage)

@@ -62,15 +62,12 @@ struct CheckDomainCommand: ParsableCommand {
                                                                                mtaSTSURL: mtaStsUrl, caFile: caFile.map(\.absolutePath)))
         let sections = check.run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             struct Output: Encodable {
                 var domain: String
                 var verdict: DomainCheck.Verdict
                 var checks: [DomainCheck.Section]
             }
-            let data = try encoder.encode(Output(domain: check.domain, verdict: sections.map(\.verdict).max() ?? .ok, checks: sections))
-            Console.json(String(decoding: data, as: UTF8.self))
+            Console.json(Output(domain: check.domain, verdict: sections.map(\.verdict).max() ?? .ok, checks: sections))
         } else {
             for line in DomainCheck.report(check.domain, sections, dnsServer: dnsServer) { Console.out(line) }
         }

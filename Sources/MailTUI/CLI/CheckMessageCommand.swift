@@ -89,11 +89,8 @@ struct CheckMessageCommand: ParsableCommand {
                 var spam: SpamAssassinReport?
                 var compatibility: [CanIEmail.Feature]
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let data = try encoder.encode(Output(file: file, verdict: findings.map(\.verdict).max() ?? .ok, findings: findings,
-                                                 spam: outcome.spam, compatibility: outcome.compatibility))
-            Console.json(String(decoding: data, as: UTF8.self))
+            Console.json(Output(file: file, verdict: findings.map(\.verdict).max() ?? .ok, findings: findings,
+                                spam: outcome.spam, compatibility: outcome.compatibility))
         } else {
             for line in MessageCheck.report(file == "-" ? "standard input" : file, findings) { Console.outFormatted(line) }
         }

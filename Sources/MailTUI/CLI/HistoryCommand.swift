@@ -21,7 +21,7 @@ struct HistoryCommand: ParsableCommand {
             let entries = History.store.entries().prefix(max(0, limit))
             if entries.isEmpty && !json { Console.out("No sends or probes yet."); return }
             for entry in entries {
-                if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); continue }
+                if json { Console.json(entry); continue }
                 let subject = entry.draft.map { $0.subject.isEmpty ? "" : " \"\($0.subject)\"" } ?? ""
                 let to = entry.recipients.isEmpty ? "" : " to \(entry.recipients.joined(separator: ", "))"
                 Console.out("\(entry.id)  \(HistoryCommand.date(entry.time))  \(entry.kind.rawValue)  \(entry.settings.host):\(entry.settings.effectivePort)\(to)\(subject)  \(entry.succeeded ? "ok" : "FAILED"): \(entry.result)")
@@ -50,7 +50,7 @@ struct HistoryCommand: ParsableCommand {
                 Console.err("wrote \(share): a report without the password, ready to paste")
                 return
             }
-            if json { Console.json(String(decoding: (try? JSONEncoder().encode(entry)) ?? Data(), as: UTF8.self)); return }
+            if json { Console.json(entry); return }
             let s = entry.settings
             var lines = ["\(entry.kind.rawValue) \(entry.id) at \(HistoryCommand.date(entry.time))" + (entry.profile.map { " (profile \($0))" } ?? ""),
                          "server   \(s.host):\(s.effectivePort) \(s.security.displayName)" + (s.username.map { " as \($0)" } ?? "")]

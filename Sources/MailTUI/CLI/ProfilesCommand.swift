@@ -66,9 +66,7 @@ struct ProfilesCommand: ParsableCommand {
                                          port: p.settings.effectivePort, security: p.settings.security.rawValue,
                                          verifyCertificate: p.settings.verifyCertificate, caFile: p.settings.caFile, helo: p.settings.heloName,
                                          user: p.settings.username, auth: p.settings.authMechanism.rawValue, password: password, from: p.from)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                Console.json(String(decoding: try encoder.encode(shown), as: UTF8.self))
+                Console.json(shown)
                 return
             }
             let s = p.settings

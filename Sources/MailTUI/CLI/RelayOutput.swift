@@ -65,7 +65,7 @@ final class RelayOutput: Sendable {
     func showUnstored(_ leg: RelayedLeg) {
         lock.withLock { _ in
             if json {
-                Console.json(SendJSON.text(Relayed(id: nil, leg)))
+                Console.json(Relayed(id: nil, leg))
             } else {
                 let time = LocalTime.text(Int(Date().timeIntervalSince1970)).split(separator: " ").last.map(String.init) ?? ""
                 Console.out(Console.safe("\(time) relayed, nothing stored: " + leg.outcome))
@@ -75,22 +75,15 @@ final class RelayOutput: Sendable {
     }
 
     func stopped() {
-        lock.withLock { _ in json ? Console.json("{\"event\":\"stopped\"}") : Console.out("Stopped.") }
+        lock.withLock { _ in json ? Console.json(ServeEventJSON.stopped) : Console.out("Stopped.") }
     }
 
     /// `serve`'s objects; `listening` also names the upstream, and a relayed message is followed
     /// by its `relayed` object.
     static func json(_ event: ServerEvent, ca: String?, store: String, upstream: String) -> [String] {
-        let served = ServeOutput.json(event, ca: ca, store: store)
-        switch event {
-        case .listening:
-            return [String(served.dropLast()) + ",\"upstream\":" + QuotedString.basic(upstream) + "}"]
-        case .message(let message):
-            guard let leg = message.relayed else { return [served] }
-            return [served, SendJSON.text(Relayed(id: message.id, leg))]
-        default:
-            return [served]
-        }
+        let served = ServeEventJSON.line(event, ca: ca, store: store, upstream: upstream)
+        guard case .message(let message) = event, let leg = message.relayed else { return [served] }
+        return [served, JSONLine.text(Relayed(id: message.id, leg))]
     }
 
     /// `serve`'s lines, saying where mail goes; a relayed message gets its outcome upstream:

@@ -114,7 +114,7 @@ struct SendCommand: ParsableCommand {
             let run = LoadRun(message: validated, settings: resolved.settings, secret: secret, count: count, connections: min(connections, count), rate: rate,
                               transcript: LoadPlan.Transcript(rawValue: transcript) ?? .first, json: json, signer: signer)
             let (summary, failedSession) = try run.run()
-            if json { Console.json(summary.json) } else { for line in summary.lines { Console.out(line) } }
+            if json { Console.json(summary.record) } else { for line in summary.lines { Console.out(line) } }
             if summary.failed > 0 || summary.delivered < count {
                 // A connection that failed says why; else the stage where most messages were refused.
                 let status = failedSession?.failure.map { ExitStatus(failure: $0) } ?? summary.failures.first.map { ExitStatus(stage: $0.stage) } ?? .data
@@ -175,18 +175,12 @@ struct SendCommand: ParsableCommand {
     /// With `json`, each line and the result are JSON objects, one per line.
     static func runPrinting(_ request: SessionRequest, json: Bool = false, what: (SessionReport) -> String) -> SessionReport {
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 1))
-        let session = SMTPSession()
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { session.cancel() }
-        interrupt.resume()
-        defer { interrupt.cancel() }
-        let report = session.run(request) { event in
+        let report = InterruptibleSession.run(request) { event in
             guard case .line(let line) = event else { return }
-            if json { Console.json(SendJSON.text(SendJSON.Line(line))) } else { Console.outFormatted(printer.format(line)) }
+            if json { Console.json(SendJSON.line(line)) } else { Console.outFormatted(printer.format(line)) }
         }
         if json {
-            Console.json(SendJSON.text(SendJSON.Result(report, what: what(report))))
+            Console.json(SendJSON.Result(report, what: what(report)))
         } else {
             for line in printer.summary(report, what: what(report)) { Console.outFormatted(line) }
         }

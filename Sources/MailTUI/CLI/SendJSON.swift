@@ -1,27 +1,13 @@
 import MailCore
 
-/// `mailtui send --json`: the conversation as JSON lines, one object per transcript line, then one
-/// object for the result, so a script reads every line of standard output with a JSON parser.
-/// The `event` key tells them apart, as in `serve --json`.
+/// `mailtui send --json`: the conversation as JSON lines, one object per
+/// transcript line (`event: line`, the line's own keys as the store's records write them), then
+/// one object for the result, so a script reads every line of standard output with a JSON parser.
+/// The `event` key tells them apart, as in `serve --json`. Fields: docs/json.md.
 enum SendJSON {
-    /// One transcript line.
-    struct Line: Encodable {
-        var event = "line"
-        /// Seconds since the session started.
-        var elapsed: Double
-        var speaker: Speaker
-        var tls: Bool
-        var stage: SMTPStage
-        var text: String
-
-        init(_ line: TranscriptLine) {
-            let parts = line.elapsed.components
-            elapsed = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-            speaker = line.speaker
-            tls = line.inTLS
-            stage = line.stage
-            text = line.text
-        }
+    /// One transcript line: `elapsed` (seconds), `speaker`, `inTLS`, `stage`, `text`.
+    static func line(_ line: TranscriptLine) -> String {
+        JSONLine.text(JSONLine.Event(event: "line", body: line))
     }
 
     /// The end: success with the server's final reply, or the failure explained.
@@ -34,7 +20,7 @@ enum SendJSON {
         var ok: Bool
         /// What was done (`sent to 1 recipient`), as the text output says it.
         var what: String
-        /// The stage that failed, or null.
+        /// The stage that failed; absent on success.
         var stage: SMTPStage?
         var seconds: Double
         var reply: String?
@@ -42,33 +28,24 @@ enum SendJSON {
         var refused: [Refused]
         var explanation: String?
         var suggestions: [String]
-        var curl_code: Int?
-        var curl_message: String?
+        var curlCode: Int?
+        var curlMessage: String?
         /// The process's exit status (see `mailtui send --help`).
-        var exit_status: Int32
+        var exitStatus: Int32
 
         init(_ report: SessionReport, what: String) {
-            let parts = report.elapsed.components
             ok = report.failure == nil
             self.what = what
             stage = report.failure?.stage
-            seconds = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+            seconds = report.elapsed.inSeconds
             reply = (report.failure?.reply ?? report.finalReply)?.description
             accepted = report.acceptedRecipients
             refused = report.rejectedRecipients.map { Refused(address: $0.address, reply: $0.reply.description) }
             explanation = report.failure?.explanation
             suggestions = report.failure?.suggestions ?? []
-            curl_code = report.failure?.curlCode
-            curl_message = report.failure?.curlMessage
-            exit_status = report.failure.map { ExitStatus(failure: $0).rawValue } ?? ExitStatus.sent.rawValue
+            curlCode = report.failure?.curlCode
+            curlMessage = report.failure?.curlMessage
+            exitStatus = report.failure.map { ExitStatus(failure: $0).rawValue } ?? ExitStatus.sent.rawValue
         }
-    }
-
-    /// One object as one line (keys sorted, nulls kept out by the encoder's optionals).
-    static func text(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{\"event\":\"error\",\"text\":\"could not encode JSON\"}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }

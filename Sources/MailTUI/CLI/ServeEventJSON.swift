@@ -15,6 +15,8 @@ enum ServeEventJSON {
         var store: String
         var addresses: [String]
         var tlsAddresses: [String]
+        /// `relay` only: `host:port` of the upstream.
+        var upstream: String?
     }
 
     struct Message: Encodable {
@@ -32,40 +34,21 @@ enum ServeEventJSON {
         var relayed: RelayedLeg?
     }
 
-    /// A Codable value of the server's with the `event` key beside its own.
-    struct Tagged<Body: Encodable>: Encodable {
-        var event: String
-        var body: Body
-        private enum Key: String, CodingKey { case event }
-        func encode(to encoder: any Encoder) throws {
-            try body.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(event, forKey: .event)
-        }
-    }
-
     struct Stopped: Encodable { var event = "stopped" }
 
-    static func line(_ event: ServerEvent, ca: String?, store: String) -> String {
+    static func line(_ event: ServerEvent, ca: String?, store: String, upstream: String? = nil) -> String {
         switch event {
         case .listening(let smtp, let smtps):
-            return encode(Listening(smtp: smtp.first, smtps: smtps.first, ca: ca, store: store, addresses: smtp, tlsAddresses: smtps))
+            return JSONLine.text(Listening(smtp: smtp.first, smtps: smtps.first, ca: ca, store: store, addresses: smtp, tlsAddresses: smtps, upstream: upstream))
         case .message(let m):
-            return encode(Message(id: m.id, path: m.path, from: m.from, rcpt: m.recipients.map(\.address), authUser: m.authUser, tls: m.tls,
+            return JSONLine.text(Message(id: m.id, path: m.path, from: m.from, rcpt: m.recipients.map(\.address), authUser: m.authUser, tls: m.tls,
                                   cipher: m.cipher, bytes: m.bytes, subject: m.subject, relayed: m.relayed))
         case .session(let summary):
-            return encode(Tagged(event: "session", body: summary))
+            return JSONLine.text(JSONLine.Event(event: "session", body: summary))
         case .fault(let report):
-            return encode(Tagged(event: "fault", body: report))
+            return JSONLine.text(JSONLine.Event(event: "fault", body: report))
         }
     }
 
-    static var stopped: String { encode(Stopped()) }
-
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every field is a string, a number or a list of them: encoding cannot fail.
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    static var stopped: String { JSONLine.text(Stopped()) }
 }

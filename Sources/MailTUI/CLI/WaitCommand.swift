@@ -104,7 +104,7 @@ struct WaitCommand: ParsableCommand {
                 Console.err("error: message \(message.record.id) (\"\(message.subject)\") has no http or https link in its text or HTML body")
             }
             if json {
-                Console.json(SendJSON.text(WaitJSON.Message(message, link: link)))
+                Console.json(WaitJSON.Message(message, link: link))
             } else if link {
                 if let found = message.link { Console.out(found) }
             } else {
@@ -121,7 +121,7 @@ struct WaitCommand: ParsableCommand {
                 lines.append("no other message arrived" + (onlyNew ? "" : " (the messages already there do not match)"))
             }
             lines.forEach(Console.err)
-            if json { Console.json(SendJSON.text(WaitJSON.Timeout(matched: outcome.matched.count, wanted: count, others: outcome.othersCount))) }
+            if json { Console.json(WaitJSON.Timeout(matched: outcome.matched.count, wanted: count, others: outcome.othersCount)) }
             throw ExitCode(1)
         }
         if missingLink { throw ExitCode(1) }
@@ -152,7 +152,8 @@ enum WaitJSON {
         var from: String
         var to: String
         var subject: String
-        var mail_from: String
+        /// MAIL FROM's address (`from` is the From header).
+        var mailFrom: String
         var rcpt: [String]
         var time: Int
         var bytes: Int
@@ -164,7 +165,7 @@ enum WaitJSON {
             from = message.from
             to = message.to
             subject = message.subject
-            mail_from = message.record.from
+            mailFrom = message.record.from
             rcpt = message.record.recipients.map(\.address)
             time = message.record.time
             bytes = message.record.bytes

@@ -176,13 +176,7 @@ struct SendmailCommand: ParsableCommand {
     /// Runs the session on this thread; with `verbose`, its lines go to standard error as they come.
     static func run(_ request: SessionRequest, verbose: Bool) -> SessionReport {
         let printer = TranscriptPrinter(colour: TranscriptPrinter.colourWanted(for: 2))
-        let session = SMTPSession()
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { session.cancel() }
-        interrupt.resume()
-        defer { interrupt.cancel() }
-        return session.run(request) { event in
+        return InterruptibleSession.run(request) { event in
             guard verbose, case .line(let line) = event else { return }
             Console.write(2, printer.format(line) + "\n")
         }
