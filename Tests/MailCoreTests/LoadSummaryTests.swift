@@ -17,7 +17,9 @@ import Testing
         #expect(summary.codes == [250: 97, 550: 2, 0: 1])
         #expect(summary.failures.map(\.stage) == [.rcpt, .data] && summary.failures[0].count == 2 && summary.failures[0].example == "550 5.1.1 No such user")
         #expect(summary.lines[0] == "97 delivered, 3 failed in 2000 ms: 49 messages per second" || summary.lines[0] == "97 delivered, 3 failed in 2000 ms: 48 messages per second")
-        #expect(summary.lines.contains("failed at RCPT TO: 2, e.g. 550 5.1.1 No such user"))
+        #expect(summary.lines.contains("failed at RCPT TO: 2 (550: 2), e.g. 550 5.1.1 No such user"), "\(summary.lines)")
+        #expect(summary.lines.contains("failed at DATA: 1 (none: 1), e.g. the connection failed"), "\(summary.lines)")
+        #expect(summary.json.contains("{\"stage\":\"rcpt\",\"count\":2,\"codes\":{\"550\":2},"), "\(summary.json)")
         #expect(summary.json.contains("\"messages_per_second\":48.5") && summary.json.contains("\"replies\":{\"none\":1,\"250\":97,\"550\":2}"))
         #expect(LoadSummary(outcomes: [], elapsed: .zero).p50 == nil)
         // Durations at the edge never trap when shown.

@@ -5,6 +5,14 @@ public struct LoadSummary: Sendable, Equatable {
         public var stage: SMTPStage
         public var count: Int
         public var example: String
+        /// The failures at this stage by reply code (0: none came, e.g. the connection dropped),
+        /// so that a run against faults shows which struck how often (451 at RCPT TO: greylisted).
+        public var codes: [Int: Int] = [:]
+
+        /// `451: 9, 550: 3`.
+        var codesText: String {
+            codes.keys.sorted().map { "\($0 == 0 ? "none" : String($0)): \(codes[$0] ?? 0)" }.joined(separator: ", ")
+        }
     }
 
     public var delivered: Int
@@ -67,7 +75,7 @@ public struct LoadSummary: Sendable, Equatable {
                    "latency p50 \(Self.ms(p50)), p90 \(Self.ms(p90)), p99 \(Self.ms(p99)), max \(Self.ms(slowest))",
                    "replies " + codes.keys.sorted().map { "\($0 == 0 ? "none" : String($0)): \(codes[$0] ?? 0)" }.joined(separator: ", ")]
         for failure in failures {
-            out.append("failed at \(failure.stage.displayName): \(failure.count), e.g. \(failure.example)")
+            out.append("failed at \(failure.stage.displayName): \(failure.count) (\(failure.codesText)), e.g. \(failure.example)")
         }
         if notSent > 0 {
             out.append("not sent: \(notSent)" + (notSentBecause.map { ", because \($0)" } ?? ""))
@@ -82,7 +90,10 @@ public struct LoadSummary: Sendable, Equatable {
             return String(format1: Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
         }
         let codeList = codes.keys.sorted().map { "\"\($0 == 0 ? "none" : String($0))\":\(codes[$0] ?? 0)" }.joined(separator: ",")
-        let failureList = failures.map { "{\"stage\":\(QuotedString.basic($0.stage.rawValue)),\"count\":\($0.count),\"example\":\(QuotedString.basic($0.example))}" }
+        let failureList = failures.map { failure in
+            let byCode = failure.codes.keys.sorted().map { "\"\($0 == 0 ? "none" : String($0))\":\(failure.codes[$0] ?? 0)" }.joined(separator: ",")
+            return "{\"stage\":\(QuotedString.basic(failure.stage.rawValue)),\"count\":\(failure.count),\"codes\":{\(byCode)},\"example\":\(QuotedString.basic(failure.example))}"
+        }
             .joined(separator: ",")
         let because = notSentBecause.map(QuotedString.basic) ?? "null"
         return "{\"delivered\":\(delivered),\"failed\":\(failed),\"not_sent\":\(notSent),\"not_sent_because\":\(because),\"seconds\":\(String(format1: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)),"
