@@ -32,9 +32,16 @@ extension Fault {
                 replyWords = replyWords.dropFirst()
             }
             var (code, reply) = throttleReply
+            if let name = replyWords.first, replyWords.count == 1, let preset = Preset.named(String(name)) {
+                // A preset's wording: `throttle 14/s ses-throttling`.
+                guard case .reply(let given, let text)? = preset.faults.first?.action else {
+                    throw FaultError(text: text, reason: "the preset \(name) has no reply to lend")
+                }
+                return .throttle(count: count, seconds: seconds, scope: scope, code: given, text: text)
+            }
             if let first = replyWords.first {
                 guard first.count == 3, let given = Int(first), (400...599).contains(given) else {
-                    throw FaultError(text: text, reason: "after the rate (and per-login or per-sender) comes the reply, CODE TEXT, e.g. 454 4.7.0 Throttled")
+                    throw FaultError(text: text, reason: "after the rate (and per-login or per-sender) comes the reply, CODE TEXT (e.g. 454 4.7.0 Throttled), or a preset's name (e.g. ses-throttling)")
                 }
                 code = given
                 reply = replyWords.dropFirst().joined(separator: " ")

@@ -20,6 +20,8 @@ extension FaultBook {
          "data=throttle 14/s per-sender 454 Throttling failure: Maximum sending rate exceeded."),
         ("mail=throttle 3/90s", .throttle(count: 3, seconds: 90, scope: .login, code: 454, text: Fault.throttleReply.text),
          "mail=throttle 3/90s per-login 454 4.7.0 Too many messages, slow down and try again later"),
+        ("data=throttle 14/s ses-throttling", .throttle(count: 14, seconds: 1, scope: .login, code: 454, text: "Throttling failure: Maximum sending rate exceeded."),
+         "data=throttle 14/s per-login 454 Throttling failure: Maximum sending rate exceeded."),
         ("rcpt=greylist 60", .greylist(seconds: 60), "rcpt=greylist 60"),
         ("data=bandwidth 20kB/s", .bandwidth(bytesPerSecond: 20_000), "data=bandwidth 20kB/s"),
         ("data=bandwidth 1MB/s", .bandwidth(bytesPerSecond: 1_000_000), "data=bandwidth 1MB/s"),
@@ -55,6 +57,7 @@ extension FaultBook {
         ("mail=throttle 10/min per-planet", "throttle counts per-login or per-sender"),
         ("mail=throttle 10/min 250 fine", "after the rate"),
         ("ehlo=throttle 10/min", "throttle is for the mail, rcpt or data stage"),
+        ("mail=throttle 10/min greylisting", "has no reply to lend"),
         ("rcpt=550 No ~130%", "~P% takes a percentage"),
         ("rcpt=greylist 1e9", "greylist takes seconds"),
     ])
