@@ -67,6 +67,22 @@ import TestSupport
         #expect(harness.stored.first?.bytes ?? 0 >= 100_000)
     }
 
+    /// 3 MB at 1 MB/s: while a line waits its time the socket is not read, so what the server
+    /// holds stays under its 1 MiB input limit (past it, the session would end with 421).
+    @Test func aSlowLineHoldsTheSocketNotMemory() throws {
+        let harness = try ServerHarness(faults: [try Fault(parsing: "data=bandwidth 1MB/s")])
+        let out = try python("""
+        body = ("x" * 998 + "\\r\\n") * 3000
+        with smtplib.SMTP("127.0.0.1", port, timeout=60) as s:
+            start = time.monotonic()
+            s.sendmail("a@x.test", ["b@x.test"], "Subject: big\\r\\n\\r\\n" + body)
+            print("%.2f" % (time.monotonic() - start))
+        """, port: harness.port)
+        #expect((Double(out) ?? 0) >= 2, "\(out)")
+        #expect(harness.stored.first?.bytes ?? 0 >= 3_000_000)
+        #expect(harness.server.bufferHighWater.input < 1_100_000, "\(harness.server.bufferHighWater)")
+    }
+
     @Test func closeAfterDropsTheConnectionPartway() throws {
         let harness = try ServerHarness(faults: [try Fault(parsing: "data=close-after 4096")])
         let out = try python("""
