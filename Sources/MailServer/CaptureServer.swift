@@ -22,7 +22,7 @@ public final class CaptureServer: Sendable {
     /// without IPv6) may be skipped.
     public init(_ configuration: ServerConfiguration, faults: [Fault] = [], onEvent: @escaping @Sendable (ServerEvent) -> Void) throws {
         self.configuration = configuration
-        self.faults = FaultBook(faults)
+        self.faults = FaultBook(faults, seed: configuration.faultSeed)
         store = MessageStore(directory: configuration.store, keep: configuration.keep)
         if let refusal = store.refusal { throw refusal }
         var sslContext: NIOSSLContext?

@@ -13,6 +13,15 @@ public enum FaultAction: Sendable, Equatable, Codable {
     case hang
     /// STARTTLS only: say 220, then break the handshake.
     case tlsFail
+    /// A rate limit: past `count` messages in `seconds` (per login or per sender), this reply.
+    case throttle(count: Int, seconds: Double, scope: ThrottleScope, code: Int, text: String)
+    /// Greylisting: this reply the first time for each (client address, sender, recipient), then
+    /// the normal answer once `seconds` have passed since.
+    case greylist(seconds: Double)
+    /// The message is read at this many octets a second at most.
+    case bandwidth(bytesPerSecond: Int)
+    /// The connection drops once this many octets of the message's content were read.
+    case closeAfter(bytes: Int)
 
     var words: String {
         switch self {
@@ -21,7 +30,60 @@ public enum FaultAction: Sendable, Equatable, Codable {
         case .close: "close"
         case .hang: "hang"
         case .tlsFail: "tls-fail"
+        case .throttle(let count, let seconds, let scope, let code, let text):
+            "throttle \(count)/\(ThrottleScope.periodWord(seconds)) \(scope.word) \(code) \(text)"
+        case .greylist(let seconds): "greylist \(seconds.plainText)"
+        case .bandwidth(let rate): "bandwidth \(rate.plainRate)"
+        case .closeAfter(let bytes): "close-after \(bytes)"
         }
+    }
+
+    /// Whether it acts on how the message is read (`data` only) rather than on an answer.
+    var pacesTheMessage: Bool {
+        switch self {
+        case .bandwidth, .closeAfter: true
+        default: false
+        }
+    }
+}
+
+/// Whose messages a rate limit counts together.
+public enum ThrottleScope: String, Sendable, Equatable, Codable {
+    /// The login name (sessions without one share a count).
+    case login
+    /// The MAIL FROM address.
+    case sender
+
+    var word: String { "per-\(rawValue)" }
+
+    /// `s`, `min`, `h` or `d` for the periods they name, else seconds.
+    static func periodWord(_ seconds: Double) -> String {
+        switch seconds {
+        case 1: "s"
+        case 60: "min"
+        case 3600: "h"
+        case 86400: "d"
+        default: "\(seconds.plainText)s"
+        }
+    }
+
+    static func period(_ word: Substring) -> Double? {
+        switch word.lowercased() {
+        case "s", "sec", "second": 1
+        case "m", "min", "minute": 60
+        case "h", "hour": 3600
+        case "d", "day": 86400
+        default: word.hasSuffix("s") ? Double(word.dropLast()).flatMap { $0 > 0 && $0 <= 86400 ? $0 : nil } : nil
+        }
+    }
+}
+
+extension Int {
+    /// `20kB/s`, `1MB/s` or `500B/s`.
+    var plainRate: String {
+        if self % 1_000_000 == 0 { return "\(self / 1_000_000)MB/s" }
+        if self % 1000 == 0 { return "\(self / 1000)kB/s" }
+        return "\(self)B/s"
     }
 }
 
@@ -33,20 +95,34 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
     /// 1-based: `rcpt@2` is the second recipient since start; nil is every time.
     public var occurrence: Int?
     public var action: FaultAction
+    /// From 0 to 1: it strikes with this chance each time it could (`~30%`); nil is always.
+    public var probability: Double?
 
-    public init(stage: SMTPStage, occurrence: Int? = nil, action: FaultAction) {
+    public init(stage: SMTPStage, occurrence: Int? = nil, action: FaultAction, probability: Double? = nil) {
         self.stage = stage
         self.occurrence = occurrence
         self.action = action
+        self.probability = probability
     }
 
-    public var description: String { "\(stage.faultWord)\(occurrence.map { "@\($0)" } ?? "")=\(action.words)" }
+    public var description: String {
+        "\(stage.faultWord)\(occurrence.map { "@\($0)" } ?? "")=\(action.words)" + (probability.map { " ~\(($0 * 100).plainText)%" } ?? "")
+    }
 
     /// Parses `rcpt@2=550 5.1.1 No such user`, `greeting=delay 3`, `data=close`, `starttls=tls-fail`.
     public init(parsing text: String) throws(FaultError) {
         guard let equals = text.firstIndex(of: "=") else { throw FaultError(text: text, reason: "expected STAGE[@N]=ACTION") }
         let left = text[..<equals].trimmingSpaces
-        let right = String(text[text.index(after: equals)...]).trimmingSpaces
+        var right = String(text[text.index(after: equals)...]).trimmingSpaces
+        var probability: Double?
+        if let tilde = right.lastIndex(of: "~"), right[tilde...].hasSuffix("%") {
+            // `~30%` at the end: a chance, Mailpit's chaos style.
+            guard let percent = Double(right[right.index(after: tilde)..<right.index(before: right.endIndex)]), percent >= 0, percent <= 100 else {
+                throw FaultError(text: text, reason: "~P% takes a percentage from 0 to 100")
+            }
+            probability = percent / 100
+            right = String(right[..<tilde]).trimmingSpaces
+        }
         let parts = left.split(separator: "@", maxSplits: 1).map(String.init)
         guard let stageName = parts.first, let stage = SMTPStage(faultWord: stageName) else {
             throw FaultError(text: text, reason: "the stage must be one of \(SMTPStage.allCases.map(\.faultWord).joined(separator: ", "))")
@@ -64,6 +140,8 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
         case "tls-fail":
             guard stage == .tls else { throw FaultError(text: text, reason: "tls-fail is for the starttls stage only") }
             action = .tlsFail
+        case "throttle", "greylist", "bandwidth", "close-after":
+            action = try Self.limit(words, stage: stage, text: text)
         case "delay":
             guard words.count == 2, let seconds = Double(words[1]), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
                 throw FaultError(text: text, reason: "delay takes seconds, from 0 to 3600")
@@ -76,7 +154,7 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
             throw FaultError(text: text, reason: "a dash after the code marks a continuation line, and a fault answers with one line: write '\(code) \(rest)' with a space")
         case let first?:
             guard first.count == 3, let code = Int(first), (200...599).contains(code) else {
-                throw FaultError(text: text, reason: "the action must be a reply (CODE TEXT), delay SECONDS, close, hang or tls-fail")
+                throw FaultError(text: text, reason: "the action must be a reply (CODE TEXT), delay SECONDS, close, hang, tls-fail, throttle N/min, greylist SECONDS, bandwidth RATE or close-after OCTETS")
             }
             let reply = words.count == 2 ? words[1] : ""
             guard !reply.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw FaultError(text: text, reason: "a reply is one line") }
@@ -84,12 +162,12 @@ public struct Fault: Sendable, Equatable, Codable, CustomStringConvertible {
         case nil:
             throw FaultError(text: text, reason: "no action after '='")
         }
-        self.init(stage: stage, occurrence: occurrence, action: action)
+        self.init(stage: stage, occurrence: occurrence, action: action, probability: probability)
     }
 }
 
 extension Fault {
-    private enum CodingKeys: String, CodingKey { case stage, occurrence, action }
+    private enum CodingKeys: String, CodingKey { case stage, occurrence, action, probability }
 
     /// The stage is written as its fault word, `starttls`, as it always was.
     public func encode(to encoder: any Encoder) throws {
@@ -97,12 +175,13 @@ extension Fault {
         try c.encode(stage.faultWord, forKey: .stage)
         try c.encodeIfPresent(occurrence, forKey: .occurrence)
         try c.encode(action, forKey: .action)
+        try c.encodeIfPresent(probability, forKey: .probability)
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(stage: try c.decode(SMTPStage.self, forKey: .stage), occurrence: try c.decodeIfPresent(Int.self, forKey: .occurrence),
-                  action: try c.decode(FaultAction.self, forKey: .action))
+                  action: try c.decode(FaultAction.self, forKey: .action), probability: try c.decodeIfPresent(Double.self, forKey: .probability))
     }
 }
 
@@ -112,45 +191,3 @@ public struct FaultError: Error, Sendable, CustomStringConvertible {
     public var description: String { "--fault '\(text)': \(reason)" }
 }
 
-/// The faults in force and how often each stage was reached since the server started (shared by
-/// all connections), so that `rcpt@2` strikes the second recipient whichever session it is in.
-/// The compose screen's fault panel changes them while the server runs.
-public final class FaultBook: Sendable {
-    /// A fault in force; a `once` fault goes when it has struck.
-    struct Armed: Sendable {
-        var fault: Fault
-        var once: Bool
-    }
-
-    private let state: Mutex<(faults: [Armed], counts: [SMTPStage: Int])>
-
-    public init(_ faults: [Fault] = []) { state = Mutex((faults.map { Armed(fault: $0, once: false) }, [:])) }
-
-    /// Counts one more arrival at `stage` and returns the fault that strikes it, if one does.
-    func reach(_ stage: SMTPStage) -> (fault: Fault, occurrence: Int)? {
-        state.withLock { state in
-            let count = (state.counts[stage] ?? 0) + 1
-            state.counts[stage] = count
-            guard let index = state.faults.firstIndex(where: { $0.fault.stage == stage && ($0.fault.occurrence == nil || $0.fault.occurrence == count) }) else {
-                return nil
-            }
-            let armed = state.faults[index]
-            if armed.once { state.faults.remove(at: index) }
-            return (armed.fault, count)
-        }
-    }
-
-    /// Puts these faults in force instead of any before, counting `@N` from now; `once` faults
-    /// strike a single time (the next message), the others until cleared.
-    public func replace(with faults: [Fault], once: Bool) {
-        state.withLock { state in
-            state.faults = faults.map { Armed(fault: $0, once: once) }
-            state.counts = [:]
-        }
-    }
-
-    /// The faults in force, as `--fault` writes them, `(once)` marked.
-    public var active: [String] {
-        state.withLock { state in state.faults.map { $0.fault.description + ($0.once ? " (once)" : "") } }
-    }
-}

@@ -11,6 +11,8 @@ enum FaultOutcome: Sendable, Equatable {
     case hang
     /// STARTTLS is answered and then no handshake (only at the STARTTLS stage, `.tls`).
     case tlsFail
+    /// Not an answer: the message is read slowly or dropped partway (`SMTPSessionHandler+Pace`).
+    case pace
 
     init(_ fault: Fault) {
         switch fault.action {
@@ -21,6 +23,11 @@ enum FaultOutcome: Sendable, Equatable {
         case .close: self = .close
         case .hang: self = .hang
         case .tlsFail: self = .tlsFail
+        case .throttle(_, _, _, let code, let text): self = .replace(code: code, text: text, ends: code == 421)
+        case .greylist(let seconds):
+            let (code, text) = Fault.greylistReply(seconds)
+            self = .replace(code: code, text: text, ends: false)
+        case .bandwidth, .closeAfter: self = .pace
         }
     }
 }

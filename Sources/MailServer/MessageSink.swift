@@ -27,7 +27,9 @@ protocol MessageSink: Sendable {
 /// Where a session learns whether a fault strikes a stage it reaches.
 protocol FaultSource: Sendable {
     /// Counts one more arrival at `stage` and returns the fault that strikes it, if one does.
-    func reach(_ stage: SMTPStage) -> (fault: Fault, occurrence: Int)?
+    func reach(_ stage: SMTPStage, _ facts: FaultFacts) -> (fault: Fault, occurrence: Int)?
+    /// The faults that pace the message beginning now (`bandwidth`, `close-after`).
+    func pace(_ facts: FaultFacts) -> [(fault: Fault, occurrence: Int)]
 }
 
 extension FaultBook: FaultSource {}

@@ -66,7 +66,7 @@ extension SMTPSessionHandler {
         guard let sslContext = server.sslContext else { reply(context, 454, ["4.7.0 TLS not available"]); return }
         guard !inTLS else { reply(context, 503, ["5.5.1 Already in TLS"]); return }
         guard argument.isEmpty else { reply(context, 501, ["5.5.4 Syntax: STARTTLS"]); return }
-        if let (fault, count) = server.faults.reach(.tls) {
+        if let (fault, count) = server.faults.reach(.tls, facts(context)) {
             guard fault.action == .tlsFail else {
                 inject(fault, count, normal: (220, ["2.0.0 Ready to start TLS"]), then: .upgrade(sslContext), context)
                 return

@@ -26,7 +26,7 @@ extension SMTPSessionHandler {
     /// unless a fault strikes: then its outcome. With `question`, the gate is asked after the
     /// fault (see `proceed`).
     func answer(_ stage: SMTPStage, _ context: ChannelHandlerContext, lines: (Int, [String])?, then next: AfterAnswer, ask question: GateQuestion? = nil) {
-        guard let (fault, count) = server.faults.reach(stage) else {
+        guard let (fault, count) = server.faults.reach(stage, facts(context, next)) else {
             proceed(normal: lines, then: next, ask: question, context)
             return
         }
@@ -77,9 +77,24 @@ extension SMTPSessionHandler {
             abandon(next)
             ending = "fault: hang at \(fault.stage.faultWord)"
             mode = .hung
-        case .tlsFail:
+        case .tlsFail, .pace:
             break
         }
+    }
+
+    /// What the faults that key on the session see: the client, the login, the sender (the one
+    /// being given, at MAIL FROM) and the recipient being given.
+    func facts(_ context: ChannelHandlerContext, _ next: AfterAnswer? = nil) -> FaultFacts {
+        // `counted` is the address without the port (every session that reaches a stage was admitted).
+        var facts = FaultFacts(client: counted ?? client, login: authUser, sender: from?.address,
+                               recipient: nil, now: context.eventLoop.now)
+        switch next {
+        case .mailFrom(let address, _)?: facts.sender = address
+        case .recipient(let recipient)?: facts.recipient = recipient.address
+        case .login(let user)?: facts.login = user
+        default: break
+        }
+        return facts
     }
 
     /// What a normal answer leads to.
@@ -104,9 +119,11 @@ extension SMTPSessionHandler {
         case .enterData:
             beginMessage()
             mode = .data
+            beginPace(context)
         case .enterChunk(let size, let last):
             beginMessage()
             mode = .chunk(remaining: size, last: last)
+            beginPace(context)
         case .store(let receiving):
             store(receiving, context)
         case .quit:

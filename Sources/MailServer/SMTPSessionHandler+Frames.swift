@@ -23,6 +23,7 @@ extension SMTPSessionHandler {
             }
             return
         }
+        if paceHolds(frame, context) { return }
         // A whole line came: its clock starts again at the next one.
         lineClock?.cancel()
         lineClock = nil

@@ -98,6 +98,7 @@ extension SMTPSessionHandler {
 
     func endOfMessage(_ receiving: any IncomingMessage, _ context: ChannelHandlerContext) {
         mode = .command
+        pace = nil
         self.receiving = nil
         if let (code, lines) = messageProblem {
             server.store.drop(receiving)
@@ -153,6 +154,7 @@ extension SMTPSessionHandler {
         receiving = nil
         messageProblem = nil
         gateOctets = []
+        pace = nil
     }
 
     static func now() -> Int {

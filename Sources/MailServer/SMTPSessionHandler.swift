@@ -80,6 +80,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     /// What a stored message keeps of the conversation.
     var transcript = SessionTranscript()
     var faultsHit: [String] = []
+    /// The `bandwidth` and `close-after` faults on the message being read.
+    var pace: MessagePace?
     var ending = "closed by the client"
 
     var from: (address: String, parameters: [String])?

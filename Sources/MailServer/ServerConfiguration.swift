@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var hostname = "mailtui.localhost"
     public var store: String = XDGPaths.dataDirectory + "/inbox"
     public var keep = 1000
+    /// `--seed`: the seed of the faults' chances (`~30%`), so that a run can be repeated; nil
+    /// draws one.
+    public var faultSeed: UInt64?
     /// Asked at each stage of a transaction after the session's own checks and its faults (a
     /// relay answers with what the upstream server said); nil for `serve`, which answers alone.
     public var gate: (any TransactionGate)?

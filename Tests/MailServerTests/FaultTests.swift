@@ -70,10 +70,10 @@ import TestSupport
     func everyPresetAnswersAsItsProviderDoes(_ name: String) throws {
         let preset = try #require(Preset.named(name))
         let harness = try ServerHarness(faults: preset.faults)
-        guard case .reply(let code, let text) = preset.faults[0].action else { Issue.record("not a reply"); return }
+        guard case .replace(let code, let text, _) = FaultOutcome(preset.faults[0]) else { Issue.record("not a reply"); return }
         var report = try harness.send(.starttls, user: "alice")
-        // The rate limit strikes the fourth message.
-        if preset.faults[0].occurrence == 4 { for _ in 0..<3 { report = try harness.send(.starttls, user: "alice") } }
+        // The rate limit strikes the fourth message of the hour.
+        if case .throttle(let count, _, _, _, _) = preset.faults[0].action { for _ in 0..<count { report = try harness.send(.starttls, user: "alice") } }
         #expect(report.failure?.reply?.code == code, "\(name): \(report.failure?.description ?? "no failure")")
         #expect(report.failure?.reply?.description.contains(text.split(separator: " ").dropFirst().prefix(3).joined(separator: " ")) == true)
     }

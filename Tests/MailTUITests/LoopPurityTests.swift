@@ -475,7 +475,7 @@ import MailServer
         _ = s.update(.session(.finished(report)))
         let screen = Renderer.render(s).text
         #expect(screen.contains("Load run: 2 of 5 messages on one connection"), "\(screen)")
-        #expect(screen.contains("1 delivered, 1 failed, 3 not sent") && screen.contains("failed at RCPT TO: 1, e.g. 550 no") && screen.contains("not sent: 3"), "\(screen)")
+        #expect(screen.contains("1 delivered, 1 failed, 3 not sent") && screen.contains("failed at RCPT TO: 1 (550: 1), e.g. 550 no") && screen.contains("not sent: 3"), "\(screen)")
     }
 
     @Test func theCountTakesDigitsAndIsChecked() {

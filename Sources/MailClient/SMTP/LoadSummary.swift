@@ -5,6 +5,25 @@ public struct LoadSummary: Sendable, Equatable {
         public var stage: SMTPStage
         public var count: Int
         public var example: String
+        /// The failures at this stage by reply code (0: none came, e.g. the connection dropped),
+        /// so that a run against faults shows which struck how often (451 at RCPT TO: greylisted).
+        public var codes: [Int: Int] = [:]
+
+        private enum CodingKeys: String, CodingKey { case stage, count, example, codes }
+
+        /// `codes` keyed by the reply code as text, `"none"` for no reply, as `replies` is.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(stage, forKey: .stage)
+            try container.encode(count, forKey: .count)
+            try container.encode(example, forKey: .example)
+            try container.encode(Dictionary(uniqueKeysWithValues: codes.map { ($0.key == 0 ? "none" : String($0.key), $0.value) }), forKey: .codes)
+        }
+
+        /// `451: 9, 550: 3`.
+        var codesText: String {
+            codes.keys.sorted().map { "\($0 == 0 ? "none" : String($0)): \(codes[$0] ?? 0)" }.joined(separator: ", ")
+        }
     }
 
     public var delivered: Int
@@ -67,7 +86,7 @@ public struct LoadSummary: Sendable, Equatable {
                    "latency p50 \(Self.ms(p50)), p90 \(Self.ms(p90)), p99 \(Self.ms(p99)), max \(Self.ms(slowest))",
                    "replies " + codes.keys.sorted().map { "\($0 == 0 ? "none" : String($0)): \(codes[$0] ?? 0)" }.joined(separator: ", ")]
         for failure in failures {
-            out.append("failed at \(failure.stage.displayName): \(failure.count), e.g. \(failure.example)")
+            out.append("failed at \(failure.stage.displayName): \(failure.count) (\(failure.codesText)), e.g. \(failure.example)")
         }
         if notSent > 0 {
             out.append("not sent: \(notSent)" + (notSentBecause.map { ", because \($0)" } ?? ""))

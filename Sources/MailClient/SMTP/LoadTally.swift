@@ -28,6 +28,7 @@ public struct LoadTally: Sendable {
         codes[outcome.code ?? 0, default: 0] += 1
         if let stage = outcome.failedStage {
             failures[stage, default: LoadSummary.Failures(stage: stage, count: 0, example: LoadOutcome.cut(outcome.example ?? ""))].count += 1
+            failures[stage]?.codes[outcome.code ?? 0, default: 0] += 1
         }
         slowest = max(slowest ?? outcome.latency, outcome.latency)
         // Algorithm R: the n-th latency replaces a kept one with probability limit / n.

@@ -14,8 +14,11 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Keep the newest N messages.", valueName: "n"))
     var keep: Int = 1000
 
-    @Option(name: .customLong("fault"), help: ArgumentHelp("STAGE[@N]=ACTION, e.g. 'rcpt@2=550 5.1.1 No such user'; repeatable.", valueName: "fault"))
+    @Option(name: .customLong("fault"), help: ArgumentHelp("STAGE[@N]=ACTION[ ~P%], e.g. 'rcpt@2=550 5.1.1 No such user', 'mail=throttle 10/min', 'rcpt=greylist 60', 'data=bandwidth 20kB/s', 'data=close-after 4096', 'rcpt=550 5.1.1 No such user ~30%'; repeatable.", valueName: "fault"))
     var faults: [String] = []
+
+    @Option(help: ArgumentHelp("The seed of the faults' chances (~P%), so that a run strikes the same messages again.", valueName: "n"))
+    var seed: UInt64?
 
     @Option(name: .customLong("preset"), help: ArgumentHelp("Replies worded as a provider words them (see serve --list-presets); repeatable.", valueName: "name"))
     var presets: [String] = []
@@ -45,6 +48,7 @@ struct CaptureOptions: ParsableArguments {
     func apply(to configuration: inout ServerConfiguration) {
         if !hosts.isEmpty { configuration.hosts = hosts }
         configuration.keep = keep
+        configuration.faultSeed = seed
         if let store { configuration.store = store.absolutePath }
     }
 }

@@ -20,7 +20,12 @@ struct ServeCommand: ParsableCommand {
         Faults: --fault 'STAGE[@N]=ACTION'. STAGE: connect, greeting, ehlo, starttls, auth, mail, \
         rcpt, data (the reply after the message), quit. @N strikes only the Nth time that stage is \
         reached since start (rcpt@2: the second recipient). ACTION: a reply 'CODE TEXT', \
-        'delay SECONDS', close, hang, or (starttls only) tls-fail.
+        'delay SECONDS', close, hang, or (starttls only) tls-fail. Limits: (mail) 'throttle 10/min \
+        [per-login|per-sender] [CODE TEXT]' refuses past the rate (454 4.7.0 by default); (rcpt) \
+        'greylist 60' defers each (client, sender, recipient) with 451 4.7.1 until 60 s passed; \
+        (data) 'bandwidth 20kB/s' reads the message slowly; (data) 'close-after 4096' drops the \
+        connection after 4096 octets of content. A trailing '~30%' strikes with that chance; \
+        --seed N repeats a run's chances.
         """
     )
 

@@ -30,7 +30,7 @@ enum KeyMap {
         KeyBinding(.inbox, [.function(2)], keyText: "F2", hint: "Inbox",
                 help: "the local test server's inbox: the messages it caught, newest first; Enter shows one"),
         KeyBinding(.faults, [.function(12)], keyText: "F12", hint: "Faults",
-                help: "faults of the local test server (F12 or f in the inbox too): the next send, or every one, fails at a stage with a reply, a delay, a close or a hang, or as a provider would (presets)"),
+                help: "faults of the local test server (F12 or f in the inbox too): the next send, or every one, fails at a stage with a reply, a delay, a close, a hang or a limit (a rate, greylisting, a slow line, a drop partway), or as a provider would (presets)"),
         KeyBinding(.profiles, [.function(8)], keyText: "F8", hint: "Profiles",
                 help: "profiles and provider presets (Gmail, Microsoft 365, SES, SendGrid...): Enter loads one, s saves the form as one, e shows an export (each press the next format), w saves it"),
         KeyBinding(.history, [.function(9)], keyText: "F9", hint: "History", help: "history: Enter re-opens a past send or probe, with its transcript; s writes a report to paste into an issue (no password)"),

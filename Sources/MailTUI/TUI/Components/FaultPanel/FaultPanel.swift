@@ -8,6 +8,30 @@ struct FaultPanel: Equatable, Sendable {
 
     enum ActionKind: String, CaseIterable, Sendable {
         case reply, delay, close, hang, tlsFail = "tls-fail"
+        case throttle, greylist, bandwidth, closeAfter = "close-after"
+
+        /// The stage it belongs at, when it has only one (chosen with it).
+        var stage: SMTPStage? {
+            switch self {
+            case .tlsFail: .tls
+            case .throttle: .mail
+            case .greylist: .rcpt
+            case .bandwidth, .closeAfter: .data
+            default: nil
+            }
+        }
+
+        /// What the value row is called, for the actions that have one.
+        var valueLabel: String? {
+            switch self {
+            case .reply: "Reply    "
+            case .delay, .greylist: "Seconds  "
+            case .throttle: "Rate     "
+            case .bandwidth: "Speed    "
+            case .closeAfter: "Octets   "
+            case .close, .hang, .tlsFail: nil
+            }
+        }
     }
 
     var row: Row = .stage
@@ -15,7 +39,8 @@ struct FaultPanel: Equatable, Sendable {
     var preset: Int?
     var stage: SMTPStage = .rcpt
     var action: ActionKind = .reply
-    /// The reply (`550 5.1.1 No such user`) or the delay's seconds.
+    /// The reply (`550 5.1.1 No such user`), the delay's seconds, the rate, the speed or the
+    /// octets; a trailing `~30%` makes it strike with that chance.
     var value = TextField("550 5.1.1 No such user")
     /// The next message only, or every one until cleared.
     var once = true
@@ -26,8 +51,8 @@ struct FaultPanel: Equatable, Sendable {
         if let preset, let chosen = Preset.all[safe: preset] { return .success(chosen.faults) }
         let actionText = switch action {
         case .reply: value.text
-        case .delay: "delay " + value.text
-        default: action.rawValue
+        case .close, .hang, .tlsFail: action.rawValue
+        default: action.rawValue + " " + value.text
         }
         do throws(FaultError) {
             return .success([try Fault(parsing: "\(stage.faultWord)=\(actionText)")])
@@ -41,7 +66,11 @@ struct FaultPanel: Equatable, Sendable {
         switch action {
         case .reply: "550 5.1.1 No such user"
         case .delay: "5"
-        default: ""
+        case .throttle: "10/min"
+        case .greylist: "60"
+        case .bandwidth: "20kB/s"
+        case .closeAfter: "4096"
+        case .close, .hang, .tlsFail: ""
         }
     }
 
@@ -57,10 +86,8 @@ struct FaultPanel: Equatable, Sendable {
         } else {
             lines.append(mark(.stage) + "Stage    ‹ \(stage.faultWord) ›")
             lines.append(mark(.action) + "Action   ‹ \(action.rawValue) ›")
-            switch action {
-            case .reply: lines.append(mark(.value) + "Reply    " + (row == .value ? value.markedAtCursor : value.text))
-            case .delay: lines.append(mark(.value) + "Seconds  " + (row == .value ? value.markedAtCursor : value.text))
-            default: break
+            if let label = action.valueLabel {
+                lines.append(mark(.value) + label + (row == .value ? value.markedAtCursor : value.text))
             }
         }
         lines.append(mark(.applies) + "Applies  ‹ \(once ? "to the next message only" : "to every message, until cleared") ›")
@@ -69,10 +96,10 @@ struct FaultPanel: Equatable, Sendable {
         return lines.map { WindowLine($0, selected: $0.hasPrefix("▸ ")) }
     }
 
-    /// The rows the panel shows now: a preset hides stage, action and value; only replies and
-    /// delays have a value.
+    /// The rows the panel shows now: a preset hides stage, action and value; close, hang and
+    /// tls-fail have no value.
     var rows: [Row] {
         if preset != nil { return [.preset, .applies] }
-        return Row.allCases.filter { $0 != .value || action == .reply || action == .delay }
+        return Row.allCases.filter { $0 != .value || action.valueLabel != nil }
     }
 }

@@ -55,7 +55,7 @@ extension FaultPanel {
             let all = ActionKind.allCases
             action = all[cycle(all.count, all.firstIndex(of: action) ?? 0)]
             value = TextField(FaultPanel.startingValue(for: action))
-            if action == .tlsFail { stage = .tls }
+            if let only = action.stage { stage = only }
         case .applies:
             once.toggle()
         case .value:
