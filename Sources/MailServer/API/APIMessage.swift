@@ -106,7 +106,7 @@ struct APIMessage {
         let body = contents
         let unsubscribe = header("List-Unsubscribe")
         let links = unsubscribe.split(separator: ",").map { String($0).stripped("<>") }
-        return Mailpit.Message(ID: id, MessageID: messageID, From: Mailpit.Nullable(addresses("From").first), To: addresses("To"), Cc: addresses("Cc"), Bcc: bcc,
+        return Mailpit.Message(ID: id, MessageID: messageID, Read: true, From: Mailpit.Nullable(addresses("From").first), To: addresses("To"), Cc: addresses("Cc"), Bcc: bcc,
                                ReplyTo: addresses("Reply-To"), ReturnPath: record.from, Subject: header("Subject"),
                                ListUnsubscribe: Mailpit.ListUnsubscribe(Header: unsubscribe, Links: unsubscribe.isEmpty ? [] : links, Errors: "",
                                                                         HeaderPost: header("List-Unsubscribe-Post")),

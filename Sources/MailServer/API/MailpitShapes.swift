@@ -81,6 +81,9 @@ public enum Mailpit {
     public struct Message: Codable, Sendable, Equatable {
         public var ID: String
         public var MessageID: String
+        /// Always true: opening a message marks it read. Older Mailpit versions sent it, and
+        /// their Python client (mailpit-api-client) requires it.
+        public var Read: Bool
         public var From: Nullable<Address>
         public var To: [Address]
         public var Cc: [Address]
