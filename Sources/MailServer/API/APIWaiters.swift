@@ -34,9 +34,19 @@ final class APIWaiters: Sendable {
 
     init(directory: String) { self.directory = directory }
 
+    /// The most requests that wait at once; beyond, 503: each holds a connection and a timer.
+    static let most = 1000
+
     var count: Int { waiting.withLock { $0.count } }
 
-    func add(_ waiter: Waiter) { waiting.withLock { $0[ObjectIdentifier(waiter)] = waiter } }
+    /// Registers the waiter; false when too many wait already.
+    func add(_ waiter: Waiter) -> Bool {
+        waiting.withLock { waiting in
+            guard waiting.count < Self.most else { return false }
+            waiting[ObjectIdentifier(waiter)] = waiter
+            return true
+        }
+    }
 
     func remove(_ waiter: Waiter) { _ = waiting.withLock { $0.removeValue(forKey: ObjectIdentifier(waiter)) } }
 
@@ -69,7 +79,9 @@ extension APIResponder {
         }
         let search = SearchQuery(query["query"] ?? "")
         let waiter = APIWaiters.Waiter(query: search, reply: reply)
-        waiters.add(waiter)
+        guard waiters.add(waiter) else {
+            return reply(.text(503, "\(APIWaiters.most) requests wait already: try again when one is answered"))
+        }
         for id in storedIDs().reversed() {
             guard !waiter.answered else { break }
             guard let message = APIMessage(id: id, directory: directory), matches(search, message) else { continue }
