@@ -21,5 +21,7 @@ import TestSupport
 
     @Test func badHTTPInputGets4xxAndTheServerGoesOnServing() throws { try check("bad") }
 
+    @Test func eventsStreamEachArrival() throws { try check("events") }
+
     @Test func mailpitsPythonClientWorksUnchanged() throws { try check("client") }
 }

@@ -76,6 +76,7 @@ import TestSupport
         #expect(APIRoute.parse(method: "GET", target: "/api/v1/message/latest").route == .message("latest"))
         #expect(APIRoute.parse(method: "GET", target: "/api/v1/message/1-2-000003/part/1.2").route == .part("1-2-000003", part: "1.2"))
         #expect(APIRoute.parse(method: "GET", target: "/api/v1/search?query=subject%3A%22a+b%22").query["query"] == "subject:\"a b\"")
+        #expect(APIRoute.parse(method: "GET", target: "/api/v1/events").route == .events)
         #expect(APIRoute.parse(method: "POST", target: "/api/v1/messages").route == .methodNotAllowed)
         #expect(APIRoute.parse(method: "GET", target: "/api/v2/messages").route == .notFound)
         for climbing in ["/api/v1/../etc/passwd", "/api/v1/message/%2e%2e/raw", "/api/v1/message/a%2fb", "api/v1/messages", "/api/v1/message/%zz"] {
@@ -197,5 +198,14 @@ import TestSupport
         #expect(!channel.isActive)
         // What passed on to the decoder is nothing: the oversized head never reached it.
         #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+    }
+
+    @Test func anIdleConnectionIsClosed() throws {
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.pipeline.syncOperations.addHandler(APIHTTPHandler(responder: APIResponder(directory: Folder().path), cap: RequestSizeCap()))
+        #expect(channel.isActive)
+        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        #expect(!channel.isActive)
     }
 }

@@ -169,5 +169,23 @@ def client():
     check(api.get_messages().total == 0)
 
 
-{"shapes": shapes, "wait": wait, "bad": bad_input, "client": client}[MODE]()
+def events():
+    stream = urllib.request.urlopen(API + "/api/v1/events", timeout=120)
+    check(stream.headers["Content-Type"] == "text/event-stream", stream.headers)
+    # The stream is open once its first comment came: mail sent now is an arrival.
+    check(stream.readline() == b": connected\n", "no first comment")
+    send("Password reset")
+    lines = []
+    while not lines or not lines[-1].startswith(b"data: "):
+        line = stream.readline()
+        check(line, "the stream ended", lines)
+        if line.strip():
+            lines.append(line.strip())
+    check(lines[-2] == b"event: message", lines)
+    summary = json.loads(lines[-1][len(b"data: "):])
+    check(set(summary) == SUMMARY_KEYS and summary["Subject"] == "Password reset", summary)
+    stream.close()
+
+
+{"events": events, "shapes": shapes, "wait": wait, "bad": bad_input, "client": client}[MODE]()
 print("ok " + MODE)

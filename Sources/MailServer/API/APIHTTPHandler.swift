@@ -15,6 +15,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var body: [UInt8] = []
     private var tooLarge = false
     private var busy = false
+    /// The event stream this connection holds open, if any.
+    private var streamNumber: Int?
 
     /// The largest request body taken; beyond it, 413.
     static let largestBody = 1024 * 1024
@@ -52,6 +54,10 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                                         body: body, fromLoopback: fromLoopback)
             body = []
             busy = true
+            if APIRoute.parse(method: apiRequest.method, target: apiRequest.target).route == .events {
+                stream(context: context, apiRequest)
+                return
+            }
             let keepAlive = request.isKeepAlive
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
@@ -66,6 +72,39 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         }
+    }
+
+    /// Server-sent events until the client goes: a client that does not read them is dropped
+    /// rather than buffered for.
+    private func stream(context: ChannelHandlerContext, _ request: APIRequest) {
+        if let refusal = responder.refusal(request) { return respond(context: context, keepAlive: false, refusal) }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let number = responder.events.open { bytes in
+            loop.execute {
+                let (_, context) = bound.value
+                guard context.channel.isActive else { return }
+                guard context.channel.isWritable else { return context.close(promise: nil) }
+                var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+                buffer.writeBytes(bytes)
+                context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+            }
+        }
+        guard let number else { return respond(context: context, keepAlive: false, .text(503, "\(APIEvents.most) event streams are open already")) }
+        streamNumber = number
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/event-stream")
+        headers.add(name: "Cache-Control", value: "no-cache")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: 16)
+        buffer.writeString(": connected\n\n")
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let streamNumber { responder.events.close(streamNumber) }
+        streamNumber = nil
+        context.fireChannelInactive()
     }
 
     private func respond(context: ChannelHandlerContext, keepAlive: Bool, _ response: APIResponse) {

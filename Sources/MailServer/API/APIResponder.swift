@@ -18,6 +18,7 @@ public final class APIResponder: Sendable {
     private let store: Mutex<MessageStore?>
     private let readIDs = Mutex<Set<String>>([])
     let waiters: APIWaiters
+    let events: APIEvents
     private let token: String?
     private let started = Date()
     private let deleted = Mutex(0)
@@ -30,23 +31,33 @@ public final class APIResponder: Sendable {
         self.store = Mutex(store)
         self.token = token
         waiters = APIWaiters(directory: directory)
+        events = APIEvents(directory: directory)
     }
 
     /// The store the server writes to: deletions go through it so that it forgets them too.
     public func attach(_ store: MessageStore) { self.store.withLock { $0 = store } }
 
     /// A message was stored: a waiting request that it matches is answered.
-    public func arrived(_ record: StoredMessage) { waiters.arrived(record.id, read: isRead(record.id)) }
+    public func arrived(_ record: StoredMessage) {
+        waiters.arrived(record.id, read: isRead(record.id))
+        events.arrived(record.id)
+    }
 
     func isRead(_ id: String) -> Bool { readIDs.withLock { $0.contains(id) } }
 
-    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) {
-        if !request.fromLoopback {
-            guard let token else { return reply(.text(403, "the API answers only loopback clients: start serve with --api-token to let others in")) }
-            guard Self.bearer(request.authorization).map({ Self.same($0, token) }) == true else {
-                return reply(.text(401, "give the API token: Authorization: Bearer TOKEN"))
-            }
+    /// Why the request is refused before any route is read (a client beyond loopback without
+    /// the token), or nil.
+    func refusal(_ request: APIRequest) -> APIResponse? {
+        guard !request.fromLoopback else { return nil }
+        guard let token else { return .text(403, "the API answers only loopback clients: start serve with --api-token to let others in") }
+        guard Self.bearer(request.authorization).map({ Self.same($0, token) }) == true else {
+            return .text(401, "give the API token: Authorization: Bearer TOKEN")
         }
+        return nil
+    }
+
+    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) {
+        if let refusal = refusal(request) { return reply(refusal) }
         let (route, query) = APIRoute.parse(method: request.method, target: request.target)
         switch route {
         case .wait: wait(query, reply: reply)
@@ -102,8 +113,8 @@ public final class APIResponder: Sendable {
                                                 Unread: unread, Tags: [:],
                                                 RuntimeStats: Mailpit.RuntimeStats(Uptime: uptime, Memory: 0, MessagesDeleted: deleted.withLock { $0 },
                                                                                    SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
-        case .wait:
-            return .text(500, "wait is answered by handle")
+        case .wait, .events:
+            return .text(500, "answered by handle and the connection")
         case .notFound:
             return .text(404, "no such endpoint: see README's \"HTTP API\" for the list (GET /api/v1/messages, /api/v1/message/ID, ...)")
         case .methodNotAllowed:

@@ -14,6 +14,8 @@ public enum APIRoute: Sendable, Equatable {
     case deleteSearch
     case wait
     case info
+    /// Server-sent events of arrivals (mailtui's own; Mailpit has a websocket instead).
+    case events
     /// A path no endpoint has: 404.
     case notFound
     /// A known path with a method it does not take: 405.
@@ -51,6 +53,7 @@ public enum APIRoute: Sendable, Equatable {
                 }
             case "wait": return only("GET", .wait)
             case "info": return only("GET", .info)
+            case "events": return only("GET", .events)
             default: return .notFound
             }
         case 2 where rest[0] == "message":
