@@ -21,6 +21,8 @@ import TestSupport
 
     @Test func badHTTPInputGets4xxAndTheServerGoesOnServing() throws { try check("bad") }
 
+    @Test func faultsSetOverHTTPStrikeTheNextSession() throws { try check("faults") }
+
     @Test func eventsStreamEachArrival() throws { try check("events") }
 
     @Test func mailpitsPythonClientWorksUnchanged() throws { try check("client") }

@@ -200,6 +200,22 @@ import TestSupport
         #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
     }
 
+    @Test func faultsAreReadReplacedAndClearedAsFaultWritesThem() throws {
+        let responder = APIResponder(directory: Folder().path)
+        #expect(answer(responder, "GET", "/api/v1/faults").status == 503)
+        let book = FaultBook()
+        responder.attach(book)
+        let put = answer(responder, "PUT", "/api/v1/faults", body: "{\"faults\": [\"rcpt@2=550 5.1.1 No such user\"], \"once\": true}")
+        #expect(put.status == 200 && book.active == ["rcpt@2=550 5.1.1 No such user (once)"])
+        #expect(try object(answer(responder, "GET", "/api/v1/faults"))["faults"] as? [String] == ["rcpt@2=550 5.1.1 No such user (once)"])
+        let bad = answer(responder, "PUT", "/api/v1/faults", body: "{\"faults\": [\"rcpt=maybe\"]}")
+        #expect(bad.status == 400 && String(decoding: bad.body, as: UTF8.self).hasPrefix("--fault 'rcpt=maybe'"))
+        #expect(answer(responder, "PUT", "/api/v1/faults", body: "{\"presets\": [\"nosuch\"]}").status == 400)
+        #expect(answer(responder, "PUT", "/api/v1/faults", body: "not json").status == 400)
+        #expect(book.active.count == 1)
+        #expect(answer(responder, "DELETE", "/api/v1/faults").status == 200 && book.active.isEmpty)
+    }
+
     @Test func anIdleConnectionIsClosed() throws {
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()

@@ -187,5 +187,21 @@ def events():
     stream.close()
 
 
-{"events": events, "shapes": shapes, "wait": wait, "bad": bad_input, "client": client}[MODE]()
+def faults():
+    check(get_json("/api/v1/faults") == {"faults": []})
+    status, body = call("PUT", "/api/v1/faults", {"faults": ["rcpt=550 5.1.1 No such user"]})
+    check(status == 200 and json.loads(body) == {"faults": ["rcpt=550 5.1.1 No such user"]}, status, body)
+    try:
+        send("Password reset")
+        raise AssertionError("the fault did not strike")
+    except smtplib.SMTPRecipientsRefused as refused:
+        check(refused.recipients["ada@example.com"][0] == 550, refused.recipients)
+    status, body = call("PUT", "/api/v1/faults", {"faults": ["nowhere=550 x"]})
+    check(status == 400 and b"--fault" in body, status, body)
+    check(call("DELETE", "/api/v1/faults")[0] == 200)
+    send("Password reset")
+    check(get_json("/api/v1/messages")["total"] == 1)
+
+
+{"faults": faults, "events": events, "shapes": shapes, "wait": wait, "bad": bad_input, "client": client}[MODE]()
 print("ok " + MODE)

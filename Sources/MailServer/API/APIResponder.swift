@@ -16,6 +16,7 @@ import Glibc
 public final class APIResponder: Sendable {
     public let directory: String
     private let store: Mutex<MessageStore?>
+    private let faultBook = Mutex<FaultBook?>(nil)
     private let readIDs = Mutex<Set<String>>([])
     let waiters: APIWaiters
     let events: APIEvents
@@ -36,6 +37,11 @@ public final class APIResponder: Sendable {
 
     /// The store the server writes to: deletions go through it so that it forgets them too.
     public func attach(_ store: MessageStore) { self.store.withLock { $0 = store } }
+
+    /// The running server's faults, which `/api/v1/faults` reads and changes.
+    public func attach(_ faults: FaultBook) { faultBook.withLock { $0 = faults } }
+
+    var attachedFaults: FaultBook? { faultBook.withLock { $0 } }
 
     /// A message was stored: a waiting request that it matches is answered.
     public func arrived(_ record: StoredMessage) {
@@ -113,6 +119,8 @@ public final class APIResponder: Sendable {
                                                 Unread: unread, Tags: [:],
                                                 RuntimeStats: Mailpit.RuntimeStats(Uptime: uptime, Memory: 0, MessagesDeleted: deleted.withLock { $0 },
                                                                                    SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
+        case .faults(let method):
+            return faults(method, body: body)
         case .wait, .events:
             return .text(500, "answered by handle and the connection")
         case .notFound:

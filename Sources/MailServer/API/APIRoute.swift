@@ -16,6 +16,8 @@ public enum APIRoute: Sendable, Equatable {
     case info
     /// Server-sent events of arrivals (mailtui's own; Mailpit has a websocket instead).
     case events
+    /// The faults in force: GET, PUT (replace), DELETE (clear), as `--fault` and the F12 panel set them.
+    case faults(method: String)
     /// A path no endpoint has: 404.
     case notFound
     /// A known path with a method it does not take: 405.
@@ -54,6 +56,7 @@ public enum APIRoute: Sendable, Equatable {
             case "wait": return only("GET", .wait)
             case "info": return only("GET", .info)
             case "events": return only("GET", .events)
+            case "faults": return ["GET", "PUT", "DELETE"].contains(method) ? .faults(method: method) : .methodNotAllowed
             default: return .notFound
             }
         case 2 where rest[0] == "message":

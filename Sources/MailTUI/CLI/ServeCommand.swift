@@ -186,6 +186,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
         http?.server.responder.attach(server.store)
+        http?.server.responder.attach(server.faults)
         // The compose screen learns this server's CA and inbox from this file.
         let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
         var received: Int32 = 0
@@ -224,6 +225,7 @@ extension ServeCommand {
         }
         guard let server = local.server else { return }
         api?.server.responder.attach(server.store)
+        api?.server.responder.attach(server.faults)
         let announced = announce ? ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty) : []
         defer { ServeRuntimeFile.withdraw(announced) }
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
