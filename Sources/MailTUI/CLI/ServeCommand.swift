@@ -155,10 +155,9 @@ struct ServeCommand: ParsableCommand {
         }
         let allFaults = try capture.allFaults()
 
-        let http = try api.start(configuration, capture: capture)
-        defer { http?.server.stop() }
-
         if !capture.json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+            let http = try api.start(configuration, capture: capture)
+            defer { http?.server.stop() }
             try runScreen(configuration, faults: allFaults, ca: ca, api: http)
             return
         }
@@ -170,6 +169,9 @@ struct ServeCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        // After the mask: the API's threads inherit it.
+        let http = try api.start(configuration, capture: capture)
+        defer { http?.server.stop() }
 
         let output = ServeOutput(json: capture.json, ca: ca, store: configuration.store, api: http?.server.url)
         let server: CaptureServer
