@@ -17,8 +17,8 @@ $SUDO apt-get install -y -qq libncurses-dev libcurl4-openssl-dev tmux python3 py
 
 # pip refuses to touch Debian's own Python without --break-system-packages; a pyenv or venv
 # Python does not need it.
-python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl checkdmarc 2>/dev/null \
-  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl checkdmarc
+python3 -m pip install --quiet --disable-pip-version-check aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl checkdmarc mailpit-api-client 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd cryptography flask flask-mail python-dotenv dnslib pyspf dnspython dkimpy pynacl checkdmarc mailpit-api-client
 
 command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first" >&2; exit 1; }
 echo "setup done: $(swift --version 2>&1 | head -1)"

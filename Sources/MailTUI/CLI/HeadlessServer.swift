@@ -5,25 +5,25 @@ import MailServer
 import Glibc
 #endif
 
-/// `serve` and `relay` with no screen: the server runs until SIGINT or SIGTERM, its events going
-/// to `show`, and a failure to start is said in one line with the exit status.
+/// `serve` and `relay` with no screen: stop signals blocked before any thread starts, the server
+/// started (a failure said in one line, with the exit status), then a wait for SIGINT or SIGTERM.
 enum HeadlessServer {
-    /// `ports` names what it listens on, for the error; `announce` may publish the server (it
-    /// returns the files to withdraw when it stops).
-    static func run(_ configuration: ServerConfiguration, faults: [Fault], ports: String,
-                    show: @escaping @Sendable (ServerEvent) -> Void, stopped: () -> Void,
-                    announce: (CaptureServer) -> [String] = { _ in [] }) throws {
-        // SIGINT and SIGTERM are taken by sigwait below: block them before the server's threads
-        // start, so that they inherit the mask and the main thread alone receives them.
+    /// SIGINT and SIGTERM are taken by `waitForStop`: block them before the server's threads (and
+    /// the API's) start, so that they inherit the mask and the main thread alone receives them.
+    static func blockStopSignals() -> sigset_t {
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        return stopSignals
+    }
 
-        let server: CaptureServer
+    /// The server, its events going to `show`; `ports` names what it listens on, for the error.
+    static func start(_ configuration: ServerConfiguration, faults: [Fault], ports: String,
+                      show: @escaping @Sendable (ServerEvent) -> Void) throws -> CaptureServer {
         do {
-            server = try CaptureServer(configuration, faults: faults, onEvent: show)
+            return try CaptureServer(configuration, faults: faults, onEvent: show)
         } catch let refusal as MessageStoreError {
             Console.err("error: the inbox is not used: \(refusal.reason)")
             throw ExitCode(ExitStatus.internalError.rawValue)
@@ -31,11 +31,11 @@ enum HeadlessServer {
             Console.err("error: cannot listen on port \(ports): \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
-        let announced = announce(server)
+    }
+
+    static func waitForStop(_ stopSignals: sigset_t) {
+        var signals = stopSignals
         var received: Int32 = 0
-        sigwait(&stopSignals, &received)
-        ServeRuntimeFile.withdraw(announced)
-        server.stop()
-        stopped()
+        sigwait(&signals, &received)
     }
 }

@@ -92,6 +92,10 @@ struct RelayCommand: ParsableCommand {
             return
         }
 
-        try HeadlessServer.run(configuration, faults: faults, ports: "\(listen) or \(listenTLS)", show: { output.show($0) }, stopped: output.stopped)
+        let stopSignals = HeadlessServer.blockStopSignals()
+        let server = try HeadlessServer.start(configuration, faults: faults, ports: "\(listen) or \(listenTLS)") { output.show($0) }
+        HeadlessServer.waitForStop(stopSignals)
+        server.stop()
+        output.stopped()
     }
 }

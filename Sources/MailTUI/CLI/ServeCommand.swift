@@ -83,6 +83,9 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup(title: "Where apps connect, and what is kept")
     var capture: CaptureOptions
 
+    @OptionGroup(title: "The HTTP API (Mailpit's v1, and waiting for mail)")
+    var api: APIOptions
+
     @Flag(help: "List the presets and what each imitates.")
     var listPresets = false
 
@@ -101,6 +104,7 @@ struct ServeCommand: ParsableCommand {
         if !(sessionLimit.isFinite && sessionLimit >= 1 && sessionLimit <= 604_800) { throw ValidationError("--session-limit takes 1 to 604800 seconds.") }
         for user in users where !user.contains(":") { throw ValidationError("--user takes NAME:PASSWORD, not \"\(user)\".") }
         for login in oauthTokens where login.split(separator: ":", maxSplits: 1).count != 2 { throw ValidationError("--oauth-token takes NAME:TOKEN.") }
+        try api.check()
     }
 
     func run() throws {
@@ -157,32 +161,52 @@ struct ServeCommand: ParsableCommand {
         let allFaults = try capture.allFaults()
 
         if !capture.json && !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
-            try runScreen(configuration, faults: allFaults, ca: ca)
+            let http = try api.start(configuration, capture: capture)
+            defer { http?.server.stop() }
+            try runScreen(configuration, faults: allFaults, ca: ca, api: http)
             return
         }
 
-        let output = ServeOutput(json: capture.json, ca: ca, store: configuration.store)
-        try HeadlessServer.run(configuration, faults: allFaults, ports: "\(port) or \(tlsPort)", show: { output.show($0) }, stopped: output.stopped) { server in
-            // The compose screen learns this server's CA and inbox from this file.
-            ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
+        let stopSignals = HeadlessServer.blockStopSignals()
+        // After the mask: the API's threads inherit it.
+        let http = try api.start(configuration, capture: capture)
+        defer { http?.server.stop() }
+
+        let output = ServeOutput(json: capture.json, ca: ca, store: configuration.store, api: http?.server.url)
+        let server = try HeadlessServer.start(configuration, faults: allFaults, ports: "\(port) or \(tlsPort)") { event in
+            output.show(event)
+            http?.tell(event)
         }
+        http?.server.responder.attach(server.store)
+        http?.server.responder.attach(server.faults)
+        // The compose screen learns this server's CA and inbox from this file.
+        let announced = ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty)
+        HeadlessServer.waitForStop(stopSignals)
+        ServeRuntimeFile.withdraw(announced)
+        server.stop()
+        output.stopped()
     }
 }
 
 extension ServeCommand {
     /// On a terminal: the inbox full-screen, live, with where it listens and its CA at the top.
-    func runScreen(_ configuration: ServerConfiguration, faults: [Fault], ca: String?) throws {
-        try Self.runInbox(configuration, faults: faults, ca: ca, dnsServer: dnsServer, ports: "\(port) or \(tlsPort)", announce: true)
+    func runScreen(_ configuration: ServerConfiguration, faults: [Fault], ca: String?, api: ServeAPI?) throws {
+        try Self.runInbox(configuration, faults: faults, ca: ca, dnsServer: dnsServer, ports: "\(port) or \(tlsPort)", announce: true, api: api)
     }
 
     /// The inbox full-screen for `serve` and `relay`; `first` is a line above the addresses
     /// (where relay sends), and `announce` tells the compose screen of this server (serve only:
     /// a relay is no local test server).
     static func runInbox(_ configuration: ServerConfiguration, faults: [Fault], ca: String?, dnsServer: String?, ports: String,
-                         first: String? = nil, announce: Bool) throws {
+                         first: String? = nil, announce: Bool, api: ServeAPI? = nil) throws {
         let local: LocalServer
         do {
-            local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in try CaptureServer(configuration, faults: faults, onEvent: onEvent) }
+            local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in
+                try CaptureServer(configuration, faults: faults) { event in
+                    onEvent(event)
+                    api?.tell(event)
+                }
+            }
         } catch let refusal as MessageStoreError {
             Console.err("error: the inbox is not used: \(refusal.reason)")
             throw ExitCode(ExitStatus.internalError.rawValue)
@@ -191,6 +215,8 @@ extension ServeCommand {
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
         guard let server = local.server else { return }
+        api?.server.responder.attach(server.store)
+        api?.server.responder.attach(server.faults)
         let announced = announce ? ServeRuntimeFile.announce(server.smtpAddresses, ca: ca, store: configuration.store, anyLogin: configuration.users.isEmpty) : []
         defer { ServeRuntimeFile.withdraw(announced) }
         var state = AppState(width: 80, height: 24, colors: TranscriptPrinter.colourWanted(for: STDOUT_FILENO))
@@ -199,6 +225,7 @@ extension ServeCommand {
         if !server.smtpsAddresses.isEmpty { header.append("SMTPS (implicit TLS):    " + server.smtpsAddresses.joined(separator: ", ")) }
         if let ca { header.append("CA to trust: \(ca)  (curl --cacert, mailtui --ca-file)") }
         header.append("Inbox: \(configuration.store)")
+        if let api { header.append("API (Mailpit v1): \(api.server.url)") }
         header.append("Flask: MAIL_SERVER=\(smtp.first?.split(separator: ":").dropLast().joined(separator: ":") ?? "127.0.0.1") MAIL_PORT=\(smtp.first?.split(separator: ":").last ?? "2525")")
         state.serving = header.map { TerminalSanitizer.sanitize($0, maxLength: 500) }
         state.localServer = local.address
@@ -217,16 +244,21 @@ final class ServeOutput: Sendable {
     let json: Bool
     let ca: String?
     let store: String
+    /// The HTTP API's URL, when it listens.
+    let api: String?
     private let lock = Mutex(())
 
-    init(json: Bool, ca: String?, store: String) {
+    init(json: Bool, ca: String?, store: String, api: String? = nil) {
         self.json = json
         self.ca = ca
         self.store = store
+        self.api = api
     }
 
     func show(_ event: ServerEvent) {
-        lock.withLock { _ in if json { Console.json(Self.json(event, ca: ca, store: store)) } else { for line in Self.lines(event, ca: ca, store: store) { Console.out(line) } } }
+        lock.withLock { _ in
+            if json { Console.json(Self.json(event, ca: ca, store: store, api: api)) } else { for line in Self.lines(event, ca: ca, store: store, api: api) { Console.out(line) } }
+        }
     }
 
     func stopped() {
@@ -235,7 +267,7 @@ final class ServeOutput: Sendable {
 
     /// The lines for a person; each is printed as one line, so a client's text with a line break in
     /// it (an AUTH name, a HELO) shows the break as `\n` and cannot forge a line.
-    static func lines(_ event: ServerEvent, ca: String?, store: String) -> [String] {
+    static func lines(_ event: ServerEvent, ca: String?, store: String, api: String? = nil) -> [String] {
         let time = LocalTime.text(Int(Glibc.time(nil))).split(separator: " ").last.map(String.init) ?? ""
         switch event {
         case .listening(let smtp, let smtps):
@@ -244,6 +276,7 @@ final class ServeOutput: Sendable {
             if !smtps.isEmpty { lines.append("  SMTPS (implicit TLS):    \(smtps.joined(separator: ", "))") }
             if let ca { lines.append("  CA to trust: \(ca)  (curl --cacert \(ca), mailtui --ca-file \(ca))") }
             lines.append("  Inbox: \(store)")
+            if let api { lines.append("  API (Mailpit v1): \(api)") }
             lines.append("  Flask: MAIL_SERVER=\(smtp.first?.split(separator: ":").dropLast().joined(separator: ":") ?? "127.0.0.1") MAIL_PORT=\(smtp.first?.split(separator: ":").last ?? "2525")")
             return lines.map(Console.safe)
         case .message(let m):
@@ -256,7 +289,7 @@ final class ServeOutput: Sendable {
         }
     }
 
-    static func json(_ event: ServerEvent, ca: String?, store: String) -> String {
-        ServeEventJSON.line(event, ca: ca, store: store)
+    static func json(_ event: ServerEvent, ca: String?, store: String, api: String? = nil) -> String {
+        ServeEventJSON.line(event, ca: ca, store: store, api: api)
     }
 }

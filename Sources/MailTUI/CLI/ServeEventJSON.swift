@@ -13,6 +13,8 @@ enum ServeEventJSON {
         var smtps: String?
         var ca: String?
         var store: String
+        /// The HTTP API's URL (`http://127.0.0.1:8025`), when it listens.
+        var api: String?
         var addresses: [String]
         var tlsAddresses: [String]
         /// `relay` only: `host:port` of the upstream.
@@ -36,10 +38,10 @@ enum ServeEventJSON {
 
     struct Stopped: Encodable { var event = "stopped" }
 
-    static func line(_ event: ServerEvent, ca: String?, store: String, upstream: String? = nil) -> String {
+    static func line(_ event: ServerEvent, ca: String?, store: String, api: String? = nil, upstream: String? = nil) -> String {
         switch event {
         case .listening(let smtp, let smtps):
-            return JSONLine.text(Listening(smtp: smtp.first, smtps: smtps.first, ca: ca, store: store, addresses: smtp, tlsAddresses: smtps, upstream: upstream))
+            return JSONLine.text(Listening(smtp: smtp.first, smtps: smtps.first, ca: ca, store: store, api: api, addresses: smtp, tlsAddresses: smtps, upstream: upstream))
         case .message(let m):
             return JSONLine.text(Message(id: m.id, path: m.path, from: m.from, rcpt: m.recipients.map(\.address), authUser: m.authUser, tls: m.tls,
                                   cipher: m.cipher, bytes: m.bytes, subject: m.subject, relayed: m.relayed))

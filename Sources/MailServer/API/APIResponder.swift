@@ -1,0 +1,241 @@
+import MailCore
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The API's answers: a request in, a response out (through `reply`, once), on the caller's
+/// thread except for `wait`, which answers when a matching message arrives or at its timeout.
+/// The store is the truth: every answer reads the folder as it is now. Read/unread marks are
+/// kept in memory only (the store keeps no such state): a restart makes every message unread.
+public final class APIResponder: Sendable {
+    public let directory: String
+    private let store: Mutex<MessageStore?>
+    private let faultBook = Mutex<FaultBook?>(nil)
+    private let readIDs = Mutex<Set<String>>([])
+    let waiters: APIWaiters
+    let events: APIEvents
+    private let token: String?
+    private let started = Date()
+    private let deleted = Mutex(0)
+
+    /// The longest `wait` a request may ask for, in seconds.
+    public static let longestWait = 600.0
+
+    public init(directory: String, store: MessageStore? = nil, token: String? = nil) {
+        self.directory = directory
+        self.store = Mutex(store)
+        self.token = token
+        waiters = APIWaiters(directory: directory)
+        events = APIEvents(directory: directory)
+    }
+
+    /// The store the server writes to: deletions go through it so that it forgets them too.
+    public func attach(_ store: MessageStore) { self.store.withLock { $0 = store } }
+
+    /// The running server's faults, which `/api/v1/faults` reads and changes.
+    public func attach(_ faults: FaultBook) { faultBook.withLock { $0 = faults } }
+
+    var attachedFaults: FaultBook? { faultBook.withLock { $0 } }
+
+    /// A message was stored: a waiting request that it matches is answered.
+    public func arrived(_ record: StoredMessage) {
+        waiters.arrived(record.id, read: isRead(record.id))
+        events.arrived(record.id)
+    }
+
+    func isRead(_ id: String) -> Bool { readIDs.withLock { $0.contains(id) } }
+
+    /// Why the request is refused before any route is read (a client beyond loopback without
+    /// the token), or nil.
+    func refusal(_ request: APIRequest) -> APIResponse? {
+        guard !request.fromLoopback else { return nil }
+        guard let token else { return .text(403, "the API answers only loopback clients: start serve with --api-token to let others in") }
+        guard Self.bearer(request.authorization).map({ Self.same($0, token) }) == true else {
+            return .text(401, "give the API token: Authorization: Bearer TOKEN")
+        }
+        return nil
+    }
+
+    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) {
+        if let refusal = refusal(request) { return reply(refusal) }
+        let (route, query) = APIRoute.parse(method: request.method, target: request.target)
+        switch route {
+        case .wait: wait(query, reply: reply)
+        default: reply(answer(route, query: query, body: request.body))
+        }
+    }
+
+    func answer(_ route: APIRoute, query: [String: String], body: [UInt8]) -> APIResponse {
+        switch route {
+        case .listMessages:
+            guard let page = Page(query) else { return Page.problem }
+            return .json(summaries(ids: storedIDs(), page: page))
+        case .search, .deleteSearch:
+            guard let text = query["query"], !text.isEmpty else { return .text(400, "give a search: ?query=subject:\"Reset\" (Mailpit's search syntax)") }
+            let search = SearchQuery(text)
+            let found = storedIDs().filter { id in APIMessage(id: id, directory: directory).map { matches(search, $0) } ?? false }
+            if route == .deleteSearch { return delete(found) }
+            guard let page = Page(query) else { return Page.problem }
+            return .json(summaries(ids: found, page: page, total: storedIDs().count))
+        case .message(let id):
+            guard let message = find(id) else { return unknown(id) }
+            readIDs.withLock { _ = $0.insert(message.id) }
+            return .json(message.message())
+        case .raw(let id):
+            guard let message = find(id) else { return unknown(id) }
+            return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: message.bytes)
+        case .headers(let id):
+            guard let message = find(id) else { return unknown(id) }
+            return .json(message.headers)
+        case .part(let id, let partID):
+            guard let message = find(id) else { return unknown(id) }
+            guard let part = PartPath.find(message.root, partID) else { return .text(404, "message \(id) has no part \(partID): GET /api/v1/message/\(id) lists its parts") }
+            return APIResponse(status: 200, contentType: part.mediaType, body: part.decodedBody)
+        case .conversation(let id):
+            guard let message = find(id) else { return unknown(id) }
+            return .json(Conversation(id: message.id, client: message.record.client, helo: message.record.helo, transcript: message.record.transcript,
+                                      faults: message.record.faults, relayed: message.record.relayed))
+        case .markMessages:
+            guard let selection = Self.selection(body) else { return Self.badBody }
+            guard let read = selection.Read else { return .text(400, "give {\"IDs\": [...], \"Read\": true} or false") }
+            let ids = selection.IDs.flatMap { $0.isEmpty ? nil : $0 } ?? storedIDs()
+            readIDs.withLock { set in if read { set.formUnion(ids) } else { set.subtract(ids) } }
+            return .ok
+        case .deleteMessages:
+            guard let selection = Self.selection(body) else { return Self.badBody }
+            let ids = selection.IDs ?? []
+            return delete(ids.isEmpty ? storedIDs() : ids)
+        case .info:
+            let ids = storedIDs()
+            let unread = readIDs.withLock { read in ids.count(where: { !read.contains($0) }) }
+            let uptime = Int(Date().timeIntervalSince(started))
+            return .json(Mailpit.AppInformation(Version: "mailtui", LatestVersion: "", Database: directory, DatabaseSize: 0, Messages: ids.count,
+                                                Unread: unread, Tags: [:],
+                                                RuntimeStats: Mailpit.RuntimeStats(Uptime: uptime, Memory: 0, MessagesDeleted: deleted.withLock { $0 },
+                                                                                   SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
+        case .faults(let method):
+            return faults(method, body: body)
+        case .wait, .events:
+            return .text(500, "answered by handle and the connection")
+        case .notFound:
+            return .text(404, "no such endpoint: see README's \"HTTP API\" for the list (GET /api/v1/messages, /api/v1/message/ID, ...)")
+        case .methodNotAllowed:
+            return .text(405, "this endpoint does not take that method")
+        case .badPath:
+            return .text(400, "the path is refused: it climbs (..) or is not a plain /api/v1/... path")
+        }
+    }
+
+    /// The stored ids, newest first.
+    func storedIDs() -> [String] { MessageStore.storedIDs(in: directory).reversed() }
+
+    /// `latest` is the newest message.
+    func find(_ id: String) -> APIMessage? {
+        if id == "latest" { return storedIDs().first.flatMap { APIMessage(id: $0, directory: directory) } }
+        return APIMessage(id: id, directory: directory)
+    }
+
+    func matches(_ search: SearchQuery, _ message: APIMessage) -> Bool {
+        var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
+                                           size: message.record.bytes)
+        searchable.read = isRead(message.id)
+        return search.matches(searchable)
+    }
+
+    private func unknown(_ id: String) -> APIResponse {
+        .text(404, "no message \(id) in the store: GET /api/v1/messages lists the ids")
+    }
+
+    private func summaries(ids: [String], page: Page, total: Int? = nil) -> Mailpit.MessagesSummary {
+        let shown = ids.dropFirst(page.start).prefix(page.limit)
+        let messages = shown.compactMap { id in APIMessage(id: id, directory: directory).map { $0.summary(read: isRead(id)) } }
+        let all = total == nil ? ids : storedIDs()
+        let unread = readIDs.withLock { read in all.count(where: { !read.contains($0) }) }
+        return Mailpit.MessagesSummary(total: total ?? ids.count, unread: unread, count: messages.count, messages_count: ids.count, start: page.start,
+                                       tags: [], messages: messages)
+    }
+
+    private func delete(_ ids: [String]) -> APIResponse {
+        let removed = store.withLock { $0 }?.delete(ids) ?? MessageStore.deleteFiles(ids, in: directory)
+        deleted.withLock { $0 += removed.count }
+        readIDs.withLock { $0.subtract(removed) }
+        return .ok
+    }
+
+    /// The body of PUT/DELETE /messages: JSON `{"IDs": [...]}`, a form's `ids=` fields (an older
+    /// Mailpit client sends those), or nothing (every message).
+    static func selection(_ body: [UInt8]) -> Mailpit.MessageSelection? {
+        let trimmed = body.drop { $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }
+        guard let first = trimmed.first else { return Mailpit.MessageSelection(IDs: nil, Read: nil) }
+        if first == UInt8(ascii: "{") { return try? JSONDecoder().decode(Mailpit.MessageSelection.self, from: Data(trimmed)) }
+        guard let text = String(validating: trimmed, as: UTF8.self), !text.contains("{") else { return nil }
+        var selection = Mailpit.MessageSelection(IDs: [], Read: nil)
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { APIRoute.percentDecoded($0, plusIsSpace: true) ?? "" }
+            guard parts.count == 2 else { return nil }
+            switch parts[0].lowercased() {
+            case "ids": selection.IDs?.append(parts[1])
+            case "read": selection.Read = parts[1].lowercased() == "true"
+            default: return nil
+            }
+        }
+        return selection
+    }
+
+    static let badBody = APIResponse.text(400, "the body is not JSON the API reads: send {\"IDs\": [\"ID\", ...]} (no body: every message)")
+
+    static func bearer(_ header: String?) -> String? {
+        guard let header, header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Compared in time that does not depend on where they differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// `start` and `limit` of a list (Mailpit's defaults: 0 and 50).
+    struct Page {
+        var start = 0
+        var limit = 50
+
+        init?(_ query: [String: String]) {
+            if let text = query["start"] { guard let n = Int(text), n >= 0 else { return nil }; start = n }
+            if let text = query["limit"] { guard let n = Int(text), n >= 0 else { return nil }; limit = n == 0 ? 50 : n }
+        }
+
+        static let problem = APIResponse.text(400, "start and limit take whole numbers from 0: ?start=0&limit=50")
+    }
+
+    /// `GET /api/v1/message/{ID}/conversation`: the SMTP session that delivered the message, as
+    /// the store's record keeps it, and the upstream leg when it was relayed. mailtui's own
+    /// endpoint, in mailtui's JSON convention (camelCase).
+    struct Conversation: Encodable {
+        var id: String
+        var client: String
+        var helo: String?
+        var transcript: [TranscriptLine]
+        var faults: [String]
+        var relayed: RelayedLeg?
+    }
+}
+
+extension MessageStore {
+    /// Removes stored messages by their files alone (for an API without a store attached).
+    static func deleteFiles(_ ids: [String], in directory: String) -> [String] {
+        ids.filter { id in
+            guard StoreNames.isID(id), StoreNames.isPlainFile(directory + "/" + id + ".eml") else { return false }
+            let gone = unlink(directory + "/" + id + ".eml") == 0
+            if StoreNames.isPlainFile(directory + "/" + id + ".json") { unlink(directory + "/" + id + ".json") }
+            return gone
+        }
+    }
+}
