@@ -179,6 +179,8 @@ extension AppState {
                 overlay = .profiles(picker)
             }
             return []
+        case .oauth(let oauthEvent):
+            return receive(oauthEvent)
         case .draftSaved(let problem):
             draftProblem = problem
             if let problem { notice = "Draft not saved: \(problem)" }
@@ -295,6 +297,7 @@ extension AppState {
         case .profiles(let picker): return updateProfiles(key, picker)
         case .history(let picker): return updateHistory(key, picker)
         case .keptDrafts(let selected): return updateKeptDrafts(key, selected: selected)
+        case .signIn(let window): return updateSignInWindow(key, window)
         case .inbox(let selected): return updateInbox(key, selected: selected)
         case .message(let view): return updateMessageView(key, view)
         case .faults(var panel):

@@ -101,6 +101,7 @@ extension AppState {
         case .confirmQuit?: return WindowKeys.confirmQuit.hints()
         case .keptDrafts?: return PickerKeys.keptDrafts.hints()
         case .help?, .fullText?: return WindowKeys.scrolling.hints() + [WindowKeys.closeHint]
+        case .signIn(let window)?: return OAuthKeys.window.hints { ($0 == .close) == (window.failure != nil) }
         case nil: break
         }
         func hint(_ command: Command) -> Hint {
@@ -123,6 +124,7 @@ extension AppState {
             return keys + [hint(.profiles), hint(.history)] + tail
         case .body: keys += [hint(.bodyTab), hint(.editor)]
         case .transcript: keys += ConversationKeys.table.hints()
+        case .password where usesOAuthAccount: keys += OAuthKeys.account.hints() + TextField.keys.hints()
         default: keys += TextField.keys.hints()
         }
         return keys + [hint(.nextField)] + (localServer != nil ? [hint(.inbox)] : []) + [hint(.profiles), hint(.history), hint(.preview)] + tail

@@ -19,6 +19,7 @@ extension Renderer {
         case .faults(let panel): lines = panel.lines(server: state.localServer, active: state.activeFaults)
         case .keptDrafts(let selected): lines = state.keptDraftLines(selected: selected)
         case .inbox(let selected): lines = inboxLines(state, selected: selected)
+        case .signIn(let window): lines = window.lines.map { WindowLine($0) }
         }
         let maxWidth = state.width - 4
         let width = min(maxWidth, (lines.map { DisplayWidth.of($0.text) }.max() ?? 20) + 4)
