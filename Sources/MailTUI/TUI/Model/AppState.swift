@@ -79,6 +79,8 @@ struct AppState: Equatable, Sendable {
     var appWillFail: SessionFailure?
     /// The OAuth account in the Password field's place (Auth xoauth2 or oauthbearer) and its sign-in.
     var oauth = OAuthState()
+    /// Whether the local server relays to the form's server (Ctrl-Y), and where.
+    var relay = RelayMode()
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -144,6 +146,8 @@ enum Overlay: Equatable, Sendable {
     case keptDrafts(selected: Int)
     /// An OAuth sign-in waiting for the user (the device code and URL), or why it failed.
     case signIn(SignInWindow)
+    /// Relay for real? Asked once, before the first switch to relay mode.
+    case confirmRelay(String)
 }
 
 /// What the runtime does for `update`: everything that touches the world.
@@ -194,6 +198,13 @@ enum Effect: Equatable, Sendable {
     case signIn(account: String, host: String, id: Int)
     /// Stops the sign-in under way.
     case cancelSignIn
+    /// Restarts the local server relaying to the plan's server (its login from the plan, the
+    /// profile, or the OAuth account).
+    case startRelay(SendPlan)
+    /// Restarts the local server catching mail again.
+    case stopRelay
+    /// Takes the local server the runtime switched to as this screen's.
+    case adoptLocalServer
 }
 
 /// Everything a send needs, taken from the form.
@@ -258,4 +269,6 @@ enum AppEvent: Sendable {
     case domainChecked(domain: String, lines: [String], problems: [String])
     /// The OAuth account's status and its sign-in.
     case oauth(OAuthEvent)
+    /// The local server was switched: relaying to `relayingTo` (nil: catching again), or why not.
+    case relaySwitched(address: String, relayingTo: String?, problem: String?)
 }

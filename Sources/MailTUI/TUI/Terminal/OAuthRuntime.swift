@@ -41,17 +41,17 @@ extension TerminalApp {
 
     /// The sign-in this account came from, or a new one for the provider the host names with the
     /// client ID of $MAILTUI_OAUTH_CLIENT_ID.
-    static func signInRequest(_ name: String, host: String) -> Result<SignInRequest, OAuthRefusal> {
+    static func signInRequest(_ name: String, host: String) -> Result<SignInRequest, LoginRefusal> {
         if let stored = try? TokenStore().load(name) { return .success(stored.request) }
         let provider: OAuthProvider
         switch Provider.recognise(host: host)?.id {
         case "gmail": provider = .google
         case "microsoft365", "outlook": provider = .microsoft
         default:
-            return .failure(OAuthRefusal("no account \(name) is signed in, and \(host.isEmpty ? "no host is given" : host) is neither Microsoft's nor Google's: sign in once with mailtui oauth login --provider microsoft|google --account \(name) --client-id ID"))
+            return .failure(LoginRefusal("no account \(name) is signed in, and \(host.isEmpty ? "no host is given" : host) is neither Microsoft's nor Google's: sign in once with mailtui oauth login --provider microsoft|google --account \(name) --client-id ID"))
         }
         guard let clientID = OAuthLogin.environment("MAILTUI_OAUTH_CLIENT_ID"), !clientID.isEmpty else {
-            return .failure(OAuthRefusal("no client ID: set MAILTUI_OAUTH_CLIENT_ID to your own app registration (the README says how to make one), or sign in once with mailtui oauth login --provider \(provider.rawValue) --account \(name) --client-id ID"))
+            return .failure(LoginRefusal("no client ID: set MAILTUI_OAUTH_CLIENT_ID to your own app registration (the README says how to make one), or sign in once with mailtui oauth login --provider \(provider.rawValue) --account \(name) --client-id ID"))
         }
         return .success(SignInRequest(provider: provider, account: name, clientID: clientID))
     }
@@ -83,19 +83,19 @@ extension TerminalApp {
 
     /// The account's access token for a send, refreshed first when it is within 5 minutes of
     /// expiry, as `send --oauth` does; the login name from the token when the form has none.
-    static func token(for settings: inout ServerSettings) -> Result<String, OAuthRefusal> {
-        guard let name = settings.oauthAccount else { return .failure(OAuthRefusal("no OAuth account")) }
+    static func token(for settings: inout ServerSettings) -> Result<String, LoginRefusal> {
+        guard let name = settings.oauthAccount else { return .failure(LoginRefusal("no OAuth account")) }
         do {
             let fresh = try TokenKeeper().fresh(name)
             if !settings.wantsLogin {
                 guard let user = fresh.account.user else {
-                    return .failure(OAuthRefusal("the token of \(name) names no user: type the mailbox's address into User"))
+                    return .failure(LoginRefusal("the token of \(name) names no user: type the mailbox's address into User"))
                 }
                 settings.username = user
             }
             return .success(fresh.account.accessToken)
         } catch {
-            return .failure(OAuthRefusal(error.description))
+            return .failure(LoginRefusal(error.description))
         }
     }
 }
@@ -114,8 +114,8 @@ final class SignInCancel: Sendable {
     }
 }
 
-/// Why an OAuth account cannot be used or signed in to, in words for the screen.
-struct OAuthRefusal: Error, Equatable {
+/// Why a login (an OAuth account, a password for the relay) cannot be had, in words for the screen.
+struct LoginRefusal: Error, Equatable {
     var reason: String
     init(_ reason: String) { self.reason = reason }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import MailCore
 import MailServer
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,6 +27,8 @@ final class TerminalApp {
     var autoProbe: AutoProbe.Group?
     /// The OAuth sign-in under way, for Esc.
     var signInCancel: SignInCancel?
+    /// The local server a relay switch started off the UI thread, until `.adoptLocalServer` takes it.
+    let serverHandoff = ServerHandoff()
     /// Every effect that touches a file (the draft, the history, the config, an export, a path's
     /// directory) runs here, in order, off the UI thread; each comes back as one event.
     let io = DispatchQueue(label: "mailtui.io")

@@ -7,7 +7,7 @@ enum HelpText {
          OAuthKeys.account.help, OAuthKeys.window.help,
          TextArea.keys.help, ConversationKeys.table.help, InboxKeys.table.help, MessageViewKeys.table.help, MessageViewKeys.searching.help,
          MessageViewKeys.saving.help, FaultPanelKeys.table.help, PickerKeys.profiles.help, PickerKeys.entry.help, PickerKeys.history.help,
-         PickerKeys.keptDrafts.help, WindowKeys.scrolling.help, WindowKeys.confirmQuit.help]
+         PickerKeys.keptDrafts.help, WindowKeys.scrolling.help, WindowKeys.confirmQuit.help, RelayKeys.confirm.help]
     }
 
     static var lines: [String] {
