@@ -41,9 +41,10 @@ import TestSupport
         let start = try tmux.waitFor("Account work (expires in")
         #expect(!start.contains("Password"), "\(start)")
 
-        // From the From field back to the Account: Host, Port, Security, User, Account, Auth, ..., From.
-        try tmux.press("BTab", times: 7)
-        try tmux.waitFor("Sign in")
+        // The focus starts at To (From and To are given); back to the Account: To, From, Stop after,
+        // Timeout, EHLO, CA file, Verify cert, Auth, Account. Its hint bar offers the sign-in.
+        try tmux.press("BTab", times: 8)
+        try tmux.waitFor("Enter Sign in")
         try tmux.press("Enter")
         let window = try tmux.waitFor("enter the code  ABCD-")
         #expect(window.contains("Open  https://microsoft.com/devicelogin"), "\(window)")
