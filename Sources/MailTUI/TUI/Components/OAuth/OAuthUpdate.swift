@@ -44,9 +44,14 @@ extension AppState {
 
     /// A key in the sign-in window: Esc stops the wait (or closes a failed sign-in's window).
     mutating func updateSignInWindow(_ key: Key, _ window: SignInWindow) -> [Effect] {
-        guard OAuthKeys.window.action(for: key) != nil else { return [] }
+        guard let action = OAuthKeys.window.action(for: key) else { return [] }
+        if window.failure != nil {
+            overlay = nil
+            return []
+        }
+        // Enter closes only a failed sign-in's window: while it waits, only Esc stops it.
+        guard action == .cancel else { return [] }
         overlay = nil
-        guard window.failure == nil else { return [] }
         oauth.signIn += 1
         oauth.sendAfterSignIn = false
         notice = "Sign-in cancelled: \(window.account) is \(oauth.status?.words ?? "not signed in")"
