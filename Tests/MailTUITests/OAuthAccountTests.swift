@@ -116,6 +116,17 @@ import Testing
         #expect(auto.usesOAuthAccount && screen(auto).contains("Account work"))
     }
 
+    @Test func ctrlNChoosesTheNextSignedInAccount() {
+        var s = oauthForm()
+        #expect(s.update(.key(.control("n"))) == [.listOAuthAccounts])
+        let effects = s.update(.oauth(.accountsListed(["home", "work", "zeta"])))
+        #expect(s.oauth.name == "zeta" && effects.contains(.loadOAuthAccount("zeta")) && s.oauth.status == nil)
+        _ = s.update(.oauth(.accountsListed(["home", "work", "zeta"])))
+        #expect(s.oauth.name == "home", "it wraps around")
+        _ = s.update(.oauth(.accountsListed([])))
+        #expect(s.oauth.name == "home" && s.notice?.contains("No account is signed in") == true)
+    }
+
     @Test func theKeysAreInTheHelp() {
         #expect(HelpText.lines.contains { $0.contains("sign in to the account typed") })
         #expect(HelpText.lines.contains { $0.contains("stop waiting for the sign-in") })

@@ -194,6 +194,8 @@ enum Effect: Equatable, Sendable {
     case recordHistory(kind: HistoryEntry.Kind, plan: SendPlan, report: SessionReport)
     /// Reads what the token store knows of an OAuth account (never its token into the state).
     case loadOAuthAccount(String)
+    /// Lists the signed-in accounts' names (the account field's ^N).
+    case listOAuthAccounts
     /// Signs in to an OAuth account with a device code, polling in the background; `id` numbers it.
     case signIn(account: String, host: String, id: Int)
     /// Stops the sign-in under way.

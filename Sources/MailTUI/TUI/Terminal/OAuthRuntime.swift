@@ -14,6 +14,8 @@ extension TerminalApp {
         switch effect {
         case .loadOAuthAccount(let name):
             io.async { inbox.post(.oauth(.accountLoaded(name: name, status: Self.status(of: name)))) }
+        case .listOAuthAccounts:
+            io.async { inbox.post(.oauth(.accountsListed(TokenStore().names()))) }
         case .signIn(let account, let host, let id):
             signInCancel?.cancel()
             let cancel = SignInCancel()

@@ -106,7 +106,7 @@ extension TerminalApp {
                 let faults = faultsInForce
                 let store = self.store
                 io.async { Self.record(kind: kind, plan: plan, report: report, faults: faults, in: store) }
-            case .loadOAuthAccount, .signIn, .cancelSignIn: performOAuth(effect)
+            case .loadOAuthAccount, .listOAuthAccounts, .signIn, .cancelSignIn: performOAuth(effect)
             case .startRelay, .stopRelay, .adoptLocalServer: performRelay(effect)
             case .repaint: terminal.invalidate()
             case .quit: running = false

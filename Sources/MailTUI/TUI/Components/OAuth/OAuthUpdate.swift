@@ -9,7 +9,11 @@ extension AppState {
 
     /// A key in the account field: Enter signs in, the rest edits the name.
     mutating func updateOAuthAccount(_ key: Key) -> [Effect] {
-        if OAuthKeys.account.action(for: key) == .signIn { return startSignIn(thenSend: false) }
+        switch OAuthKeys.account.action(for: key) {
+        case .signIn?: return startSignIn(thenSend: false)
+        case .nextAccount?: return [.listOAuthAccounts]
+        case nil: break
+        }
         if key != .enter, let move = FormKeys.moving.action(for: key) {
             moveFocus(move == .next ? 1 : -1)
             return []
@@ -65,6 +69,16 @@ extension AppState {
             guard name == oauth.name else { return [] }
             oauth.status = status
             return []
+        case .accountsListed(let names):
+            guard !names.isEmpty else {
+                notice = "No account is signed in: type a name and press Enter to sign in (or mailtui oauth login)"
+                return []
+            }
+            let next = names.firstIndex(of: oauth.name).map { names[($0 + 1) % names.count] } ?? names[0]
+            oauth.account = TextField(next)
+            oauth.status = nil
+            fieldErrors[.password] = nil
+            return changed() + [.loadOAuthAccount(next)]
         case .codeReady(let id, let url, let code, let expiresIn):
             guard id == oauth.signIn, case .signIn(var window) = overlay else { return [] }
             window.url = url
@@ -105,6 +119,8 @@ extension AppState {
 /// What the runtime says about the OAuth account and its sign-in.
 enum OAuthEvent: Sendable {
     case accountLoaded(name: String, status: OAuthStatus)
+    /// The signed-in accounts' names, for ^N.
+    case accountsListed([String])
     /// The authority gave the device code: the window shows it.
     case codeReady(id: Int, url: String, code: String, expiresIn: Int)
     case signedIn(id: Int, name: String, status: OAuthStatus)
