@@ -127,6 +127,16 @@ import Testing
         #expect(s.oauth.name == "home" && s.notice?.contains("No account is signed in") == true)
     }
 
+    @Test func aProfilesOAuthAccountShowsWhenItIsLoaded() {
+        var s = AppState(width: 100, height: 30)
+        _ = s.update(.key(.function(8)))
+        var profile = Profile(name: "m365", settings: ServerSettings(host: "smtp.office365.com", authMechanism: .xoauth2))
+        profile.oauthAccount = "work"
+        _ = s.update(.profilesLoaded([profile], problem: nil))
+        let effects = s.update(.key(.enter))
+        #expect(s.oauth.name == "work" && s.settings.oauthAccount == "work" && effects.contains(.loadOAuthAccount("work")))
+    }
+
     @Test func theKeysAreInTheHelp() {
         #expect(HelpText.lines.contains { $0.contains("sign in to the account typed") })
         #expect(HelpText.lines.contains { $0.contains("stop waiting for the sign-in") })
