@@ -21,7 +21,7 @@ extension Renderer {
         case .inbox(let selected): lines = inboxLines(state, selected: selected)
         case .signIn(let window): lines = window.lines.map { WindowLine($0) }
         case .confirmRelay(let question):
-            lines = ["Relay mode", "", question, "", "An app pointed at the local server (MAIL_SERVER=127.0.0.1) then sends through it;",
+            lines = ["Relay mode", "", question, "", "An app pointed at the local server then sends through it;",
                      "F2 shows each message with the server's answer, and both legs.", "", RelayKeys.confirm.footer()].map { WindowLine($0) }
         }
         let maxWidth = state.width - 4
