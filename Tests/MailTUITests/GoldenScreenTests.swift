@@ -100,6 +100,23 @@ import TestSupport
                 _ = s.update(.historyLoaded(entries))
                 return s
             }),
+            ("signin", { w, h in
+                var s = form(w, h)
+                s.authMechanism = .xoauth2
+                s.oauth.account = TextField("work")
+                _ = s.update(.oauth(.accountLoaded(name: "work", status: .notSignedIn)))
+                s.focus = .password
+                _ = s.update(.key(.enter))
+                _ = s.update(.oauth(.codeReady(id: s.oauth.signIn, url: "https://microsoft.com/devicelogin", code: "ABCD-1234", expiresIn: 900)))
+                return s
+            }),
+            ("relay-confirm", { w, h in
+                var s = form(w, h)
+                s.localServerAllowed = true
+                s.localServer = "127.0.0.1:2525"
+                _ = s.update(.key(.control("y")))
+                return s
+            }),
             ("preview", { w, h in
                 var s = form(w, h)
                 let message = try! s.draft.validated(checkingFiles: false)

@@ -77,6 +77,10 @@ struct AppState: Equatable, Sendable {
     /// How the app fails with the imported config (MAIL_USE_TLS and MAIL_USE_SSL both on): F5
     /// fails the same way until the user chooses the Security (AppWillFail.swift).
     var appWillFail: SessionFailure?
+    /// The OAuth account in the Password field's place (Auth xoauth2 or oauthbearer) and its sign-in.
+    var oauth = OAuthState()
+    /// Whether the local server relays to the form's server (Ctrl-Y), and where.
+    var relay = RelayMode()
 
     init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
@@ -140,6 +144,10 @@ enum Overlay: Equatable, Sendable {
     case faults(FaultPanel)
     /// Ctrl-R: drafts of earlier screens; the index of the selected one.
     case keptDrafts(selected: Int)
+    /// An OAuth sign-in waiting for the user (the device code and URL), or why it failed.
+    case signIn(SignInWindow)
+    /// Relay for real? Asked once, before the first switch to relay mode.
+    case confirmRelay(String)
 }
 
 /// What the runtime does for `update`: everything that touches the world.
@@ -184,6 +192,21 @@ enum Effect: Equatable, Sendable {
     case replaceKeptDraft(path: String, with: Draft?)
     /// Adds a finished send or probe to the history.
     case recordHistory(kind: HistoryEntry.Kind, plan: SendPlan, report: SessionReport)
+    /// Reads what the token store knows of an OAuth account (never its token into the state).
+    case loadOAuthAccount(String)
+    /// Lists the signed-in accounts' names (the account field's ^N).
+    case listOAuthAccounts
+    /// Signs in to an OAuth account with a device code, polling in the background; `id` numbers it.
+    case signIn(account: String, host: String, id: Int)
+    /// Stops the sign-in under way.
+    case cancelSignIn
+    /// Restarts the local server relaying to the plan's server (its login from the plan, the
+    /// profile, or the OAuth account).
+    case startRelay(SendPlan)
+    /// Restarts the local server catching mail again.
+    case stopRelay
+    /// Takes the local server the runtime switched to as this screen's.
+    case adoptLocalServer
 }
 
 /// Everything a send needs, taken from the form.
@@ -248,4 +271,8 @@ enum AppEvent: Sendable {
     /// Auto-detection finished: the table and the recommended port and security.
     case autoProbed(lines: [String], verdict: AutoProbe.Verdict)
     case domainChecked(domain: String, lines: [String], problems: [String])
+    /// The OAuth account's status and its sign-in.
+    case oauth(OAuthEvent)
+    /// The local server was switched: relaying to `relayingTo` (nil: catching again), or why not.
+    case relaySwitched(address: String, relayingTo: String?, problem: String?)
 }

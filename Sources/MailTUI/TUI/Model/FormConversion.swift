@@ -12,6 +12,7 @@ extension AppState {
         s.heloName = text(.helo).isEmpty ? nil : text(.helo)
         s.username = text(.user).isEmpty ? nil : text(.user)
         s.authMechanism = authMechanism
+        if usesOAuthAccount, !oauth.name.isEmpty { s.oauthAccount = oauth.name }
         // Out-of-range numbers are kept, so that the check before a send marks the field.
         if let seconds = Double(text(.timeout)) { s.timeouts = Timeouts(perStep: seconds) }
         return s
@@ -43,6 +44,7 @@ extension AppState {
         fields[.helo] = TextField(s.heloName ?? "")
         fields[.user] = TextField(s.username ?? "")
         authMechanism = s.authMechanism
+        if oauth.name != (s.oauthAccount ?? "") { oauth = OAuthState(account: TextField(s.oauthAccount ?? "")) }
         fields[.timeout] = TextField(s.timeouts.response == Timeouts().response ? "" : s.timeouts.perStepText)
         // A draft or profile may hold limits that cannot be used: shown as they are, and marked.
         if let problem = s.timeouts.problem { fieldErrors[.timeout] = problem } else { fieldErrors[.timeout] = nil }

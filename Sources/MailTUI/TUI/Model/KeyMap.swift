@@ -2,7 +2,7 @@
 /// table; each component (Components/) has its table for the keys within it.
 enum Command: Hashable, Sendable, CaseIterable {
     case send, probe, autoDetect, checkDomain, cancel, preview, bodyTab, editor, nextField, previousField
-    case scrollUp, scrollDown, inbox, faults, profiles, history, keptDrafts, fullText, repaint, help, quit
+    case scrollUp, scrollDown, inbox, faults, relay, profiles, history, keptDrafts, fullText, repaint, help, quit
 }
 
 /// The compose screen's key table: `update` finds its commands here (before the focused field
@@ -31,6 +31,8 @@ enum KeyMap {
                 help: "the local test server's inbox: the messages it caught, newest first; Enter shows one"),
         KeyBinding(.faults, [.function(12)], keyText: "F12", hint: "Faults",
                 help: "faults of the local test server (F12 or f in the inbox too): the next send, or every one, fails at a stage with a reply, a delay, a close, a hang or a limit (a rate, greylisting, a slow line, a drop partway), or as a provider would (presets)"),
+        KeyBinding(.relay, [.control("y")], keyText: "^Y", hint: "Relay",
+                help: "relay what my app sends to the server in the form: the local test server forwards each message there live, both legs recorded (F2 shows the outcome); asks once, since the mail really goes out; again: stop relaying"),
         KeyBinding(.profiles, [.function(8)], keyText: "F8", hint: "Profiles",
                 help: "profiles and provider presets (Gmail, Microsoft 365, SES, SendGrid...): Enter loads one, s saves the form as one, e shows an export (each press the next format), w saves it"),
         KeyBinding(.history, [.function(9)], keyText: "F9", hint: "History", help: "history: Enter re-opens a past send or probe, with its transcript; s writes a report to paste into an issue (no password)"),

@@ -46,6 +46,14 @@ extension AppState {
         case .success(let read): fields = read
         case .failure(let refusal): refuse(refusal.problems); return []
         }
+        if usesOAuthAccount {
+            guard !oauth.name.isEmpty else {
+                refuse([.password: "type the OAuth account's name (mailtui oauth list shows them)"])
+                return []
+            }
+            // Not signed in: the sign-in comes first, and the send goes on when it completes.
+            if oauth.status == .notSignedIn { return startSignIn(thenSend: !probing) }
+        }
         fieldErrors = [:]
         transcript = []
         transcriptTop = nil
@@ -58,7 +66,8 @@ extension AppState {
         probeSettings = probing ? settings : nil
         let typed = text(.password)
         // The local test server takes any login: never a real password, never "no password".
-        let password = !typed.isEmpty ? typed : (anyPasswordWorks ? Self.localServerPassword : nil)
+        // An OAuth account's token is fetched (and refreshed) by the runtime just before connecting.
+        let password = usesOAuthAccount ? nil : !typed.isEmpty ? typed : (anyPasswordWorks ? Self.localServerPassword : nil)
         var plan = SendPlan(settings: settings, draft: draft, password: password, allowPartial: probing ? false : allowPartial,
                             quitAfter: probing ? nil : quitAfter, profileName: profileName)
         plan.count = probing || quitAfter != nil ? 1 : Int(text(.count)).map { min(max(1, $0), 100_000) } ?? 1
@@ -108,6 +117,8 @@ extension AppState {
             }
             // The user chose a login that sends the password itself, without TLS, to another machine.
             if let warning = inFlight?.settings.clearTextLoginWarning, report.authenticated { notice = "Warning: " + warning }
+            // The send may have refreshed the token: the Account line says so.
+            if let account = inFlight?.settings.oauthAccount { return record + [.loadOAuthAccount(account)] }
             return record
         }
         return []

@@ -182,6 +182,10 @@ extension AppState {
                 overlay = .profiles(picker)
             }
             return []
+        case .relaySwitched(let address, let target, let problem):
+            return relaySwitched(address: address, relayingTo: target, problem: problem)
+        case .oauth(let oauthEvent):
+            return receive(oauthEvent)
         case .draftSaved(let problem):
             draftProblem = problem
             if let problem { notice = "Draft not saved: \(problem)" }
@@ -279,6 +283,7 @@ extension AppState {
             overlay = .fullText(fullTextLines, top: 0)
             return []
         case .repaint: return [.repaint]
+        case .relay: return toggleRelay()
         case .help:
             overlay = .help(top: 0)
             return []
@@ -298,6 +303,8 @@ extension AppState {
         case .profiles(let picker): return updateProfiles(key, picker)
         case .history(let picker): return updateHistory(key, picker)
         case .keptDrafts(let selected): return updateKeptDrafts(key, selected: selected)
+        case .signIn(let window): return updateSignInWindow(key, window)
+        case .confirmRelay: return updateConfirmRelay(key)
         case .inbox(let selected): return updateInbox(key, selected: selected)
         case .message(let view): return updateMessageView(key, view)
         case .faults(var panel):

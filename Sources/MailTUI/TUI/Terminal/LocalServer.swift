@@ -55,11 +55,13 @@ final class LocalServer: Sendable {
     /// Starts one on 2525, or uses a `mailtui serve` already there when it says where its CA and
     /// inbox are (`ServeRuntimeFile`), or takes a free port when something else has 2525 (a serve
     /// that does not say, too: its CA cannot be guessed). nil (with the reason) when none can run.
-    static func start(port preferred: Int = preferredPort, runtimeDirectory: String = ServeRuntimeFile.directory) -> (server: LocalServer?, note: String?) {
+    /// With a `gate` (relay mode) it is always this screen's own server, relaying through it.
+    static func start(port preferred: Int = preferredPort, runtimeDirectory: String = ServeRuntimeFile.directory,
+                      gate: (any TransactionGate)? = nil) -> (server: LocalServer?, note: String?) {
         let certificates = LocalCertificates()
         var note: String?
         var tryPreferred = true
-        if greeting(port: preferred)?.contains("mailtui test server") == true {
+        if gate == nil, greeting(port: preferred)?.contains("mailtui test server") == true {
             if let serve = ServeRuntimeFile.find(port: preferred, in: runtimeDirectory), let ca = serve.ca {
                 return (LocalServer(server: nil, address: "127.0.0.1:\(preferred)", port: preferred, caPath: ca, storeDirectory: serve.store,
                                     anyLogin: serve.anyLogin ?? true),
@@ -76,6 +78,7 @@ final class LocalServer: Sendable {
             configuration.port = preferred
             configuration.certificatePEM = made.chainPEM
             configuration.keyPEM = made.keyPEM
+            configuration.gate = gate
             let target = EventTarget()
             let onEvent: @Sendable (ServerEvent) -> Void = { event in target.inbox.withLock { $0 }?.post(.server(event)) }
             let server: CaptureServer

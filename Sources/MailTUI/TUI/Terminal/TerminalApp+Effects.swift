@@ -111,6 +111,8 @@ extension TerminalApp {
                 let faults = faultsInForce
                 let store = self.store
                 io.async { Self.record(kind: kind, plan: plan, report: report, faults: faults, in: store) }
+            case .loadOAuthAccount, .listOAuthAccounts, .signIn, .cancelSignIn: performOAuth(effect)
+            case .startRelay, .stopRelay, .adoptLocalServer: performRelay(effect)
             case .repaint: terminal.invalidate()
             case .quit: running = false
             case .loadProfiles:
@@ -196,8 +198,16 @@ extension TerminalApp {
         passwords.profileName = plan.profileName
         let lookup = passwords
         DispatchQueue.global(qos: .userInitiated).async {
+            var plan = plan
+            var password = lookup.resolve()
+            if plan.settings.oauthAccount != nil {
+                switch Self.token(for: &plan.settings) {
+                case .success(let token): password = .success(token)
+                case .failure(let refusal): inbox.post(.oauth(.tokenRefused(refusal.reason))); return
+                }
+            }
             let request: SessionRequest
-            switch SendPreparation.request(plan, kind: kind, password: lookup.resolve()) {
+            switch SendPreparation.request(plan, kind: kind, password: password) {
             case .success(let prepared): request = prepared
             case .failure(let refusal): inbox.post(.sendRefused(refusal.problems)); return
             }

@@ -1,6 +1,7 @@
 import Dispatch
 import MailCore
 import MailServer
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,10 @@ final class TerminalApp {
     var session: MailSender?
     /// The running auto-detection, for Esc.
     var autoProbe: AutoProbe.Group?
+    /// The OAuth sign-in under way, for Esc.
+    var signInCancel: SignInCancel?
+    /// The local server a relay switch started off the UI thread, until `.adoptLocalServer` takes it.
+    let serverHandoff = ServerHandoff()
     /// Every effect that touches a file (the draft, the history, the config, an export, a path's
     /// directory) runs here, in order, off the UI thread; each comes back as one event.
     let io = DispatchQueue(label: "mailtui.io")
@@ -64,6 +69,7 @@ final class TerminalApp {
         state.colors = terminal.colorsAvailable
         let size = terminal.size
         _ = state.update(.resize(width: size.width, height: size.height))
+        if state.usesOAuthAccount, !state.oauth.name.isEmpty { perform([.loadOAuthAccount(state.oauth.name)]) }
         draw()
         while running {
             waitForInput()
@@ -110,6 +116,7 @@ final class TerminalApp {
     /// A send cancelled by quitting still ends, and is still recorded in the history.
     private func finishRunningSend() {
         autoProbe?.cancel()
+        signInCancel?.cancel()
         guard state.inFlight != nil, let session else { return }
         session.cancel()
         let deadline = clock.now + .seconds(3)

@@ -40,7 +40,7 @@ enum Renderer {
         guard let rect = layout.fields[id], let labelRect = layout.labels[id] else { return }
         let focused = state.focus == id && state.overlay == nil
         let hasError = state.fieldErrors[id] != nil
-        let label = id.label
+        let label = id == .password && state.usesOAuthAccount ? "Account" : id.label
         let labelStyle = hasError ? theme.error : (focused ? theme.focusedLabel : theme.label)
         let labelText = String(repeating: " ", count: max(0, labelRect.width - label.count - 1)) + label
         screen.put(labelText, x: labelRect.x, y: labelRect.y, style: labelStyle, maxWidth: labelRect.width)
@@ -59,6 +59,8 @@ enum Renderer {
             screen.put(state.verifyCertificate ? "[x]" : "[ ]", x: rect.x, y: rect.y, style: state.verifyCertificate ? valueStyle : (focused ? valueStyle : theme.warning), maxWidth: rect.width)
         case .attachments:
             attachmentsField(state, rect, focused, valueStyle, theme, into: &screen)
+        case .password where state.usesOAuthAccount:
+            oauthAccountField(state, rect, focused, valueStyle, theme, into: &screen)
         default:
             var field = state.fields[id] ?? TextField()
             if id == .password { field = masked(field) }

@@ -58,7 +58,9 @@ extension AppState {
         case .idle, .showing:
             let server = text(.host).isEmpty ? "no server yet" : "\(text(.host)):\(text(.port)) \(security.displayName)"
             let asTheApp = appWillFail == nil ? "" : "  (as the app: F5 fails at STARTTLS after implicit TLS)"
-            return ("Ready: \(server)" + asTheApp + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
+            // Relayed mail really goes out: said first, where the eye lands.
+            let relaying = relay.target.map { "Relaying for real: \(localServer ?? "") → \($0) (^Y stops)  " } ?? ""
+            return (relaying + "Ready: \(server)" + asTheApp + (profileName.map { "  (profile \($0))" } ?? "") + (draftProblem == nil ? "" : "  (draft not saved)"), theme.statusBar)
         case .autoProbing:
             let typed = Int(text(.port)).flatMap { [25, 465, 587, 2525].contains($0) ? nil : $0 }
             return ("Auto-detecting: looking up the host, then trying 587, 465, 25, 2525" + (typed.map { " and \($0)" } ?? "") + " at once… (Esc cancels)", theme.statusBar)
@@ -101,6 +103,8 @@ extension AppState {
         case .confirmQuit?: return WindowKeys.confirmQuit.hints()
         case .keptDrafts?: return PickerKeys.keptDrafts.hints()
         case .help?, .fullText?: return WindowKeys.scrolling.hints() + [WindowKeys.closeHint]
+        case .confirmRelay?: return RelayKeys.confirm.hints()
+        case .signIn(let window)?: return OAuthKeys.window.hints { ($0 == .close) == (window.failure != nil) }
         case nil: break
         }
         func hint(_ command: Command) -> Hint {
@@ -123,6 +127,7 @@ extension AppState {
             return keys + [hint(.profiles), hint(.history)] + tail
         case .body: keys += [hint(.bodyTab), hint(.editor)]
         case .transcript: keys += ConversationKeys.table.hints()
+        case .password where usesOAuthAccount: keys += OAuthKeys.account.hints() + TextField.keys.hints()
         default: keys += TextField.keys.hints()
         }
         return keys + [hint(.nextField)] + (localServer != nil ? [hint(.inbox)] : []) + [hint(.profiles), hint(.history), hint(.preview)] + tail

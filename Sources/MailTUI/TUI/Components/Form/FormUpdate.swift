@@ -12,6 +12,7 @@ extension AppState {
         case .verify: return toggle(key) { $0.verifyCertificate.toggle(); return $0.changed() }
         case .allowPartial: return toggle(key) { $0.allowPartial.toggle(); return [] }
         case .body: return editBody(key)
+        case .password where usesOAuthAccount: return updateOAuthAccount(key)
         case .transcript: return updateConversation(key)
         default: return editText(key)
         }
@@ -118,7 +119,7 @@ extension AppState {
     private mutating func cycleAuth(_ key: Key) -> [Effect] {
         guard let chosen = choose(key, in: AuthMechanism.allCases, current: authMechanism, name: \.rawValue) else { return move(key) }
         authMechanism = chosen
-        return changed()
+        return changed() + (usesOAuthAccount && !oauth.name.isEmpty && oauth.status == nil ? [.loadOAuthAccount(oauth.name)] : [])
     }
 
     private mutating func toggle(_ key: Key, _ change: (inout AppState) -> [Effect]) -> [Effect] {

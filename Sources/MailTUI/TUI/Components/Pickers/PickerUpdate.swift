@@ -57,7 +57,10 @@ extension AppState {
             }
             guard picker.selected < picker.profiles.count else { return [] }
             let profile = picker.profiles[picker.selected]
-            apply(settings: profile.settings)
+            var settings = profile.settings
+            // A profile's `oauth = "NAME"`: the Account shows in the Password field's place.
+            settings.oauthAccount = profile.oauthAccount ?? settings.oauthAccount
+            apply(settings: settings)
             if let from = profile.from { fields[.from] = TextField(from) }
             fields[.dkim] = TextField(profile.dkim?.text ?? "")
             profileName = profile.name
@@ -67,7 +70,7 @@ extension AppState {
             }
             overlay = nil
             notice = "Loaded profile \(profile.name)"
-            return changed()
+            return changed() + (usesOAuthAccount && !oauth.name.isEmpty ? [.loadOAuthAccount(oauth.name)] : [])
         case .saveAs?:
             picker.naming = TextField(profileName ?? "")
             picker.message = nil

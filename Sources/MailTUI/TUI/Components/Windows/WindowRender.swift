@@ -19,6 +19,10 @@ extension Renderer {
         case .faults(let panel): lines = panel.lines(server: state.localServer, active: state.activeFaults)
         case .keptDrafts(let selected): lines = state.keptDraftLines(selected: selected)
         case .inbox(let selected): lines = inboxLines(state, selected: selected)
+        case .signIn(let window): lines = window.lines.map { WindowLine($0) }
+        case .confirmRelay(let question):
+            lines = ["Relay mode", "", question, "", "An app pointed at the local server then sends through it;",
+                     "F2 shows each message with the server's answer, and both legs.", "", RelayKeys.confirm.footer()].map { WindowLine($0) }
         }
         let maxWidth = state.width - 4
         let width = min(maxWidth, (lines.map { DisplayWidth.of($0.text) }.max() ?? 20) + 4)
