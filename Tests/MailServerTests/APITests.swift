@@ -128,6 +128,23 @@ import TestSupport
         #expect(answer(responder, "GET", "/api/v1/message/\(record.id)/part/9").status == 404)
     }
 
+    /// check-message's checks as data: the reset message has no Date, no DKIM signature and no
+    /// List-Unsubscribe, each a finding with what to change; an unknown message is 404.
+    @Test func aCaughtMessagesChecksAsData() throws {
+        let folder = Folder()
+        let record = folder.store(Self.reset)
+        let responder = APIResponder(directory: folder.path)
+        let checks = try object(answer(responder, "GET", "/api/v1/message/\(record.id)/checks"))
+        #expect(checks["id"] as? String == record.id && checks["verdict"] as? String == "problem")
+        let findings = try #require(checks["findings"] as? [[String: Any]])
+        let problems = findings.filter { $0["verdict"] as? String == "problem" }
+        #expect(checks["problems"] as? Int == problems.count && problems.count > 0)
+        #expect(problems.contains { ($0["text"] as? String)?.contains("Date") == true && $0["fix"] is String }, "\(problems)")
+        #expect(findings.allSatisfy { $0["area"] is String })
+        #expect(answer(responder, "GET", "/api/v1/message/1-2-000003/checks").status == 404)
+        #expect(answer(responder, "POST", "/api/v1/message/\(record.id)/checks").status == 405)
+    }
+
     @Test func searchAndDeleteTakeMailpitsSyntaxAndBodies() throws {
         let folder = Folder()
         folder.store("Subject: Welcome\n\nhi\n")

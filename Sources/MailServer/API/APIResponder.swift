@@ -101,6 +101,9 @@ public final class APIResponder: Sendable {
             guard let message = find(id) else { return unknown(id) }
             return .json(Conversation(id: message.id, client: message.record.client, helo: message.record.helo, transcript: message.record.transcript,
                                       faults: message.record.faults, relayed: message.record.relayed))
+        case .checks(let id):
+            guard let message = find(id) else { return unknown(id) }
+            return .json(Checks(id: message.id, envelopeFrom: message.record.from, bytes: message.bytes))
         case .markMessages:
             guard let selection = Self.selection(body) else { return Self.badBody }
             guard let read = selection.Read else { return .text(400, "give {\"IDs\": [...], \"Read\": true} or false") }
@@ -225,6 +228,30 @@ public final class APIResponder: Sendable {
         var transcript: [TranscriptLine]
         var faults: [String]
         var relayed: RelayedLeg?
+    }
+}
+
+extension APIResponder {
+    /// `GET /api/v1/message/{ID}/checks`: `check-message`'s checks of a caught message, as data
+    /// (mailtui's own endpoint, camelCase). Offline, as the inbox runs them without a DNS server:
+    /// no DNS, no SpamAssassin, no link requests, so the answer is the same on every machine.
+    struct Checks: Encodable {
+        var id: String
+        /// The worst finding's verdict: `problem` is what makes `check-message` exit 12.
+        var verdict: MessageCheck.Verdict
+        var problems: Int
+        var warnings: Int
+        var findings: [MessageCheck.Finding]
+
+        init(id: String, envelopeFrom: String, bytes: [UInt8]) {
+            let options = MessageCheck.Options(envelopeFrom: envelopeFrom.isEmpty ? nil : envelopeFrom)
+            let findings = MessageCheck(bytes: bytes, options: options).run()
+            self.id = id
+            self.findings = findings
+            verdict = findings.map(\.verdict).max() ?? .ok
+            problems = findings.filter { $0.verdict == .problem }.count
+            warnings = findings.filter { $0.verdict == .warning }.count
+        }
     }
 }
 

@@ -10,6 +10,7 @@ public enum APIRoute: Sendable, Equatable {
     case headers(String)
     case part(String, part: String)
     case conversation(String)
+    case checks(String)
     case search
     case deleteSearch
     case wait
@@ -66,6 +67,7 @@ public enum APIRoute: Sendable, Equatable {
             case "raw": return only("GET", .raw(rest[1]))
             case "headers": return only("GET", .headers(rest[1]))
             case "conversation": return only("GET", .conversation(rest[1]))
+            case "checks": return only("GET", .checks(rest[1]))
             default: return .notFound
             }
         case 4 where rest[0] == "message" && rest[2] == "part":
