@@ -30,6 +30,16 @@ def wait_for(text, timeout=20):
     raise SystemExit(f"timed out waiting for {text!r}:\n{screen}")
 
 
+def wait_until(test, what, timeout=40):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", "t")
+        if test(screen):
+            return screen
+        time.sleep(0.05)
+    raise SystemExit(f"timed out waiting for {what}:\n{screen}")
+
+
 def start_server(*options):
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/Support/smtp_server.py"), "--store", os.path.join(TMP, "store"),
                              "--cert", os.path.join(TMP, "certs/good.pem"), "--key", os.path.join(TMP, "certs/good.key"), *options],
@@ -117,6 +127,7 @@ def main():
         wait_for("⚠")
         keys("2")
         wait_for("[1] http://shop.example/track/1042")
+        wait_until(lambda screen: "7 Checks:" in screen and "checking" not in screen, "the checks' count")
         shoot("05-message", "mailtui: a caught message, its checks and its HTML as text")
 
         # 6. The fault panel: the next send fails at RCPT as Gmail would word a full mailbox.
