@@ -81,6 +81,26 @@ import Testing
 
     static let options = SendmailOptions(localSender: "cron@host.example", time: 1_700_000_000)
 
+    /// A recipient argument holding a line break or an escape read as another recipient than the
+    /// one typed (`c@y.test\r\nRCPT TO:<d@e.test>` went to d@e.test alone); now it is a usage error.
+    @Test func aControlCharacterInAnArgumentIsRefusedNotGuessed() {
+        let message = Array("Subject: s\r\n\r\nhello\r\n".utf8)
+        for argument in ["c@y.test\r\nRCPT TO:<d@e.test>", "c@y.test\nX <d@e.test>", "\u{1B}[31m <d@e.test>", "c@y.test\t"] {
+            var options = Self.options
+            options.recipients = [argument]
+            guard case .failure(let problem) = SendmailMessage.prepare(message, options) else {
+                Issue.record("\(argument.debugDescription) was taken")
+                continue
+            }
+            #expect(problem.kind == .usage && problem.reason.contains("control character") && !problem.reason.contains("\u{1B}"), "\(problem.reason)")
+        }
+        var options = Self.options
+        options.recipients = ["b@y.test"]
+        options.envelopeFrom = "a\u{1B}[31m@x.test"
+        guard case .failure(let problem) = SendmailMessage.prepare(message, options) else { Issue.record("an escape in -f was taken"); return }
+        #expect(problem.kind == .usage)
+    }
+
     @Test func withTTheBccRecipientIsInTheEnvelopeAndNotInTheHeader() throws {
         let message = "From: App <app@example.com>\r\nTo: a@example.com\r\nBcc: hidden@example.com,\r\n also@example.com\r\nCc: c@example.com\r\nSubject: s\r\nDate: x\r\nMessage-ID: <m@x>\r\n\r\nbody\r\n"
         var options = Self.options

@@ -74,6 +74,9 @@ public enum SendmailMessage {
 
         let envelopeFrom: String
         if let given = options.envelopeFrom {
+            if given.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                return .failure(SendmailProblem(.usage, "-f \(given.visibleControls): an address may not hold a control character"))
+            }
             var address = given.trimmingSpaces
             if address.hasPrefix("<") && address.hasSuffix(">") { address = String(address.dropFirst().dropLast()).trimmingSpaces }
             if !address.isEmpty {
@@ -92,6 +95,11 @@ public enum SendmailMessage {
             if seen.insert(address.lowercased()).inserted { recipients.append(address) }
         }
         for argument in options.recipients {
+            // A line break or an escape inside an argument would make the list read as another
+            // recipient than the one typed (`c@y\r\nX <d@e>` is d@e alone): refused, not guessed.
+            if argument.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                return .failure(SendmailProblem(.usage, "recipient \(argument.visibleControls): an argument may not hold a control character (a line break, a tab, an escape)"))
+            }
             for address in HeaderAddresses.addresses(in: argument) {
                 do throws(AddressError) { add(try Mailbox.parse(address).address) } catch {
                     return .failure(SendmailProblem(.usage, "recipient \(address): \(error.reason)"))
