@@ -98,6 +98,12 @@ struct SMTPCommandRules: Sendable {
         return .answer(.ehlo, SMTPReply(250, lines), then: .hello(name), ask: nil)
     }
 
+    /// An escape or another control character in an address (RFC 5321 allows none): stored, it
+    /// would name another mailbox than the one the client meant.
+    static func holdsControl(_ address: String) -> Bool {
+        address.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
     private func mail(_ argument: String, _ facts: ServerSessionState) -> CommandDecision {
         guard facts.helo != nil else { return .reply(SMTPReply(503, ["5.5.1 Send EHLO or HELO first"])) }
         guard !facts.transactionOpen else { return .reply(SMTPReply(503, ["5.5.1 A transaction is already open (RSET first)"])) }
@@ -105,6 +111,7 @@ struct SMTPCommandRules: Sendable {
         guard let (address, parameters) = SMTPCommand.path(argument, prefix: "FROM:") else {
             return .reply(SMTPReply(501, ["5.5.4 Syntax: MAIL FROM:<address> [parameters]"]))
         }
+        if Self.holdsControl(address) { return .reply(SMTPReply(501, ["5.1.7 Bad sender address syntax: a control character in the address"])) }
         if let size = parameters.first(where: { $0.uppercased().hasPrefix("SIZE=") }).flatMap({ Int($0.dropFirst(5)) }), size > configuration.maxMessageSize {
             return .reply(SMTPReply(552, ["5.3.4 The message is larger than the \(configuration.maxMessageSize) bytes this server takes"]))
         }
@@ -116,6 +123,7 @@ struct SMTPCommandRules: Sendable {
         guard let (address, parameters) = SMTPCommand.path(argument, prefix: "TO:"), !address.isEmpty else {
             return .reply(SMTPReply(501, ["5.5.4 Syntax: RCPT TO:<address> [parameters]"]))
         }
+        if Self.holdsControl(address) { return .reply(SMTPReply(501, ["5.1.3 Bad recipient address syntax: a control character in the address"])) }
         guard facts.recipients < configuration.maxRecipients else {
             return .reply(SMTPReply(452, ["4.5.3 Too many recipients (at most \(configuration.maxRecipients) a message)"]))
         }

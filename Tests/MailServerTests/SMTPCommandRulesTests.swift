@@ -28,6 +28,16 @@ import Testing
         #expect(decide("RSET", open) == .reset)
     }
 
+    /// An escape in an envelope address was taken and stored cut short ("a\u{1B}"): another
+    /// mailbox than the one meant. RFC 5321 allows no control character there.
+    @Test func aControlCharacterInAnAddressIsRefused() {
+        let greeted = ServerSessionState(helo: "c")
+        #expect(decide("MAIL FROM:<a\u{1B}[31m@x.test>", greeted) == .reply(SMTPReply(501, ["5.1.7 Bad sender address syntax: a control character in the address"])))
+        let open = ServerSessionState(helo: "c", transactionOpen: true)
+        #expect(decide("RCPT TO:<b\u{1B}]0;X\u{7}@y.test>", open) == .reply(SMTPReply(501, ["5.1.3 Bad recipient address syntax: a control character in the address"])))
+        #expect(decide("RCPT TO:<b\u{7F}@y.test>", open) == .reply(SMTPReply(501, ["5.1.3 Bad recipient address syntax: a control character in the address"])))
+    }
+
     @Test func theConfigurationsLimitsAndRequirements() {
         var open = ServerSessionState(helo: "c", transactionOpen: true, recipients: 2)
         #expect(decide("RCPT TO:<c@d>", open) { $0.maxRecipients = 2 } == .reply(SMTPReply(452, ["4.5.3 Too many recipients (at most 2 a message)"])))
