@@ -79,5 +79,10 @@ import TestSupport
         let empty = try mailtui(["check-message", "-", "--no-dns"], input: Data())
         #expect(empty.status == 2 && empty.err.contains("is empty"), "\(empty.err)")
         #expect(try mailtui(["check-message", "x.eml", "--spamd", "nowhere"]).status == 2)
+        // A FIFO would block the open until a writer came (the tester's run hung until killed).
+        let fifo = directory + "/pipe.eml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let piped = try mailtui(["check-message", fifo, "--no-dns"])
+        #expect(piped.status == 2 && piped.err.contains("not a regular file"), "\(piped.err)")
     }
 }

@@ -27,6 +27,15 @@ import TestSupport
         #expect(OAuthHTTP.problem(with: "http://127.0.0.1.example.com") != nil)
     }
 
+    /// A tenant is spliced into the token URL's path: only a name, an ID or a domain may be one,
+    /// and an account file holding another is unusable, not followed.
+    @Test func aTenantIsANameNotAPath() throws {
+        for good in ["organizations", "common", "contoso.onmicrosoft.com", "72f988bf-86f1-41af-91ab-2d7cd011db47"] { #expect(OAuthProvider.isTenant(good), "\(good)") }
+        for bad in ["../../../x?y=", "a/b", "", "x y", ".hidden", "a..b", "t%2F"] { #expect(!OAuthProvider.isTenant(bad), "\(bad)") }
+        let planted = Data(#"{"account":"w","provider":"microsoft","tenant":"../../x?y=","clientId":"c","accessToken":"a","expiresAt":1}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(OAuthAccount.self, from: planted) }
+    }
+
     @Test func theHTTPDateIsReadAsSecondsSince1970() {
         #expect(HTTPDate.seconds("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777)
         #expect(HTTPDate.seconds("Sat, 05 Dec 2026 06:00:00 GMT") == 1796450400)

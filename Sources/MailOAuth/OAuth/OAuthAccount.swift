@@ -53,6 +53,9 @@ public struct OAuthAccount: Codable, Sendable, Equatable {
         account = try c.decode(String.self, forKey: .account)
         provider = try c.decode(OAuthProvider.self, forKey: .provider)
         tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
+        if let tenant, !OAuthProvider.isTenant(tenant) {
+            throw DecodingError.dataCorruptedError(forKey: .tenant, in: c, debugDescription: "the tenant may hold only letters, digits, . and -")
+        }
         authority = try c.decodeIfPresent(String.self, forKey: .authority)
         user = try c.decodeIfPresent(String.self, forKey: .user)
         scope = try c.decodeIfPresent(String.self, forKey: .scope)

@@ -25,6 +25,15 @@ public enum OAuthProvider: String, Sendable, Codable, CaseIterable, Equatable {
     /// Microsoft's tenant when none is given: any work or school account.
     public static let defaultTenant = "organizations"
 
+    /// Whether `tenant` can stand in a URL path as Microsoft's tenants do (`organizations`, a GUID,
+    /// `contoso.onmicrosoft.com`): letters, digits, `.` and `-` only, so that a planted account
+    /// file cannot point the token request elsewhere (`../../x?y=`).
+    public static func isTenant(_ tenant: String) -> Bool {
+        !tenant.isEmpty && tenant.utf8.count <= 100 && tenant.first != "." && tenant.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-"
+        } && !tenant.contains("..")
+    }
+
     /// The endpoints for this provider under `authority` (nil: the provider's own).
     public func endpoints(authority: String?, tenant: String?) -> OAuthEndpoints {
         let given = authority.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }

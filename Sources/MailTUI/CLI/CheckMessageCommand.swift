@@ -98,6 +98,11 @@ struct CheckMessageCommand: ParsableCommand {
     }
 
     private func readMessage() throws -> [UInt8] {
+        // A FIFO or a device would block the open or never end: only a message file, or `-`.
+        var info = stat()
+        if file != "-", stat(file, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw ValidationError("\(file.visibleControls) is not a regular file (a FIFO, a device or a folder): give a message file, or - to read standard input.")
+        }
         let fd = file == "-" ? STDIN_FILENO : open(file, O_RDONLY)
         guard fd >= 0 else { throw ValidationError("cannot open \(file): \(String(cString: strerror(errno))).") }
         defer { if fd != STDIN_FILENO { close(fd) } }

@@ -70,6 +70,7 @@ struct OAuthLoginCommand: ParsableCommand {
         if let problem = TokenStore.problem(withName: account) { throw ValidationError("--account: \(problem).") }
         if let authority, let problem = OAuthHTTP.problem(with: authority) { throw ValidationError("--authority: \(problem).") }
         if tenant != nil && provider == .google { throw ValidationError("--tenant is for Microsoft only.") }
+        if let tenant, !OAuthProvider.isTenant(tenant) { throw ValidationError("--tenant takes a tenant name, ID or domain: letters, digits, . and - only.") }
         if store == .secretService && !SecretService.isAvailable {
             throw ValidationError("--store secret-service: no Secret Service here (secret-tool is missing, or there is no session bus); use --store file.")
         }
