@@ -59,3 +59,31 @@ struct HTMLScanFuzzTests {
         #expect(full / half < 4, "0.5 MB: \(half), 1 MB: \(full)")
     }
 }
+
+/// Deeply nested HTML (a tester timed 40k nested `<div>` over 100 s in check-message): each shape at N and 2N
+/// nesting levels, run through all of `check-message`'s checks but the spam score. The larger
+/// may take at most about twice as long (ratio under 4), never an absolute time.
+struct NestedHTMLLinearTests {
+    /// Each shape: what opens one level, and what closes it (the closes after the innermost text).
+    @Test(arguments: [
+        ("<div>", "</div>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<div style=\"color:red\">x", "</div>"),
+        ("<div>\n", "</div>\n"),             // one element per line
+        ("<div>", ""),                         // never closed
+    ])
+    func nestedHTMLStaysLinear(_ open: String, _ close: String) {
+        func time(_ levels: Int) -> Duration {
+            let html = String(repeating: open, count: levels) + "text" + String(repeating: close, count: levels)
+            let message = Array(("From: a@example.com\r\nDate: x\r\nMessage-ID: <a@b>\r\nContent-Type: text/html\r\n\r\n" + html).utf8)
+            let clock = ContinuousClock()
+            let start = clock.now
+            _ = MessageCheck(bytes: message).run()
+            return clock.now - start
+        }
+        _ = time(1_000)
+        let single = time(5_000)
+        let double = time(10_000)
+        #expect(double / single < 4, "5,000 levels: \(single), 10,000 levels: \(double)")
+    }
+}
