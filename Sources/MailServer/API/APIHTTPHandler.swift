@@ -51,7 +51,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             let fromLoopback = Self.isLoopback(context.channel.remoteAddress)
             let apiRequest = APIRequest(method: request.method.rawValue, target: request.uri, authorization: request.headers.first(name: "authorization"),
-                                        body: body, fromLoopback: fromLoopback)
+                                        body: body, fromLoopback: fromLoopback, host: request.headers.first(name: "host"),
+                                        isHTTP10: request.version.major == 1 && request.version.minor == 0)
             body = []
             busy = true
             if APIRoute.parse(method: apiRequest.method, target: apiRequest.target).route == .events {
