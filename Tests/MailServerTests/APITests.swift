@@ -246,6 +246,31 @@ import TestSupport
         #expect(answer(responder, "GET", "/api/v1/wait?timeout=9999").status == 400)
     }
 
+    /// A client that opens a wait and goes frees its place at once: otherwise `most` such
+    /// clients would make every later wait 503 until their timeouts (up to 600 s).
+    @Test func aWaitWhoseClientGoesIsRemovedAtOnce() throws {
+        let responder = APIResponder(directory: Folder().path)
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.pipeline.syncOperations.addHandler(APIHTTPHandler(responder: responder, cap: RequestSizeCap()))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "127.0.0.1:8025")
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/wait?timeout=600",
+                                                                            headers: headers)))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        #expect(Wait.until(timeout: 60) { responder.waiters.count == 1 })
+        try channel.close().wait()
+        #expect(Wait.until(timeout: 10) { responder.waiters.count == 0 })
+        // A client gone before its wait was even registered leaves nothing behind either.
+        let gone = APIWaiters.Abandon()
+        gone.abandon()
+        let box = Mutex<APIResponse?>(nil)
+        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?timeout=600", host: "localhost"), abandon: gone) { response in
+            box.withLock { $0 = response }
+        }
+        #expect(responder.waiters.count == 0 && box.withLock { $0 } == nil)
+    }
+
     @Test func aHugeHeaderIsAnswered431AndTheConnectionClosed() throws {
         let channel = EmbeddedChannel()
         let cap = RequestSizeCap()

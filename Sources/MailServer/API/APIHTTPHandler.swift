@@ -17,6 +17,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var busy = false
     /// The event stream this connection holds open, if any.
     private var streamNumber: Int?
+    /// The request being answered, told if the connection closes first (a long `wait`).
+    private var pending: APIWaiters.Abandon?
 
     /// The largest request body taken; beyond it, 413.
     static let largestBody = 1024 * 1024
@@ -63,11 +65,14 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             let responder = responder
+            let abandon = APIWaiters.Abandon()
+            pending = abandon
             DispatchQueue.global().async {
-                responder.handle(apiRequest) { response in
+                responder.handle(apiRequest, abandon: abandon) { response in
                     loop.execute {
                         let (handler, context) = bound.value
                         handler.busy = false
+                        handler.pending = nil
                         handler.respond(context: context, keepAlive: keepAlive, response)
                     }
                 }
@@ -105,6 +110,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if let streamNumber { responder.events.close(streamNumber) }
         streamNumber = nil
+        pending?.abandon()
+        pending = nil
         context.fireChannelInactive()
     }
 

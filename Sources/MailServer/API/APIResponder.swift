@@ -99,11 +99,14 @@ public final class APIResponder: Sendable {
         return port.first == ":" && !digits.isEmpty && digits.count <= 5 && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) {
+    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) { handle(request, abandon: nil, reply: reply) }
+
+    /// As above; `abandon` tells a waiting request that its client went.
+    func handle(_ request: APIRequest, abandon: APIWaiters.Abandon?, reply: @escaping @Sendable (APIResponse) -> Void) {
         if let refusal = refusal(request) { return reply(refusal) }
         let (route, query) = APIRoute.parse(method: request.method, target: request.target)
         switch route {
-        case .wait: wait(query, reply: reply)
+        case .wait: wait(query, abandon: abandon, reply: reply)
         default: reply(answer(route, query: query, body: request.body))
         }
     }
