@@ -56,9 +56,10 @@ import TestSupport
     """
 
     func answer(_ responder: APIResponder, _ method: String, _ target: String, body: String = "", loopback: Bool = true,
-                authorization: String? = nil) -> APIResponse {
+                authorization: String? = nil, host: String? = "127.0.0.1:8025", http10: Bool = false) -> APIResponse {
         let box = Mutex<APIResponse?>(nil)
-        responder.handle(APIRequest(method: method, target: target, authorization: authorization, body: Array(body.utf8), fromLoopback: loopback)) { response in
+        responder.handle(APIRequest(method: method, target: target, authorization: authorization, body: Array(body.utf8), fromLoopback: loopback,
+                                    host: host, isHTTP10: http10)) { response in
             box.withLock { $0 = response }
         }
         return box.withLock { $0 } ?? APIResponse(status: 0, contentType: "", body: [])
@@ -176,12 +177,54 @@ import TestSupport
         #expect(answer(guarded, "GET", "/api/v1/messages").status == 200)
     }
 
+    /// DNS rebinding: a page whose domain is rebound to 127.0.0.1 reaches the API from the
+    /// browser with its own name in Host. Without a token only loopback names are answered.
+    @Test func withoutATokenOnlyALoopbackHostIsAnswered() throws {
+        let folder = Folder()
+        folder.store("Subject: secret\n\nhi\n")
+        let open = APIResponder(directory: folder.path)
+        for host in ["127.0.0.1", "127.0.0.1:8025", "LOCALHOST:8025", "localhost", "[::1]", "[::1]:8025"] {
+            #expect(answer(open, "GET", "/api/v1/message/latest/raw", host: host).status == 200, "\(host)")
+        }
+        for host in ["evil.example:8025", "evil.example", "localhost.evil.example", "127.0.0.1.evil.example", "[::1].evil", "localhost:80x",
+                     "127.0.0.1:", "", "[::1"] {
+            let refused = answer(open, "GET", "/api/v1/message/latest/raw", host: host)
+            #expect(refused.status == 403 && String(decoding: refused.body, as: UTF8.self).contains("DNS rebinding"), "\(host)")
+            #expect(answer(open, "DELETE", "/api/v1/messages", body: "{}", host: host).status == 403, "\(host)")
+        }
+        #expect(try object(answer(open, "GET", "/api/v1/messages"))["total"] as? Int == 1)
+        let missing = answer(open, "GET", "/api/v1/messages", host: nil)
+        #expect(missing.status == 400 && String(decoding: missing.body, as: UTF8.self).contains("Host"))
+        #expect(answer(open, "GET", "/api/v1/messages", host: nil, http10: true).status == 200)
+        // With a token the token is the protection: today's rules.
+        let guarded = APIResponder(directory: folder.path, token: "s3cret")
+        #expect(answer(guarded, "GET", "/api/v1/messages", host: "mail.example:8025").status == 200)
+        #expect(answer(guarded, "GET", "/api/v1/messages", loopback: false, host: "mail.example:8025").status == 401)
+        #expect(answer(guarded, "GET", "/api/v1/messages", loopback: false, authorization: "Bearer s3cret", host: "mail.example").status == 200)
+    }
+
+    /// The handler hands the Host header on: a rebound name is refused over the connection too.
+    @Test func theHandlerRefusesARequestForAnotherHost() throws {
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.pipeline.syncOperations.addHandler(APIHTTPHandler(responder: APIResponder(directory: Folder().path), cap: RequestSizeCap()))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "evil.example:8025")
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/events", headers: headers)))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        guard case .head(let head) = try #require(try channel.readOutbound(as: HTTPServerResponsePart.self)) else {
+            Issue.record("no response head")
+            return
+        }
+        #expect(head.status == .forbidden)
+    }
+
     @Test func aWaitIsAnsweredByAMessageThatArrivesDuringIt() throws {
         let folder = Folder()
         folder.store("Subject: Welcome\n\nhi\n")
         let responder = APIResponder(directory: folder.path)
         let box = Mutex<APIResponse?>(nil)
-        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?query=subject%3Areset&timeout=120")) { response in box.withLock { $0 = response } }
+        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?query=subject%3Areset&timeout=120", host: "localhost")) { response in box.withLock { $0 = response } }
         // Nothing matched yet: the request waits.
         #expect(box.withLock { $0 } == nil && responder.waiters.count == 1)
         let reset = folder.store(Self.reset)
@@ -197,10 +240,35 @@ import TestSupport
         let folder = Folder()
         let responder = APIResponder(directory: folder.path)
         let box = Mutex<APIResponse?>(nil)
-        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?query=nothing&timeout=0.2")) { response in box.withLock { $0 = response } }
+        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?query=nothing&timeout=0.2", host: "localhost")) { response in box.withLock { $0 = response } }
         #expect(Wait.until(timeout: 60) { box.withLock { $0 } != nil })
         #expect(box.withLock { $0 }?.status == 408 && responder.waiters.count == 0)
         #expect(answer(responder, "GET", "/api/v1/wait?timeout=9999").status == 400)
+    }
+
+    /// A client that opens a wait and goes frees its place at once: otherwise `most` such
+    /// clients would make every later wait 503 until their timeouts (up to 600 s).
+    @Test func aWaitWhoseClientGoesIsRemovedAtOnce() throws {
+        let responder = APIResponder(directory: Folder().path)
+        let channel = EmbeddedChannel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.pipeline.syncOperations.addHandler(APIHTTPHandler(responder: responder, cap: RequestSizeCap()))
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "127.0.0.1:8025")
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/wait?timeout=600",
+                                                                            headers: headers)))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        #expect(Wait.until(timeout: 60) { responder.waiters.count == 1 })
+        try channel.close().wait()
+        #expect(Wait.until(timeout: 10) { responder.waiters.count == 0 })
+        // A client gone before its wait was even registered leaves nothing behind either.
+        let gone = APIWaiters.Abandon()
+        gone.abandon()
+        let box = Mutex<APIResponse?>(nil)
+        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?timeout=600", host: "localhost"), abandon: gone) { response in
+            box.withLock { $0 = response }
+        }
+        #expect(responder.waiters.count == 0 && box.withLock { $0 } == nil)
     }
 
     @Test func aHugeHeaderIsAnswered431AndTheConnectionClosed() throws {

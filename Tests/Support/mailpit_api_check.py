@@ -144,8 +144,10 @@ def bad_input():
         check(error.code == 400 and b"IDs" in error.read(), error.code)
     check(call("GET", "/api/v1/message/1-2-000003")[0] == 404)
     check(call("PUT", "/api/v1/messages", {"IDs": ["x" * 1_050_000]})[0] == 413)
-    check(raw_request(b"GET /api/v1/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n").startswith("HTTP/1.1 400"))
-    check(raw_request(b"GET /api/v1/message/%2e%2e/raw HTTP/1.1\r\nHost: x\r\n\r\n").startswith("HTTP/1.1 400"))
+    check(raw_request(b"GET /api/v1/../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startswith("HTTP/1.1 400"))
+    check(raw_request(b"GET /api/v1/message/%2e%2e/raw HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startswith("HTTP/1.1 400"))
+    # A page whose domain is rebound to 127.0.0.1 sends its own name: refused without a token.
+    check(raw_request(b"GET /api/v1/messages HTTP/1.1\r\nHost: evil.example:" + API.rsplit(":", 1)[1].encode() + b"\r\n\r\n").startswith("HTTP/1.1 403"))
     check(raw_request(b"NOT HTTP AT ALL\r\n\r\n").startswith("HTTP/1.1 400"))
     # And it goes on serving.
     check(get_json("/api/v1/messages")["total"] == 0)

@@ -14,13 +14,21 @@ public struct APIRequest: Sendable {
     public var body: [UInt8]
     /// Whether the peer is a loopback address (the token is asked only of others).
     public var fromLoopback: Bool
+    /// The `Host` header, nil when the request had none: without a token, only a loopback name
+    /// is answered (a page whose domain is rebound to 127.0.0.1 sends its own name).
+    public var host: String?
+    /// HTTP/1.0, where a request may come without `Host`; HTTP/1.1 must send one.
+    public var isHTTP10: Bool
 
-    public init(method: String, target: String, authorization: String? = nil, body: [UInt8] = [], fromLoopback: Bool = true) {
+    public init(method: String, target: String, authorization: String? = nil, body: [UInt8] = [], fromLoopback: Bool = true,
+                host: String?, isHTTP10: Bool = false) {
         self.method = method
         self.target = target
         self.authorization = authorization
         self.body = body
         self.fromLoopback = fromLoopback
+        self.host = host
+        self.isHTTP10 = isHTTP10
     }
 }
 

@@ -17,6 +17,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var busy = false
     /// The event stream this connection holds open, if any.
     private var streamNumber: Int?
+    /// The request being answered, told if the connection closes first (a long `wait`).
+    private var pending: APIWaiters.Abandon?
 
     /// The largest request body taken; beyond it, 413.
     static let largestBody = 1024 * 1024
@@ -51,7 +53,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             let fromLoopback = Self.isLoopback(context.channel.remoteAddress)
             let apiRequest = APIRequest(method: request.method.rawValue, target: request.uri, authorization: request.headers.first(name: "authorization"),
-                                        body: body, fromLoopback: fromLoopback)
+                                        body: body, fromLoopback: fromLoopback, host: request.headers.first(name: "host"),
+                                        isHTTP10: request.version.major == 1 && request.version.minor == 0)
             body = []
             busy = true
             if APIRoute.parse(method: apiRequest.method, target: apiRequest.target).route == .events {
@@ -62,11 +65,14 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             let responder = responder
+            let abandon = APIWaiters.Abandon()
+            pending = abandon
             DispatchQueue.global().async {
-                responder.handle(apiRequest) { response in
+                responder.handle(apiRequest, abandon: abandon) { response in
                     loop.execute {
                         let (handler, context) = bound.value
                         handler.busy = false
+                        handler.pending = nil
                         handler.respond(context: context, keepAlive: keepAlive, response)
                     }
                 }
@@ -104,6 +110,8 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if let streamNumber { responder.events.close(streamNumber) }
         streamNumber = nil
+        pending?.abandon()
+        pending = nil
         context.fireChannelInactive()
     }
 

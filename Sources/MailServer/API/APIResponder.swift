@@ -54,6 +54,7 @@ public final class APIResponder: Sendable {
     /// Why the request is refused before any route is read (a client beyond loopback without
     /// the token), or nil.
     func refusal(_ request: APIRequest) -> APIResponse? {
+        if token == nil, let refusal = Self.hostRefusal(request) { return refusal }
         guard !request.fromLoopback else { return nil }
         guard let token else { return .text(403, "the API answers only loopback clients: start serve with --api-token to let others in") }
         guard Self.bearer(request.authorization).map({ Self.same($0, token) }) == true else {
@@ -62,11 +63,50 @@ public final class APIResponder: Sendable {
         return nil
     }
 
-    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) {
+    /// Without a token, the `Host` must name this machine's loopback: a web page whose domain an
+    /// attacker rebinds to 127.0.0.1 reaches the port from the browser, but sends its own name.
+    static func hostRefusal(_ request: APIRequest) -> APIResponse? {
+        guard let host = request.host else {
+            if request.isHTTP10 { return nil }
+            return .text(400, "an HTTP/1.1 request needs a Host header: Host: 127.0.0.1")
+        }
+        guard isLoopbackHost(host) else {
+            return .text(403, "the API answers only Host 127.0.0.1, localhost or [::1] (another name may be DNS rebinding): "
+                + "use http://127.0.0.1:PORT, or start serve with --api-token")
+        }
+        return nil
+    }
+
+    /// `127.0.0.1`, `localhost` or `[::1]`, in any case, alone or with a port of digits.
+    static func isLoopbackHost(_ header: String) -> Bool {
+        let host = header.lowercased()
+        let name: Substring
+        let port: Substring
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return false }
+            name = host[...close]
+            port = host[host.index(after: close)...]
+        } else if let colon = host.firstIndex(of: ":") {
+            name = host[..<colon]
+            port = host[colon...]
+        } else {
+            name = host[...]
+            port = ""
+        }
+        guard ["127.0.0.1", "localhost", "[::1]"].contains(name) else { return false }
+        guard !port.isEmpty else { return true }
+        let digits = port.dropFirst()
+        return port.first == ":" && !digits.isEmpty && digits.count <= 5 && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    public func handle(_ request: APIRequest, reply: @escaping @Sendable (APIResponse) -> Void) { handle(request, abandon: nil, reply: reply) }
+
+    /// As above; `abandon` tells a waiting request that its client went.
+    func handle(_ request: APIRequest, abandon: APIWaiters.Abandon?, reply: @escaping @Sendable (APIResponse) -> Void) {
         if let refusal = refusal(request) { return reply(refusal) }
         let (route, query) = APIRoute.parse(method: request.method, target: request.target)
         switch route {
-        case .wait: wait(query, reply: reply)
+        case .wait: wait(query, abandon: abandon, reply: reply)
         default: reply(answer(route, query: query, body: request.body))
         }
     }

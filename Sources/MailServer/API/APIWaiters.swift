@@ -25,6 +25,33 @@ final class APIWaiters: Sendable {
         }
 
         var answered: Bool { reply.withLock { $0 == nil } }
+
+        /// Its client went: nothing is answered any more.
+        func drop() { reply.withLock { $0 = nil } }
+    }
+
+    /// Told when a request's connection closes before it was answered: a waiter registered for
+    /// it is removed at once rather than holding one of the `most` places until its timeout.
+    final class Abandon: Sendable {
+        private let state = Mutex<(gone: Bool, action: (@Sendable () -> Void)?)>((false, nil))
+
+        /// Runs `action` when the client goes, or now if it went already.
+        func onAbandon(_ action: @escaping @Sendable () -> Void) {
+            let goneAlready = state.withLock { state in
+                if !state.gone { state.action = action }
+                return state.gone
+            }
+            if goneAlready { action() }
+        }
+
+        func abandon() {
+            let action = state.withLock { state in
+                state.gone = true
+                defer { state.action = nil }
+                return state.action
+            }
+            action?()
+        }
     }
 
     let directory: String
@@ -69,7 +96,7 @@ extension APIResponder {
     /// `GET /api/v1/wait?query=&timeout=30`: the oldest stored message that matches, else the
     /// first to arrive that does, as Mailpit's message summary; 408 at the timeout. The waiter is
     /// registered before the folder is looked at, so a message stored meanwhile is not missed.
-    func wait(_ query: [String: String], reply: @escaping @Sendable (APIResponse) -> Void) {
+    func wait(_ query: [String: String], abandon: APIWaiters.Abandon? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
         var timeout = 30.0
         if let text = query["timeout"] {
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= Self.longestWait else {
@@ -81,6 +108,10 @@ extension APIResponder {
         let waiter = APIWaiters.Waiter(query: search, reply: reply)
         guard waiters.add(waiter) else {
             return reply(.text(503, "\(APIWaiters.most) requests wait already: try again when one is answered"))
+        }
+        abandon?.onAbandon { [waiters] in
+            waiter.drop()
+            waiters.remove(waiter)
         }
         for id in storedIDs().reversed() {
             guard !waiter.answered else { break }
