@@ -70,6 +70,31 @@ import TestSupport
         deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
+    /// `--port 0` alone kept the implicit TLS port at 2465, so a second server on free ports failed
+    /// ("cannot listen on port 0 or 2465"); now it picks a free TLS port too.
+    @Test func twoServersOnFreePortsDoNotBothAskFor2465() throws {
+        var processes: [Process] = []
+        defer { for process in processes where process.isRunning { process.terminate(); process.waitUntilExit() } }
+        var tlsPorts: [String] = []
+        for _ in 0..<2 {
+            let process = Process()
+            let output = Pipe()
+            process.executableURL = URL(fileURLWithPath: TestPaths.mailtui)
+            process.arguments = ["serve", "--json", "--port", "0", "--host", "127.0.0.1", "--api", "off"]
+            process.environment = TestPaths.hermeticEnvironment(["XDG_DATA_HOME": TestPaths.temporaryDirectory("mailtui-data")])
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+            var pending = Data()
+            let line = try #require(Serve.readLine(output.fileHandleForReading, &pending), "the server said nothing")
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(event["event"] as? String == "listening", "\(line)")
+            tlsPorts.append((event["smtps"] as? String ?? ":").split(separator: ":").last.map(String.init) ?? "")
+        }
+        #expect(tlsPorts.count == 2 && !tlsPorts.contains("2465") && !tlsPorts.contains("") && tlsPorts[0] != tlsPorts[1], "\(tlsPorts)")
+    }
+
     @Test func theListeningLineSaysWhereAndSigtermStopsIt() throws {
         let serve = try Serve([])
         #expect(serve.listening["event"] as? String == "listening")

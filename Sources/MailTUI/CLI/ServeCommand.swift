@@ -35,8 +35,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plain SMTP port, offering STARTTLS; 0 picks a free one.", valueName: "n"))
     var port: Int = 2525
 
-    @Option(help: ArgumentHelp("Implicit TLS port; 0 picks a free one; 'off' for none.", valueName: "n|off"))
-    var tlsPort: String = "2465"
+    @Option(name: .customLong("tls-port"), help: ArgumentHelp("Implicit TLS port; 0 picks a free one; 'off' for none (default: 2465, or a free one with --port 0, so that two servers on free ports do not both ask for 2465).", valueName: "n|off"))
+    var givenTLSPort: String?
+
+    /// `--tls-port`, else 2465, else (with `--port 0`) a free one too.
+    var tlsPort: String { givenTLSPort ?? (port == 0 ? "0" : "2465") }
 
     @Option(help: ArgumentHelp("Server certificate chain (PEM), instead of the local CA's.", valueName: "pem"))
     var cert: String?
