@@ -134,6 +134,13 @@ import TestSupport
         return [
             ("inbox", all, { w, h in inbox(w, h) }),
             ("inbox-mono", [(80, 24)], { w, h in inbox(w, h, colors: false) }),
+            // Issue 26: the mailbox of the login "app" chosen with m (all → default → app).
+            ("inbox-mailbox", all, { w, h in
+                var s = inbox(w, h)
+                _ = s.update(.key(.character("m")))
+                _ = s.update(.key(.character("m")))
+                return s
+            }),
             ("message-text", all, message(.text)),
             ("message-html", one, message(.html)),
             ("message-headers", one, message(.headers)),
@@ -143,6 +150,12 @@ import TestSupport
             ("message-checks", all, message(.checks)),
             ("faults", all, faults),
             ("serve", all, { w, h in serve(w, h) }),
+            // serve with app's mailbox chosen, its one message deleted: why nothing is shown.
+            ("serve-mailbox-empty", [(80, 24)], { w, h in
+                var s = serve(w, h)
+                for key in ["m", "m", "d"] { _ = s.update(.key(.character(Character(key)))) }
+                return s
+            }),
             ("serve-empty", [(80, 24)], { w, h in
                 var s = serve(w, h)
                 s.captured = []

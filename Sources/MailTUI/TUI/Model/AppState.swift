@@ -52,9 +52,16 @@ struct AppState: Equatable, Sendable {
     /// False when that server is a `mailtui serve` given its own logins: the password matters there.
     var localServerTakesAnyLogin = true
     /// The messages the local server caught, newest first.
-    var captured: [StoredMessage] = [] { didSet { inboxSubjects.follow(captured) } }
+    var captured: [StoredMessage] = [] {
+        didSet {
+            inboxSubjects.follow(captured)
+            mailboxes.follow(captured)
+        }
+    }
     /// Their Subjects, decoded once as they arrive.
     var inboxSubjects = InboxSubjects()
+    /// Their mailboxes (one per SMTP login) and the one the inbox shows (`m`).
+    var mailboxes = InboxMailboxes()
     /// Caught messages read for the message view, kept so that each is read once.
     var readMessages = ReadMessages()
     /// Set when this is `mailtui serve`'s screen: the inbox is the whole screen, under these lines
@@ -136,7 +143,8 @@ enum Overlay: Equatable, Sendable {
     case confirmQuit(String)
     case profiles(ProfilePicker)
     case history(HistoryPicker)
-    /// F2: the local server's inbox; the index of the selected message.
+    /// F2: the local server's inbox; the index of the selected message among those shown (the
+    /// chosen mailbox's, `AppState.mailboxes`).
     case inbox(selected: Int)
     /// A caught message, read in tabs.
     case message(MessageView)

@@ -100,8 +100,9 @@ extension AppState {
             captured.insert(message, at: 0)
             if captured.count > 1000 { captured.removeLast() }
             // At the top the list follows what arrives; further down the same message stays selected.
-            if case .inbox(let selected) = overlay, selected > 0 { overlay = .inbox(selected: min(selected + 1, captured.count - 1)) }
-            if !isSending { notice = "The local server caught a message from <\(message.from)>" + (serving == nil ? " (F2 shows it)" : "") }
+            let shown = mailboxes.shows(message)
+            if case .inbox(let selected) = overlay, selected > 0, shown { overlay = .inbox(selected: min(selected + 1, mailboxes.shownCount - 1)) }
+            if !isSending { notice = caughtNotice(message, shown: shown) }
             return []
         case .server(.fault(let report)):
             if !isSending { notice = "The local server's fault struck at \(report.stage.faultWord): \(report.action)" }
@@ -132,7 +133,7 @@ extension AppState {
         case .inboxReloaded(let records):
             let deleted = Set(deletedMessageIDs)
             captured = records.filter { !deleted.contains($0.id) }
-            if case .inbox(let selected) = overlay { overlay = .inbox(selected: min(selected, max(0, captured.count - 1))) }
+            if case .inbox(let selected) = overlay { overlay = .inbox(selected: min(selected, max(0, mailboxes.shownCount - 1))) }
             return []
         case .capturedRead(let id, let content, let problem):
             read(id, content: content, problem: problem)

@@ -5,7 +5,7 @@ enum HelpText {
     static var sections: [HelpSection] {
         [KeyMap.commands.help, TextField.keys.help, FormKeys.moving.help, FormKeys.choice.help, FormKeys.toggle.help, FormKeys.attach.help,
          OAuthKeys.account.help, OAuthKeys.window.help,
-         TextArea.keys.help, ConversationKeys.table.help, InboxKeys.table.help, MessageViewKeys.table.help, MessageViewKeys.searching.help,
+         TextArea.keys.help, ConversationKeys.table.help, InboxKeys.table.help, InboxKeys.mailboxes.help, MessageViewKeys.table.help, MessageViewKeys.searching.help,
          MessageViewKeys.saving.help, FaultPanelKeys.table.help, PickerKeys.profiles.help, PickerKeys.entry.help, PickerKeys.history.help,
          PickerKeys.keptDrafts.help, WindowKeys.scrolling.help, WindowKeys.confirmQuit.help, RelayKeys.confirm.help]
     }

@@ -5,8 +5,9 @@ import MailCore
 enum ServeScreen {
     static func draw(_ state: AppState, header: [String], _ theme: Theme, into screen: inout ScreenBuffer) {
         let layout = Layout(width: state.width, height: state.height)
-        Renderer.rule(" mailtui serve ", Rect(x: 0, y: 0, width: state.width, height: 1), theme, into: &screen,
-                      right: " \(state.captured.count) message\(state.captured.count == 1 ? "" : "s") ")
+        let mailboxes = state.mailboxes
+        let count = (mailboxes.chosen == nil ? "" : "\(mailboxes.shownCount) of ") + "\(state.captured.count) message\(state.captured.count == 1 ? "" : "s")"
+        Renderer.rule(" mailtui serve ", Rect(x: 0, y: 0, width: state.width, height: 1), theme, into: &screen, right: " \(count) ")
         var y = 1
         for line in header {
             screen.put(" " + line, x: 0, y: y, style: theme.label, maxWidth: state.width)
@@ -16,10 +17,18 @@ enum ServeScreen {
             screen.put(" Faults in force: " + state.activeFaults.joined(separator: "; "), x: 0, y: y, style: theme.warning, maxWidth: state.width)
             y += 1
         }
-        Renderer.rule(" Inbox (newest first) ", Rect(x: 0, y: y, width: state.width, height: 1), theme, into: &screen)
+        Renderer.rule(" Inbox" + (mailboxes.chosen.map { ": " + $0.name } ?? "") + " (newest first) ", Rect(x: 0, y: y, width: state.width, height: 1), theme, into: &screen)
         y += 1
+        if mailboxes.several || mailboxes.chosen != nil {
+            screen.put(" " + mailboxes.line() + "  " + mailboxes.keysText, x: 0, y: y, style: theme.label, maxWidth: state.width)
+            y += 1
+        }
         let rows = max(1, state.height - y - 2)
-        if state.captured.isEmpty {
+        if let reason = mailboxes.emptyReason {
+            for (offset, line) in TextWrap.wrap(reason, width: max(10, state.width - 2)).prefix(rows).enumerated() {
+                screen.put(" " + line, x: 0, y: y + offset, style: theme.time, maxWidth: state.width)
+            }
+        } else if state.captured.isEmpty {
             screen.put(" Nothing caught yet: point an app at MAIL_SERVER and MAIL_PORT above.", x: 0, y: y, style: theme.time, maxWidth: state.width)
         }
         var selected = 0

@@ -7,8 +7,12 @@ enum MessageViewRender {
         let width = state.width
         screen.fill(x: 0, y: 0, width: width, height: state.height, style: .plain)
         let r = view.record
-        let title = " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(state.inboxSubjects[r])\"  "
-            + ByteCount.human(r.bytes) + (r.tls.map { " · \($0)" } ?? "") + (r.cipher.map { " \($0)" } ?? "") + (r.authUser.map { " · login \($0)" } ?? "")
+        // The mailbox leads when the inbox holds several (it is what the user filters by), as the
+        // inbox's column does; otherwise the login ends the line, as its badge does.
+        let mailbox = state.mailboxes.several || state.mailboxes.chosen != nil ? InboxMailbox(r) : nil
+        let title = (mailbox.map { " Mailbox \($0.label) ·" } ?? "") + " \(r.from.isEmpty ? "<>" : r.from) → \(r.recipients.map(\.address).joined(separator: ", "))  \"\(state.inboxSubjects[r])\"  "
+            + ByteCount.human(r.bytes) + (r.tls.map { " · \($0)" } ?? "") + (r.cipher.map { " \($0)" } ?? "")
+            + (mailbox == nil ? r.authUser.map { " · login \(InboxMailbox.login($0).label)" } ?? "" : "")
         screen.fill(x: 0, y: 0, width: width, height: 1, style: theme.statusBar)
         screen.put(TerminalSanitizer.sanitize(title, maxLength: 500), x: 0, y: 0, style: theme.statusBar, maxWidth: width)
 

@@ -82,7 +82,7 @@ extension AppState {
         let tabs = MessageTab.allCases.count
         switch MessageViewKeys.table.action(for: key) {
         case .back?:
-            overlay = .inbox(selected: captured.firstIndex { $0.id == view.record.id } ?? 0)
+            overlay = .inbox(selected: shownIndex(of: view.record.id) ?? 0)
         case .quit?:
             overlay = nil
             return perform(.quit)
@@ -114,7 +114,7 @@ extension AppState {
             view.message = "Opening the message as a new draft…"
             return [.sendAgain(view.record)]
         case .delete?:
-            overlay = .inbox(selected: captured.firstIndex { $0.id == view.record.id } ?? 0)
+            overlay = .inbox(selected: shownIndex(of: view.record.id) ?? 0)
             deleteFromInbox([view.record.id])
         case nil: break
         }

@@ -52,20 +52,32 @@ extension Renderer {
 
     /// The F2 window's lines.
     static func inboxLines(_ state: AppState, selected: Int) -> [WindowLine] {
-        var list = [WindowLine("Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "") + " (newest first)")]
+        let mailboxes = state.mailboxes
+        var list = [WindowLine("Inbox of the local test server" + (state.localServer.map { " on \($0)" } ?? "")
+                               + (mailboxes.chosen.map { ": " + $0.name } ?? "") + " (newest first)")]
+        if mailboxes.several || mailboxes.chosen != nil { list.append(WindowLine(mailboxes.line() + "  " + mailboxes.keysText)) }
         if !state.activeFaults.isEmpty { list.append(WindowLine("Faults in force: " + state.activeFaults.joined(separator: "; ") + " (f changes them)")) }
         list.append(WindowLine(""))
-        if state.captured.isEmpty { list.append(WindowLine("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1).")) }
+        if let reason = mailboxes.emptyReason {
+            list.append(WindowLine(reason))
+        } else if state.captured.isEmpty {
+            list.append(WindowLine("Nothing caught yet: press F5, or point an app at it (MAIL_SERVER=127.0.0.1)."))
+        }
         list += inboxRows(state, selected: selected, rows: 14)
         if let notice = state.notice { list += [WindowLine(""), WindowLine(notice)] }
         return list
     }
 
-    /// The inbox's rows around the selected message, newest first.
+    /// The inbox's rows around the selected message, newest first: the chosen mailbox's, with a
+    /// mailbox column when all are shown and there are several.
     static func inboxRows(_ state: AppState, selected: Int, rows: Int) -> [WindowLine] {
         let window = max(0, selected - (rows - 2))
-        return state.captured.enumerated().dropFirst(window).prefix(rows).map { index, message in
-            WindowLine((index == selected ? "▸ " : "  ") + InboxRow.text(message, subject: state.inboxSubjects[message]), selected: index == selected)
+        let column = InboxRow.mailboxColumn(state.mailboxes)
+        return (window..<min(state.mailboxes.shownCount, window + rows)).compactMap { index in
+            state.shownMessage(index).map { message in
+                WindowLine((index == selected ? "▸ " : "  ") + InboxRow.text(message, subject: state.inboxSubjects[message], mailboxColumn: column),
+                           selected: index == selected)
+            }
         }
     }
 }
