@@ -219,6 +219,21 @@ import MailServer
     }
 }
 
+/// serve at 80 columns with many long logins: the line of mailboxes takes two rows at most and
+/// still ends with its keys.
+@Suite struct ServeWithManyMailboxesTests {
+    @Test func theMailboxKeysStayInSight() {
+        var s = AppState(width: 80, height: 24, colors: false)
+        s.serving = ["SMTP (STARTTLS offered): 127.0.0.1:2525"]
+        s.overlay = .inbox(selected: 0)
+        for n in 1...9 { _ = s.update(.server(.message(InboxMailboxTests.message(String(n), login: "a-rather-long-project-login-\(n)")))) }
+        let screen = Renderer.render(s)
+        #expect(screen.row(3).hasPrefix(" Mailbox: [all 9] · a-rather-long-p… 1 ·"), "\(screen.text)")
+        #expect(screen.row(4).contains("more  (m next mailbox)") && !screen.row(5).contains("Mailbox"), "\(screen.text)")
+        #expect(screen.row(5).contains("a-rather-long-p…  app@example.com") == false && screen.row(5).contains("a-rather-long-p…  a@example.com"), "\(screen.text)")
+    }
+}
+
 /// The mailbox bookkeeping alone: places of the shown messages found by a binary search agree
 /// with a plain scan.
 @Suite struct InboxMailboxesTests {

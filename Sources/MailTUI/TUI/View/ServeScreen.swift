@@ -20,8 +20,12 @@ enum ServeScreen {
         Renderer.rule(" Inbox" + (mailboxes.chosen.map { ": " + $0.name } ?? "") + " (newest first) ", Rect(x: 0, y: y, width: state.width, height: 1), theme, into: &screen)
         y += 1
         if mailboxes.several || mailboxes.chosen != nil {
-            screen.put(" " + mailboxes.line() + "  " + mailboxes.keysText, x: 0, y: y, style: theme.label, maxWidth: state.width)
-            y += 1
+            // Two rows at most, naming fewer mailboxes when many logins would push the keys out.
+            let lines = (1...6).reversed().lazy.map { TextWrap.wrap(" " + mailboxes.line(limit: $0) + "  " + mailboxes.keysText, width: state.width - 1) }
+            for line in (lines.first { $0.count <= 2 } ?? lines.last ?? []).prefix(2) {
+                screen.put(line, x: 0, y: y, style: theme.label, maxWidth: state.width)
+                y += 1
+            }
         }
         let rows = max(1, state.height - y - 2)
         if let reason = mailboxes.emptyReason {
