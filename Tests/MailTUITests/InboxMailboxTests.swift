@@ -219,6 +219,16 @@ import MailServer
     }
 }
 
+/// The login `default` is the default mailbox, as the API's `?mailbox=default` is: the inbox does
+/// not list two mailboxes both called "default".
+@Suite struct TheLoginDefaultTests {
+    @Test func isTheDefaultMailbox() {
+        let s = InboxMailboxTests.inbox([InboxMailboxTests.message("1", login: "default"), InboxMailboxTests.message("2", login: nil),
+                                         InboxMailboxTests.message("3", login: ""), InboxMailboxTests.message("4", login: "project-a")])
+        #expect(s.mailboxes.line() == "Mailbox: [all 4] · default 3 · project-a 1")
+    }
+}
+
 /// serve at 80 columns with many long logins: the line of mailboxes takes two rows at most and
 /// still ends with its keys.
 @Suite struct ServeWithManyMailboxesTests {

@@ -8,8 +8,14 @@ enum InboxMailbox: Hashable, Comparable, Sendable {
     case `default`
     case login(String)
 
+    /// The login `default` (and an empty one) is the default mailbox, as `?mailbox=default` is in
+    /// the API: one name, one mailbox.
     init(_ message: StoredMessage) {
-        self = message.authUser.map(InboxMailbox.login) ?? .default
+        guard let login = message.authUser, !login.isEmpty, login != "default" else {
+            self = .default
+            return
+        }
+        self = .login(login)
     }
 
     /// The widest a mailbox's name is shown, in columns: a login name is outside text, and a row
