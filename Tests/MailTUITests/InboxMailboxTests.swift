@@ -244,6 +244,32 @@ import MailServer
     }
 }
 
+/// A client may log in with a new name for each message: a frame draws the inbox without sorting
+/// or counting the mailboxes again (that happens once per change of the list).
+@Suite struct ManyLoginsTests {
+    @Test func aFrameDoesNotWalkEveryMailbox() {
+        var s = AppState(width: 120, height: 40, colors: false)
+        s.serving = ["SMTP (STARTTLS offered): 127.0.0.1:2525"]
+        s.overlay = .inbox(selected: 0)
+        let clock = ContinuousClock()
+        let filled = clock.measure {
+            s.captured = (0..<50_000).map { InboxMailboxTests.message(String($0), login: "login-\($0)") }
+        }
+        #expect(s.mailboxes.mailboxes.count == 50_000)
+        var frames: [Duration] = []
+        for key in ["m", "m", "M"] {
+            _ = s.update(.key(.character(Character(key))))
+            frames.append(clock.measure { _ = Renderer.render(s) })
+        }
+        #expect(frames.allSatisfy { $0 < .seconds(1) }, "\(frames) (the list took \(filled))")
+        let screen = Renderer.render(s).text
+        #expect(screen.contains("Mailbox: [all 50000] · login-0 1 · login-1 1 · login-10 1"), "\(screen)")
+        let label = "login-0"
+        #expect(screen.contains(LocalTime.text(s.captured[0].time, short: true) + "  " + label + String(repeating: " ", count: InboxMailbox.labelWidth - label.count) + "  a@example.com"),
+                "the column at its widest:\n\(screen)")
+    }
+}
+
 /// The mailbox bookkeeping alone: places of the shown messages found by a binary search agree
 /// with a plain scan.
 @Suite struct InboxMailboxesTests {

@@ -96,6 +96,9 @@ struct InboxMailboxes: Equatable, Sendable {
         self.counts = counts
         self.places = places
         total = messages.count
+        var sorted = Array(counts.keys)
+        if let chosen, counts[chosen] == nil { sorted.append(chosen) }
+        mailboxes = sorted.sorted()
     }
 
     /// Shows one mailbox (nil: all).
@@ -104,12 +107,10 @@ struct InboxMailboxes: Equatable, Sendable {
         follow(messages)
     }
 
-    /// Every mailbox that holds mail, in order, and the chosen one even when it is empty now.
-    var mailboxes: [InboxMailbox] {
-        var all = Set(counts.keys)
-        if let chosen { all.insert(chosen) }
-        return all.sorted()
-    }
+    /// Every mailbox that holds mail, in order, and the chosen one even when it is empty now;
+    /// sorted when the list changes, not on each frame (a hostile client can log in with a new
+    /// name for each message).
+    private(set) var mailboxes: [InboxMailbox] = []
 
     /// The one after the chosen one in the cycle `m` goes round: all, the default, each login.
     var next: InboxMailbox? {

@@ -20,9 +20,12 @@ enum InboxRow {
                                           maxLength: 1000)
     }
 
-    /// The width of the mailbox column for the list as it is shown, or nil when it has none.
+    /// The width of the mailbox column for the list as it is shown, or nil when it has none: the
+    /// widest name, or the widest a name is shown when there are too many names to measure on
+    /// each frame.
     static func mailboxColumn(_ mailboxes: InboxMailboxes) -> Int? {
         guard mailboxes.several, mailboxes.chosen == nil else { return nil }
+        guard mailboxes.mailboxes.count <= 64 else { return InboxMailbox.labelWidth }
         return mailboxes.mailboxes.map { DisplayWidth.of($0.label) }.max()
     }
 }
