@@ -39,7 +39,8 @@ enum InboxMailbox: Hashable, Comparable, Sendable {
         }
     }
 
-    /// The mailbox in a sentence: `mailbox project-a`, `the default mailbox (no login)`.
+    /// The mailbox in a sentence: `mailbox project-a`, `the default mailbox (mail sent without a
+    /// login)`.
     var phrase: String {
         switch self {
         case .default: "the default mailbox (mail sent without a login)"
@@ -83,6 +84,10 @@ struct InboxMailboxes: Equatable, Sendable {
     private(set) var places: [Int] = []
     /// How many messages the list holds.
     private(set) var total = 0
+    /// Every mailbox that holds mail, in order, and the chosen one even when it is empty now;
+    /// sorted when the list changes, not on each frame (a hostile client can log in with a new
+    /// name for each message).
+    private(set) var mailboxes: [InboxMailbox] = []
 
     /// Counts the list's messages by mailbox again, and finds the chosen one's.
     mutating func follow(_ messages: [StoredMessage]) {
@@ -106,11 +111,6 @@ struct InboxMailboxes: Equatable, Sendable {
         chosen = mailbox
         follow(messages)
     }
-
-    /// Every mailbox that holds mail, in order, and the chosen one even when it is empty now;
-    /// sorted when the list changes, not on each frame (a hostile client can log in with a new
-    /// name for each message).
-    private(set) var mailboxes: [InboxMailbox] = []
 
     /// The one after the chosen one in the cycle `m` goes round: all, the default, each login.
     var next: InboxMailbox? {
