@@ -78,6 +78,11 @@ import MailServer
         #expect(shownIDs(s) == ["6", "4", "1"] && s.overlay == .inbox(selected: 2), "the same message, one further down")
         #expect(s.notice == "The local server caught a message from <a@example.com> for mailbox project-a (F2 shows it)")
         #expect(s.mailboxes.line() == "Mailbox: all 6 · default 1 · [project-a 3] · project-b 2")
+        _ = s.update(.key(.escape))
+        _ = s.update(.server(.message(Self.message("8", login: nil))))
+        #expect(s.notice == "The local server caught a message from <a@example.com> for the default mailbox: the inbox shows mailbox project-a (F2, then M shows all)",
+                "the inbox closed: how to get there")
+        _ = s.update(.key(.function(2)))
         // The folder of a separate serve read again: the filter holds there too.
         _ = s.update(.inboxReloaded([Self.message("7", login: "project-b"), Self.message("1", login: "project-a")]))
         #expect(s.mailboxes.chosen == .login("project-a") && shownIDs(s) == ["1"] && s.overlay == .inbox(selected: 0))

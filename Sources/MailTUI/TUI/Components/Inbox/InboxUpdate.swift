@@ -78,7 +78,10 @@ extension AppState {
     func caughtNotice(_ message: StoredMessage, shown: Bool) -> String {
         let caught = "The local server caught a message from <\(message.from)>"
         guard let chosen = mailboxes.chosen else { return caught + (serving == nil ? " (F2 shows it)" : "") }
-        guard shown else { return caught + " for \(InboxMailbox(message).name): the inbox shows \(chosen.name) (M shows all)" }
+        guard shown else {
+            let inInbox = serving != nil || { if case .inbox = overlay { true } else { false } }()
+            return caught + " for \(InboxMailbox(message).name): the inbox shows \(chosen.name) (\(inInbox ? "" : "F2, then ")M shows all)"
+        }
         return caught + " for \(chosen.phrase)" + (serving == nil ? " (F2 shows it)" : "")
     }
 
