@@ -224,6 +224,23 @@ import MailServer
     }
 }
 
+/// What a look at 80x24 showed: rows of the inbox window wrap there, and twelve ↓ took the
+/// selected message below the window's last row, out of sight under "↓ 11 more".
+@Suite struct TheSelectedMessageStaysInSightTests {
+    @Test func atEightyColumnsWithRowsThatWrap() {
+        var s = InboxMailboxTests.inbox((1...20).map { n in
+            InboxMailboxTests.message(String(n), login: n % 2 == 0 ? "project-a" : "project-b", subject: "a rather long subject line number \(n) for wrapping")
+        }, width: 80, height: 24)
+        for n in 0..<20 {
+            let screen = Renderer.render(s)
+            let selected = (0..<screen.height).filter { screen.row($0).contains("▸") }
+            #expect(selected.count == 1, "after \(n) ↓:\n\(screen.text)")
+            #expect(screen.text.contains("number \(20 - n) for"), "the selected message's subject is in sight after \(n) ↓:\n\(screen.text)")
+            _ = s.update(.key(.down))
+        }
+    }
+}
+
 /// The login `default` is the default mailbox, as the API's `?mailbox=default` is: the inbox does
 /// not list two mailboxes both called "default".
 @Suite struct TheLoginDefaultTests {

@@ -30,6 +30,12 @@ extension Renderer {
         lines = lines.flatMap { line in TextWrap.wrap(line.text, width: width - 4).map { WindowLine($0, selected: line.selected) } }
         let rows = max(1, min(state.height - 4, lines.count))
         top = min(top, max(0, lines.count - rows))
+        // The selected row stays in sight: rows that wrapped make a list taller than the rows it
+        // kept for the screen (the inbox at 80 columns hid its selection under "↓ more").
+        if let first = lines.firstIndex(where: \.selected), let last = lines.lastIndex(where: \.selected) {
+            if last >= top + rows { top = min(first, last - rows + 1) }
+            if first < top { top = first }
+        }
         let height = rows + 2
         let x = (state.width - width) / 2
         let y = max(0, (state.height - height) / 2)
