@@ -82,7 +82,7 @@ extension AppState {
             let inInbox = serving != nil || { if case .inbox = overlay { true } else { false } }()
             return caught + " for \(InboxMailbox(message).name): the inbox shows \(chosen.name) (\(inInbox ? "" : "F2, then ")M shows all)"
         }
-        return caught + " for \(chosen.phrase)" + (serving == nil ? " (F2 shows it)" : "")
+        return caught + " for \(chosen.name)" + (serving == nil ? " (F2 shows it)" : "")
     }
 
     /// Shows one mailbox (nil: all), keeping the selected message selected when it is in it.
@@ -118,10 +118,13 @@ extension AppState {
             notice = "Nothing to undo"
             return
         }
+        // Into a copy, so that the list's bookkeeping (Subjects, mailboxes) follows once.
+        var list = captured
         for message in group {
-            let index = captured.firstIndex { $0.time < message.time } ?? captured.count
-            captured.insert(message, at: index)
+            let index = list.firstIndex { $0.time < message.time } ?? list.count
+            list.insert(message, at: index)
         }
+        captured = list
         if case .inbox = overlay, let first = group.first, let index = shownIndex(of: first.id) { overlay = .inbox(selected: index) }
         notice = group.count == 1 ? "The deleted message is back" : "The \(group.count) deleted messages are back"
     }
