@@ -12,7 +12,7 @@ import TestSupport
     let runtimeDirectory = TestPaths.temporaryDirectory("mailtui-runtime")
 
     /// Sends one message per login over STARTTLS (the local server offers AUTH only inside TLS,
-    /// and takes any password), trusting the screen's own CA.
+    /// and takes any password), trusting the screen's own CA; the login `-` is none.
     func send(to port: String, ca: String, _ messages: [(login: String, subject: String)]) throws {
         let script = """
         import smtplib, ssl, sys
@@ -20,7 +20,8 @@ import TestSupport
         for login, subject in zip(sys.argv[3::2], sys.argv[4::2]):
             s = smtplib.SMTP("127.0.0.1", port, timeout=60)
             s.starttls(context=ssl.create_default_context(cafile=ca))
-            s.login(login, "any password")
+            if login != "-":
+                s.login(login, "any password")
             s.sendmail("app@example.com", ["ada@example.org"], "Subject: " + subject + "\\r\\n\\r\\nbody\\r\\n")
             s.quit()
         print("sent")
@@ -64,6 +65,28 @@ import TestSupport
         try tmux.press("Escape", "M")
         try tmux.waitUntil("all three again") { $0.contains("Mailbox: [all 3]") && $0.contains("\"Another for project B\"") }
         try tmux.press("F10")
+        try tmux.waitFor("EXIT=0")
+    }
+
+    /// `mailtui serve` on a terminal: the same keys over its full-screen inbox, the mailbox in its
+    /// rule and the count at the top.
+    @Test func serveShowsOneMailboxWithM() throws {
+        let environment = ["XDG_STATE_HOME": stateHome, "XDG_CONFIG_HOME": configHome, "XDG_DATA_HOME": dataHome, "NO_COLOR": "",
+                           "XDG_RUNTIME_DIR": runtimeDirectory]
+        let command = ([TestPaths.mailtui, "serve", "--port", "0", "--tls-port", "0", "--api", "off"]).map(shellQuote).joined(separator: " ")
+        let tmux = try Tmux(command, width: 110, height: 30, environment: environment)
+        defer { tmux.stop() }
+        let start = try tmux.waitFor("SMTP (STARTTLS offered): 127.0.0.1:")
+        let marker = try #require(start.range(of: "SMTP (STARTTLS offered): 127.0.0.1:"))
+        let port = String(start[marker.upperBound...].prefix { $0.isNumber })
+        try send(to: port, ca: dataHome + "/mailtui/tls/ca.pem", [("project-a", "Reset for project A"), ("-", "Sent without a login"), ("project-b", "Welcome from project B")])
+        try tmux.waitFor("Mailbox: [all 3] · default 1 · project-a 1 · project-b 1  (m next mailbox)")
+        try tmux.press("m", "m")
+        let filtered = try tmux.waitUntil("project-a's mailbox alone") {
+            $0.contains("─ Inbox: mailbox project-a (newest first) ─") && $0.contains(" 1 of 3 messages ") && !$0.contains("Sent without a login")
+        }
+        #expect(filtered.contains("\"Reset for project A\"") && !filtered.contains("Welcome from project B"), "\(filtered)")
+        try tmux.press("q")
         try tmux.waitFor("EXIT=0")
     }
 }
