@@ -12,10 +12,14 @@ import TestSupport
     let runtime = TestPaths.temporaryDirectory("mailtui-runtime")
 
     func run(_ arguments: [String], input: String, program: String = TestPaths.mailtui, environment: [String: String] = [:]) throws -> ProgramResult {
+        try run(arguments, input: Data(input.utf8), program: program, environment: environment)
+    }
+
+    func run(_ arguments: [String], input: Data, program: String = TestPaths.mailtui, environment: [String: String] = [:]) throws -> ProgramResult {
         var env = TestPaths.hermeticEnvironment(["XDG_CONFIG_HOME": config, "XDG_STATE_HOME": state, "XDG_RUNTIME_DIR": runtime,
                                                  "MAILTUI_LOCAL_PORT": String(unusedPort()), "NO_COLOR": "1"])
         for (key, value) in environment { env[key] = value }
-        return try Program.run(program, arguments, input: Data(input.utf8), environment: env)
+        return try Program.run(program, arguments, input: input, environment: env)
     }
 
     func sendmail(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> ProgramResult {
@@ -187,5 +191,32 @@ import TestSupport
         let event = try #require(serve.next())
         #expect(event["event"] as? String == "message", "\(event)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: serve.store)) ?? []).contains { $0.hasSuffix(".eml") })
+    }
+
+    /// A PNG piped in by mistake, or any input with NUL bytes, is no message a server takes: it is
+    /// refused here with EX_DATAERR (65), saying what to do instead, and no server is contacted.
+    @Test func binaryInputIsRefusedBeforeAnyConnection() throws {
+        let listener = try SilentListener()
+        try useProfile(port: listener.port, security: "none")
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]
+        let result = try run(["sendmail", "-t"], input: Data(Array("To: ops@example.com\nSubject: chart\n\n".utf8) + png))
+        #expect(result.status == 65, "\(result.err)")
+        #expect(result.err.contains("NUL byte (line 6, byte 45)"), "what is wrong, and where: \(result.err)")
+        #expect(result.err.contains("mailtui send") && result.err.contains("--attach"), "what to do: \(result.err)")
+        #expect(!listener.connected, "refused before any connection")
+        #expect(try history().isEmpty, "nothing was sent, nothing to look up")
+    }
+
+    /// What a server with 8BITMIME takes is not refused: UTF-8 text, a bare CR (it becomes a line
+    /// break), a few control characters in a job's output (an escape, a backspace, a form feed).
+    @Test func eightBitTextAndStrayControlsStillGo() throws {
+        let server = try TestSMTPServer(["--mode", "starttls"])
+        defer { server.stop() }
+        try useProfile(port: server.port)
+        let body = "Grüße aus Köln, 東京\rcolour \u{1B}[1mbold\u{1B}[0m, over\u{08}\u{08}\u{08}\u{08}____\u{0C}\n"
+        let result = try sendmail(["a@example.com"], input: "Subject: 8-bit\n\n" + body)
+        #expect(result.status == 0, "\(result.err)")
+        let stored = try #require(server.messages().first)
+        #expect(stored.text.hasSuffix("\r\n\r\nGrüße aus Köln, 東京\r\ncolour \u{1B}[1mbold\u{1B}[0m, over\u{08}\u{08}\u{08}\u{08}____\u{0C}\r\n"), "\(stored.text)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import MailCore
 import TestSupport
@@ -107,6 +108,43 @@ import TestSupport
             #expect(error.stage == .refresh && error.aadsts == 50173)
             #expect(error.description.contains("Sign in again: mailtui oauth login --provider microsoft --account work"), "\(error)")
         }
+    }
+
+    /// Two processes (two cron sendmails) whose token expired at once: the second waits for the
+    /// first's refresh and uses the token it stored, so that Microsoft's rotated refresh token is
+    /// spent once and neither account is left with a dead one.
+    @Test func twoRefreshersAtOnceRefreshOnceAndBothGetTheNewToken() throws {
+        let authority = try FakeAuthority(["--pending", "0", "--refresh-delay", "1.5"])
+        defer { authority.stop() }
+        let folder = TestPaths.temporaryDirectory("mailtui-oauth") + "/oauth"
+        let r = request(authority)
+        var signedIn = try TokenKeeper(store: TokenStore(directory: folder), useSecretService: false)
+            .signedIn(r, try DeviceCodeFlow.poll(r, try DeviceCodeFlow.start(r), wait: { _ in }), user: nil).0
+        // The hour is up: both processes find it expired.
+        signedIn.expiresAt = Int(Date().timeIntervalSince1970) - 10
+        try TokenStore(directory: folder).save(signedIn)
+        let results = Mutex<[Result<TokenKeeper.Fresh, OAuthError>]>([])
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            group.enter()
+            Thread.detachNewThread {
+                // Each its own keeper, as two processes would have.
+                let keeper = TokenKeeper(store: TokenStore(directory: folder), useSecretService: false)
+                let result = Result { () throws(OAuthError) in try keeper.fresh("work") }
+                results.withLock { $0.append(result) }
+                group.leave()
+            }
+        }
+        #expect(group.wait(timeout: .now() + 120) == .success)
+        let fresh = try results.withLock { try $0.map { try $0.get() } }
+        #expect(authority.log.components(separatedBy: "grant=refresh_token").count - 1 == 1, "one refresh reached the authority: \(authority.log)")
+        #expect(fresh.count == 2 && fresh.allSatisfy { $0.account.accessToken == authority.currentToken }, "\(fresh.map(\.account.accessToken))")
+        #expect(fresh.filter(\.refreshed).count == 1)
+        let stored = try TokenStore(directory: folder).load("work")
+        #expect(stored.accessToken == authority.currentToken && stored.refreshToken == fresh.first { $0.refreshed }?.account.refreshToken)
+        // The lock file: the user's alone, next to the token file.
+        let lock = try FileManager.default.attributesOfItem(atPath: folder + "/work.lock")
+        #expect((lock[.posixPermissions] as? Int) == 0o600 && (lock[.type] as? FileAttributeType) == .typeRegular)
     }
 
     @Test func aTokenFarFromExpiryIsNotRefreshedAndAClockOffIsSaid() throws {

@@ -87,3 +87,19 @@ struct NestedHTMLLinearTests {
         #expect(double / single < 4, "5,000 levels: \(single), 10,000 levels: \(double)")
     }
 }
+
+/// How deep the HTML nests decides whether SpamAssassin is asked at all (it takes minutes over
+/// thousands of levels): real mail's nesting, and unclosed paragraphs, cells and list items, are
+/// not "too deep".
+struct HTMLNestingDepthTests {
+    @Test func nestingPastTheBoundIsNotedButParagraphsAreNotLevels() {
+        func nested(_ levels: Int) -> String { String(repeating: "<div>", count: levels) + "x" + String(repeating: "</div>", count: levels) }
+        #expect(!HTMLScan(nested(HTMLScan.maximumDepth)).nestsTooDeep)
+        #expect(HTMLScan(nested(HTMLScan.maximumDepth + 1)).nestsTooDeep)
+        #expect(HTMLScan(String(repeating: "<div>x", count: 1000)).nestsTooDeep, "never closed: as deep as it opens")
+        let newsletter = "<body>" + String(repeating: "<p>para", count: 1000) + "<ul>" + String(repeating: "<li>item", count: 1000) + "</ul>"
+            + "<table>" + String(repeating: "<tr><td>a<td>b", count: 1000) + "</table></body>"
+        #expect(!HTMLScan(newsletter).nestsTooDeep, "HTML lets these end tags out")
+        #expect(!HTMLScan(String(repeating: "<br><img src=a.png>", count: 1000)).nestsTooDeep)
+    }
+}

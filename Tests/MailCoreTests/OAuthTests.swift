@@ -94,6 +94,44 @@ import TestSupport
         #expect(TokenStore.problem(withName: "../etc") != nil && TokenStore.problem(withName: "ada@contoso.com") == nil)
     }
 
+    /// A second refresher waits for the first only so long, and the lock file is never reached
+    /// through a link that another user (or a mistake) put in its place.
+    @Test func theRefreshLockHasADeadlineAndFollowsNoLink() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-oauth-lock") + "/mailtui/oauth"
+        let store = TokenStore(directory: folder)
+        let grant = try JSONDecoder().decode(TokenGrant.self, from: Data(#"{"access_token":"at","token_type":"Bearer","expires_in":60,"refresh_token":"rt"}"#.utf8))
+        // Nothing listens on port 1: were the lock skipped, the refresh would fail otherwise.
+        let request = SignInRequest(provider: .microsoft, account: "work", clientID: "c", authority: "http://127.0.0.1:1")
+        try store.save(OAuthAccount(request: request, result: SignInResult(grant: grant, receivedAt: Int(time(nil)), authorityDate: nil), user: nil, refreshStore: .file))
+        let keeper = TokenKeeper(store: store, useSecretService: false, lockWait: .seconds(1))
+        let lockPath = keeper.lockPath(of: "work")
+        #expect(lockPath == folder + "/work.lock")
+
+        let held = open(lockPath, O_RDWR | O_CREAT, 0o600)
+        #expect(held >= 0 && flock(held, LOCK_EX) == 0, "another process holds the lock")
+        let start = ContinuousClock.now
+        do {
+            _ = try keeper.fresh("work")
+            Issue.record("the lock is held: the refresh must give up at its deadline")
+        } catch {
+            #expect(error.stage == .refresh && error.reason.hasPrefix("another mailtui has been refreshing the token of work for over 1 s"), "\(error)")
+        }
+        #expect(ContinuousClock.now - start < .seconds(30), "the wait has a deadline")
+        close(held)
+
+        unlink(lockPath)
+        let elsewhere = TestPaths.temporaryDirectory("mailtui-oauth-lock") + "/elsewhere"
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: elsewhere))
+        #expect(symlink(elsewhere, lockPath) == 0)
+        do {
+            _ = try keeper.fresh("work")
+            Issue.record("a lock file that is a link must be refused")
+        } catch {
+            #expect(error.stage == .storage && error.reason.contains("symbolic link"), "\(error)")
+        }
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8) == "keep")
+    }
+
     /// The token file is written camelCase, as every JSON file mailtui writes; a file an older
     /// mailtui wrote in snake_case still loads, so nobody has to sign in again.
     @Test func tokenFilesAreCamelCaseAndOlderSnakeCaseFilesStillLoad() throws {

@@ -41,6 +41,36 @@ import Testing
         #expect(Self.text(Self.read("a\r\n.\r\nb").bytes) == "a\r\n")
     }
 
+    /// A NUL byte anywhere is binary, wherever a chunk cuts; the line and byte are named.
+    @Test func aNULByteMakesTheInputNotText() {
+        for chunk in [1, 2, 7, 64] {
+            let input = Self.read("Subject: x\n\nline 3\r\nline\r4 \u{0}x\n", chunk: chunk)
+            #expect(input.notText == .nul(line: 5, offset: 27), "chunk \(chunk)")
+            #expect(input.notText?.description.contains("NUL byte (line 5, byte 28)") == true)
+        }
+        // After a lone dot the input is no longer the message.
+        #expect(Self.read("Subject: x\n\nok\n.\n\u{0}\u{0}").notText == nil)
+        #expect(Self.read("Subject: x\n\nok\n.\n\u{0}", ignoreDots: true).notText == .nul(line: 5, offset: 17))
+    }
+
+    /// What 8BITMIME takes is text: UTF-8 and Latin-1, lines far over 998 bytes, a bare CR, the
+    /// escapes and backspaces of a job's output, a few stray controls. Many odd controls are not.
+    @Test func textOf8BITMIMEIsNotRefusedButManyOddControlsAre() {
+        var latin1 = SendmailInput(ignoreDots: false)
+        latin1.feed(Array("Subject: x\n\nGr".utf8) + [0xFC, 0xDF, 0x65, 0x0A])
+        latin1.finish()
+        #expect(latin1.notText == nil)
+        let long = "Subject: x\n\n" + String(repeating: "ü", count: 5000) + "\rbare CR\n"
+        #expect(Self.read(long).notText == nil)
+        #expect(Self.read("Subject: x\n\n\u{1B}[31mred\u{1B}[0m b\u{8}_ \u{C}\u{7}\u{E}\u{F}\n").notText == nil)
+        let stray = "Subject: x\n\n" + String(repeating: "a few \u{1}\u{7F} in a text ", count: 7) + "\n"
+        #expect(Self.read(stray).notText == nil, "14 odd controls: a text with stray ones")
+        let binary = String(repeating: "\u{2}\u{3}\u{10}\u{1F}\u{7F}ab", count: 40)
+        #expect(Self.read(binary).notText == .controls(count: 200, of: 280))
+        let diluted = "Subject: x\n\n" + String(repeating: "x", count: 20_000) + String(repeating: "\u{2}", count: 100)
+        #expect(Self.read(diluted).notText == nil, "100 in 20,000 bytes is under one in 64")
+    }
+
     @Test func inputPastTheLimitIsRefusedNotKept() {
         let input = Self.read(String(repeating: "x", count: 100) + "\n", limit: 50)
         #expect(input.tooLarge)

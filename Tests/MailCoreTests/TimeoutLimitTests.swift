@@ -67,3 +67,18 @@ import Testing
         #expect(error?.line == 2 && error?.message == "local_server must be true or false")
     }
 }
+
+/// `spamd` in config.toml: the spamd the compose screen's Checks tab asks for the spam score.
+@Suite struct SpamdSettingTests {
+    @Test func theSettingIsAnAddressOrTrueForTheLoopbackOne() throws {
+        #expect(try ConfigFile.parse("", path: "c.toml").spamd == nil, "not asked unless set")
+        #expect(try ConfigFile.parse("spamd = \"127.0.0.1:7830\"\n", path: "c.toml").spamd == "127.0.0.1:7830")
+        #expect(try ConfigFile.parse("spamd = \"[::1]:783\"\n", path: "c.toml").spamd == "[::1]:783")
+        #expect(try ConfigFile.parse("spamd = true\n", path: "c.toml").spamd == "127.0.0.1:783")
+        #expect(try ConfigFile.parse("spamd = false\n", path: "c.toml").spamd == nil)
+        for bad in ["\"localhost:783\"", "\"127.0.0.1\"", "\"127.0.0.1:0\"", "783"] {
+            let error = #expect(throws: ConfigError.self) { try ConfigFile.parse("\nspamd = \(bad)\n", path: "c.toml") }
+            #expect(error?.line == 2 && error?.message.hasPrefix("spamd must be") == true, "\(bad): \(String(describing: error))")
+        }
+    }
+}

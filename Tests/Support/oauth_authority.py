@@ -29,6 +29,7 @@ p.add_argument("--token-file")
 p.add_argument("--control", required=True)
 p.add_argument("--skew", type=int, default=0, help="seconds added to the Date header")
 p.add_argument("--huge", type=int, default=0, help="answer the device code request with this many bytes of JSON (a hostile authority)")
+p.add_argument("--refresh-delay", type=float, default=0, help="seconds before answering a refresh (two clients refreshing at once overlap)")
 ARGS = p.parse_args()
 os.makedirs(ARGS.control, exist_ok=True)
 
@@ -222,6 +223,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, new_tokens())
             if grant == "refresh_token":
                 token = form.get("refresh_token")
+                time.sleep(ARGS.refresh_delay)
                 if os.path.exists(os.path.join(ARGS.control, "revoked")) or token not in STATE["refresh"]:
                     return self.error("AADSTS50173" if ARGS.provider == "microsoft" else "invalid_grant")
                 if ARGS.provider == "microsoft":

@@ -19,6 +19,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 /// default_profile = "work"
 /// history_limit = 500
 /// local_server = false           # never run the local test server in the compose screen
+/// spamd = "127.0.0.1:783"        # the Checks tab asks it for the spam score (true: this one)
 ///
 /// [profiles.work]
 /// server = "smtp.example.com"
@@ -62,8 +63,18 @@ public struct ConfigFile: Sendable {
         func fail(_ line: Int?, _ message: String) -> ConfigError { ConfigError(path: path, line: line, message: message) }
 
         var config = MailtuiConfig()
-        for (key, _, line) in table.entries where !["default_profile", "history_limit", "local_server", "profiles"].contains(key) {
-            throw fail(line, "unknown setting '\(key)' (expected default_profile, history_limit, local_server or [profiles.NAME])")
+        for (key, _, line) in table.entries where !["default_profile", "history_limit", "local_server", "spamd", "profiles"].contains(key) {
+            throw fail(line, "unknown setting '\(key)' (expected default_profile, history_limit, local_server, spamd or [profiles.NAME])")
+        }
+        if let value = table["spamd"] {
+            // Loopback by default: `true` is the spamd of this machine; another must be named.
+            if let on = value.bool {
+                config.spamd = on ? Self.loopbackSpamd : nil
+            } else if let address = value.string, IPAddress.withPort(address) != nil {
+                config.spamd = address
+            } else {
+                throw fail(table.line(of: "spamd"), "spamd must be \"HOST:PORT\" with an IP address (such as \"\(Self.loopbackSpamd)\"), true for that one, or false")
+            }
         }
         if let value = table["local_server"] {
             guard let on = value.bool else { throw fail(table.line(of: "local_server"), "local_server must be true or false") }
@@ -92,6 +103,9 @@ public struct ConfigFile: Sendable {
         }
         return config
     }
+
+    /// spamd's own default address, on this machine.
+    public static let loopbackSpamd = "127.0.0.1:783"
 
     static let profileKeys = ["server", "port", "security", "verify_certificate", "ca_file", "helo", "user", "auth", "timeout",
                               "password_env", "password_cmd", "password_prompt", "password_stdin", "password", "from",

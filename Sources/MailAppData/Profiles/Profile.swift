@@ -43,6 +43,10 @@ public struct MailtuiConfig: Sendable, Equatable {
     /// Whether the compose screen may run its own local test server (`local_server = false`
     /// never starts it, as `--no-local-server`).
     public var localServer = true
+    /// The spamd (`HOST:PORT`, an IP address) that the compose screen's Checks tab asks for a
+    /// caught message's spam score; nil: the screen asks none (`spamd = "..."` or `true` for
+    /// the loopback default in config.toml).
+    public var spamd: String?
     /// What the user should know about how the files were read (a name used in both files).
     public var warnings: [String] = []
 

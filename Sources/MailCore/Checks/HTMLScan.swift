@@ -35,6 +35,9 @@ public struct HTMLScan: Sendable, Equatable {
     public var firstColourWithoutBackground: String?
     /// Characters of text outside tags, scripts and styles, blank space not counted.
     public var visibleCharacters = 0
+    /// Elements open inside each other more than `maximumDepth` deep: no real mail nests so
+    /// (a few dozen levels at most), and SpamAssassin takes minutes over it.
+    public var nestsTooDeep = false
 
     /// Lists stop growing here (counts go on): a 5 MB message may hold 100k images.
     static let maximumListed = 10_000
@@ -43,6 +46,12 @@ public struct HTMLScan: Sendable, Equatable {
     /// Elements whose content is not HTML.
     static let rawTextElements: Set<String> = ["style", "script", "title", "textarea"]
     static let voidElements: Set<String> = ["img", "br", "hr", "meta", "link", "input", "area", "base", "col", "source", "wbr", "embed", "track", "param"]
+    /// Elements whose end tag HTML lets a writer leave out, and the open elements each one ends
+    /// when it starts: a newsletter's 300 unclosed `<p>` are 300 paragraphs, not 300 levels.
+    static let impliedEnds: [String: Set<String>] = [
+        "p": ["p"], "li": ["li"], "dt": ["dt", "dd"], "dd": ["dt", "dd"], "option": ["option"],
+        "tr": ["tr", "td", "th"], "td": ["td", "th"], "th": ["td", "th"],
+    ]
 
     public var cssProperties: Set<String> { css.properties }
     public var mediaQueries: [String] { css.mediaQueries }
@@ -110,6 +119,9 @@ public struct HTMLScan: Sendable, Equatable {
     }
 
     private mutating func open(_ tag: Tag, stack: inout [(name: String, background: Bool)], link: inout Link?) {
+        if let ended = Self.impliedEnds[tag.name] {
+            while let last = stack.last, ended.contains(last.name) { stack.removeLast() }
+        }
         elements.insert(tag.name)
         var style: CSSScan?
         for (name, _) in tag.attributes { attributes.insert(name) }
@@ -153,8 +165,8 @@ public struct HTMLScan: Sendable, Equatable {
             coloursWithoutBackground += 1
             if firstColourWithoutBackground == nil { firstColourWithoutBackground = "<\(tag.name) style=\"\(String((tag["style"] ?? "color").prefix(80)))\">" }
         }
-        if !Self.voidElements.contains(tag.name) && !tag.selfClosing && stack.count < Self.maximumDepth {
-            stack.append((tag.name, around))
+        if !Self.voidElements.contains(tag.name) && !tag.selfClosing {
+            if stack.count < Self.maximumDepth { stack.append((tag.name, around)) } else { nestsTooDeep = true }
         }
     }
 

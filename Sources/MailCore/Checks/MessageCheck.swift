@@ -111,9 +111,16 @@ public struct MessageCheck: Sendable {
         var found = BulkSenderRules(root: root, bytes: bytes, options: rules).findings()
         var spam: SpamAssassinReport?
         if let options = options.spam {
-            let outcome = SpamAssassin.check(bytes, options: options)
-            if case .scored(let report) = outcome { spam = report }
-            found += SpamAssassin.findings(outcome, network: options.network)
+            // SpamAssassin's HTML parser takes minutes over thousands of nested elements (up to
+            // spamd's own 120 s): such a message is not handed to it, and the finding says why.
+            let htmlParts = root.walk().map(\.part).filter { $0.mediaType == "text/html" }
+            if html?.nestsTooDeep == true || (htmlParts.count > 1 && htmlParts.contains { HTMLScan($0.text).nestsTooDeep }) {
+                found.append(SpamAssassin.nestingFinding)
+            } else {
+                let outcome = SpamAssassin.check(bytes, options: options)
+                if case .scored(let report) = outcome { spam = report }
+                found += SpamAssassin.findings(outcome, network: options.network)
+            }
         }
         var compatibility: [CanIEmail.Feature] = []
         if let htmlPart, let html {

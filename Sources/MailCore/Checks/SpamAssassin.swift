@@ -15,7 +15,11 @@ public enum SpamAssassin {
         public var command: String
         public var timeout: Duration
 
-        public init(spamd: String? = nil, network: Bool = false, command: String = "spamassassin", timeout: Duration = .seconds(120)) {
+        /// 30 s: spamd answers an ordinary message in a second or two; what takes longer is HTML
+        /// it chokes on, and spamd's own limit (120 s) is too long to hold a check or a screen.
+        public static let defaultTimeout: Duration = .seconds(30)
+
+        public init(spamd: String? = nil, network: Bool = false, command: String = "spamassassin", timeout: Duration = defaultTimeout) {
             self.spamd = spamd
             self.network = network
             self.command = command
@@ -29,6 +33,8 @@ public enum SpamAssassin {
         case unavailable(String)
         /// It is there but failed: which stage, and what to try.
         case failed(String)
+        /// It did not answer within the step's deadline: who was asked, and the deadline.
+        case timedOut(String, Duration)
     }
 
     public static let defaultSpamd = "127.0.0.1:783"
@@ -56,6 +62,8 @@ public enum SpamAssassin {
             return .scored(report)
         case .failure(.refused) where !explicit:
             return nil
+        case .failure(.timedOut):
+            return .timedOut("spamd at \(address)", timeout)
         case .failure(let error):
             return .failed("spamd at \(address): \(error.words)")
         }
@@ -77,7 +85,7 @@ public enum SpamAssassin {
             }
             return .scored(report)
         case .timedOut(let after):
-            return .failed("\(command) did not finish within \(after.components.seconds) s")
+            return .timedOut(command, after)
         case .tooMuchOutput:
             return .failed("\(command) printed more than \(ByteCount.human(longestReply))")
         case .notStarted:
@@ -97,6 +105,9 @@ public enum SpamAssassin {
             return [.init(.spam, .unchecked, "Not scored: SpamAssassin is not installed.", fix: how)]
         case .failed(let why):
             return [.init(.spam, .unchecked, "Not scored: \(why).", fix: "Check that spamd runs (or that spamassassin --test-mode works by hand), then try again.")]
+        case .timedOut(let who, let after):
+            return [.init(.spam, .unchecked, "Not scored: SpamAssassin (\(who)) did not answer within \(after.components.seconds) s.",
+                          fix: "A large or deeply nested HTML part keeps SpamAssassin busy; so does a spamd with too few children. Give it longer with --spam-timeout SECONDS, or check the HTML.")]
         case .scored(let report):
             var found: [MessageCheck.Finding] = [
                 report.isSpam
@@ -110,6 +121,12 @@ public enum SpamAssassin {
             return found
         }
     }
+
+    /// Why a message with HTML nested deeper than `HTMLScan.maximumDepth` was not scored.
+    static let nestingFinding = MessageCheck.Finding(
+        .spam, .unchecked,
+        "Not scored: the HTML nests more than \(HTMLScan.maximumDepth) elements deep, so it was not handed to SpamAssassin, which takes minutes over such nesting.",
+        fix: "Real mail nests a few dozen levels: look for a template that opens elements in a loop and never closes them. Filters distrust such HTML too.")
 
     /// As SpamAssassin prints points: one decimal.
     static func format(_ points: Double) -> String {

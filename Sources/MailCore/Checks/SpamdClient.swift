@@ -27,22 +27,7 @@ enum SpamdClient {
     }
 
     /// `HOST:PORT`, `[::1]:PORT`: an IP address (no name lookup) and a port.
-    static func parse(_ address: String) -> (String, Int)? {
-        let host: String
-        let portText: Substring
-        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
-            host = String(address[address.index(after: address.startIndex)..<close])
-            let rest = address[address.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            portText = rest.dropFirst()
-        } else {
-            guard let colon = address.lastIndex(of: ":") else { return nil }
-            host = String(address[..<colon])
-            portText = address[address.index(after: colon)...]
-        }
-        guard IPAddress.bytes(host) != nil, let port = Int(portText), (1...65535).contains(port) else { return nil }
-        return (host, port)
-    }
+    static func parse(_ address: String) -> (String, Int)? { IPAddress.withPort(address) }
 
     /// The report's text (the reply's body), or why there is none.
     static func report(_ message: [UInt8], host: String, port: Int, timeout: Duration, connectTimeout: Duration) -> Result<String, Failure> {

@@ -8,10 +8,17 @@ public struct TokenKeeper: Sendable {
     /// Whether a new refresh token may go to the Secret Service.
     public let useSecretService: Bool
 
-    public init(store: TokenStore = TokenStore(), useSecretService: Bool = SecretService.isAvailable) {
+    /// How long to wait for another process refreshing the same account (see `RefreshLock`).
+    public let lockWait: Duration
+
+    public init(store: TokenStore = TokenStore(), useSecretService: Bool = SecretService.isAvailable, lockWait: Duration = .seconds(45)) {
         self.store = store
         self.useSecretService = useSecretService
+        self.lockWait = lockWait
     }
+
+    /// The lock file of an account's refresh, beside its token file.
+    public func lockPath(of name: String) -> String { store.directory + "/" + name + ".lock" }
 
     /// An account whose access token is valid for at least the margin, and what happened.
     public struct Fresh: Sendable {
@@ -39,9 +46,22 @@ public struct TokenKeeper: Sendable {
     }
 
     /// The account, refreshed first when its access token has less than `refreshMargin` left.
+    /// Another process refreshing the same account at the same time is waited for, and its token
+    /// used: a rotated refresh token is spent once (see `RefreshLock`).
     public func fresh(_ name: String, now: () -> Int = { ClockSkew.now }) throws(OAuthError) -> Fresh {
-        var account = try store.load(name)
-        guard account.expiresAt - now() < Self.refreshMargin else { return Fresh(account: account, refreshed: false, notes: []) }
+        let unlocked = try store.load(name)
+        guard unlocked.expiresAt - now() < Self.refreshMargin else { return Fresh(account: unlocked, refreshed: false, notes: []) }
+        return try RefreshLock.holding(lockPath(of: name), account: name, wait: lockWait) { () throws(OAuthError) -> Fresh in
+            // Read again under the lock: the process that held it may have refreshed already.
+            let account = try store.load(name)
+            guard account.expiresAt - now() < Self.refreshMargin else { return Fresh(account: account, refreshed: false, notes: []) }
+            return try refresh(account, name: name, now: now)
+        }
+    }
+
+    /// Spends the refresh token for a new access token, and stores what the authority gave.
+    private func refresh(_ stored: OAuthAccount, name: String, now: () -> Int) throws(OAuthError) -> Fresh {
+        var account = stored
         let request = account.request
         let refresh: String?
         switch account.refreshStore {

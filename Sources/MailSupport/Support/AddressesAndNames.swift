@@ -26,6 +26,25 @@ extension IPAddress {
         return nil
     }
 
+    /// `HOST:PORT` or `[V6]:PORT` where HOST is an IP address (no name lookup) and PORT is 1 to
+    /// 65535 (a spamd's address in `--spamd` and config.toml); nil for anything else.
+    public static func withPort(_ address: String) -> (host: String, port: Int)? {
+        let host: String
+        let portText: Substring
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            host = String(address[address.index(after: address.startIndex)..<close])
+            let rest = address[address.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = address.lastIndex(of: ":") else { return nil }
+            host = String(address[..<colon])
+            portText = address[address.index(after: colon)...]
+        }
+        guard bytes(host) != nil, let port = Int(portText), (1...65535).contains(port) else { return nil }
+        return (host, port)
+    }
+
     /// The name of a reverse lookup: `4.3.2.1.in-addr.arpa`, or the nibbles under ip6.arpa.
     public static func reverseName(_ text: String) -> String? {
         guard let bytes = bytes(text) else { return nil }

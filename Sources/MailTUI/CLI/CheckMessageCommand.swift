@@ -17,7 +17,8 @@ struct CheckMessageCommand: ParsableCommand {
         domain aligned with DKIM d= or the envelope sender (relaxed or strict as the domain's \
         DMARC record says, when DNS answers), Message-ID, Date, no Precedence: bulk without \
         unsubscribe headers. Spam: SpamAssassin's score, from spamd (--spamd, or 127.0.0.1:783) \
-        or `spamassassin --test-mode`, network tests off unless --network. HTML: Gmail's 102 KiB \
+        or `spamassassin --test-mode`, network tests off unless --network, given --spam-timeout \
+        seconds (30); HTML nested more than 256 levels deep is not handed to it. HTML: Gmail's 102 KiB \
         clipping, client support (caniemail), dark mode, accessibility, links and images (their \
         reachability with --network), and the text part beside the HTML.
 
@@ -44,6 +45,9 @@ struct CheckMessageCommand: ParsableCommand {
     @Flag(help: "Skip the spam score.")
     var noSpam = false
 
+    @Option(help: ArgumentHelp("Give SpamAssassin at most this long (default 30).", valueName: "seconds"))
+    var spamTimeout: Int = Int(SpamAssassin.Options.defaultTimeout.components.seconds)
+
     @Flag(help: "Let SpamAssassin run its network tests, and send a HEAD request to each link and image.")
     var network = false
 
@@ -64,6 +68,7 @@ struct CheckMessageCommand: ParsableCommand {
         if let spamd, !(spamd.contains(":") && spamd.split(separator: ":").last.flatMap { Int($0) } != nil) {
             throw ValidationError("--spamd \(spamd): give HOST:PORT, such as 127.0.0.1:783.")
         }
+        if !(1...600).contains(spamTimeout) { throw ValidationError("--spam-timeout \(spamTimeout): give a number of seconds from 1 to 600.") }
         if let envelopeFrom, !envelopeFrom.contains("@") { throw ValidationError("--envelope-from \(envelopeFrom) is not an address.") }
     }
 
@@ -77,7 +82,7 @@ struct CheckMessageCommand: ParsableCommand {
         }
         let dns: (any DNSResolving)? = noDNS ? nil : (dnsServer.flatMap { SystemResolver(serverText: $0, timeout: 2) } ?? SystemResolver(timeout: 2))
         let options = MessageCheck.Options(dns: dns, envelopeFrom: envelopeFrom, transactional: transactional,
-                                           spam: noSpam ? nil : SpamAssassin.Options(spamd: spamd, network: network),
+                                           spam: noSpam ? nil : SpamAssassin.Options(spamd: spamd, network: network, timeout: .seconds(spamTimeout)),
                                            reachability: network ? LinkReachability(caFile: caFile) : nil)
         let outcome = MessageCheck(bytes: bytes, options: options).inspect()
         let findings = outcome.findings

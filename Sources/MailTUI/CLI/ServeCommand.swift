@@ -236,6 +236,7 @@ extension ServeCommand {
         state.activeFaults = server.faults.active
         state.overlay = .inbox(selected: 0)
         let app = TerminalApp(state: state, draftStore: nil, passwords: PasswordLookup(), localServer: local)
+        app.spamd = (try? Configuration.load())?.spamd
         if let dns = dnsServer.flatMap({ SystemResolver(serverText: $0) }) { app.dns = dns }
         let status = app.run()
         if status != 0 { throw ExitCode(status) }

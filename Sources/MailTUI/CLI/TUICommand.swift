@@ -84,7 +84,8 @@ struct TUICommand: ParsableCommand {
         let local = LocalCertificates()
         let aimsAtLocal = state.settings.host == "127.0.0.1" && (restored?.localServer == true || state.settings.caFile == local.caPath)
         var localServer: LocalServer?
-        let allowed = !noLocalServer && ((try? Configuration.load())?.localServer ?? true)
+        let config = try? Configuration.load()
+        let allowed = !noLocalServer && (config?.localServer ?? true)
         state.localServerAllowed = allowed
         if allowed && (firstStart || aimsAtLocal) {
             let (started, note) = LocalServer.start()
@@ -111,6 +112,7 @@ struct TUICommand: ParsableCommand {
             state.notice = "Another mailtui is open on \(shared.path): this one keeps its draft in \(store.path), so neither loses what was typed"
         }
         let app = TerminalApp(state: state, draftStore: store, passwords: passwords, localServer: localServer)
+        app.spamd = config?.spamd
         if let dnsServer {
             guard let dns = SystemResolver(serverText: dnsServer) else { throw ValidationError("--dns-server \(dnsServer): give an IPv4 address, optionally with :port.") }
             app.dns = dns

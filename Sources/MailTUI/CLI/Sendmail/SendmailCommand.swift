@@ -26,7 +26,9 @@ struct SendmailCommand: ParsableCommand {
 
         The envelope sender is -f, else the profile's from, else the message's From, else \
         USER@HOST. Bcc is removed before sending; a missing From, Date or Message-ID is added. \
-        Without -i, a line holding only "." ends the message.
+        Without -i, a line holding only "." ends the message. Input that is not text (a NUL \
+        byte, as in an image or an archive) is refused before any connection (65): attach files \
+        with mailtui send --attach.
 
         A symlink named sendmail that points at mailtui is `mailtui sendmail`.
 
@@ -153,7 +155,7 @@ struct SendmailCommand: ParsableCommand {
         return resolved
     }
 
-    /// Standard input, read to its end or to a lone-dot line (without -i); bounded.
+    /// Standard input, read to its end or to a lone-dot line (without -i); bounded, and text.
     static func readStandardInput(ignoreDots: Bool) throws -> SendmailInput {
         var input = SendmailInput(ignoreDots: ignoreDots)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -170,6 +172,8 @@ struct SendmailCommand: ParsableCommand {
         if input.tooLarge {
             try fail(.dataError, "the message is larger than \(SendmailInput.defaultLimit / 1024 / 1024) MiB, more than any provider takes: send large files as links.")
         }
+        // Refused before any connection: a server would take the bytes and then refuse them.
+        if let notText = input.notText { try fail(.dataError, "\(notText). \(SendmailInput.NotText.hint)") }
         return input
     }
 

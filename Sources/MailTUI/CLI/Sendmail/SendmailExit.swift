@@ -21,7 +21,7 @@ enum SendmailExit: Int32, CaseIterable {
         switch self {
         case .sent: "sent (EX_OK)"
         case .usage: "usage: an unknown flag, an -f that is no address, no recipient (EX_USAGE)"
-        case .dataError: "the message: a bad address in it, or too large (EX_DATAERR)"
+        case .dataError: "the message: not text, a bad address in it, too large (EX_DATAERR)"
         case .noUser: "a recipient refused for good (EX_NOUSER)"
         case .noHost: "the server's name does not resolve (EX_NOHOST)"
         case .unavailable: "refused for good, or TLS or its certificate failed (EX_UNAVAILABLE)"

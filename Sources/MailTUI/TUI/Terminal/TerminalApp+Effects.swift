@@ -47,6 +47,7 @@ extension TerminalApp {
             case .readCaptured(let record):
                 let inbox = self.inbox
                 let dns = self.dns
+                let spamd = self.spamd
                 let store = self.store
                 // Off the io queue: a large message takes a while, and drafts must not wait. The
                 // message is shown first; DKIM asks DNS afterwards, under one deadline.
@@ -62,7 +63,7 @@ extension TerminalApp {
                     // check-message's checks, on a queue of their own and at a low priority: a
                     // large HTML part takes a while, and the screen must not wait for it.
                     DispatchQueue(label: "mailtui.message-checks", qos: .utility).async {
-                        inbox.post(.messageChecked(id: record.id, checks: CaughtMessageChecks.run(bytes, envelopeFrom: record.from, dns: dns)))
+                        inbox.post(.messageChecked(id: record.id, checks: CaughtMessageChecks.run(bytes, envelopeFrom: record.from, dns: dns, spamd: spamd)))
                     }
                 }
             case .saveAttachment(let record, let part, let path):

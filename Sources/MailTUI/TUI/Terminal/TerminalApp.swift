@@ -46,6 +46,8 @@ final class TerminalApp {
 
     /// The DNS that DKIM verification of caught mail and the domain check ask (`--dns-server`).
     var dns = SystemResolver()
+    /// The spamd the Checks tab of a caught message asks (config.toml's `spamd`); nil: none.
+    var spamd: String?
 
     init(state: AppState, draftStore: DraftStore?, passwords: PasswordLookup, localServer: LocalServer? = nil,
          terminal: TerminalBackend = Terminal(), sender: @escaping @Sendable () -> MailSender = { SMTPSession() },

@@ -12,7 +12,7 @@ struct CaughtMessageChecks: Equatable, Sendable {
     /// The tab's lines, each safe for the terminal (the findings quote the message).
     var lines: [String]
 
-    init(findings: [MessageCheck.Finding], dns: String?) {
+    init(findings: [MessageCheck.Finding], dns: String?, spamd: String? = nil) {
         self.findings = findings
         self.dns = dns
         problems = findings.filter { $0.verdict == .problem }.count
@@ -20,19 +20,29 @@ struct CaughtMessageChecks: Equatable, Sendable {
         let dnsLine = dns.map { "DNS: \($0) was asked for the From domain's DMARC record and the DKIM keys, as for the DKIM check of caught mail." }
             ?? "DNS off: the checks ran offline, so alignment is checked relaxed and DKIM signatures are read, not verified."
         // The report's first line names a file; the stored record is the message here.
-        lines = [TerminalSanitizer.sanitize(dnsLine, maxLength: 4000), Self.spamLine] + MessageCheck.report("", findings).dropFirst()
+        // With a spamd, the score is among the findings; without, a line says how to get one.
+        lines = [TerminalSanitizer.sanitize(dnsLine, maxLength: 4000)] + (spamd == nil ? [Self.spamLine] : [])
+            + MessageCheck.report("", findings).dropFirst()
     }
 
-    /// SpamAssassin is never asked from the screen: its network tests are off there only when
-    /// asked for, and a spamd cannot be configured here yet.
+    /// SpamAssassin is asked from the screen only when config.toml names a spamd: the command
+    /// (`spamassassin --test-mode`) takes seconds per message to start, and mail goes to no
+    /// spamd that the user did not choose.
     static let spamLine = "Spam score: not asked here (no spamd is configured); mailtui check-message --spamd HOST:PORT FILE.eml gives it."
 
-    /// The checks, as `check-message` runs them without `--spamd` or `--network`: DNS under one
-    /// deadline for all lookups, no spam score, no HEAD requests.
-    static func run(_ bytes: [UInt8], envelopeFrom: String?, dns: (any DNSResolving)?, within limit: Duration = .seconds(12)) -> CaughtMessageChecks {
+    /// How long the Checks tab waits for spamd: it answers an ordinary message in a second or
+    /// two, and the tab shows nothing until every check is done.
+    static let spamDeadline: Duration = .seconds(15)
+
+    /// The checks, as `check-message` runs them without `--network`: DNS under one deadline for
+    /// all lookups, the spam score only from the configured `spamd` (under `spamDeadline`; HTML
+    /// nested too deep is not sent), no HEAD requests.
+    static func run(_ bytes: [UInt8], envelopeFrom: String?, dns: (any DNSResolving)?, spamd: String? = nil,
+                    within limit: Duration = .seconds(12)) -> CaughtMessageChecks {
         let resolver = dns.map { DeadlineResolver(base: $0, deadline: ContinuousClock.now + limit) }
-        let options = MessageCheck.Options(dns: resolver, envelopeFrom: envelopeFrom.flatMap { $0.isEmpty ? nil : $0 })
-        return CaughtMessageChecks(findings: MessageCheck(bytes: bytes, options: options).inspect().findings, dns: dns?.displayName)
+        let options = MessageCheck.Options(dns: resolver, envelopeFrom: envelopeFrom.flatMap { $0.isEmpty ? nil : $0 },
+                                           spam: spamd.map { SpamAssassin.Options(spamd: $0, timeout: spamDeadline) })
+        return CaughtMessageChecks(findings: MessageCheck(bytes: bytes, options: options).inspect().findings, dns: dns?.displayName, spamd: spamd)
     }
 
     /// The part of the line above the tabs that these checks fill: how many problems and warnings.
