@@ -105,6 +105,7 @@ public final class APIResponder: Sendable {
     func handle(_ request: APIRequest, abandon: APIWaiters.Abandon?, reply: @escaping @Sendable (APIResponse) -> Void) {
         if let refusal = refusal(request) { return reply(refusal) }
         let (route, query) = APIRoute.parse(method: request.method, target: request.target)
+        if let refusal = Self.queryRefusal(route, query) { return reply(refusal) }
         switch route {
         case .wait: wait(query, abandon: abandon, reply: reply)
         default: reply(answer(route, query: query, body: request.body))

@@ -92,6 +92,10 @@ struct WaitCommand: ParsableCommand {
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
         let search = self.search
+        if let problem = search.problem {
+            Console.err("error: --query: \(problem)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
         for word in search.ignored { Console.err("note: --query: left out \(word)") }
         let plural = count == 1 ? "message" : "messages"
         let outcome = StoreWait(query: search, count: count, timeout: timeout, onlyNew: onlyNew).run(StoreWatch(directory: directory)) {
