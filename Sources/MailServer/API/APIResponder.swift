@@ -165,6 +165,8 @@ public final class APIResponder: Sendable {
                                                                                    SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
         case .faults(let method):
             return faults(method, body: body)
+        case .chaos(let method):
+            return chaos(method, body: body)
         case .wait, .events:
             return .text(500, "answered by handle and the connection")
         case .notFound:
