@@ -75,3 +75,36 @@ import TestSupport
         #expect(notURL.err.contains("http://HOST:PORT"), "\(notURL.err)")
     }
 }
+
+/// The token of serve's `--api-token` reaches the API as a bearer header, from the environment,
+/// and never shows in what `wait` prints. A stand-in API answers 401 without it, as serve does to
+/// a client beyond loopback (a test may use loopback only).
+@Suite struct WaitAPITokenTests {
+    @Test func theTokenIsSentFromTheEnvironmentAndNeverShown() throws {
+        let fake = Process()
+        let output = Pipe()
+        fake.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        fake.arguments = ["python3", TestPaths.support("fake_token_api.py"), "s3cret-token"]
+        fake.standardOutput = output
+        try fake.run()
+        // SIGKILL: it keeps nothing, and a signal mask the test runner passes on may hold SIGTERM.
+        defer { kill(fake.processIdentifier, SIGKILL); fake.waitUntilExit() }
+        var pending = Data()
+        let port = try #require(ServeCommandTests.Serve.readLine(output.fileHandleForReading, &pending))
+        let api = "http://127.0.0.1:\(port)"
+        func wait(_ extra: [String], token: String?) throws -> ProgramResult {
+            try Program.run(TestPaths.mailtui, ["wait", "--api", api, "--timeout", "1"] + extra,
+                            environment: TestPaths.hermeticEnvironment(token.map { ["MAILTUI_API_TOKEN": $0] } ?? [:]))
+        }
+        let given = try wait([], token: "s3cret-token")
+        #expect(given.status == 1 && given.err.contains("timed out after 1 s"), "\(given.err)")
+        let missing = try wait([], token: nil)
+        #expect(missing.status == 3 && missing.err.contains("answered GET /api/v1/messages with 401") && missing.err.contains("MAILTUI_API_TOKEN=TOKEN"),
+                "\(missing.err)")
+        let wrong = try wait(["--api-token", "not-the-token"], token: nil)
+        #expect(wrong.status == 3)
+        for result in [given, missing, wrong] {
+            #expect(!(result.out + result.err).contains("s3cret") && !(result.out + result.err).contains("not-the-token"))
+        }
+    }
+}

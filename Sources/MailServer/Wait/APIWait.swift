@@ -1,4 +1,7 @@
 import MailCore
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -53,7 +56,8 @@ public struct APIWait {
         let marker = try listed(start: 0, limit: 1).first
         started()
         while true {
-            let poll = min(max(0, deadline - StoreWait.now()), Self.longestPoll)
+            let asked = StoreWait.now()
+            let poll = min(max(0, deadline - asked), Self.longestPoll)
             var path = "/api/v1/wait?timeout=\(poll)&count=\(count)&query=" + Self.encoded(query)
             if onlyNew, let marker { path += "&after=" + marker }
             let reply = try get(path, seconds: poll + Self.slack)
@@ -64,6 +68,8 @@ public struct APIWait {
             case 408 where deadline - StoreWait.now() <= 0:
                 return try timedOut(after: marker)
             case 408:
+                // A 408 long before the poll's end (a proxy's, say) would make this loop spin.
+                if StoreWait.now() < asked + poll - 1 { usleep(UInt32(min(1, max(0, deadline - StoreWait.now())) * 1_000_000)) }
                 continue
             case 400:
                 throw APIWaitError(kind: .badQuery, description: "the API at \(base) refused the wait: \(reply.said)")
