@@ -263,6 +263,7 @@ public final class APIResponder: Sendable {
     /// `GET /api/v1/message/{ID}/conversation`: the SMTP session that delivered the message, as
     /// the store's record keeps it, and the upstream leg when it was relayed. mailtui's own
     /// endpoint, in mailtui's JSON convention (camelCase).
+    ///
     /// The envelope (`mailFrom`, `rcpt`), `time` and `bytes` let `mailtui wait --api` print
     /// what `wait --store` prints from the record.
     struct Conversation: Encodable {
