@@ -91,6 +91,23 @@ public final class FaultBook: Sendable {
         }
     }
 
+    /// Takes out the faults `leaving` picks and puts `adding` in force after the others, until
+    /// cleared (the API's chaos triggers change this way). The others stay, with their counts and
+    /// what the limits remember; the chances are drawn again from the seed, so a run with the
+    /// same seed strikes the same from here.
+    public func exchange(leaving: (Fault) -> Bool, for adding: [Fault]) {
+        state.withLock { state in
+            state.faults.removeAll { leaving($0.fault) }
+            state.faults += adding.map { Armed(fault: $0, once: false) }
+            state.random = SplitMix64(seed: seed)
+        }
+    }
+
+    /// The faults in force, as values.
+    public var inForce: [Fault] {
+        state.withLock { state in state.faults.map(\.fault) }
+    }
+
     /// The faults in force, as `--fault` writes them, `(once)` marked.
     public var active: [String] {
         state.withLock { state in state.faults.map { $0.fault.description + ($0.once ? " (once)" : "") } }

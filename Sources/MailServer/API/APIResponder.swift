@@ -105,6 +105,7 @@ public final class APIResponder: Sendable {
     func handle(_ request: APIRequest, abandon: APIWaiters.Abandon?, reply: @escaping @Sendable (APIResponse) -> Void) {
         if let refusal = refusal(request) { return reply(refusal) }
         let (route, query) = APIRoute.parse(method: request.method, target: request.target)
+        if let refusal = Self.queryRefusal(route, query) { return reply(refusal) }
         switch route {
         case .wait: wait(query, abandon: abandon, reply: reply)
         default: reply(answer(route, query: query, body: request.body))
@@ -139,8 +140,7 @@ public final class APIResponder: Sendable {
             return APIResponse(status: 200, contentType: part.mediaType, body: part.decodedBody)
         case .conversation(let id):
             guard let message = find(id) else { return unknown(id) }
-            return .json(Conversation(id: message.id, client: message.record.client, helo: message.record.helo, transcript: message.record.transcript,
-                                      faults: message.record.faults, relayed: message.record.relayed))
+            return .json(Conversation(message.record))
         case .checks(let id):
             guard let message = find(id) else { return unknown(id) }
             return .json(Checks(id: message.id, envelopeFrom: message.record.from, bytes: message.bytes))
@@ -164,6 +164,8 @@ public final class APIResponder: Sendable {
                                                                                    SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
         case .faults(let method):
             return faults(method, body: body)
+        case .chaos(let method):
+            return chaos(method, body: body)
         case .wait, .events:
             return .text(500, "answered by handle and the connection")
         case .notFound:
@@ -261,13 +263,33 @@ public final class APIResponder: Sendable {
     /// `GET /api/v1/message/{ID}/conversation`: the SMTP session that delivered the message, as
     /// the store's record keeps it, and the upstream leg when it was relayed. mailtui's own
     /// endpoint, in mailtui's JSON convention (camelCase).
+    ///
+    /// The envelope (`mailFrom`, `rcpt`), `time` and `bytes` let `mailtui wait --api` print
+    /// what `wait --store` prints from the record.
     struct Conversation: Encodable {
         var id: String
         var client: String
         var helo: String?
+        var mailFrom: String
+        var rcpt: [String]
+        var time: Int
+        var bytes: Int
         var transcript: [TranscriptLine]
         var faults: [String]
         var relayed: RelayedLeg?
+
+        init(_ record: StoredMessage) {
+            id = record.id
+            client = record.client
+            helo = record.helo
+            mailFrom = record.from
+            rcpt = record.recipients.map(\.address)
+            time = record.time
+            bytes = record.bytes
+            transcript = record.transcript
+            faults = record.faults
+            relayed = record.relayed
+        }
     }
 }
 

@@ -9,25 +9,63 @@ import Synchronization
 final class APIWaiters: Sendable {
     final class Waiter: Sendable {
         let query: SearchQuery
-        private let reply: Mutex<(@Sendable (APIResponse) -> Void)?>
+        /// nil: the first message, answered as its summary (Mailpit's shape); N: the first N, as
+        /// a list (`?count=N`, what `mailtui wait --api --count N` asks).
+        let wanted: Int?
+        /// Only messages whose id sorts after this one (`?after=ID`: the store lists ids in the
+        /// order it caught them), so that `wait --new` skips what was there.
+        let after: String?
+        private let state: Mutex<(reply: (@Sendable (APIResponse) -> Void)?, found: [String: Mailpit.MessageSummary])>
 
-        init(query: SearchQuery, reply: @escaping @Sendable (APIResponse) -> Void) {
+        init(query: SearchQuery, wanted: Int? = nil, after: String? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
             self.query = query
-            self.reply = Mutex(reply)
+            self.wanted = wanted
+            self.after = after
+            state = Mutex((reply, [:]))
+        }
+
+        func accepts(_ id: String) -> Bool { after.map { id > $0 } ?? true }
+
+        var foundCount: Int { state.withLock { $0.found.count } }
+
+        /// A matching message; answers once it makes enough (kept by id: the same message seen
+        /// in the folder and as an arrival counts once). True when this call answered.
+        @discardableResult
+        func found(_ id: String, _ summary: Mailpit.MessageSummary) -> Bool {
+            let answer: (reply: @Sendable (APIResponse) -> Void, response: APIResponse)? = state.withLock { state in
+                guard let reply = state.reply else { return nil }
+                state.found[id] = summary
+                guard let wanted else {
+                    state.reply = nil
+                    return (reply, .json(summary))
+                }
+                guard state.found.count >= wanted else { return nil }
+                state.reply = nil
+                let oldest = state.found.sorted { $0.key < $1.key }.prefix(wanted).map(\.value)
+                return (reply, .json(WaitList(messages: Array(oldest))))
+            }
+            guard let answer else { return false }
+            answer.reply(answer.response)
+            return true
         }
 
         /// Answers, unless it was answered already; true when this call answered.
         @discardableResult
         func answer(_ response: APIResponse) -> Bool {
-            guard let reply = reply.withLock({ r in defer { r = nil }; return r }) else { return false }
+            guard let reply = state.withLock({ state in defer { state.reply = nil }; return state.reply }) else { return false }
             reply(response)
             return true
         }
 
-        var answered: Bool { reply.withLock { $0 == nil } }
+        var answered: Bool { state.withLock { $0.reply == nil } }
 
         /// Its client went: nothing is answered any more.
-        func drop() { reply.withLock { $0 = nil } }
+        func drop() { state.withLock { $0.reply = nil } }
+    }
+
+    /// `?count=N`'s answer: the first N matching messages, oldest first (mailtui's own form).
+    struct WaitList: Codable {
+        var messages: [Mailpit.MessageSummary]
     }
 
     /// Told when a request's connection closes before it was answered: a waiter registered for
@@ -85,8 +123,8 @@ final class APIWaiters: Sendable {
             var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
                                                size: message.record.bytes)
             searchable.read = read
-            for waiter in snapshot where waiter.query.matches(searchable) {
-                if waiter.answer(.json(message.summary(read: read))) { remove(waiter) }
+            for waiter in snapshot where waiter.accepts(id) && waiter.query.matches(searchable) {
+                if waiter.found(id, message.summary(read: read)) { remove(waiter) }
             }
         }
     }
@@ -96,6 +134,8 @@ extension APIResponder {
     /// `GET /api/v1/wait?query=&timeout=30`: the oldest stored message that matches, else the
     /// first to arrive that does, as Mailpit's message summary; 408 at the timeout. The waiter is
     /// registered before the folder is looked at, so a message stored meanwhile is not missed.
+    /// With `count=N`, the first N such messages, as `{"messages": [...]}`; with `after=ID`, only
+    /// messages caught after that one.
     func wait(_ query: [String: String], abandon: APIWaiters.Abandon? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
         var timeout = 30.0
         if let text = query["timeout"] {
@@ -104,8 +144,16 @@ extension APIResponder {
             }
             timeout = seconds
         }
+        var wanted: Int?
+        if let text = query["count"] {
+            guard let n = Int(text), (1...Self.mostWanted).contains(n) else { return reply(.text(400, "count takes 1 to \(Self.mostWanted): ?count=2")) }
+            wanted = n
+        }
+        if let after = query["after"], !StoreNames.isID(after) {
+            return reply(.text(400, "after takes a message ID, as GET /api/v1/messages lists them"))
+        }
         let search = SearchQuery(query["query"] ?? "")
-        let waiter = APIWaiters.Waiter(query: search, reply: reply)
+        let waiter = APIWaiters.Waiter(query: search, wanted: wanted, after: query["after"], reply: reply)
         guard waiters.add(waiter) else {
             return reply(.text(503, "\(APIWaiters.most) requests wait already: try again when one is answered"))
         }
@@ -113,17 +161,21 @@ extension APIResponder {
             waiter.drop()
             waiters.remove(waiter)
         }
-        for id in storedIDs().reversed() {
+        for id in storedIDs().reversed() where waiter.accepts(id) {
             guard !waiter.answered else { break }
             guard let message = APIMessage(id: id, directory: directory), matches(search, message) else { continue }
-            waiter.answer(.json(message.summary(read: isRead(id))))
+            waiter.found(id, message.summary(read: isRead(id)))
         }
         guard !waiter.answered else { return waiters.remove(waiter) }
         let seconds = timeout
         let text = query["query"].map { " matching \"\($0)\"" } ?? ""
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [waiters] in
-            waiter.answer(.text(408, "no message\(text) arrived within \(seconds) seconds: GET /api/v1/messages lists what did"))
+            let arrived = waiter.wanted.map { " (\(waiter.foundCount) of \($0) did)" } ?? ""
+            waiter.answer(.text(408, "no message\(text) arrived within \(seconds) seconds\(arrived): GET /api/v1/messages lists what did"))
             waiters.remove(waiter)
         }
     }
+
+    /// The most messages one wait may ask for.
+    static let mostWanted = 10_000
 }

@@ -1,8 +1,9 @@
 extension SearchQuery {
     /// Whether every term holds for the message (a negated term: does not hold). An empty query
-    /// matches everything, as Mailpit's empty search lists everything.
+    /// matches everything, as Mailpit's empty search lists everything; a query with a `problem`
+    /// matches nothing.
     public func matches(_ message: SearchableMessage) -> Bool {
-        terms.allSatisfy { $0.holds(for: message) != $0.negated }
+        problem == nil && terms.allSatisfy { $0.holds(for: message) != $0.negated }
     }
 }
 

@@ -12,8 +12,11 @@ import MailCore
 /// - a leading `-` or `!` negates a word.
 ///
 /// As in Mailpit, a word that cannot mean anything (no letter or digit, or a date that is no date)
-/// is left out rather than failing the search; `ignored` says which and why. The query is outside
-/// input (an HTTP request, later): it is read in one pass and its size is bounded.
+/// is left out rather than failing the search; `ignored` says which and why. Unlike Mailpit, a
+/// query that is not blank but keeps no word at all (`"`, `(`, `subject:"`), or leaves a quote
+/// open (`subject:"Reset`), has a `problem` and matches nothing: otherwise it would match every
+/// message, and `wait` would return the wrong mail at once or `DELETE /search` empty the inbox.
+/// The query is outside input (an HTTP request): it is read in one pass and its size is bounded.
 public struct SearchQuery: Sendable, Equatable {
     public enum Filter: Sendable, Equatable {
         case text(String)
@@ -39,6 +42,9 @@ public struct SearchQuery: Sendable, Equatable {
     public var terms: [Term] = []
     /// Words left out, each with the reason (`after:soon: not a date`).
     public var ignored: [String] = []
+    /// Why the query as a whole means nothing (a quote left open; no word that searches for
+    /// anything); the API answers 400 with it and `wait` stops with it. Such a query matches nothing.
+    public var problem: SearchProblem?
 
     /// More than this is cut (a query is a few words; a long one is a mistake or an attack).
     public static let maximumLength = 4096
@@ -48,7 +54,12 @@ public struct SearchQuery: Sendable, Equatable {
 
     /// Reads `text`; dates without a zone are in `utcOffsetSeconds` (nil: this machine's zone).
     public init(_ text: String, utcOffsetSeconds: Int? = nil) {
-        var words = Self.words(String(decoding: text.utf8.prefix(Self.maximumLength), as: UTF8.self))
+        let read = String(decoding: text.utf8.prefix(Self.maximumLength), as: UTF8.self)
+        let (found, openQuote) = Self.words(read)
+        var words = found
+        if let openQuote {
+            problem = SearchProblem("the quote opened at character \(openQuote + 1) is not closed: close it (subject:\"Password reset\") or leave it out")
+        }
         if words.count > Self.maximumTerms {
             ignored.append("\(words.count - Self.maximumTerms) words past the first \(Self.maximumTerms)")
             words.removeLast(words.count - Self.maximumTerms)
@@ -69,6 +80,10 @@ public struct SearchQuery: Sendable, Equatable {
             case .success(nil): continue
             case .failure(let reason): ignored.append("\(word): \(reason)")
             }
+        }
+        if problem == nil, terms.isEmpty, read.contains(where: { !$0.isWhitespace }) {
+            let why = ignored.isEmpty ? "" : " (" + ignored.joined(separator: "; ") + ")"
+            problem = SearchProblem("nothing in \"\(read.prefix(80))\" searches for anything\(why): give a word, a phrase in quotes, or from:, to:, subject:...")
         }
     }
 
@@ -106,15 +121,18 @@ public struct SearchQuery: Sendable, Equatable {
         return .success(.text(word))
     }
 
-    /// The words: split at white space outside double quotes, the quotes taken out. One pass.
-    static func words(_ text: String) -> [String] {
+    /// The words: split at white space outside double quotes, the quotes taken out; and where
+    /// (in characters) a quote that is never closed opened, if one did. One pass.
+    static func words(_ text: String) -> (words: [String], openQuote: Int?) {
         var words: [String] = []
         var current = ""
         var inQuotes = false
         var quoted = false
-        for ch in text {
+        var opened = 0
+        for (offset, ch) in text.enumerated() {
             if ch == "\"" {
                 inQuotes.toggle()
+                if inQuotes { opened = offset }
                 quoted = true
                 continue
             }
@@ -127,7 +145,7 @@ public struct SearchQuery: Sendable, Equatable {
             current.append(ch)
         }
         if !current.isEmpty || quoted { words.append(current) }
-        return words.filter { !$0.trimmingSpaces.isEmpty }
+        return (words.filter { !$0.trimmingSpaces.isEmpty }, inQuotes ? opened : nil)
     }
 
     /// `2048`, `2kb`, `1.5M`, `3 mb` in bytes (k and m are 1024 and 1024²), or nil.

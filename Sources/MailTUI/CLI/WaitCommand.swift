@@ -7,8 +7,8 @@ import Glibc
 
 /// `mailtui wait`: a test suite's or a script's way to wait for caught mail without a polling loop
 /// of its own: it returns as soon as the messages are in `mailtui serve`'s inbox, or says at the
-/// deadline what came instead. Reads the store folder (`--api URL`, through serve's HTTP API,
-/// will come with that API).
+/// deadline what came instead. Reads the store folder, or asks a running serve's HTTP API
+/// (`--api URL`), which may be in another container or of another user.
 struct WaitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
@@ -25,17 +25,28 @@ struct WaitCommand: ParsableCommand {
         word; -word or !word negates. The inbox keeps no read state or tags yet: every message \
         is unread and untagged.
 
-        Only the inbox folder is read for now: --api URL (serve's HTTP API) comes with that API.
+        With --api URL (e.g. http://127.0.0.1:8025, the URL serve's listening line gives) it \
+        waits through serve's HTTP API instead of reading the inbox folder: serve's long poll \
+        answers as the mail arrives. The token serve's --api-token set is read from \
+        $MAILTUI_API_TOKEN (or --api-token, which shows in ps).
 
         Exit status:
            0  the messages arrived
            1  the time ran out (what came is named), or a message had no link
-           2  bad input: options, an inbox folder that cannot be read
+           2  bad input: options, an inbox folder that cannot be read, a query the API refused
+           3  --api: the API could not be reached, or answered an error (a wrong or missing \
+        token, not mailtui serve's API)
         """
     )
 
     @Option(help: ArgumentHelp("The inbox folder: default the one of the mailtui serve on 127.0.0.1:2525 ($MAILTUI_LOCAL_PORT), else $XDG_DATA_HOME/mailtui/inbox.", valueName: "dir"))
     var store: String?
+
+    @Option(help: ArgumentHelp("Wait through this mailtui serve's HTTP API instead of its inbox folder.", valueName: "url"))
+    var api: String?
+
+    @Option(name: .customLong("api-token"), help: ArgumentHelp("The token of serve's --api-token. It shows in ps: prefer $MAILTUI_API_TOKEN.", valueName: "token"))
+    var apiToken: String?
 
     @Option(help: ArgumentHelp("Only messages whose To holds this (an address or part of one; as to: in --query).", valueName: "addr"))
     var to: String?
@@ -67,6 +78,28 @@ struct WaitCommand: ParsableCommand {
     func validate() throws {
         if !(1...10_000).contains(count) { throw ValidationError("--count takes 1 to 10000.") }
         if !(timeout.isFinite && timeout >= 0 && timeout <= 86_400) { throw ValidationError("--timeout takes 0 to 86400 seconds.") }
+        guard let api else {
+            if apiToken != nil { throw ValidationError("--api-token goes with --api URL.") }
+            return
+        }
+        if store != nil { throw ValidationError("give --api URL or --store DIR, not both.") }
+        if let problem = APIGet.problem(with: api) { throw ValidationError(problem) }
+        for (name, value) in [("--to", to), ("--from", from), ("--subject", subject)] where value?.contains("\"") == true {
+            throw ValidationError("\(name) with a double quote cannot be sent in the API's search: put the words around it in --query.")
+        }
+        if let token = apiToken ?? ProcessInfo.processInfo.environment[APIWaitError.tokenVariable],
+           token.isEmpty || token.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw ValidationError("the API token takes no spaces and may not be empty.")
+        }
+    }
+
+    /// The query as the API's search reads it: --query, and --to, --from and --subject quoted.
+    var apiQuery: String {
+        var words = query.map { [$0] } ?? []
+        for (prefix, value) in [("to", to), ("from", from), ("subject", subject)] {
+            if let value, !value.isEmpty { words.append("\(prefix):\"\(value)\"") }
+        }
+        return words.joined(separator: " ")
     }
 
     /// The query: --query, and --to, --from and --subject as its to:, from: and subject:.
@@ -85,18 +118,41 @@ struct WaitCommand: ParsableCommand {
     }
 
     func run() throws {
+        let search = self.search
+        if let problem = search.problem {
+            Console.err("error: --query: \(problem)")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+        for word in search.ignored { Console.err("note: --query: left out \(word)") }
+        let plural = count == 1 ? "message" : "messages"
+        let waiting = { (place: String) in
+            Console.err("waiting up to \(Self.seconds(timeout)) for \(count) \(onlyNew ? "new " : "")\(plural) matching \(asked) \(place)")
+        }
+        if let api {
+            let client = APIGet(base: api, token: apiToken ?? ProcessInfo.processInfo.environment[APIWaitError.tokenVariable])
+            do {
+                let outcome = try APIWait(api: client, query: apiQuery, count: count, timeout: timeout, onlyNew: onlyNew).run { waiting("at \(client.base)") }
+                return try report(outcome)
+            } catch let failure as APIWaitError {
+                Console.err("error: " + failure.description)
+                throw ExitCode(failure.kind == .badQuery ? ExitStatus.badInput.rawValue : ExitStatus.connect.rawValue)
+            }
+        }
         let directory = store.map(\.expandingTilde) ?? Self.defaultStore
         var status = stat()
         guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, access(directory, R_OK | X_OK) == 0 else {
             Console.err("error: no inbox folder to read at \(directory): start mailtui serve first, or give --store.")
             throw ExitCode(ExitStatus.badInput.rawValue)
         }
-        let search = self.search
-        for word in search.ignored { Console.err("note: --query: left out \(word)") }
-        let plural = count == 1 ? "message" : "messages"
         let outcome = StoreWait(query: search, count: count, timeout: timeout, onlyNew: onlyNew).run(StoreWatch(directory: directory)) {
-            Console.err("waiting up to \(Self.seconds(timeout)) for \(count) \(onlyNew ? "new " : "")\(plural) matching \(asked) in \(directory)")
+            waiting("in \(directory)")
         }
+        try report(outcome)
+    }
+
+    /// Prints what the wait found; exit 1 at the timeout or when a message has no link.
+    func report(_ outcome: StoreWait.Outcome) throws {
+        let plural = count == 1 ? "message" : "messages"
         var missingLink = false
         for message in outcome.matched {
             if link && message.link == nil {
@@ -148,7 +204,8 @@ enum WaitJSON {
     struct Message: Encodable {
         var event = "message"
         var id: String
-        var path: String
+        /// Absent with --api: the file is the server's.
+        var path: String?
         var from: String
         var to: String
         var subject: String
@@ -161,7 +218,7 @@ enum WaitJSON {
 
         init(_ message: ArrivedMessage, link: Bool) {
             id = message.record.id
-            path = message.record.path
+            path = message.record.path.isEmpty ? nil : message.record.path
             from = message.from
             to = message.to
             subject = message.subject
