@@ -149,9 +149,13 @@ extension SMTPSessionHandler {
     /// Ends the transaction; `abandoning` when it did not end with a message (RSET, EHLO, a
     /// refusal), which the gate hears of when one was open.
     func resetTransaction(abandoning: Bool = true) {
-        if abandoning, from != nil { gateSession?.reset() }
+        if abandoning, from != nil {
+            gateSession?.reset()
+            storeFailedAttempt()
+        }
         from = nil
         recipients = []
+        gateRefusedRecipients = []
         if let receiving { server.store.drop(receiving) }
         receiving = nil
         messageProblem = nil

@@ -205,6 +205,10 @@ final class RelaySession: GateSession {
         state.withLock { state in leg(&state) }
     }
 
+    func takeFailedLeg() -> RelayedLeg? {
+        state.withLock { state in state.outcome?.diagnosis == nil ? nil : leg(&state) }
+    }
+
     /// The leg so far, which then starts anew.
     private func leg(_ state: inout State) -> RelayedLeg? {
         guard !state.lines.isEmpty || state.outcome != nil else { return nil }
