@@ -33,8 +33,8 @@ final class RelayOutput: Sendable {
             var diagnosis: String?
         }
         var event = "relayed"
-        /// The stored message's id; null when the app gave up before a message (a refused login
-        /// or recipient), so that nothing was stored.
+        /// The stored message's id (a failed attempt is stored too, as a `[not sent]` note); null
+        /// only for a failed leg that no record holds.
         var id: String?
         var upstream: Upstream
 
