@@ -73,9 +73,25 @@ extension SMTPSessionHandler {
             carryOut(pending.next, context)
         default:
             settle(given ?? pending.normal, then: pending.next, context)
+            if let code = given?.0, code >= 400 { gateRefused(pending.next) }
         }
         resume(context)
     }
+
+    /// What a refusal by the gate ends: a refused login or sender ends the attempt, stored then;
+    /// a refused recipient is kept for the record of the transaction, if it fails.
+    func gateRefused(_ next: AfterAnswer) {
+        switch next {
+        case .login: storeFailedAttempt()
+        case .mailFrom(let address, let parameters): storeFailedAttempt(sender: (address, parameters))
+        case .recipient(let recipient) where gateRefusedRecipients.count < Self.refusedRecipientsKept:
+            gateRefusedRecipients.append(recipient)
+        default: break
+        }
+    }
+
+    /// A client may go on giving refused recipients: the record keeps this many.
+    static let refusedRecipientsKept = 100
 
     /// Stops waiting for the gate (the session ends): what the answer would have led to is
     /// dropped, and a late answer finds nothing to do.

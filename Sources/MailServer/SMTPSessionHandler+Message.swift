@@ -135,6 +135,8 @@ extension SMTPSessionHandler {
                 messages += 1
                 let (code, lines) = gateAnswer ?? (250, ["2.0.0 Ok: queued as \(stored.id)"])
                 reply(context, code, lines)
+                // The client hears first: what listens to the events (`--json`, the inbox) may take a while.
+                flushIfNeeded(context)
                 server.emit(.message(stored))
             case .failure(let error):
                 let (code, lines) = gateAnswer ?? (451, ["4.3.0 \((error as? MessageStoreError)?.reason ?? "\(error)")"])
@@ -147,9 +149,13 @@ extension SMTPSessionHandler {
     /// Ends the transaction; `abandoning` when it did not end with a message (RSET, EHLO, a
     /// refusal), which the gate hears of when one was open.
     func resetTransaction(abandoning: Bool = true) {
-        if abandoning, from != nil { gateSession?.reset() }
+        if abandoning, from != nil {
+            gateSession?.reset()
+            storeFailedAttempt()
+        }
         from = nil
         recipients = []
+        gateRefusedRecipients = []
         if let receiving { server.store.drop(receiving) }
         receiving = nil
         messageProblem = nil

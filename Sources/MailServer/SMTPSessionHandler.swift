@@ -100,6 +100,8 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
     var pendingAsk: PendingAsk?
     /// The message coming in, kept only when a gate will be given it at its end.
     var gateOctets: [UInt8] = []
+    /// Recipients of this transaction the gate refused, for the record of an attempt that fails.
+    var gateRefusedRecipients: [StoredMessage.Recipient] = []
 
     init(server: ServerContext, implicitTLS: Bool, decoder: SMTPFrameDecoder) {
         self.server = server
@@ -158,6 +160,7 @@ final class SMTPSessionHandler: ChannelDuplexHandler {
         decoderContext = nil
         if let receiving { server.store.drop(receiving) }
         receiving = nil
+        storeFailedAttempt()
         gateSession?.close()
         gateSession = nil
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9

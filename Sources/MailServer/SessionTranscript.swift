@@ -20,10 +20,13 @@ struct SessionTranscript: Sendable {
     mutating func note(_ speaker: Speaker, _ text: String, elapsed: Duration = .zero, inTLS: Bool = false) {
         let safe = TerminalSanitizer.sanitize(text, maxLength: Self.maxLength - TranscriptLine.tag(speaker).count)
         if speaker == .client {
-            if let started = SMTPStage.of(command: text) { stage = started }
+            let started = SMTPStage.of(command: text)
+            if let started { stage = started }
             // Decided by the line, not by the session's state: MAIL FROM's reply is noted before
-            // the command takes effect, and must follow the command, pipelined or not.
-            if text.hasPrefix("MAIL") { openingClosed = true }
+            // the command takes effect, and must follow the command, pipelined or not. Verbs are
+            // case-blind (smtplib says `mail FROM:`): else the opening never closes, and each
+            // message keeps the session's first 200 lines rather than its own transaction.
+            if started == .mail { openingClosed = true }
         }
         let line = TranscriptLine(elapsed: elapsed, speaker: speaker, inTLS: inTLS, stage: stage, text: safe)
         if !openingClosed {

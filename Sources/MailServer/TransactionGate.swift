@@ -64,6 +64,10 @@ public protocol GateSession: AnyObject, Sendable {
     func close()
     /// The other leg of the message just ended, for its stored record (nil when there is none).
     func takeLeg() -> RelayedLeg?
+    /// The other leg of an attempt that failed there and ended with no message (a login or a
+    /// sender refused, or a transaction reset or left after a refusal), for the session to store
+    /// as an attempt; nil when nothing failed, and then the leg so far is kept.
+    func takeFailedLeg() -> RelayedLeg?
 }
 
 /// The upstream leg of one relayed message: where it went, how it ended, and the client-side

@@ -104,9 +104,9 @@ import TestSupport
         // aiosmtpd's own words for a refused login, as smtplib raised them in the app.
         #expect(try Self.runFlask(port: relay.port, password: "wrong-" + Self.password) == "SMTPAuthenticationError 535 5.7.8 Authentication credentials invalid")
         #expect(upstream.messages().isEmpty)
-        // No message was stored for that attempt, and yet it is told, with the diagnosis.
+        // The failed attempt is stored (no message was sent), and told with its id and the diagnosis.
         let refusal = try #require(relay.next("relayed"))
-        #expect(refusal["id"] is NSNull)
+        #expect(refusal["id"] is String)
         let refused = try #require(refusal["upstream"] as? [String: Any])
         #expect(refused["stage"] as? String == "auth" && refused["delivered"] as? Bool == false)
         #expect(refused["reply"] as? String == "535 5.7.8 Authentication credentials invalid")
@@ -117,7 +117,9 @@ import TestSupport
         #expect(stored.text.contains("Subject: Reset your password") && stored.text.contains("https://example.com/r/1"))
         #expect(stored.envelope.authenticated && stored.envelope.rcpt_tos == ["ada@example.org"])
 
-        let message = try #require(relay.next("message"))
+        // smtplib tried each mechanism with the wrong password: each refusal is an attempt of its own.
+        var message = try #require(relay.next("message"))
+        while (message["subject"] as? String)?.hasPrefix("[not sent]") == true { message = try #require(relay.next("message")) }
         let relayed = try #require(relay.next())
         #expect(relayed["event"] as? String == "relayed" && relayed["id"] as? String == message["id"] as? String)
         let leg = try #require(relayed["upstream"] as? [String: Any])
@@ -159,6 +161,48 @@ import TestSupport
         #expect(upstream.messages().first?.envelope.rcpt_tos == ["ada@example.org"])
     }
 
+    /// The failure a developer chases: the app's attempt, refused before DATA, is in the store with
+    /// the envelope so far, both legs and the provider's words.
+    @Test func aTransactionRefusedBeforeDataIsStoredWithBothLegs() throws {
+        let upstream = try TestSMTPServer(["--mode", "starttls", "--reject", "nobody@example.com"])
+        let relay = try Relay(Self.to(upstream))
+        defer { _ = relay.stop() }
+        let script = """
+        import smtplib, sys
+        s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+        try:
+            s.sendmail("app@example.com", ["nobody@example.com"], "Subject: reset\\r\\n\\r\\nYour link\\r\\n")
+        except smtplib.SMTPRecipientsRefused as e:
+            code, words = e.recipients["nobody@example.com"]
+            print(code, words.decode())
+        s.quit()
+        """
+        let words = "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown"
+        let result = try Program.run("/usr/bin/env", ["python3", "-c", script, relay.port])
+        #expect(result.out.trimmingCharacters(in: .whitespacesAndNewlines) == words, "\(result.err)")
+        #expect(upstream.messages().isEmpty)
+
+        let message = try #require(relay.next("message"))
+        let relayed = try #require(relay.next())
+        #expect(relayed["event"] as? String == "relayed" && relayed["id"] as? String == message["id"] as? String)
+        let leg = try #require(relayed["upstream"] as? [String: Any])
+        #expect(leg["stage"] as? String == "rcpt" && leg["reply"] as? String == words && leg["delivered"] as? Bool == false)
+        #expect((leg["diagnosis"] as? String)?.isEmpty == false)
+        #expect((message["subject"] as? String)?.hasPrefix("[not sent] 127.0.0.1:\(upstream.port) refused RCPT TO: 550 5.1.1") == true, "\(message)")
+
+        let path = try #require(message["path"] as? String)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains(words), "the .eml is mailtui's note, naming the refusal")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path.replacingOccurrences(of: ".eml", with: ".json")))) as? [String: Any])
+        #expect(record["from"] as? String == "app@example.com")
+        #expect((record["recipients"] as? [[String: Any]])?.compactMap { $0["address"] as? String } == ["nobody@example.com"])
+        let appLeg = (record["transcript"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        let stored = try #require(record["relayed"] as? [String: Any])
+        let upstreamLeg = (stored["transcript"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        #expect(stored["reply"] as? String == words && stored["stage"] as? String == "rcpt")
+        #expect(appLeg.contains { $0.uppercased() == "RCPT TO:<NOBODY@EXAMPLE.COM>" } && appLeg.contains(words), "\(appLeg)")
+        #expect(upstreamLeg.contains("RCPT TO:<nobody@example.com>") && upstreamLeg.contains(words), "\(upstreamLeg)")
+    }
+
     @Test func aFaultStrikesBeforeTheUpstreamIsAsked() throws {
         let upstream = try TestSMTPServer.faulty([])
         let relay = try Relay(Self.to(upstream, ["--fault", "rcpt=550 5.1.1 Invented by mailtui"]))
@@ -183,10 +227,10 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 60, "bounded by the 2 s reply limit, with room for a busy machine")
         #expect(result.status != 0)
         #expect(result.err.contains("< 451 4.4.1 mailtui relay: 127.0.0.1:\(upstream.port) failed at DATA"), "\(result.err)")
-        // Nothing was stored (the app never sent the message), and the event says why.
+        // The app never sent the message: its attempt is stored, and the event says why.
         let told = try #require(relay.next("relayed"))
         let leg = try #require(told["upstream"] as? [String: Any])
-        #expect(told["id"] is NSNull && leg["stage"] as? String == "data" && leg["delivered"] as? Bool == false)
+        #expect(told["id"] is String && leg["stage"] as? String == "data" && leg["delivered"] as? Bool == false)
         #expect((leg["diagnosis"] as? String)?.isEmpty == false, "\(leg)")
     }
 

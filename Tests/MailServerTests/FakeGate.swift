@@ -37,6 +37,7 @@ final class FakeGate: TransactionGate {
         func reset() { gate.calls.withLock { $0.append(.reset) } }
         func close() { gate.calls.withLock { $0.append(.close) } }
         func takeLeg() -> RelayedLeg? { gate.leg }
+        func takeFailedLeg() -> RelayedLeg? { gate.failedLeg.withLock { leg in defer { leg = nil }; return leg } }
     }
 
     let decidesLogins: Bool
@@ -47,6 +48,8 @@ final class FakeGate: TransactionGate {
     /// Whether answers come a little later from another thread, as a relay's do.
     let answersFromElsewhere: Bool
     let leg: RelayedLeg?
+    /// The leg of a failed attempt, given once.
+    let failedLeg = Mutex<RelayedLeg?>(nil)
     let calls = Mutex<[Call]>([])
     let held = Mutex<[@Sendable (GateReply?) -> Void]>([])
     private let counts = Mutex<[String: Int]>([:])

@@ -21,7 +21,10 @@ struct RecordJSONTests {
                 recipients: (0..<Int.random(in: 0...3, using: &fuzz)).map { _ in .init(address: text(), parameters: [text()]) },
                 helo: maybe(), client: text(), tls: maybe(), cipher: maybe(), authUser: maybe(), authMechanism: maybe(),
                 time: Int.random(in: 0...Int.max, using: &fuzz), bytes: Int.random(in: 0...Int.max, using: &fuzz),
-                subject: maybe(), transcript: (0..<Int.random(in: 0...5, using: &fuzz)).map { _ in line() }, faults: maybe().map { [$0] } ?? [])
+                subject: maybe(), transcript: (0..<Int.random(in: 0...5, using: &fuzz)).map { _ in line() }, faults: maybe().map { [$0] } ?? [],
+                relayed: Bool.random(using: &fuzz) ? nil : RelayedLeg(server: text(), stage: SMTPStage.allCases.randomElement(using: &fuzz)!, reply: text(),
+                                                                      delivered: Bool.random(using: &fuzz), diagnosis: maybe(),
+                                                                      transcript: (0..<Int.random(in: 0...5, using: &fuzz)).map { _ in line() }))
             let read = try JSONDecoder().decode(StoredMessage.self, from: Data(record.json))
             #expect(read == record)
         }

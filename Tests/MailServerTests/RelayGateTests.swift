@@ -161,6 +161,27 @@ import TestSupport
     }
 }
 
+/// A relay connection lives as long as the app's: its engine session keeps a bounded report.
+@Suite struct RelayConnectionMemoryTests {
+    final class Chatter: ConversationDriver {
+        func converse(_ conversation: Conversation) {
+            for _ in 0..<1_100 { _ = conversation.command("NOOP") }
+        }
+    }
+
+    @Test func aLongConversationKeepsItsReportBounded() throws {
+        let upstream = try TestSMTPServer(["--mode", "starttls"])
+        var settings = upstream.settings(.starttls)
+        settings.timeouts = Timeouts(connect: 10, response: 10, total: 300)
+        var request = SessionRequest(settings: settings, secret: nil, purpose: .probe, allowPartial: true)
+        request.driver = Chatter()
+        let report = SMTPSession().run(request) { _ in }
+        #expect(report.failure == nil)
+        // 2,200 lines were said after the opening: the report keeps the opening and 2,000 of them.
+        #expect(report.transcript.count <= 2_000 + 40, "\(report.transcript.count)")
+    }
+}
+
 /// The parts of the relay that decide without a network.
 @Suite struct RelayWordsTests {
     @Test func parametersGoUpstreamOnlyWhenItOffersTheirExtension() {

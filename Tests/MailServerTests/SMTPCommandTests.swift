@@ -25,6 +25,20 @@ import Testing
         #expect(SMTPCommand.path("FROM:<a@b>", prefix: "TO:") == nil)
     }
 
+    /// smtplib (Flask-Mail, Django) says `mail FROM:`: a message keeps the opening and its own
+    /// transaction, not the session's first 200 lines.
+    @Test func aLowercaseMailClosesTheOpeningAsMAILDoes() {
+        var transcript = SessionTranscript()
+        transcript.note(.server, "220 ready")
+        transcript.note(.client, "ehlo x")
+        transcript.note(.client, "mail FROM:<a@b>")
+        transcript.note(.server, "250 OK")
+        _ = transcript.takeForMessage()
+        transcript.note(.client, "mail FROM:<c@d>")
+        transcript.note(.server, "250 OK")
+        #expect(transcript.takeForMessage().map(\.tagged) == ["S: 220 ready", "C: ehlo x", "C: mail FROM:<c@d>", "S: 250 OK"])
+    }
+
     @Test func theTranscriptKeepsTheOpeningAndEachTransactionBounded() {
         var transcript = SessionTranscript()
         transcript.note(.server, "220 ready")

@@ -10,12 +10,17 @@ public struct Draft: Codable, Sendable, Equatable {
     /// True when the form pointed at the compose screen's local test server: the next start runs
     /// it again and points the form at it (its port or CA may differ), with its any-password login.
     public var localServer: Bool?
+    /// Where the screen's local server relayed to (`smtp.gmail.com:587 as USER`) when it was
+    /// saved. Relayed mail really goes out, so the next start does not relay again by itself: it
+    /// asks, naming this.
+    public var relayedTo: String?
 
-    public init(settings: ServerSettings, message: MessageDraft, savedAt: Int, localServer: Bool? = nil) {
+    public init(settings: ServerSettings, message: MessageDraft, savedAt: Int, localServer: Bool? = nil, relayedTo: String? = nil) {
         self.settings = settings
         self.message = message
         self.savedAt = savedAt
         self.localServer = localServer
+        self.relayedTo = relayedTo
     }
 }
 

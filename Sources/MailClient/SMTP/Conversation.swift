@@ -112,6 +112,9 @@ public final class Conversation {
 extension MailTransaction {
     /// Hands the connection to the driver, then says QUIT unless the connection broke.
     func converse(with driver: any ConversationDriver) -> Int {
+        // The driver hears every line as it comes; the report keeps the opening and the first of
+        // the rest, so that a relay connection's memory stays flat over thousands of messages.
+        context.record.transcript.keptLineLimit = context.record.transcript.lines.count + Self.loadKeptLines
         let conversation = Conversation(connection: connection, context: context)
         driver.converse(conversation)
         if let broken = conversation.broken { return broken.code }

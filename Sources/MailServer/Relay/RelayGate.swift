@@ -7,8 +7,9 @@ public final class RelayGate: TransactionGate {
     public let upstream: RelayUpstream
     /// As long as a client's session may last: the upstream connection's backstop.
     let sessionSeconds: Double
-    /// Hears of a leg that failed with no message stored for it (a login or a recipient the
-    /// upstream refused, after which the app gave up): no record will hold it.
+    /// Hears of a leg that failed and that no record will hold: the session stores a failed
+    /// attempt itself (`takeFailedLeg`), so this is only what it could not take (a leg that
+    /// failed after the app left).
     let unstored: @Sendable (RelayedLeg) -> Void
 
     public init(_ upstream: RelayUpstream, sessionSeconds: Double = 30 * 60, unstored: @escaping @Sendable (RelayedLeg) -> Void = { _ in }) {
@@ -203,6 +204,10 @@ final class RelaySession: GateSession {
 
     func takeLeg() -> RelayedLeg? {
         state.withLock { state in leg(&state) }
+    }
+
+    func takeFailedLeg() -> RelayedLeg? {
+        state.withLock { state in state.outcome?.diagnosis == nil ? nil : leg(&state) }
     }
 
     /// The leg so far, which then starts anew.

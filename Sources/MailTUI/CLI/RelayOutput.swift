@@ -1,17 +1,20 @@
+import Dispatch
 import Foundation
 import MailCore
 import MailServer
-import Synchronization
 
 /// What `relay` prints: `serve`'s lines and events, the upstream in `listening`, and for each
 /// relayed message how its upstream leg ended (`relayed`).
+///
+/// Written in order from a queue of its own: events come from the server's event loops, and
+/// encoding a relayed message's events there held up the app's next command.
 final class RelayOutput: Sendable {
     let json: Bool
     let ca: String?
     let store: String
     /// `host:port` of the upstream.
     let upstream: String
-    private let lock = Mutex(())
+    private let writer = DispatchQueue(label: "mailtui.relay-output")
 
     init(json: Bool, ca: String?, store: String, upstream: String) {
         self.json = json
@@ -30,8 +33,8 @@ final class RelayOutput: Sendable {
             var diagnosis: String?
         }
         var event = "relayed"
-        /// The stored message's id; null when the app gave up before a message (a refused login
-        /// or recipient), so that nothing was stored.
+        /// The stored message's id (a failed attempt is stored too, as a `[not sent]` note); null
+        /// only for a failed leg that no record holds.
         var id: String?
         var upstream: Upstream
 
@@ -52,7 +55,7 @@ final class RelayOutput: Sendable {
     }
 
     func show(_ event: ServerEvent) {
-        lock.withLock { _ in
+        writer.async { [self] in
             if json {
                 for line in Self.json(event, ca: ca, store: store, upstream: upstream) { Console.json(line) }
             } else {
@@ -63,7 +66,7 @@ final class RelayOutput: Sendable {
 
     /// A failed leg no stored message holds (the app gave up after the upstream refused).
     func showUnstored(_ leg: RelayedLeg) {
-        lock.withLock { _ in
+        writer.async { [self] in
             if json {
                 Console.json(Relayed(id: nil, leg))
             } else {
@@ -74,8 +77,9 @@ final class RelayOutput: Sendable {
         }
     }
 
+    /// Last, after every event before it.
     func stopped() {
-        lock.withLock { _ in json ? Console.json(ServeEventJSON.stopped) : Console.out("Stopped.") }
+        writer.sync { json ? Console.json(ServeEventJSON.stopped) : Console.out("Stopped.") }
     }
 
     /// `serve`'s objects; `listening` also names the upstream, and a relayed message is followed

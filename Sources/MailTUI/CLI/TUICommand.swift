@@ -105,6 +105,9 @@ struct TUICommand: ParsableCommand {
                 state.notice = note
             }
         }
+        // The last screen relayed: ask again before anything goes out for real.
+        // (Not for the draft of a screen still open elsewhere: that one may be relaying now.)
+        if let relayedTo = restored?.relayedTo, shared == nil { state.offerRelayAgain(lastTarget: relayedTo) }
         // Drafts of screens that are gone would never be read again: say so, Ctrl-R offers them.
         state.keptDrafts = KeptDrafts.find(in: XDGPaths.stateDirectory, except: store.path)
         if let kept = state.keptDraftsNotice { state.notice = kept }

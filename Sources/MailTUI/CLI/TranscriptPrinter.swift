@@ -71,6 +71,11 @@ enum Console {
     /// A JSON line, with whatever could steer a terminal written as JSON escapes (JSONEncoder
     /// already escapes C0 controls, not DEL, C1 controls or bidirectional overrides).
     static func json(_ text: String) {
+        // A line of ASCII (the usual one: JSON escaped its control characters) needs nothing more.
+        if text.utf8.allSatisfy({ $0 < 0x7F }) {
+            write(1, text + "\n")
+            return
+        }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {

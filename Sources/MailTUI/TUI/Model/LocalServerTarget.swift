@@ -30,8 +30,9 @@ extension AppState {
         localServer = address
     }
 
-    /// The draft as it is saved: the form, and whether it points at the local test server.
+    /// The draft as it is saved: the form, whether it points at the local test server, and where
+    /// that server relays to.
     func savedDraft(at time: Int) -> Draft {
-        Draft(settings: settings, message: draft, savedAt: time, localServer: targetsLocalServer ? true : nil)
+        Draft(settings: settings, message: draft, savedAt: time, localServer: targetsLocalServer ? true : nil, relayedTo: relay.target)
     }
 }

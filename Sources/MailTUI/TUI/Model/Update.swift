@@ -119,7 +119,8 @@ extension AppState {
             localServerTakesAnyLogin = anyLogin
             if captured.isEmpty { captured = earlier }
             fieldErrors = [:]
-            notice = "Local test server on \(address): mail sent here stays on this machine (F2 shows it)"
+            notice = relay.target.map { "Local server on \(address): it relays for real to \($0) (F2 shows each with its outcome; Ctrl-Y stops)" }
+                ?? "Local test server on \(address): mail sent here stays on this machine (F2 shows it)"
             return changed()
         case .faultsChanged(let active, let problem, let changed):
             activeFaults = active

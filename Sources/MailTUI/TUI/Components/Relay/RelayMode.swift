@@ -60,7 +60,8 @@ extension AppState {
         case .yes?:
             overlay = nil
             relay.confirmed = true
-            return startRelay()
+            // The form is checked again: at a restart the question comes before any key.
+            return toggleRelay()
         case .no?:
             overlay = nil
             notice = "Not relaying: the local server keeps catching mail"
@@ -79,6 +80,16 @@ extension AppState {
         return [.startRelay(plan)]
     }
 
+    /// A start after a screen that relayed (its draft says where): relayed mail really goes out,
+    /// so nothing is relayed until the user says so again. The question comes first, naming
+    /// where it relayed and where it would now.
+    mutating func offerRelayAgain(lastTarget: String) {
+        guard localServerAllowed else { return }
+        relay.confirmed = false
+        notice = "This screen relayed to \(lastTarget) when it closed; nothing is relayed until you say so"
+        overlay = .confirmRelay("Relay mode was on. Relay again, for real, to \(relayTargetWords)? y/n")
+    }
+
     /// The runtime switched the local server (to relaying, or back to catching), or could not.
     mutating func relaySwitched(address: String, relayingTo target: String?, problem: String?) -> [Effect] {
         relay.switching = false
@@ -91,6 +102,7 @@ extension AppState {
         } else {
             notice = "Relay off: the local server on \(address) catches mail again"
         }
-        return [.adoptLocalServer]
+        // The draft says whether it relays, for the next start to ask.
+        return [.adoptLocalServer, .saveDraft]
     }
 }
