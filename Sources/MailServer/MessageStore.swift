@@ -21,14 +21,24 @@ import Glibc
 /// messages are written into: on ext4 without a journal, creating a file soon after deleting
 /// others scans for inodes that were not deleted recently, and a busy store spent its time there.
 ///
+/// Beside the messages, an index (`MessageIndex`) that the writer thread keeps up to date, so that
+/// neither a start nor an answer of the API lists the folder; reconciling it with the folder runs
+/// after the server listens (`startReconciling`). The newest `keep` of each mailbox (login) stay.
+///
 /// Only mailtui's own files are touched: names made the way `begin` makes ids, and only when they
 /// are regular files (`lstat`), never a link, a folder or a user's `notes.eml`. The folder must be
 /// the user's own and closed to group and others, or nothing is stored (`refusal`).
 public final class MessageStore: Sendable, MessageSink {
     public let directory: String
     let keep: Int
-    /// Stored ids, oldest first (loaded once, then kept up to date).
-    private let ids: Mutex<[String]>
+    /// The index beside the messages; nil only when the store is refused.
+    public let index: MessageIndex?
+    /// How many messages each mailbox holds (the writer thread's; nil: to be counted again).
+    private let mailboxCounts = Mutex<[String: Int]?>(nil)
+    /// Commits asked for and not yet written: the writer commits the index's transaction, and
+    /// answers the commits waiting for it, when none is left.
+    private let queued = Atomic(0)
+    private let answers = Mutex<[@Sendable () -> Void]>([])
     private let sequence = Mutex(0)
     private let writer = DispatchQueue(label: "mailtui.message-store")
     /// Hidden files of expired messages, ready to be written into (the writer thread's).
@@ -46,11 +56,34 @@ public final class MessageStore: Sendable, MessageSink {
         self.directory = directory
         self.keep = max(1, keep)
         FileContents.makeDirectories(directory)
-        refusal = Self.problem(ofFolder: directory).map { MessageStoreError(reason: $0) }
-        guard refusal == nil else { ids = Mutex([]); return }
-        // Part files and spares of a server that is gone: never stored.
-        StoreNames.removeStaleFiles(in: directory)
-        ids = Mutex(Self.storedIDs(in: directory))
+        if let problem = Self.problem(ofFolder: directory) {
+            refusal = MessageStoreError(reason: problem)
+            index = nil
+            return
+        }
+        // Not the folder: listing 100,000 messages took seconds. Reconciling lists it later.
+        do {
+            index = try MessageIndex(directory: directory)
+            refusal = nil
+        } catch {
+            index = nil
+            refusal = MessageStoreError(reason: "\(error). Remove \(directory)/\(MessageIndex.fileName) (it is made again from the folder), or choose another folder with --store")
+        }
+    }
+
+    /// Reconciles the index with the folder in the background (the server listens already), then
+    /// counts each mailbox again and expires what is past `keep`. `finished` hears when it is done.
+    public func startReconciling(finished: (@Sendable () -> Void)? = nil) {
+        guard let index else { finished?(); return }
+        DispatchQueue.global(qos: .utility).async { [self] in
+            index.reconcile()
+            writer.async { [self] in
+                mailboxCounts.withLock { $0 = nil }
+                expireAll()
+                index.flush()
+                finished?()
+            }
+        }
     }
 
     /// Why `directory` cannot hold the store, or nil.
@@ -72,6 +105,8 @@ public final class MessageStore: Sendable, MessageSink {
         fileprivate let file: PendingFile
         private var pending: [UInt8] = []
         private(set) var bytes = 0
+        /// Whether some of it went to the file (it is no longer all in memory).
+        private var spilled = false
 
         fileprivate init(id: String, directory: String) {
             self.id = id
@@ -83,10 +118,14 @@ public final class MessageStore: Sendable, MessageSink {
             guard file.failed == nil else { return }
             pending.append(contentsOf: line)
             if pending.count >= MessageStore.spillAt {
+                spilled = true
                 file.write(pending)
                 pending.removeAll(keepingCapacity: true)
             }
         }
+
+        /// The whole message, while it is all in memory.
+        var inMemory: [UInt8]? { spilled ? nil : pending }
 
         /// Whatever is still in memory goes to the file.
         fileprivate func flush() {
@@ -117,8 +156,26 @@ public final class MessageStore: Sendable, MessageSink {
             done(.failure(MessageStoreError(reason: "message \(message.id) was not begun by this store")))
             return
         }
-        let job = CommitJob(receiving: receiving, record: record)
-        writer.async { [self] in done(write(job)) }
+        // Read here, on the connection's thread, rather than on the single writer thread.
+        let row = index == nil ? nil : receiving.inMemory.map { IndexRow(record: record, bytes: $0) }
+        let job = CommitJob(receiving: receiving, record: record, row: row)
+        queued.add(1, ordering: .relaxed)
+        writer.async { [self] in
+            let result = write(job)
+            answers.withLock { $0.append { done(result) } }
+            let left = queued.subtract(1, ordering: .relaxed).newValue
+            if left == 0 || (index?.waitingRows ?? 0) >= Self.largestBatch { answerWaiting() }
+        }
+    }
+
+    /// The most rows one transaction of the index takes before its commits are answered.
+    static let largestBatch = 256
+
+    /// Commits the index's transaction, then answers the commits that waited for it: a message
+    /// is acknowledged once the API can list it.
+    private func answerWaiting() {
+        index?.flush()
+        for answer in answers.withLock({ answers in defer { answers = [] }; return answers }) { answer() }
     }
 
     /// The store's side of a commit, on the writer thread.
@@ -144,18 +201,48 @@ public final class MessageStore: Sendable, MessageSink {
             unlink(base + ".json")
             return .failure(MessageStoreError(reason: reason))
         }
-        let expired: [String] = ids.withLock { ids in
-            ids.append(receiving.id)
-            guard ids.count > keep else { return [] }
-            let old = Array(ids.prefix(ids.count - keep))
-            ids.removeFirst(old.count)
-            return old
+        if let index {
+            let mailbox = Mailbox.of(job.record)
+            countMailboxes()
+            index.add(job.row ?? IndexRow(record: job.record, bytes: Self.bytes(of: base + ".eml")))
+            mailboxCounts.withLock { $0?[mailbox, default: 0] += 1 }
+            expire(mailbox)
         }
+        return .success(job.record)
+    }
+
+    /// A stored message's bytes, when it is not too large to read whole.
+    static func bytes(of path: String) -> [UInt8] {
+        var size = stat()
+        return lstat(path, &size) == 0 && Int(size.st_size) <= APIMessage.largestRead ? FileContents.read(path, followingLinks: false) ?? [] : []
+    }
+
+    /// Counts each mailbox's messages, unless they are counted (the writer thread's).
+    private func countMailboxes() {
+        guard let index, mailboxCounts.withLock({ $0 == nil }) else { return }
+        let counts = index.mailboxCounts()
+        mailboxCounts.withLock { $0 = counts }
+    }
+
+    /// Expires the oldest messages of `mailbox` past `keep`: their rows go in the writer's
+    /// transaction, their files become spares (the writer thread's).
+    private func expire(_ mailbox: String) {
+        guard let index else { return }
+        let excess = mailboxCounts.withLock { ($0?[mailbox] ?? 0) - keep }
+        guard excess > 0 else { return }
+        let expired = index.oldest(in: mailbox, count: excess)
+        index.removeInTransaction(expired)
+        mailboxCounts.withLock { $0?[mailbox, default: 0] -= expired.count }
         for id in expired {
             retire(directory + "/" + id + ".eml")
             retire(directory + "/" + id + ".json")
         }
-        return .success(job.record)
+    }
+
+    /// Expires past `keep` in every mailbox (after reconciling; the writer thread's).
+    private func expireAll() {
+        countMailboxes()
+        for mailbox in mailboxCounts.withLock({ Array(($0 ?? [:]).keys) }) { expire(mailbox) }
     }
 
     private func takeSpare() -> String? {
@@ -180,6 +267,7 @@ public final class MessageStore: Sendable, MessageSink {
     /// Waits for every commit asked for so far, then removes the spares.
     func close() {
         writer.sync {
+            answerWaiting()
             for spare in spares.withLock({ spares in defer { spares = [] }; return spares }) { unlink(spare) }
         }
     }
@@ -187,14 +275,12 @@ public final class MessageStore: Sendable, MessageSink {
     /// Removes stored messages (both files); returns the ids that were removed.
     @discardableResult
     public func delete(_ remove: [String]) -> [String] {
-        ids.withLock { ids in ids.removeAll { remove.contains($0) } }
         // Another process (a `mailtui serve`) may have stored some: the files decide.
-        return remove.filter { id in
-            guard StoreNames.isID(id), StoreNames.isPlainFile(directory + "/" + id + ".eml") else { return false }
-            let gone = unlink(directory + "/" + id + ".eml") == 0
-            if StoreNames.isPlainFile(directory + "/" + id + ".json") { unlink(directory + "/" + id + ".json") }
-            return gone
-        }
+        let removed = Self.deleteFiles(remove, in: directory)
+        index?.remove(removed)
+        // Counted again at the next commit.
+        mailboxCounts.withLock { $0 = nil }
+        return removed
     }
 
     /// Removes every stored message.
@@ -229,4 +315,6 @@ public struct MessageStoreError: Error, Sendable, CustomStringConvertible {
 private struct CommitJob: @unchecked Sendable {
     let receiving: MessageStore.Receiving
     let record: StoredMessage
+    /// The index's row, when it was made on the connection's thread.
+    let row: IndexRow?
 }

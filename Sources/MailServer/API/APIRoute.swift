@@ -19,6 +19,8 @@ public enum APIRoute: Sendable, Equatable {
     case events
     /// The faults in force: GET, PUT (replace), DELETE (clear), as `--fault` and the F12 panel set them.
     case faults(method: String)
+    /// Mailpit's tags: GET lists those in use, PUT sets the tags of messages.
+    case tags(method: String)
     /// A path no endpoint has: 404.
     case notFound
     /// A known path with a method it does not take: 405.
@@ -58,6 +60,7 @@ public enum APIRoute: Sendable, Equatable {
             case "info": return only("GET", .info)
             case "events": return only("GET", .events)
             case "faults": return ["GET", "PUT", "DELETE"].contains(method) ? .faults(method: method) : .methodNotAllowed
+            case "tags": return ["GET", "PUT"].contains(method) ? .tags(method: method) : .methodNotAllowed
             default: return .notFound
             }
         case 2 where rest[0] == "message":

@@ -9,10 +9,13 @@ import Synchronization
 final class APIWaiters: Sendable {
     final class Waiter: Sendable {
         let query: SearchQuery
+        /// The index's key of the mailbox it waits in; nil: any.
+        let mailbox: String?
         private let reply: Mutex<(@Sendable (APIResponse) -> Void)?>
 
-        init(query: SearchQuery, reply: @escaping @Sendable (APIResponse) -> Void) {
+        init(query: SearchQuery, mailbox: String? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
             self.query = query
+            self.mailbox = mailbox
             self.reply = Mutex(reply)
         }
 
@@ -85,7 +88,9 @@ final class APIWaiters: Sendable {
             var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
                                                size: message.record.bytes)
             searchable.read = read
-            for waiter in snapshot where waiter.query.matches(searchable) {
+            let mailbox = Mailbox.of(message.record)
+            searchable.tags = mailbox.isEmpty ? [] : [mailbox.lowercased()]
+            for waiter in snapshot where waiter.query.matches(searchable) && (waiter.mailbox ?? mailbox) == mailbox {
                 if waiter.answer(.json(message.summary(read: read))) { remove(waiter) }
             }
         }
@@ -95,7 +100,7 @@ final class APIWaiters: Sendable {
 extension APIResponder {
     /// `GET /api/v1/wait?query=&timeout=30`: the oldest stored message that matches, else the
     /// first to arrive that does, as Mailpit's message summary; 408 at the timeout. The waiter is
-    /// registered before the folder is looked at, so a message stored meanwhile is not missed.
+    /// registered before the index is looked at, so a message stored meanwhile is not missed.
     func wait(_ query: [String: String], abandon: APIWaiters.Abandon? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
         var timeout = 30.0
         if let text = query["timeout"] {
@@ -105,7 +110,8 @@ extension APIResponder {
             timeout = seconds
         }
         let search = SearchQuery(query["query"] ?? "")
-        let waiter = APIWaiters.Waiter(query: search, reply: reply)
+        let mailbox = query["mailbox"].flatMap { $0.isEmpty ? nil : Mailbox.key($0) }
+        let waiter = APIWaiters.Waiter(query: search, mailbox: mailbox, reply: reply)
         guard waiters.add(waiter) else {
             return reply(.text(503, "\(APIWaiters.most) requests wait already: try again when one is answered"))
         }
@@ -113,10 +119,8 @@ extension APIResponder {
             waiter.drop()
             waiters.remove(waiter)
         }
-        for id in storedIDs().reversed() {
-            guard !waiter.answered else { break }
-            guard let message = APIMessage(id: id, directory: directory), matches(search, message) else { continue }
-            waiter.answer(.json(message.summary(read: isRead(id))))
+        if case .success(let index) = index, let first = index.page(search, mailbox: mailbox, start: 0, limit: 1, oldestFirst: true).summaries.first {
+            waiter.answer(.json(first))
         }
         guard !waiter.answered else { return waiters.remove(waiter) }
         let seconds = timeout
