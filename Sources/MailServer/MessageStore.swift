@@ -71,18 +71,15 @@ public final class MessageStore: Sendable, MessageSink {
         }
     }
 
-    /// Reconciles the index with the folder in the background (the server listens already), then
-    /// counts each mailbox again and expires what is past `keep`. `finished` hears when it is done.
+    /// Reconciles the index with the folder in the background (the server listens already); each
+    /// mailbox is counted again at the next commit, which expires what is past `keep` there (as
+    /// before the index: a start alone removes nothing). `finished` hears when it is done.
     public func startReconciling(finished: (@Sendable () -> Void)? = nil) {
         guard let index else { finished?(); return }
         DispatchQueue.global(qos: .utility).async { [self] in
             index.reconcile()
-            writer.async { [self] in
-                mailboxCounts.withLock { $0 = nil }
-                expireAll()
-                index.flush()
-                finished?()
-            }
+            mailboxCounts.withLock { $0 = nil }
+            finished?()
         }
     }
 
@@ -237,12 +234,6 @@ public final class MessageStore: Sendable, MessageSink {
             retire(directory + "/" + id + ".eml")
             retire(directory + "/" + id + ".json")
         }
-    }
-
-    /// Expires past `keep` in every mailbox (after reconciling; the writer thread's).
-    private func expireAll() {
-        countMailboxes()
-        for mailbox in mailboxCounts.withLock({ Array(($0 ?? [:]).keys) }) { expire(mailbox) }
     }
 
     private func takeSpare() -> String? {

@@ -92,6 +92,18 @@ import TestSupport
             #expect(!expected.isEmpty && expected.count < 2000 || query.hasPrefix("-") || query == "smaller:100",
                     "\(query) matches \(expected.count): the test would not see a difference")
         }
+        // Pages, both ways: few matches sorted in memory, many found by walking the ids.
+        let walking = try MessageIndex(directory: folder.path, fewMatches: 10)
+        for query in Self.queries + ["", "subject:order", "is:unread"] {
+            let expected = filesAnswer(query)
+            for (start, limit) in [(0, 50), (3, 7), (600, 50)] {
+                let shown = Array(expected.dropFirst(start).prefix(limit))
+                for found in [index.page(SearchQuery(query), mailbox: nil, start: start, limit: limit),
+                              walking.page(SearchQuery(query), mailbox: nil, start: start, limit: limit)] {
+                    #expect(found.summaries.map(\.ID) == shown && (found.matched == expected.count || shown.isEmpty), "\(query) \(start) \(limit)")
+                }
+            }
+        }
         // A mailbox: the messages of that login alone.
         let mine = index.ids(nil, mailbox: "project-a")
         #expect(mine.count == 667 && mine == filesAnswer("tag:project-a"))

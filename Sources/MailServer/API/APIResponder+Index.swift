@@ -50,7 +50,7 @@ extension APIResponder {
                                                 RuntimeStats: Mailpit.RuntimeStats(Uptime: uptime, Memory: 0, MessagesDeleted: deleted.withLock { $0 },
                                                                                    SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
         case .tags(let method):
-            guard method == "PUT" else { return .json(index.tagCounts(mailbox: mailbox).keys.sorted()) }
+            guard method == "PUT" else { return .json(index.tagNames(mailbox: mailbox)) }
             guard let request = try? JSONDecoder().decode(Mailpit.SetTags.self, from: Data(body)) else {
                 return .text(400, "give {\"IDs\": [\"ID\", ...], \"Tags\": [\"tag\", ...]} (an empty Tags removes them)")
             }
@@ -69,7 +69,7 @@ extension APIResponder {
         let counts = index.counts(mailbox: mailbox)
         let found = index.page(search, mailbox: mailbox, start: page.start, limit: page.limit)
         return Mailpit.MessagesSummary(total: counts.total, unread: counts.unread, count: found.summaries.count, messages_count: found.matched,
-                                       start: page.start, tags: index.tagCounts(mailbox: mailbox).keys.sorted(), messages: found.summaries)
+                                       start: page.start, tags: index.tagNames(mailbox: mailbox), messages: found.summaries)
     }
 
     private func problem(_ index: MessageIndex) -> APIResponse {

@@ -79,7 +79,20 @@ extension MessageIndex {
         let order = oldestFirst ? "ASC" : "DESC"
         guard !query.rest.isEmpty else {
             return read(IndexPage(matched: 0, summaries: [])) { connection throws(SQLiteError) in
+                // Few matches: one read of the table finds them all, sorted here. Many: they are
+                // counted, and walking the ids newest first finds the page soon (walking the ids
+                // for few matches would look up every row in id order).
+                var found: [(number: Int, id: String)] = []
+                try connection.rows("SELECT number, id FROM messages WHERE \(query.sql) LIMIT ?", query.values + [.int(fewMatches + 1)]) {
+                    found.append(($0.int(0), $0.text(1)))
+                }
+                if found.count <= fewMatches {
+                    found.sort { oldestFirst ? $0.id < $1.id : $0.id > $1.id }
+                    let shown = start < found.count ? found[start..<min(found.count, start + min(limit, found.count))].map(\.number) : []
+                    return IndexPage(matched: found.count, summaries: try Self.summaries(shown, connection))
+                }
                 let matched = try connection.number("SELECT COUNT(*) FROM messages WHERE " + query.sql, query.values)
+                guard matched > start else { return IndexPage(matched: matched, summaries: []) }
                 var numbers: [Int] = []
                 try connection.rows("SELECT number FROM messages WHERE \(query.sql) ORDER BY id \(order) LIMIT ? OFFSET ?",
                                     query.values + [.int(limit), .int(start)]) { numbers.append($0.int(0)) }
@@ -134,17 +147,40 @@ extension MessageIndex {
 
     /// Each tag in use (the mailboxes, then the tags set on messages) and how many messages have it.
     func tagCounts(mailbox: String?) -> [String: Int] {
-        read([String: Int]()) { connection throws(SQLiteError) in
-            var counts: [String: Int] = [:]
-            let filter = mailbox == nil ? "" : " AND mailbox = ?"
-            let values: [SQLValue] = mailbox.map { [.text($0)] } ?? []
-            try connection.rows("SELECT mailbox, COUNT(*) FROM messages WHERE mailbox != ''\(filter) GROUP BY mailbox", values) { counts[$0.text(0), default: 0] += $0.int(1) }
-            try connection.rows("SELECT mailbox, tags FROM messages WHERE tags != ''\(filter)", values) { row in
-                let box = row.text(0)
-                for tag in row.text(1).split(separator: "\n").map(String.init) where tag != box { counts[tag, default: 0] += 1 }
-            }
-            return counts
+        read([String: Int]()) { connection throws(SQLiteError) in try Self.tags(connection, mailbox: mailbox, counted: true) }
+    }
+
+    /// The tags in use, sorted.
+    func tagNames(mailbox: String?) -> [String] {
+        read([String]()) { connection throws(SQLiteError) in try Self.tags(connection, mailbox: mailbox, counted: false).keys.sorted() }
+    }
+
+    /// The mailboxes are found by jumping from one to the next in their index (a few look-ups
+    /// each, not a read of every row), then counted when asked; the tags set on messages are few
+    /// (their own partial index).
+    private static func tags(_ connection: SQLiteConnection, mailbox: String?, counted: Bool) throws(SQLiteError) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        var boxes: [String] = []
+        if let mailbox {
+            if !mailbox.isEmpty { boxes = [mailbox] }
+        } else {
+            try connection.rows("""
+                WITH RECURSIVE boxes(name) AS (
+                    SELECT MIN(mailbox) FROM messages WHERE mailbox > ''
+                    UNION ALL SELECT (SELECT MIN(mailbox) FROM messages WHERE mailbox > name) FROM boxes WHERE name IS NOT NULL)
+                SELECT name FROM boxes WHERE name IS NOT NULL
+                """) { boxes.append($0.text(0)) }
         }
+        for box in boxes {
+            let count = counted ? try connection.number("SELECT COUNT(*) FROM messages WHERE mailbox = ?", [.text(box)]) : 1
+            if count > 0 { counts[box, default: 0] += count }
+        }
+        let filter = mailbox == nil ? "" : " AND mailbox = ?"
+        try connection.rows("SELECT mailbox, tags FROM messages WHERE tags != ''\(filter)", mailbox.map { [.text($0)] } ?? []) { row in
+            let box = row.text(0)
+            for tag in row.text(1).split(separator: "\n").map(String.init) where tag != box { counts[tag, default: 0] += 1 }
+        }
+        return counts
     }
 
     /// Whether the message is marked read; nil when the index has no such message.

@@ -39,9 +39,14 @@ public final class MessageIndex: Sendable {
     /// Whether the folder is being reconciled (at a start, in the background).
     let reconciling = Atomic<Bool>(false)
 
+    /// Up to this many matches of a search are sorted in memory rather than found by walking
+    /// the ids in order (see `page`).
+    let fewMatches: Int
+
     /// Opens the index of `directory`, making or remaking it when needed.
-    public init(directory: String) throws(MessageIndexError) {
+    public init(directory: String, fewMatches: Int = 2000) throws(MessageIndexError) {
         self.directory = directory
+        self.fewMatches = fewMatches
         path = directory + "/" + Self.fileName
         var made = false
         var opened: (SQLiteConnection, SQLiteConnection, SQLiteConnection)?
