@@ -63,5 +63,5 @@ printf '  %-44s %s\n' "GET /api/v1/messages (newest 50)" "$(timed '/api/v1/messa
 printf '  %-44s %s\n' "GET /api/v1/search?query=subject:..." "$(timed '/api/v1/search?query=subject%3A%22order+4242%22')"
 printf '  %-44s %s\n' "GET /api/v1/messages?mailbox=project-a" "$(timed '/api/v1/messages?mailbox=project-a')"
 printf '  %-44s %s\n' "GET /api/v1/info" "$(timed '/api/v1/info')"
-printf '  %-44s %s\n' "GET /api/v1/search?query=ships (plain word)" "$(timed '/api/v1/search?query=subject%3A4242+ships')"
+printf '  %-44s %s\n' "GET /api/v1/search?query=subject:4242 ships" "$(timed '/api/v1/search?query=subject%3A4242+ships')"
 echo "  index file: $(du -h "$store/.mailtui-index.sqlite3" | cut -f1)"
