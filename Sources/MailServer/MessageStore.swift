@@ -35,12 +35,14 @@ public final class MessageStore: Sendable, MessageSink {
     public let index: MessageIndex?
     /// How many messages each mailbox holds (the writer thread's; nil: to be counted again).
     private let mailboxCounts = Mutex<[String: Int]?>(nil)
-    /// Commits asked for and not yet written: the writer commits the index's transaction, and
-    /// answers the commits waiting for it, when none is left.
-    private let queued = Atomic(0)
-    private let answers = Mutex<[@Sendable () -> Void]>([])
+    /// Whether a commit of the index's transaction is due (the indexer's).
+    private let commitDue = Mutex(false)
     private let sequence = Mutex(0)
     private let writer = DispatchQueue(label: "mailtui.message-store")
+    /// Where rows are made and added to the index, after the writer stored the files: reading a
+    /// message for its row took as long as storing it, and a client waited for both.
+    private let indexer = DispatchQueue(label: "mailtui.message-index")
+    private static let onIndexer = DispatchSpecificKey<Bool>()
     /// Hidden files of expired messages, ready to be written into (the writer thread's).
     private let spares = Mutex<[String]>([])
     private let spareNumber = Mutex(0)
@@ -55,6 +57,7 @@ public final class MessageStore: Sendable, MessageSink {
     public init(directory: String, keep: Int) {
         self.directory = directory
         self.keep = max(1, keep)
+        indexer.setSpecific(key: Self.onIndexer, value: true)
         FileContents.makeDirectories(directory)
         if let problem = Self.problem(ofFolder: directory) {
             refusal = MessageStoreError(reason: problem)
@@ -153,26 +156,48 @@ public final class MessageStore: Sendable, MessageSink {
             done(.failure(MessageStoreError(reason: "message \(message.id) was not begun by this store")))
             return
         }
-        // Read here, on the connection's thread, rather than on the single writer thread.
-        let row = index == nil ? nil : receiving.inMemory.map { IndexRow(record: record, bytes: $0) }
-        let job = CommitJob(receiving: receiving, record: record, row: row)
-        queued.add(1, ordering: .relaxed)
+        let job = CommitJob(receiving: receiving, record: record, bytes: receiving.inMemory)
         writer.async { [self] in
             let result = write(job)
-            answers.withLock { $0.append { done(result) } }
-            let left = queued.subtract(1, ordering: .relaxed).newValue
-            if left == 0 || (index?.waitingRows ?? 0) >= Self.largestBatch { answerWaiting() }
+            // Answered once the files are there; the row is made after, off the client's path.
+            // It is queued first, and a reader of the index waits for what is queued
+            // (`currentIndex`): a message acknowledged is one the API lists.
+            if case .success = result, index != nil { indexer.async { [self] in addRow(job) } }
+            done(result)
         }
     }
 
-    /// The most rows one transaction of the index takes before its commits are answered.
+    /// The most rows one transaction of the index takes.
     static let largestBatch = 256
+    /// How long rows may wait in the indexer's transaction for others to join them (another
+    /// process sees them then; this one's API commits them when it reads).
+    static let commitDelay = 0.02
 
-    /// Commits the index's transaction, then answers the commits that waited for it: a message
-    /// is acknowledged once the API can list it.
-    private func answerWaiting() {
-        index?.flush()
-        for answer in answers.withLock({ answers in defer { answers = [] }; return answers }) { answer() }
+    /// The index, with the rows of every message acknowledged so far committed: the API reads
+    /// through this.
+    public func currentIndex() -> MessageIndex? {
+        guard let index else { return nil }
+        if DispatchQueue.getSpecific(key: Self.onIndexer) == true { index.flush() } else { indexer.sync { index.flush() } }
+        return index
+    }
+
+    /// The row of a stored message, in the indexer's transaction, and expiry past `keep` in its
+    /// mailbox (the indexer's).
+    private func addRow(_ job: CommitJob) {
+        guard let index else { return }
+        let mailbox = Mailbox.of(job.record)
+        countMailboxes()
+        index.add(IndexRow(record: job.record, bytes: job.bytes ?? Self.bytes(of: directory + "/" + job.record.id + ".eml")))
+        mailboxCounts.withLock { $0?[mailbox, default: 0] += 1 }
+        expire(mailbox)
+        if index.waitingRows >= Self.largestBatch {
+            index.flush()
+        } else if !commitDue.withLock({ due in defer { due = true }; return due }) {
+            indexer.asyncAfter(deadline: .now() + Self.commitDelay) { [self] in
+                commitDue.withLock { $0 = false }
+                index.flush()
+            }
+        }
     }
 
     /// The store's side of a commit, on the writer thread.
@@ -198,13 +223,6 @@ public final class MessageStore: Sendable, MessageSink {
             unlink(base + ".json")
             return .failure(MessageStoreError(reason: reason))
         }
-        if let index {
-            let mailbox = Mailbox.of(job.record)
-            countMailboxes()
-            index.add(job.row ?? IndexRow(record: job.record, bytes: Self.bytes(of: base + ".eml")))
-            mailboxCounts.withLock { $0?[mailbox, default: 0] += 1 }
-            expire(mailbox)
-        }
         return .success(job.record)
     }
 
@@ -214,15 +232,15 @@ public final class MessageStore: Sendable, MessageSink {
         return lstat(path, &size) == 0 && Int(size.st_size) <= APIMessage.largestRead ? FileContents.read(path, followingLinks: false) ?? [] : []
     }
 
-    /// Counts each mailbox's messages, unless they are counted (the writer thread's).
+    /// Counts each mailbox's messages, unless they are counted (the indexer's).
     private func countMailboxes() {
         guard let index, mailboxCounts.withLock({ $0 == nil }) else { return }
         let counts = index.mailboxCounts()
         mailboxCounts.withLock { $0 = counts }
     }
 
-    /// Expires the oldest messages of `mailbox` past `keep`: their rows go in the writer's
-    /// transaction, their files become spares (the writer thread's).
+    /// Expires the oldest messages of `mailbox` past `keep`: their rows go in the indexer's
+    /// transaction, their files become spares on the writer thread (the indexer's).
     private func expire(_ mailbox: String) {
         guard let index else { return }
         let excess = mailboxCounts.withLock { ($0?[mailbox] ?? 0) - keep }
@@ -230,9 +248,11 @@ public final class MessageStore: Sendable, MessageSink {
         let expired = index.oldest(in: mailbox, count: excess)
         index.removeInTransaction(expired)
         mailboxCounts.withLock { $0?[mailbox, default: 0] -= expired.count }
-        for id in expired {
-            retire(directory + "/" + id + ".eml")
-            retire(directory + "/" + id + ".json")
+        writer.async { [self] in
+            for id in expired {
+                retire(directory + "/" + id + ".eml")
+                retire(directory + "/" + id + ".json")
+            }
         }
     }
 
@@ -255,10 +275,19 @@ public final class MessageStore: Sendable, MessageSink {
         if rename(path, spare) == 0 { putSpare(spare) }
     }
 
+    /// Waits until every commit asked for so far is indexed and what it expired is retired.
+    public func settle() {
+        writer.sync {}
+        indexer.sync {}
+        writer.sync {}
+    }
+
     /// Waits for every commit asked for so far, then removes the spares.
     func close() {
+        // The writer's last commits queue rows; the indexer's expiries queue files to retire.
+        settle()
+        indexer.sync { index?.flush() }
         writer.sync {
-            answerWaiting()
             for spare in spares.withLock({ spares in defer { spares = [] }; return spares }) { unlink(spare) }
         }
     }
@@ -306,6 +335,6 @@ public struct MessageStoreError: Error, Sendable, CustomStringConvertible {
 private struct CommitJob: @unchecked Sendable {
     let receiving: MessageStore.Receiving
     let record: StoredMessage
-    /// The index's row, when it was made on the connection's thread.
-    let row: IndexRow?
+    /// The message, when it was all in memory (else it is read back from its file).
+    let bytes: [UInt8]?
 }

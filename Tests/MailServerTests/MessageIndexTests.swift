@@ -210,7 +210,7 @@ import TestSupport
         let harness = try ServerHarness { $0.keep = 3 }
         for n in 0..<2 { #expect(try harness.send(.starttls, user: "project-b", text: "b\(n)").succeeded) }
         for n in 0..<6 { #expect(try harness.send(.starttls, user: "project-a", text: "a\(n)").succeeded) }
-        let index = try #require(harness.server.store.index)
+        let index = try #require(harness.server.store.currentIndex())
         let kept = harness.stored
         #expect(kept.filter { $0.authUser == "project-b" }.count == 2)
         #expect(kept.filter { $0.authUser == "project-a" }.count == 3)

@@ -94,11 +94,14 @@ struct APIMessage {
         let source = text.isEmpty ? HTMLText(html).lines.joined(separator: " ") : text
         var out = ""
         var space = false
+        // Counted here: a String's count walks it, which made this quadratic.
+        var count = 0
         for character in source.prefix(4000) {
-            if character.isWhitespace { space = !out.isEmpty; continue }
-            if space { out.append(" "); space = false }
+            if character.isWhitespace { space = count > 0; continue }
+            if space { out.append(" "); space = false; count += 1 }
             out.append(character)
-            if out.count >= 250 { break }
+            count += 1
+            if count >= 250 { break }
         }
         return out
     }

@@ -55,18 +55,14 @@ public final class APIResponder: Sendable {
         if store.withLock({ $0 == nil }), case .success(let index) = index {
             index.ensure(record: record) { MessageStore.bytes(of: directory + "/" + record.id + ".eml") }
         }
-        waiters.arrived(record.id, read: isRead(record.id))
+        // Just stored: unread (and not a read of the index, which would wait for the writer).
+        waiters.arrived(record.id, read: false)
         events.arrived(record.id)
-    }
-
-    func isRead(_ id: String) -> Bool {
-        guard case .success(let index) = index else { return false }
-        return index.isRead(id) ?? false
     }
 
     /// The store's index, else one of the responder's own (opened once).
     var index: Result<MessageIndex, MessageIndexError> {
-        if let index = store.withLock({ $0?.index }) { return .success(index) }
+        if let store = store.withLock({ $0 }), let index = store.currentIndex() { return .success(index) }
         return ownIndex.withLock { own in
             if let own { return own }
             let opened = Result { () throws(MessageIndexError) in try MessageIndex(directory: directory) }
@@ -181,13 +177,6 @@ public final class APIResponder: Sendable {
             return index.newest(mailbox: nil).flatMap { APIMessage(id: $0, directory: directory) }
         }
         return APIMessage(id: id, directory: directory)
-    }
-
-    func matches(_ search: SearchQuery, _ message: APIMessage) -> Bool {
-        var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
-                                           size: message.record.bytes)
-        searchable.read = isRead(message.id)
-        return search.matches(searchable)
     }
 
     private func unknown(_ id: String) -> APIResponse {

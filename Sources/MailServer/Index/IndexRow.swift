@@ -41,7 +41,8 @@ struct IndexRow: Sendable, Equatable {
     init(_ message: APIMessage) {
         let record = message.record
         let summary = message.summary(read: false)
-        let searchable = SearchableMessage(parsing: message.root, envelope: record.recipients.map(\.address), time: record.time, size: record.bytes)
+        let searchable = SearchableMessage(parsing: message.root, envelope: record.recipients.map(\.address), time: record.time, size: record.bytes,
+                                           readingBodies: false)
         id = record.id
         created = record.id.split(separator: "-").first.flatMap { Int($0) } ?? record.time * 1000
         time = record.time
