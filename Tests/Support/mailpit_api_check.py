@@ -249,6 +249,7 @@ def mailboxes():
     check(call("PUT", "/api/v1/tags", {"IDs": [welcome], "Tags": ["urgent"]})[0] == 200)
     tagged = get_json("/api/v1/search?query=tag:urgent")
     check(tagged["messages_count"] == 1 and tagged["messages"][0]["Tags"] == ["project-a", "urgent"], tagged)
+    check(get_json("/api/v1/message/" + welcome)["Tags"] == ["project-a", "urgent"])
     check(get_json("/api/v1/info")["Tags"] == {"project-a": 2, "project-b": 1, "urgent": 1})
     check(get_json("/api/v1/tags") == ["project-a", "project-b", "urgent"])
     # A wait in one mailbox is not answered by another's mail.

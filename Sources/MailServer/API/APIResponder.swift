@@ -138,8 +138,12 @@ public final class APIResponder: Sendable {
             return indexed(route, query: query, body: body)
         case .message(let id):
             guard let message = find(id) else { return unknown(id) }
-            if case .success(let index) = index { index.mark([message.id], mailbox: nil, read: true) }
-            return .json(message.message())
+            var shown = message.message()
+            if case .success(let index) = index {
+                index.mark([message.id], mailbox: nil, read: true)
+                shown.Tags = Mailbox.tags(mailbox: Mailbox.of(message.record), tags: index.userTags(message.id))
+            }
+            return .json(shown)
         case .raw(let id):
             guard let message = find(id) else { return unknown(id) }
             return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: message.bytes)

@@ -183,6 +183,15 @@ extension MessageIndex {
         return counts
     }
 
+    /// The tags set on a message (not its mailbox's).
+    func userTags(_ id: String) -> [String] {
+        read([String]()) { connection throws(SQLiteError) in
+            var tags: [String] = []
+            try connection.rows("SELECT tags FROM messages WHERE id = ?", [.text(id)]) { tags = $0.text(0).split(separator: "\n").map(String.init) }
+            return tags
+        }
+    }
+
     /// Whether the message is marked read; nil when the index has no such message.
     func isRead(_ id: String) -> Bool? {
         read(nil as Bool?) { connection throws(SQLiteError) in
