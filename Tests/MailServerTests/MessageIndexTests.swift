@@ -205,6 +205,35 @@ import TestSupport
         #expect(index.ids(nil, mailbox: nil) == [new.id])
     }
 
+    /// The compose screen's server and `serve` may share a folder: each writes its rows into the
+    /// one index, and each lists the other's mail.
+    @Test func twoServersOnOneFolderShareTheIndex() throws {
+        let folder = TestPaths.temporaryDirectory("mailtui-shared")
+        chmod(folder, 0o700)
+        let first = try ServerHarness { $0.store = folder }
+        let second = try ServerHarness { $0.store = folder }
+        #expect(try first.send(.starttls, user: "project-a", text: "from the first").succeeded)
+        #expect(try second.send(.starttls, text: "from the second").succeeded)
+        _ = second.server.store.currentIndex()
+        let index = try #require(first.server.store.currentIndex())
+        #expect(index.counts(mailbox: nil).total == 2)
+        #expect(index.ids(nil, mailbox: "project-a").count == 1 && index.ids(nil, mailbox: "").count == 1)
+    }
+
+    @Test func tagsAreCheckedBeforeTheyAreKept() throws {
+        let folder = Folder()
+        let record = folder.store("Subject: one\n\nx\n")
+        let responder = APIResponder(directory: folder.path)
+        let api = APITests()
+        #expect(api.answer(responder, "PUT", "/api/v1/tags", body: "{\"IDs\": [").status == 400)
+        #expect(api.answer(responder, "PUT", "/api/v1/tags", body: "{\"IDs\": [\"\(record.id)\"], \"Tags\": [\"a\\nb\"]}").status == 400)
+        #expect(api.answer(responder, "PUT", "/api/v1/tags", body: "{\"IDs\": [\"\(record.id)\"], \"Tags\": [\" urgent \", \"urgent\"]}").status == 200)
+        let list = try api.object(api.answer(responder, "GET", "/api/v1/messages"))
+        #expect((list["messages"] as? [[String: Any]])?.first?["Tags"] as? [String] == ["urgent"] && list["tags"] as? [String] == ["urgent"])
+        #expect(api.answer(responder, "PUT", "/api/v1/tags", body: "{\"IDs\": [\"\(record.id)\"], \"Tags\": []}").status == 200)
+        #expect(try api.object(api.answer(responder, "GET", "/api/v1/messages"))["tags"] as? [String] == [])
+    }
+
     /// `--keep 3`: a flood into one login's mailbox expires its own oldest, never another's.
     @Test func keepAppliesPerMailbox() throws {
         let harness = try ServerHarness { $0.keep = 3 }
