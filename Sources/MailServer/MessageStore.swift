@@ -13,7 +13,7 @@ import Glibc
 /// Where accepted messages go: `<id>.eml` (the bytes as received) and `<id>.json` (the envelope
 /// and the session). Each file is written nameless (`O_TMPFILE`) and then linked into the folder,
 /// so a message is either stored whole or not at all, and a crash leaves nothing behind. Keeps the
-/// newest `keep`.
+/// newest `keep` of each mailbox (SMTP login).
 ///
 /// Every change to the folder happens on one writer thread: connections on several event loops
 /// that each created and renamed files spent most of their time waiting on the directory's lock.
@@ -21,9 +21,10 @@ import Glibc
 /// messages are written into: on ext4 without a journal, creating a file soon after deleting
 /// others scans for inodes that were not deleted recently, and a busy store spent its time there.
 ///
-/// Beside the messages, an index (`MessageIndex`) that the writer thread keeps up to date, so that
-/// neither a start nor an answer of the API lists the folder; reconciling it with the folder runs
-/// after the server listens (`startReconciling`). The newest `keep` of each mailbox (login) stay.
+/// Beside the messages, an index (`MessageIndex`), so that neither a start nor an answer of the
+/// API lists the folder. A message's row is made on a second thread (the indexer) once the writer
+/// stored its files, and expiry is decided there from the index; reconciling the index with the
+/// folder runs after the server listens (`startReconciling`).
 ///
 /// Only mailtui's own files are touched: names made the way `begin` makes ids, and only when they
 /// are regular files (`lstat`), never a link, a folder or a user's `notes.eml`. The folder must be
