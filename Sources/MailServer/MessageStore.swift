@@ -75,17 +75,24 @@ public final class MessageStore: Sendable, MessageSink {
         }
     }
 
-    /// Reconciles the index with the folder in the background (the server listens already); each
+    /// Reconciles the index with the folder in the background (the server listens already), then
+    /// again every `every` seconds until the store closes: both servers on a shared folder write
+    /// the index, but files removed by hand or stored by an older mailtui are only found so. Each
     /// mailbox is counted again at the next commit, which expires what is past `keep` there (as
-    /// before the index: a start alone removes nothing). `finished` hears when it is done.
-    public func startReconciling(finished: (@Sendable () -> Void)? = nil) {
+    /// before the index: a start alone removes nothing). `finished` hears when the first is done.
+    public func startReconciling(every: Double = 300, finished: (@Sendable () -> Void)? = nil) {
         guard let index else { finished?(); return }
-        DispatchQueue.global(qos: .utility).async { [self] in
+        DispatchQueue.global(qos: .utility).async { [weak self] in
+            guard let self, !closed.load(ordering: .relaxed) else { return }
             index.reconcile()
             mailboxCounts.withLock { $0 = nil }
             finished?()
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + every) { [weak self] in self?.startReconciling(every: every) }
         }
     }
+
+    /// Set by `close`: no more reconciling.
+    private let closed = Atomic(false)
 
     /// Why `directory` cannot hold the store, or nil.
     static func problem(ofFolder directory: String) -> String? {
@@ -285,6 +292,7 @@ public final class MessageStore: Sendable, MessageSink {
 
     /// Waits for every commit asked for so far, then removes the spares.
     func close() {
+        closed.store(true, ordering: .relaxed)
         // The writer's last commits queue rows; the indexer's expiries queue files to retire.
         settle()
         indexer.sync { index?.flush() }

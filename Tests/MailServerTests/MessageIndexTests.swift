@@ -220,6 +220,20 @@ import TestSupport
         #expect(index.ids(nil, mailbox: "project-a").count == 1 && index.ids(nil, mailbox: "").count == 1)
     }
 
+    /// A message stored into the folder by hand (or by a mailtui without the index) is found by
+    /// the next reconciling, which runs again while the server runs.
+    @Test func reconcilingRunsAgainWhileTheStoreIsOpen() throws {
+        let folder = Folder()
+        let store = MessageStore(directory: folder.path, keep: 100)
+        defer { store.close() }
+        let index = try #require(store.index)
+        let first = Mutex(false)
+        store.startReconciling(every: 0.1) { first.withLock { $0 = true } }
+        #expect(Wait.until(timeout: 60) { first.withLock { $0 } })
+        let late = folder.store("Subject: stored by hand\n\nx\n")
+        #expect(Wait.until(timeout: 60) { index.ids(nil, mailbox: nil) == [late.id] })
+    }
+
     @Test func tagsAreCheckedBeforeTheyAreKept() throws {
         let folder = Folder()
         let record = folder.store("Subject: one\n\nx\n")
