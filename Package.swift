@@ -18,6 +18,8 @@ let package = Package(
     targets: [
         /// ncursesw, imported through a module map; see Sources/CNcurses/shim.h for the macros.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        /// SQLite (Debian's libsqlite3), for the message store's index.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         /// Typed wrappers for libcurl's variadic calls, which Swift cannot import.
         .target(
             name: "CCurl",
@@ -96,6 +98,7 @@ let package = Package(
             name: "MailServer",
             dependencies: [
                 "MailCore",
+                "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -53,6 +53,8 @@ public final class CaptureServer: Sendable {
         }
         channels = Mutex(bound)
         onEvent(.listening(smtp: smtpAddresses, smtps: smtpsAddresses))
+        // After listening: on a large folder, this takes a while.
+        store.startReconciling()
     }
 
     private static func bind(_ hosts: [String], port: Int, context: ServerContext, tls: NIOSSLContext?, group: EventLoopGroup) throws -> (channels: [Channel], addresses: [String]) {

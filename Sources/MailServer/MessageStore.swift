@@ -13,7 +13,7 @@ import Glibc
 /// Where accepted messages go: `<id>.eml` (the bytes as received) and `<id>.json` (the envelope
 /// and the session). Each file is written nameless (`O_TMPFILE`) and then linked into the folder,
 /// so a message is either stored whole or not at all, and a crash leaves nothing behind. Keeps the
-/// newest `keep`.
+/// newest `keep` of each mailbox (SMTP login).
 ///
 /// Every change to the folder happens on one writer thread: connections on several event loops
 /// that each created and renamed files spent most of their time waiting on the directory's lock.
@@ -21,16 +21,29 @@ import Glibc
 /// messages are written into: on ext4 without a journal, creating a file soon after deleting
 /// others scans for inodes that were not deleted recently, and a busy store spent its time there.
 ///
+/// Beside the messages, an index (`MessageIndex`), so that neither a start nor an answer of the
+/// API lists the folder. A message's row is made on a second thread (the indexer) once the writer
+/// stored its files, and expiry is decided there from the index; reconciling the index with the
+/// folder runs after the server listens (`startReconciling`).
+///
 /// Only mailtui's own files are touched: names made the way `begin` makes ids, and only when they
 /// are regular files (`lstat`), never a link, a folder or a user's `notes.eml`. The folder must be
 /// the user's own and closed to group and others, or nothing is stored (`refusal`).
 public final class MessageStore: Sendable, MessageSink {
     public let directory: String
     let keep: Int
-    /// Stored ids, oldest first (loaded once, then kept up to date).
-    private let ids: Mutex<[String]>
+    /// The index beside the messages; nil only when the store is refused.
+    public let index: MessageIndex?
+    /// How many messages each mailbox holds (the writer thread's; nil: to be counted again).
+    private let mailboxCounts = Mutex<[String: Int]?>(nil)
+    /// Whether a commit of the index's transaction is due (the indexer's).
+    private let commitDue = Mutex(false)
     private let sequence = Mutex(0)
     private let writer = DispatchQueue(label: "mailtui.message-store")
+    /// Where rows are made and added to the index, after the writer stored the files: reading a
+    /// message for its row took as long as storing it, and a client waited for both.
+    private let indexer = DispatchQueue(label: "mailtui.message-index")
+    private static let onIndexer = DispatchSpecificKey<Bool>()
     /// Hidden files of expired messages, ready to be written into (the writer thread's).
     private let spares = Mutex<[String]>([])
     private let spareNumber = Mutex(0)
@@ -45,13 +58,41 @@ public final class MessageStore: Sendable, MessageSink {
     public init(directory: String, keep: Int) {
         self.directory = directory
         self.keep = max(1, keep)
+        indexer.setSpecific(key: Self.onIndexer, value: true)
         FileContents.makeDirectories(directory)
-        refusal = Self.problem(ofFolder: directory).map { MessageStoreError(reason: $0) }
-        guard refusal == nil else { ids = Mutex([]); return }
-        // Part files and spares of a server that is gone: never stored.
-        StoreNames.removeStaleFiles(in: directory)
-        ids = Mutex(Self.storedIDs(in: directory))
+        if let problem = Self.problem(ofFolder: directory) {
+            refusal = MessageStoreError(reason: problem)
+            index = nil
+            return
+        }
+        // Not the folder: listing 100,000 messages took seconds. Reconciling lists it later.
+        do {
+            index = try MessageIndex(directory: directory)
+            refusal = nil
+        } catch {
+            index = nil
+            refusal = MessageStoreError(reason: "\(error). Remove \(directory)/\(MessageIndex.fileName) (it is made again from the folder), or choose another folder with --store")
+        }
     }
+
+    /// Reconciles the index with the folder in the background (the server listens already), then
+    /// again every `every` seconds until the store closes: both servers on a shared folder write
+    /// the index, but files removed by hand or stored by an older mailtui are only found so. Each
+    /// mailbox is counted again at the next commit, which expires what is past `keep` there (as
+    /// before the index: a start alone removes nothing). `finished` hears when the first is done.
+    public func startReconciling(every: Double = 300, finished: (@Sendable () -> Void)? = nil) {
+        guard let index else { finished?(); return }
+        DispatchQueue.global(qos: .utility).async { [weak self] in
+            guard let self, !closed.load(ordering: .relaxed) else { return }
+            index.reconcile()
+            mailboxCounts.withLock { $0 = nil }
+            finished?()
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + every) { [weak self] in self?.startReconciling(every: every) }
+        }
+    }
+
+    /// Set by `close`: no more reconciling.
+    private let closed = Atomic(false)
 
     /// Why `directory` cannot hold the store, or nil.
     static func problem(ofFolder directory: String) -> String? {
@@ -72,6 +113,8 @@ public final class MessageStore: Sendable, MessageSink {
         fileprivate let file: PendingFile
         private var pending: [UInt8] = []
         private(set) var bytes = 0
+        /// Whether some of it went to the file (it is no longer all in memory).
+        private var spilled = false
 
         fileprivate init(id: String, directory: String) {
             self.id = id
@@ -83,10 +126,14 @@ public final class MessageStore: Sendable, MessageSink {
             guard file.failed == nil else { return }
             pending.append(contentsOf: line)
             if pending.count >= MessageStore.spillAt {
+                spilled = true
                 file.write(pending)
                 pending.removeAll(keepingCapacity: true)
             }
         }
+
+        /// The whole message, while it is all in memory.
+        var inMemory: [UInt8]? { spilled ? nil : pending }
 
         /// Whatever is still in memory goes to the file.
         fileprivate func flush() {
@@ -117,8 +164,48 @@ public final class MessageStore: Sendable, MessageSink {
             done(.failure(MessageStoreError(reason: "message \(message.id) was not begun by this store")))
             return
         }
-        let job = CommitJob(receiving: receiving, record: record)
-        writer.async { [self] in done(write(job)) }
+        let job = CommitJob(receiving: receiving, record: record, bytes: receiving.inMemory)
+        writer.async { [self] in
+            let result = write(job)
+            // Answered once the files are there; the row is made after, off the client's path.
+            // It is queued first, and a reader of the index waits for what is queued
+            // (`currentIndex`): a message acknowledged is one the API lists.
+            if case .success = result, index != nil { indexer.async { [self] in addRow(job) } }
+            done(result)
+        }
+    }
+
+    /// The most rows one transaction of the index takes.
+    static let largestBatch = 256
+    /// How long rows may wait in the indexer's transaction for others to join them (another
+    /// process sees them then; this one's API commits them when it reads).
+    static let commitDelay = 0.02
+
+    /// The index, with the rows of every message acknowledged so far committed: the API reads
+    /// through this.
+    public func currentIndex() -> MessageIndex? {
+        guard let index else { return nil }
+        if DispatchQueue.getSpecific(key: Self.onIndexer) == true { index.flush() } else { indexer.sync { index.flush() } }
+        return index
+    }
+
+    /// The row of a stored message, in the indexer's transaction, and expiry past `keep` in its
+    /// mailbox (the indexer's).
+    private func addRow(_ job: CommitJob) {
+        guard let index else { return }
+        let mailbox = Mailbox.of(job.record)
+        countMailboxes()
+        index.add(IndexRow(record: job.record, bytes: job.bytes ?? Self.bytes(of: directory + "/" + job.record.id + ".eml")))
+        mailboxCounts.withLock { $0?[mailbox, default: 0] += 1 }
+        expire(mailbox)
+        if index.waitingRows >= Self.largestBatch {
+            index.flush()
+        } else if !commitDue.withLock({ due in defer { due = true }; return due }) {
+            indexer.asyncAfter(deadline: .now() + Self.commitDelay) { [self] in
+                commitDue.withLock { $0 = false }
+                index.flush()
+            }
+        }
     }
 
     /// The store's side of a commit, on the writer thread.
@@ -144,18 +231,37 @@ public final class MessageStore: Sendable, MessageSink {
             unlink(base + ".json")
             return .failure(MessageStoreError(reason: reason))
         }
-        let expired: [String] = ids.withLock { ids in
-            ids.append(receiving.id)
-            guard ids.count > keep else { return [] }
-            let old = Array(ids.prefix(ids.count - keep))
-            ids.removeFirst(old.count)
-            return old
-        }
-        for id in expired {
-            retire(directory + "/" + id + ".eml")
-            retire(directory + "/" + id + ".json")
-        }
         return .success(job.record)
+    }
+
+    /// A stored message's bytes, when it is not too large to read whole.
+    static func bytes(of path: String) -> [UInt8] {
+        var size = stat()
+        return lstat(path, &size) == 0 && Int(size.st_size) <= APIMessage.largestRead ? FileContents.read(path, followingLinks: false) ?? [] : []
+    }
+
+    /// Counts each mailbox's messages, unless they are counted (the indexer's).
+    private func countMailboxes() {
+        guard let index, mailboxCounts.withLock({ $0 == nil }) else { return }
+        let counts = index.mailboxCounts()
+        mailboxCounts.withLock { $0 = counts }
+    }
+
+    /// Expires the oldest messages of `mailbox` past `keep`: their rows go in the indexer's
+    /// transaction, their files become spares on the writer thread (the indexer's).
+    private func expire(_ mailbox: String) {
+        guard let index else { return }
+        let excess = mailboxCounts.withLock { ($0?[mailbox] ?? 0) - keep }
+        guard excess > 0 else { return }
+        let expired = index.oldest(in: mailbox, count: excess)
+        index.removeInTransaction(expired)
+        mailboxCounts.withLock { $0?[mailbox, default: 0] -= expired.count }
+        writer.async { [self] in
+            for id in expired {
+                retire(directory + "/" + id + ".eml")
+                retire(directory + "/" + id + ".json")
+            }
+        }
     }
 
     private func takeSpare() -> String? {
@@ -177,8 +283,19 @@ public final class MessageStore: Sendable, MessageSink {
         if rename(path, spare) == 0 { putSpare(spare) }
     }
 
+    /// Waits until every commit asked for so far is indexed and what it expired is retired.
+    public func settle() {
+        writer.sync {}
+        indexer.sync {}
+        writer.sync {}
+    }
+
     /// Waits for every commit asked for so far, then removes the spares.
     func close() {
+        closed.store(true, ordering: .relaxed)
+        // The writer's last commits queue rows; the indexer's expiries queue files to retire.
+        settle()
+        indexer.sync { index?.flush() }
         writer.sync {
             for spare in spares.withLock({ spares in defer { spares = [] }; return spares }) { unlink(spare) }
         }
@@ -187,14 +304,12 @@ public final class MessageStore: Sendable, MessageSink {
     /// Removes stored messages (both files); returns the ids that were removed.
     @discardableResult
     public func delete(_ remove: [String]) -> [String] {
-        ids.withLock { ids in ids.removeAll { remove.contains($0) } }
         // Another process (a `mailtui serve`) may have stored some: the files decide.
-        return remove.filter { id in
-            guard StoreNames.isID(id), StoreNames.isPlainFile(directory + "/" + id + ".eml") else { return false }
-            let gone = unlink(directory + "/" + id + ".eml") == 0
-            if StoreNames.isPlainFile(directory + "/" + id + ".json") { unlink(directory + "/" + id + ".json") }
-            return gone
-        }
+        let removed = Self.deleteFiles(remove, in: directory)
+        index?.remove(removed)
+        // Counted again at the next commit.
+        mailboxCounts.withLock { $0 = nil }
+        return removed
     }
 
     /// Removes every stored message.
@@ -229,4 +344,6 @@ public struct MessageStoreError: Error, Sendable, CustomStringConvertible {
 private struct CommitJob: @unchecked Sendable {
     let receiving: MessageStore.Receiving
     let record: StoredMessage
+    /// The message, when it was all in memory (else it is read back from its file).
+    let bytes: [UInt8]?
 }

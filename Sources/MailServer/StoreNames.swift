@@ -55,7 +55,12 @@ enum StoreNames {
 
     /// Removes the part files and spares of a store process that is gone.
     static func removeStaleFiles(in directory: String) {
-        for name in FileContents.names(in: directory) {
+        removeStaleFiles(FileContents.names(in: directory), in: directory)
+    }
+
+    /// As above, among names already listed.
+    static func removeStaleFiles(_ names: [String], in directory: String) {
+        for name in names {
             guard let pid = temporaryOwner(name), kill(pid, 0) != 0 && errno == ESRCH else { continue }
             if isPlainFile(directory + "/" + name) { unlink(directory + "/" + name) }
         }

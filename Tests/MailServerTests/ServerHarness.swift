@@ -47,7 +47,11 @@ final class ServerHarness: @unchecked Sendable {
         return SMTPSession().run(.send(message, settings: settings(security, user: user), secret: user == nil ? nil : Secret(password))) { _ in }
     }
 
-    var stored: [MailServer.StoredMessage] { server.store.records() }
+    /// What the folder holds once the store settled (expiry runs after a message is answered).
+    var stored: [MailServer.StoredMessage] {
+        server.store.settle()
+        return server.store.records()
+    }
 
     func storedBytes(_ message: MailServer.StoredMessage) -> Data { (try? Data(contentsOf: URL(fileURLWithPath: message.path))) ?? Data() }
 

@@ -206,5 +206,95 @@ def faults():
     check(get_json("/api/v1/messages")["total"] == 1)
 
 
-{"faults": faults, "events": events, "shapes": shapes, "wait": wait, "bad": bad_input, "client": client}[MODE]()
+def send_as(login, subject, to="Ada <ada@example.com>"):
+    """Sends a plain message with a login (serve, without --user, takes any; --auth-plaintext
+    offers AUTH without TLS) or, with login None, without one."""
+    message = EmailMessage()
+    message["From"] = "Acme <no-reply@acme.example>"
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = "Sat, 05 Dec 2026 07:30:00 +0000"
+    message["Delivered-To"] = "ada@example.com"
+    message.set_content("Follow https://acme.example/reset?t=1 to choose a password.")
+    with smtplib.SMTP("127.0.0.1", SMTP_PORT) as smtp:
+        if login:
+            smtp.login(login, "any password")
+        smtp.send_message(message)
+
+
+def listing(query=""):
+    return get_json("/api/v1/messages" + query)
+
+
+def mailboxes():
+    send_as("project-a", "Password reset A1")
+    send_as("project-b", "Password reset B1")
+    send_as("project-a", "Welcome A2")
+    send_as(None, "Password reset default")
+    a = listing("?mailbox=project-a")
+    check(a["total"] == 2 and [m["Subject"] for m in a["messages"]] == ["Welcome A2", "Password reset A1"], a)
+    check(all(m["Tags"] == ["project-a"] and m["Username"] == "project-a" for m in a["messages"]), a)
+    b = listing("?mailbox=project-b")
+    check(b["total"] == 1 and b["messages"][0]["Subject"] == "Password reset B1" and b["tags"] == ["project-b"], b)
+    default = listing("?mailbox=default")
+    check(default["total"] == 1 and default["messages"][0]["Tags"] == [] and default["messages"][0]["Subject"] == "Password reset default", default)
+    everything = listing()
+    check(everything["total"] == 4 and everything["tags"] == ["project-a", "project-b"], everything)
+    found = get_json("/api/v1/search?query=" + urllib.request.quote("tag:project-b"))
+    check(found["messages_count"] == 1 and found["messages"][0]["Subject"] == "Password reset B1", found)
+    found = get_json("/api/v1/search?mailbox=project-a&query=" + urllib.request.quote("subject:reset"))
+    check(found["messages_count"] == 1 and found["messages"][0]["Subject"] == "Password reset A1" and found["total"] == 2, found)
+    # Mailpit's PUT /api/v1/tags: the tags beside the mailbox's.
+    welcome = a["messages"][0]["ID"]
+    check(call("PUT", "/api/v1/tags", {"IDs": [welcome], "Tags": ["urgent"]})[0] == 200)
+    tagged = get_json("/api/v1/search?query=tag:urgent")
+    check(tagged["messages_count"] == 1 and tagged["messages"][0]["Tags"] == ["project-a", "urgent"], tagged)
+    check(get_json("/api/v1/message/" + welcome)["Tags"] == ["project-a", "urgent"])
+    check(get_json("/api/v1/info")["Tags"] == {"project-a": 2, "project-b": 1, "urgent": 1})
+    check(get_json("/api/v1/tags") == ["project-a", "project-b", "urgent"])
+    # A wait in one mailbox is not answered by another's mail.
+    answer = {}
+
+    def waiting():
+        answer["status"], answer["body"] = call("GET", "/api/v1/wait?mailbox=project-b&query=subject:later&timeout=120")
+
+    waiter = threading.Thread(target=waiting)
+    waiter.start()
+    send_as("project-a", "later for A")
+    send_as("project-b", "later for B")
+    waiter.join(180)
+    check(answer.get("status") == 200 and json.loads(answer["body"])["Subject"] == "later for B", answer)
+    # Mailpit's client, unchanged, reads the lists (its models have no tags).
+    from mailpit.client.api import API as MailpitAPI
+    messages = MailpitAPI(API).get_messages()
+    check(messages.total == 6 and messages.messages[0].subject == "later for B", messages)
+    # Deleting one mailbox leaves the others.
+    check(call("DELETE", "/api/v1/messages?mailbox=project-a")[0] == 200)
+    check(listing()["total"] == 3 and listing("?mailbox=project-a")["total"] == 0 and listing("?mailbox=project-b")["total"] == 2)
+
+
+def remember():
+    """Before a restart: one message marked read with Mailpit's client, one tagged."""
+    from mailpit.client.api import API as MailpitAPI
+    send_as(None, "first")
+    send_as(None, "second")
+    api = MailpitAPI(API)
+    second, first = api.get_messages().messages
+    api.put_messages([first.id], "Read", True)
+    check(call("PUT", "/api/v1/tags", {"IDs": [second.id], "Tags": ["kept"]})[0] == 200)
+    check(listing()["unread"] == 1)
+
+
+def remembered():
+    """After the restart: the same marks and tags."""
+    from mailpit.client.api import API as MailpitAPI
+    second, first = MailpitAPI(API).get_messages().messages
+    check(first.subject == "first" and first.read is True and second.read is False, first, second)
+    check(listing()["messages"][0]["Tags"] == ["kept"])
+    info = get_json("/api/v1/info")
+    check(info["Messages"] == 2 and info["Unread"] == 1, info)
+
+
+{"faults": faults, "events": events, "shapes": shapes, "wait": wait, "bad": bad_input, "client": client, "mailboxes": mailboxes,
+ "remember": remember, "remembered": remembered}[MODE]()
 print("ok " + MODE)

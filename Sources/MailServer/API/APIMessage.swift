@@ -27,6 +27,10 @@ struct APIMessage {
         var size = stat()
         let path = directory + "/" + id + ".eml"
         let bytes = lstat(path, &size) == 0 && Int(size.st_size) <= Self.largestRead ? FileContents.read(path, followingLinks: false) ?? [] : []
+        self.init(record: record, bytes: bytes)
+    }
+
+    init(record: StoredMessage, bytes: [UInt8]) {
         self.record = record
         self.bytes = bytes
         root = MIMEPart(reading: bytes)
@@ -54,13 +58,17 @@ struct APIMessage {
 
     /// The text body, the HTML body, and the attachments split as Mailpit splits them: a part
     /// with a Content-ID that is not `attachment` is inline.
-    var contents: (text: String, html: String, inline: [Mailpit.Attachment], attachments: [Mailpit.Attachment]) {
+    var contents: (text: String, html: String, inline: [Mailpit.Attachment], attachments: [Mailpit.Attachment]) { contents(checksums: true) }
+
+    /// As above; without `checksums` the attachments' are left empty (a list only counts them).
+    func contents(checksums: Bool) -> (text: String, html: String, inline: [Mailpit.Attachment], attachments: [Mailpit.Attachment]) {
         var text: String?, html: String?
         var inline: [Mailpit.Attachment] = [], attachments: [Mailpit.Attachment] = []
         for (partID, part) in PartPath.numbered(root) where !part.isMultipart {
             if part.isAttachment {
                 let isInline = part.disposition != "attachment" && (part.disposition == "inline" || part.field("Content-ID") != nil)
-                let shape = Self.attachment(part, partID: partID)
+                let shape = checksums ? Self.attachment(part, partID: partID)
+                    : Mailpit.Attachment(PartID: partID, FileName: "", ContentType: "", ContentID: "", Size: 0, Checksums: Mailpit.Checksums(MD5: "", SHA1: "", SHA256: ""))
                 if isInline { inline.append(shape) } else { attachments.append(shape) }
             } else if part.mediaType == "text/plain" && text == nil {
                 text = part.text
@@ -86,20 +94,23 @@ struct APIMessage {
         let source = text.isEmpty ? HTMLText(html).lines.joined(separator: " ") : text
         var out = ""
         var space = false
+        // Counted here: a String's count walks it, which made this quadratic.
+        var count = 0
         for character in source.prefix(4000) {
-            if character.isWhitespace { space = !out.isEmpty; continue }
-            if space { out.append(" "); space = false }
+            if character.isWhitespace { space = count > 0; continue }
+            if space { out.append(" "); space = false; count += 1 }
             out.append(character)
-            if out.count >= 250 { break }
+            count += 1
+            if count >= 250 { break }
         }
         return out
     }
 
     func summary(read: Bool) -> Mailpit.MessageSummary {
-        let body = contents
+        let body = contents(checksums: false)
         return Mailpit.MessageSummary(ID: id, MessageID: messageID, Read: read, From: Mailpit.Nullable(addresses("From").first), To: addresses("To"), Cc: addresses("Cc"),
                                       Bcc: bcc, ReplyTo: addresses("Reply-To"), Subject: header("Subject"), Created: created, Username: record.authUser ?? "",
-                                      Tags: [], Size: record.bytes, Attachments: body.attachments.count, Snippet: Self.snippet(text: body.text, html: body.html))
+                                      Tags: Mailbox.tags(mailbox: Mailbox.of(record), tags: []), Size: record.bytes, Attachments: body.attachments.count, Snippet: Self.snippet(text: body.text, html: body.html))
     }
 
     func message() -> Mailpit.Message {
@@ -110,7 +121,7 @@ struct APIMessage {
                                ReplyTo: addresses("Reply-To"), ReturnPath: record.from, Subject: header("Subject"),
                                ListUnsubscribe: Mailpit.ListUnsubscribe(Header: unsubscribe, Links: unsubscribe.isEmpty ? [] : links, Errors: "",
                                                                         HeaderPost: header("List-Unsubscribe-Post")),
-                               Date: created, Tags: [], Username: record.authUser ?? "", Text: body.text, HTML: body.html, Size: record.bytes,
+                               Date: created, Tags: Mailbox.tags(mailbox: Mailbox.of(record), tags: []), Username: record.authUser ?? "", Text: body.text, HTML: body.html, Size: record.bytes,
                                Inline: body.inline, Attachments: body.attachments)
     }
 

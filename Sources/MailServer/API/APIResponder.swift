@@ -11,26 +11,32 @@ import Glibc
 
 /// The API's answers: a request in, a response out (through `reply`, once), on the caller's
 /// thread except for `wait`, which answers when a matching message arrives or at its timeout.
-/// The store is the truth: every answer reads the folder as it is now. Read/unread marks are
-/// kept in memory only (the store keeps no such state): a restart makes every message unread.
+/// Lists and searches are answered from the store's index (`MessageIndex`), which also keeps the
+/// read marks and tags (they survive a restart); a message's own parts are read from its files.
+/// `?mailbox=NAME` limits lists, searches, deletions and waits to one login's mail.
 public final class APIResponder: Sendable {
     public let directory: String
     private let store: Mutex<MessageStore?>
+    /// The index opened by the responder itself when no store is attached (a folder alone).
+    private let ownIndex = Mutex<Result<MessageIndex, MessageIndexError>?>(nil)
+    /// Whether an index of its own is reconciled with the folder when it is opened: `serve`
+    /// attaches its store, which reconciles in the background, and says false.
+    private let reconcilesOwnIndex: Bool
     private let faultBook = Mutex<FaultBook?>(nil)
-    private let readIDs = Mutex<Set<String>>([])
     let waiters: APIWaiters
     let events: APIEvents
     private let token: String?
-    private let started = Date()
-    private let deleted = Mutex(0)
+    let started = Date()
+    let deleted = Mutex(0)
 
     /// The longest `wait` a request may ask for, in seconds.
     public static let longestWait = 600.0
 
-    public init(directory: String, store: MessageStore? = nil, token: String? = nil) {
+    public init(directory: String, store: MessageStore? = nil, token: String? = nil, reconcilesOwnIndex: Bool = true) {
         self.directory = directory
         self.store = Mutex(store)
         self.token = token
+        self.reconcilesOwnIndex = reconcilesOwnIndex
         waiters = APIWaiters(directory: directory)
         events = APIEvents(directory: directory)
     }
@@ -43,13 +49,28 @@ public final class APIResponder: Sendable {
 
     var attachedFaults: FaultBook? { faultBook.withLock { $0 } }
 
-    /// A message was stored: a waiting request that it matches is answered.
+    /// A message was stored: a waiting request that it matches is answered. Without a store
+    /// attached, its row is added to the index here.
     public func arrived(_ record: StoredMessage) {
-        waiters.arrived(record.id, read: isRead(record.id))
+        if store.withLock({ $0 == nil }), case .success(let index) = index {
+            index.ensure(record: record) { MessageStore.bytes(of: directory + "/" + record.id + ".eml") }
+        }
+        // Just stored: unread (and not a read of the index, which would wait for the writer).
+        waiters.arrived(record.id, read: false)
         events.arrived(record.id)
     }
 
-    func isRead(_ id: String) -> Bool { readIDs.withLock { $0.contains(id) } }
+    /// The store's index, else one of the responder's own (opened once).
+    var index: Result<MessageIndex, MessageIndexError> {
+        if let store = store.withLock({ $0 }), let index = store.currentIndex() { return .success(index) }
+        return ownIndex.withLock { own in
+            if let own { return own }
+            let opened = Result { () throws(MessageIndexError) in try MessageIndex(directory: directory) }
+            if case .success(let index) = opened, reconcilesOwnIndex { index.reconcile() }
+            own = opened
+            return opened
+        }
+    }
 
     /// Why the request is refused before any route is read (a client beyond loopback without
     /// the token), or nil.
@@ -114,20 +135,16 @@ public final class APIResponder: Sendable {
 
     func answer(_ route: APIRoute, query: [String: String], body: [UInt8]) -> APIResponse {
         switch route {
-        case .listMessages:
-            guard let page = Page(query) else { return Page.problem }
-            return .json(summaries(ids: storedIDs(), page: page))
-        case .search, .deleteSearch:
-            guard let text = query["query"], !text.isEmpty else { return .text(400, "give a search: ?query=subject:\"Reset\" (Mailpit's search syntax)") }
-            let search = SearchQuery(text)
-            let found = storedIDs().filter { id in APIMessage(id: id, directory: directory).map { matches(search, $0) } ?? false }
-            if route == .deleteSearch { return delete(found) }
-            guard let page = Page(query) else { return Page.problem }
-            return .json(summaries(ids: found, page: page, total: storedIDs().count))
+        case .listMessages, .search, .deleteSearch, .markMessages, .deleteMessages, .info, .tags:
+            return indexed(route, query: query, body: body)
         case .message(let id):
             guard let message = find(id) else { return unknown(id) }
-            readIDs.withLock { _ = $0.insert(message.id) }
-            return .json(message.message())
+            var shown = message.message()
+            if case .success(let index) = index {
+                index.mark([message.id], mailbox: nil, read: true)
+                shown.Tags = Mailbox.tags(mailbox: Mailbox.of(message.record), tags: index.userTags(message.id))
+            }
+            return .json(shown)
         case .raw(let id):
             guard let message = find(id) else { return unknown(id) }
             return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: message.bytes)
@@ -144,24 +161,6 @@ public final class APIResponder: Sendable {
         case .checks(let id):
             guard let message = find(id) else { return unknown(id) }
             return .json(Checks(id: message.id, envelopeFrom: message.record.from, bytes: message.bytes))
-        case .markMessages:
-            guard let selection = Self.selection(body) else { return Self.badBody }
-            guard let read = selection.Read else { return .text(400, "give {\"IDs\": [...], \"Read\": true} or false") }
-            let ids = selection.IDs.flatMap { $0.isEmpty ? nil : $0 } ?? storedIDs()
-            readIDs.withLock { set in if read { set.formUnion(ids) } else { set.subtract(ids) } }
-            return .ok
-        case .deleteMessages:
-            guard let selection = Self.selection(body) else { return Self.badBody }
-            let ids = selection.IDs ?? []
-            return delete(ids.isEmpty ? storedIDs() : ids)
-        case .info:
-            let ids = storedIDs()
-            let unread = readIDs.withLock { read in ids.count(where: { !read.contains($0) }) }
-            let uptime = Int(Date().timeIntervalSince(started))
-            return .json(Mailpit.AppInformation(Version: "mailtui", LatestVersion: "", Database: directory, DatabaseSize: 0, Messages: ids.count,
-                                                Unread: unread, Tags: [:],
-                                                RuntimeStats: Mailpit.RuntimeStats(Uptime: uptime, Memory: 0, MessagesDeleted: deleted.withLock { $0 },
-                                                                                   SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
         case .faults(let method):
             return faults(method, body: body)
         case .chaos(let method):
@@ -177,39 +176,23 @@ public final class APIResponder: Sendable {
         }
     }
 
-    /// The stored ids, newest first.
-    func storedIDs() -> [String] { MessageStore.storedIDs(in: directory).reversed() }
-
     /// `latest` is the newest message.
     func find(_ id: String) -> APIMessage? {
-        if id == "latest" { return storedIDs().first.flatMap { APIMessage(id: $0, directory: directory) } }
+        if id == "latest" {
+            guard case .success(let index) = index else { return nil }
+            return index.newest(mailbox: nil).flatMap { APIMessage(id: $0, directory: directory) }
+        }
         return APIMessage(id: id, directory: directory)
-    }
-
-    func matches(_ search: SearchQuery, _ message: APIMessage) -> Bool {
-        var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
-                                           size: message.record.bytes)
-        searchable.read = isRead(message.id)
-        return search.matches(searchable)
     }
 
     private func unknown(_ id: String) -> APIResponse {
         .text(404, "no message \(id) in the store: GET /api/v1/messages lists the ids")
     }
 
-    private func summaries(ids: [String], page: Page, total: Int? = nil) -> Mailpit.MessagesSummary {
-        let shown = ids.dropFirst(page.start).prefix(page.limit)
-        let messages = shown.compactMap { id in APIMessage(id: id, directory: directory).map { $0.summary(read: isRead(id)) } }
-        let all = total == nil ? ids : storedIDs()
-        let unread = readIDs.withLock { read in all.count(where: { !read.contains($0) }) }
-        return Mailpit.MessagesSummary(total: total ?? ids.count, unread: unread, count: messages.count, messages_count: ids.count, start: page.start,
-                                       tags: [], messages: messages)
-    }
-
-    private func delete(_ ids: [String]) -> APIResponse {
+    func delete(_ ids: [String]) -> APIResponse {
         let removed = store.withLock { $0 }?.delete(ids) ?? MessageStore.deleteFiles(ids, in: directory)
+        if store.withLock({ $0 == nil }), case .success(let index) = index { index.remove(removed) }
         deleted.withLock { $0 += removed.count }
-        readIDs.withLock { $0.subtract(removed) }
         return .ok
     }
 
@@ -318,7 +301,7 @@ extension APIResponder {
 }
 
 extension MessageStore {
-    /// Removes stored messages by their files alone (for an API without a store attached).
+    /// Removes stored messages by their files alone; returns the ids whose files were removed.
     static func deleteFiles(_ ids: [String], in directory: String) -> [String] {
         ids.filter { id in
             guard StoreNames.isID(id), StoreNames.isPlainFile(directory + "/" + id + ".eml") else { return false }

@@ -21,6 +21,9 @@ public enum APIRoute: Sendable, Equatable {
     case faults(method: String)
     /// Mailpit's chaos triggers, kept as faults: GET, PUT.
     case chaos(method: String)
+
+    /// Mailpit's tags: GET lists those in use, PUT sets the tags of messages.
+    case tags(method: String)
     /// A path no endpoint has: 404.
     case notFound
     /// A known path with a method it does not take: 405.
@@ -61,6 +64,8 @@ public enum APIRoute: Sendable, Equatable {
             case "events": return only("GET", .events)
             case "faults": return ["GET", "PUT", "DELETE"].contains(method) ? .faults(method: method) : .methodNotAllowed
             case "chaos": return ["GET", "PUT"].contains(method) ? .chaos(method: method) : .methodNotAllowed
+
+            case "tags": return ["GET", "PUT"].contains(method) ? .tags(method: method) : .methodNotAllowed
             default: return .notFound
             }
         case 2 where rest[0] == "message":

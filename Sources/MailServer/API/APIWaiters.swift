@@ -15,10 +15,13 @@ final class APIWaiters: Sendable {
         /// Only messages whose id sorts after this one (`?after=ID`: the store lists ids in the
         /// order it caught them), so that `wait --new` skips what was there.
         let after: String?
+        /// The index's key of the mailbox it waits in; nil: any.
+        let mailbox: String?
         private let state: Mutex<(reply: (@Sendable (APIResponse) -> Void)?, found: [String: Mailpit.MessageSummary])>
 
-        init(query: SearchQuery, wanted: Int? = nil, after: String? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
+        init(query: SearchQuery, wanted: Int? = nil, after: String? = nil, mailbox: String? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
             self.query = query
+            self.mailbox = mailbox
             self.wanted = wanted
             self.after = after
             state = Mutex((reply, [:]))
@@ -123,7 +126,9 @@ final class APIWaiters: Sendable {
             var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
                                                size: message.record.bytes)
             searchable.read = read
-            for waiter in snapshot where waiter.accepts(id) && waiter.query.matches(searchable) {
+            let mailbox = Mailbox.of(message.record)
+            searchable.tags = mailbox.isEmpty ? [] : [mailbox.lowercased()]
+            for waiter in snapshot where waiter.accepts(id) && waiter.query.matches(searchable) && (waiter.mailbox ?? mailbox) == mailbox {
                 if waiter.found(id, message.summary(read: read)) { remove(waiter) }
             }
         }
@@ -133,7 +138,7 @@ final class APIWaiters: Sendable {
 extension APIResponder {
     /// `GET /api/v1/wait?query=&timeout=30`: the oldest stored message that matches, else the
     /// first to arrive that does, as Mailpit's message summary; 408 at the timeout. The waiter is
-    /// registered before the folder is looked at, so a message stored meanwhile is not missed.
+    /// registered before the index is looked at, so a message stored meanwhile is not missed.
     /// With `count=N`, the first N such messages, as `{"messages": [...]}`; with `after=ID`, only
     /// messages caught after that one.
     func wait(_ query: [String: String], abandon: APIWaiters.Abandon? = nil, reply: @escaping @Sendable (APIResponse) -> Void) {
@@ -153,7 +158,8 @@ extension APIResponder {
             return reply(.text(400, "after takes a message ID, as GET /api/v1/messages lists them"))
         }
         let search = SearchQuery(query["query"] ?? "")
-        let waiter = APIWaiters.Waiter(query: search, wanted: wanted, after: query["after"], reply: reply)
+        let mailbox = query["mailbox"].flatMap { $0.isEmpty ? nil : Mailbox.key($0) }
+        let waiter = APIWaiters.Waiter(query: search, wanted: wanted, after: query["after"], mailbox: mailbox, reply: reply)
         guard waiters.add(waiter) else {
             return reply(.text(503, "\(APIWaiters.most) requests wait already: try again when one is answered"))
         }
@@ -161,10 +167,11 @@ extension APIResponder {
             waiter.drop()
             waiters.remove(waiter)
         }
-        for id in storedIDs().reversed() where waiter.accepts(id) {
-            guard !waiter.answered else { break }
-            guard let message = APIMessage(id: id, directory: directory), matches(search, message) else { continue }
-            waiter.found(id, message.summary(read: isRead(id)))
+        if case .success(let index) = index {
+            for summary in Self.stored(search, in: index, mailbox: mailbox, after: waiter.after, limit: wanted ?? 1) {
+                guard !waiter.answered else { break }
+                waiter.found(summary.ID, summary)
+            }
         }
         guard !waiter.answered else { return waiters.remove(waiter) }
         let seconds = timeout
@@ -178,4 +185,21 @@ extension APIResponder {
 
     /// The most messages one wait may ask for.
     static let mostWanted = 10_000
+
+    /// The oldest `limit` stored messages that match, of those caught after `after` (nil: all).
+    /// Those after an id are the newest, so they are found walking back from the newest.
+    static func stored(_ search: SearchQuery, in index: MessageIndex, mailbox: String?, after: String?, limit: Int) -> [Mailpit.MessageSummary] {
+        guard let after else { return index.page(search, mailbox: mailbox, start: 0, limit: limit, oldestFirst: true).summaries }
+        var newer: [Mailpit.MessageSummary] = []
+        var start = 0
+        let pageSize = 200
+        while true {
+            let page = index.page(search, mailbox: mailbox, start: start, limit: pageSize).summaries
+            let taken = page.prefix { $0.ID > after }
+            newer += taken
+            guard taken.count == pageSize else { break }
+            start += pageSize
+        }
+        return Array(newer.reversed().prefix(limit))
+    }
 }

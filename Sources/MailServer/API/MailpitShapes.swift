@@ -124,6 +124,12 @@ public enum Mailpit {
         public var RuntimeStats: RuntimeStats
     }
 
+    /// The body of `PUT /api/v1/tags`: these tags replace those of the messages (none: removed).
+    public struct SetTags: Codable, Sendable, Equatable {
+        public var IDs: [String]
+        public var Tags: [String]
+    }
+
     /// The body of `PUT` and `DELETE /api/v1/messages`: which messages (none: all), and for
     /// `PUT` whether they become read.
     public struct MessageSelection: Codable, Sendable, Equatable {

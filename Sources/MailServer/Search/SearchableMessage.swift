@@ -32,7 +32,9 @@ public struct SearchableMessage: Sendable, Equatable {
         self.tags = tags.map { $0.lowercased() }
     }
 
-    init(parsing root: MIMEPart, envelope: [String], time: Int, size: Int) {
+    /// Without `readingBodies`, `text` holds no body (the index, which keeps the other parts, is
+    /// spared decoding them).
+    init(parsing root: MIMEPart, envelope: [String], time: Int, size: Int, readingBodies: Bool = true) {
         func header(_ name: String) -> String {
             root.fields.filter { $0.name.lowercased() == name }.map { EncodedWords.shown($0.value) }.joined(separator: ", ").lowercased()
         }
@@ -54,6 +56,8 @@ public struct SearchableMessage: Sendable, Equatable {
                 let inline = part.disposition != "attachment" && (part.disposition == "inline" || part.field("Content-ID") != nil)
                 if inline { inlines += 1 } else { attachments += 1 }
                 if let name = part.fileName { names.append(name) }
+            } else if !readingBodies {
+                continue
             } else if part.mediaType == "text/plain" && !haveText {
                 haveText = true
                 bodies.append(part.text)

@@ -24,7 +24,7 @@ struct APIOptions: ParsableArguments {
         if token == nil, !capture.outsideHosts.isEmpty {
             Console.err("note: the HTTP API listens on loopback only; give --api-token to open it on \(capture.outsideHosts.joined(separator: ", ")) too")
         }
-        let responder = APIResponder(directory: configuration.store, token: token)
+        let responder = APIResponder(directory: configuration.store, token: token, reconcilesOwnIndex: false)
         do {
             return ServeAPI(server: try APIServer(hosts: hosts, port: number, responder: responder, token: token))
         } catch where given == nil {
