@@ -46,6 +46,8 @@ import TestSupport
         #expect(Wait.until(timeout: 60) { box.withLock { $0 } != nil })
         #expect(box.withLock { $0 }?.status == 408 && String(decoding: box.withLock { $0 }?.body ?? [], as: UTF8.self).contains("(0 of 1 did)"))
         let new = folder.store("Subject: build 2\n\nok\n")
+        // As serve tells of each message it stores (which puts it in the index).
+        responder.arrived(new)
         let answer = api.answer(responder, "GET", "/api/v1/wait?count=1&after=\(old.id)&timeout=0")
         #expect(answer.status == 200 && String(decoding: answer.body, as: UTF8.self).contains(new.id))
         #expect(api.answer(responder, "GET", "/api/v1/wait?count=0&timeout=0").status == 400)
