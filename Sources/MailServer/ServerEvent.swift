@@ -94,10 +94,13 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     /// The upstream leg when a gate (the relay) passed the message on; absent in older records
     /// and for `serve`.
     public var relayed: RelayedLeg?
+    /// True for the note of a relayed attempt that ended before the app sent a message (see
+    /// `RelayAttempt`): not the app's mail, so a wait never answers with it. Absent otherwise.
+    public var notSent: Bool?
 
     public init(id: String, path: String, from: String, fromParameters: [String], recipients: [Recipient], helo: String?, client: String,
                 tls: String?, cipher: String? = nil, authUser: String?, authMechanism: String?, time: Int, bytes: Int, subject: String?, transcript: [TranscriptLine], faults: [String],
-                relayed: RelayedLeg? = nil) {
+                relayed: RelayedLeg? = nil, notSent: Bool? = nil) {
         self.id = id
         self.path = path
         self.from = from
@@ -115,6 +118,7 @@ public struct StoredMessage: Sendable, Equatable, Codable {
         self.transcript = transcript
         self.faults = faults
         self.relayed = relayed
+        self.notSent = notSent
     }
 }
 
@@ -139,6 +143,7 @@ extension StoredMessage {
         key("from"); out += QuotedString.basic(from)
         key("fromParameters"); out += list(fromParameters)
         if let helo { key("helo"); out += QuotedString.basic(helo) }
+        if notSent == true { key("notSent"); out += "true" }
         key("id"); out += QuotedString.basic(id)
         key("path"); out += QuotedString.basic(path)
         key("recipients")

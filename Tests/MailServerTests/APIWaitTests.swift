@@ -57,6 +57,37 @@ import TestSupport
         #expect(conversation["mailFrom"] as? String == "alice@example.com" && conversation["rcpt"] as? [String] == ["bob@example.com"])
     }
 
+    /// A relayed attempt's note (`notSent`) is kept and listed (tagged `not-sent`), but no wait is
+    /// answered with it: a test waiting for the app's password mail must not get mailtui's note.
+    @Test func aRelayedAttemptsNoteAnswersNoWait() throws {
+        let folder = APITests.Folder()
+        var note = folder.store("Subject: [not sent] password reset: upstream refused RCPT TO: 550 5.1.1 no such user\n\nnote\n")
+        note.notSent = true
+        _ = FileManager.default.createFile(atPath: folder.path + "/" + note.id + ".json", contents: Data(note.json))
+        let responder = APIResponder(directory: folder.path)
+        let first = Mutex<APIResponse?>(nil)
+        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?query=subject%3Apassword&timeout=0", host: "localhost")) { response in
+            first.withLock { $0 = response }
+        }
+        #expect(Wait.until(timeout: 60) { first.withLock { $0 } != nil })
+        #expect(first.withLock { $0 }?.status == 408)
+        let box = Mutex<APIResponse?>(nil)
+        responder.handle(APIRequest(method: "GET", target: "/api/v1/wait?query=subject%3Apassword&timeout=120", host: "localhost")) { response in
+            box.withLock { $0 = response }
+        }
+        var second = folder.store("Subject: [not sent] password reset again\n\nnote\n")
+        second.notSent = true
+        _ = FileManager.default.createFile(atPath: folder.path + "/" + second.id + ".json", contents: Data(second.json))
+        responder.arrived(second)
+        let mail = folder.store("Subject: Reset your password\n\nhttps://acme.example/reset\n")
+        responder.arrived(mail)
+        #expect(Wait.until(timeout: 60) { box.withLock { $0 } != nil })
+        let body = box.withLock { $0 }?.body ?? []
+        #expect(String(decoding: body, as: UTF8.self).contains(mail.id))
+        let listed = try api.object(api.answer(responder, "GET", "/api/v1/search?query=tag%3Anot-sent"))
+        #expect((listed["messages"] as? [[String: Any]])?.compactMap { $0["ID"] as? String }.sorted() == [note.id, second.id])
+    }
+
     /// A fake API: each path prefix answered by the next reply of its list.
     final class FakeAPI: @unchecked Sendable {
         var replies: [String: [Result<APIGet.Reply, APIGet.Failure>]]

@@ -122,7 +122,8 @@ final class APIWaiters: Sendable {
         let snapshot = waiting.withLock { Array($0.values) }
         guard !snapshot.isEmpty else { return }
         queue.async { [self] in
-            guard let message = APIMessage(id: id, directory: directory) else { return }
+            // A relayed attempt's note is not the app's mail: no wait is answered with it.
+            guard let message = APIMessage(id: id, directory: directory), message.record.notSent != true else { return }
             var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
                                                size: message.record.bytes)
             searchable.read = read
@@ -186,19 +187,35 @@ extension APIResponder {
     /// The most messages one wait may ask for.
     static let mostWanted = 10_000
 
-    /// The oldest `limit` stored messages that match, of those caught after `after` (nil: all).
+    /// The oldest `limit` stored messages that match, of those caught after `after` (nil: all),
+    /// relayed attempts' notes left out.
     /// Those after an id are the newest, so they are found walking back from the newest.
     static func stored(_ search: SearchQuery, in index: MessageIndex, mailbox: String?, after: String?, limit: Int) -> [Mailpit.MessageSummary] {
-        guard let after else { return index.page(search, mailbox: mailbox, start: 0, limit: limit, oldestFirst: true).summaries }
-        var newer: [Mailpit.MessageSummary] = []
+        // A relayed attempt's note (tagged `not-sent`) is not the app's mail: it is passed over.
+        // Pages grow twice over, so a store of notes costs a few reads (a page with plain words
+        // reads files), while the usual first page has none.
+        func wanted(_ summary: Mailpit.MessageSummary) -> Bool { !summary.Tags.contains(Mailbox.notSentTag) }
         var start = 0
-        let pageSize = 200
+        var size = max(limit, 50)
+        guard let after else {
+            var oldest: [Mailpit.MessageSummary] = []
+            while oldest.count < limit {
+                let page = index.page(search, mailbox: mailbox, start: start, limit: size, oldestFirst: true).summaries
+                oldest += page.filter(wanted)
+                guard page.count == size else { break }
+                start += size
+                size *= 2
+            }
+            return Array(oldest.prefix(limit))
+        }
+        var newer: [Mailpit.MessageSummary] = []
         while true {
-            let page = index.page(search, mailbox: mailbox, start: start, limit: pageSize).summaries
+            let page = index.page(search, mailbox: mailbox, start: start, limit: size).summaries
             let taken = page.prefix { $0.ID > after }
-            newer += taken
-            guard taken.count == pageSize else { break }
-            start += pageSize
+            newer += taken.filter(wanted)
+            guard taken.count == size else { break }
+            start += size
+            size *= 2
         }
         return Array(newer.reversed().prefix(limit))
     }

@@ -33,6 +33,9 @@ struct IndexRow: Sendable, Equatable {
     var subject: String
     var messageID: String
     var snippet: String
+    /// Tags it starts with: `not-sent` on a relayed attempt's note (Mailpit's clients can leave
+    /// those out by tag).
+    var tags: [String]
 
     init(record: StoredMessage, bytes: [UInt8]) {
         self.init(APIMessage(record: record, bytes: bytes))
@@ -67,6 +70,7 @@ struct IndexRow: Sendable, Equatable {
         subject = summary.Subject
         messageID = summary.MessageID
         snippet = summary.Snippet
+        tags = record.notSent == true ? [Mailbox.notSentTag] : []
     }
 
     /// Mailpit's summary of the message, with its read mark and user tags as the index has them.
@@ -89,6 +93,8 @@ struct IndexRow: Sendable, Equatable {
 public enum Mailbox {
     /// The name `?mailbox=` takes for mail sent without a login.
     public static let defaultName = "default"
+    /// The tag of a relayed attempt's note (`StoredMessage.notSent`).
+    public static let notSentTag = "not-sent"
 
     static func of(_ record: StoredMessage) -> String {
         guard let user = record.authUser, user != defaultName else { return "" }

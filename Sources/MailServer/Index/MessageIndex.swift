@@ -235,10 +235,10 @@ public final class MessageIndex: Sendable {
     static func insert(_ row: IndexRow, into connection: SQLiteConnection) throws(SQLiteError) {
         try connection.run("""
             INSERT OR IGNORE INTO messages (id, created, time, mailbox, mailbox_folded, size, attachments, inlines,
-                s_from, s_to, s_cc, s_bcc, s_reply_to, s_subject, s_message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                s_from, s_to, s_cc, s_bcc, s_reply_to, s_subject, s_message_id, tags, tags_folded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, [.text(row.id), .int(row.created), .int(row.time), .text(row.mailbox), .text(row.mailbox.lowercased()), .int(row.size),
                   .int(row.attachments), .int(row.inlines), .text(row.searchFrom), .text(row.searchTo), .text(row.searchCc), .text(row.searchBcc),
-                  .text(row.searchReplyTo), .text(row.searchSubject), .text(row.searchMessageID)])
+                  .text(row.searchReplyTo), .text(row.searchSubject), .text(row.searchMessageID), .text(Self.joined(row.tags)), .text(Self.folded(row.tags))])
         guard connection.changes == 1 else { return }
         try connection.run("""
             INSERT INTO summaries (message, envelope_from, username, from_name, from_address, to_json, cc_json, bcc_json, reply_to_json,
@@ -295,13 +295,21 @@ public final class MessageIndex: Sendable {
         }
     }
 
+    /// Tags as the `tags` column keeps them: one a line.
+    static func joined(_ tags: [String]) -> String { tags.joined(separator: "\n") }
+
+    /// Tags as `tags_folded` keeps them for `tag:` searches: lower-cased, each between newlines.
+    static func folded(_ tags: [String]) -> String {
+        tags.isEmpty ? "" : "\n" + tags.map { $0.lowercased() }.joined(separator: "\n") + "\n"
+    }
+
     /// Replaces the tags of messages (Mailpit's `PUT /api/v1/tags`).
     @discardableResult
     func setTags(_ tags: [String], on ids: [String]) -> Bool {
         var unique: [String] = []
         for tag in tags where !unique.contains(tag) { unique.append(tag) }
-        let joined = unique.joined(separator: "\n")
-        let folded = unique.isEmpty ? "" : "\n" + unique.map { $0.lowercased() }.joined(separator: "\n") + "\n"
+        let joined = Self.joined(unique)
+        let folded = Self.folded(unique)
         return change { connection throws(SQLiteError) in
             for id in ids { try connection.run("UPDATE messages SET tags = ?, tags_folded = ? WHERE id = ?", [.text(joined), .text(folded), .text(id)]) }
         }

@@ -19,7 +19,7 @@ extension SMTPSessionHandler {
                                    fromParameters: sender?.parameters ?? [], recipients: all, helo: helo, client: client,
                                    tls: tlsVersion ?? (inTLS ? "TLS" : nil), cipher: cipher, authUser: authUser, authMechanism: authMechanism,
                                    time: time, bytes: octets.count, subject: attempt.subject, transcript: transcript.takeForMessage(),
-                                   faults: faultsHit, relayed: leg)
+                                   faults: faultsHit, relayed: leg, notSent: true)
         let emit = server.emit
         // Not waited for: the app has its refusal already, and nothing it says next depends on this.
         server.store.commit(incoming, record) { result in

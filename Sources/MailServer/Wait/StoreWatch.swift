@@ -68,7 +68,8 @@ public final class StoreWatch {
             // The record is linked in before the message; without it, the message is not the store's.
             guard let json = FileContents.read(base + ".json", followingLinks: false) else { continue }
             seen.insert(id)
-            guard let record = try? decoder.decode(StoredMessage.self, from: Data(json)) else { continue }
+            // A relayed attempt's note is not the app's mail: no wait is answered with it.
+            guard let record = try? decoder.decode(StoredMessage.self, from: Data(json)), record.notSent != true else { continue }
             var size = stat()
             let bytes = lstat(base + ".eml", &size) == 0 && Int(size.st_size) <= Self.largestRead ? FileContents.read(base + ".eml", followingLinks: false) ?? [] : []
             found.append(ArrivedMessage(record: record, bytes: bytes))
