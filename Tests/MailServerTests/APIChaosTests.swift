@@ -69,6 +69,9 @@ import Testing
             ("{\"Sender\": {\"Probability\": \"5\"}}", "not a JSON object"),
             ("{\"Recipients\": {\"Probability\": 5}}", "no chaos trigger \"Recipients\""),
             ("{\"Sender\": {\"Chance\": 5}}", "no field \"Chance\""),
+            // The same trigger or field in two cases: which one counted hung on a dictionary's order.
+            ("{\"Sender\": {\"Probability\": 100}, \"sender\": {\"Probability\": 0}}", "given twice"),
+            ("{\"Sender\": {\"Probability\": 100, \"probability\": 0}}", "given twice"),
         ]
         for (body, reason) in cases {
             let answer = api.answer(responder, "PUT", "/api/v1/chaos", body: body)

@@ -285,6 +285,23 @@ import TestSupport
         #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
     }
 
+    @Test func aBodyPastTheCapIsAnswered413Not431() throws {
+        let channel = EmbeddedChannel()
+        let cap = RequestSizeCap()
+        try channel.pipeline.syncOperations.addHandler(cap)
+        var head = channel.allocator.buffer(capacity: 0)
+        head.writeString("PUT /api/v1/tags HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3000000\r\n\r\n")
+        try channel.writeInbound(head)
+        cap.headDone(bodyAllowance: APIHTTPHandler.largestBody)
+        _ = try channel.readInbound(as: ByteBuffer.self)
+        var body = channel.allocator.buffer(capacity: 0)
+        body.writeString(String(repeating: "a", count: 1_200_000))
+        try channel.writeInbound(body)
+        let reply = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(String(buffer: reply).hasPrefix("HTTP/1.1 413 "))
+        #expect(!channel.isActive)
+    }
+
     @Test func faultsAreReadReplacedAndClearedAsFaultWritesThem() throws {
         let responder = APIResponder(directory: Folder().path)
         #expect(answer(responder, "GET", "/api/v1/faults").status == 503)

@@ -40,6 +40,46 @@ import Glibc
     }
 }
 
+/// A word left out widens a search: `subject:keep before:2000-02-30T25:00` deleted every
+/// `subject:keep` message through `DELETE /api/v1/search`, and `?mailbox=` with nothing after it
+/// (an unset `$PROJECT`) deleted every mailbox's mail. A size past `Int` crashed the server.
+@Suite struct SearchQueryWideningTests {
+    @Test func aWordThatMeansNothingRefusesTheQuery() {
+        let message = SearchQueryTests.message()
+        for text in ["subject:reset before:2000-02-30T25:00", "subject:reset after:2099-13-01", "reset after:soon"] {
+            let query = SearchQuery(text, utcOffsetSeconds: 0)
+            #expect(query.problem != nil && !query.matches(message), "\(text)")
+        }
+        let many = (1...65).map { "w\($0)" }.joined(separator: " ")
+        #expect(SearchQuery(many, utcOffsetSeconds: 0).problem != nil)
+        // Punctuation alone is still left out, as Mailpit leaves it, when something else searches.
+        #expect(SearchQuery("subject:reset (", utcOffsetSeconds: 0).problem == nil)
+    }
+
+    @Test func aSizePastIntIsLargerThanAnyMessage() {
+        let message = SearchQueryTests.message()
+        for text in ["larger:99999999999999m", "larger:999999999999999999m", "smaller:9999999999999999k", "larger:99999999999999999k"] {
+            let query = SearchQuery(text, utcOffsetSeconds: 0)
+            #expect(query.problem == nil, "\(text)")
+        }
+        #expect(!SearchQuery("larger:99999999999999m", utcOffsetSeconds: 0).matches(message))
+        #expect(SearchQuery("smaller:99999999999999m", utcOffsetSeconds: 0).matches(message))
+    }
+
+    @Test func theAPIRefusesAWidenedDeletionAndAnEmptyMailbox() throws {
+        let folder = APITests.Folder()
+        folder.store("Subject: keep\n\nhi\n")
+        folder.store("Subject: keep too\n\nhi\n")
+        let responder = APIResponder(directory: folder.path)
+        let api = APITests()
+        #expect(api.answer(responder, "DELETE", "/api/v1/search?query=subject%3Akeep%20before%3A2000-02-30T25%3A00").status == 400)
+        #expect(api.answer(responder, "DELETE", "/api/v1/messages?mailbox=", body: "{}").status == 400)
+        #expect(api.answer(responder, "GET", "/api/v1/messages?mailbox=").status == 400)
+        #expect(api.answer(responder, "GET", "/api/v1/search?query=larger%3A99999999999999m").status == 200)
+        #expect(try api.object(api.answer(responder, "GET", "/api/v1/messages"))["total"] as? Int == 2)
+    }
+}
+
 /// The parser meets whatever an HTTP client sends: random bytes and hostile sizes neither crash
 /// it nor take more than time in proportion to what it reads.
 @Suite struct SearchQueryFuzzTests {

@@ -121,13 +121,24 @@ enum Chaos {
             return .failure(Problem("the body is not a JSON object of triggers with numbers: " + example))
         }
         var settings = Settings.off
-        for (key, fields) in object {
+        var named: Set<Trigger> = []
+        // Sorted: a dictionary's order changes from run to run, and the answer must not.
+        for (key, fields) in object.sorted(by: { $0.key < $1.key }) {
             guard let trigger = Trigger.allCases.first(where: { $0.rawValue.lowercased() == key.lowercased() }) else {
                 return .failure(Problem("no chaos trigger \"\(key)\": the triggers are Sender, Recipient and Authentication"))
             }
+            // Keys match in any case, so `Sender` and `sender` are one trigger named twice: which
+            // one counts would be a guess.
+            guard named.insert(trigger).inserted else {
+                return .failure(Problem("the trigger \(trigger.rawValue) is given twice (keys match in any case): give it once"))
+            }
             var code = 0
             var probability = 0
-            for (name, value) in fields ?? [:] {
+            var fieldNames: Set<String> = []
+            for (name, value) in (fields ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard fieldNames.insert(name.lowercased()).inserted else {
+                    return .failure(Problem("\(trigger.rawValue).\(name) is given twice (names match in any case): give it once"))
+                }
                 let number = value ?? 0
                 guard number.isFinite, number == number.rounded(), abs(number) < 1e9 else {
                     return .failure(Problem("\(trigger.rawValue).\(name) takes a whole number, not \(number)"))

@@ -149,7 +149,7 @@ final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 }
 
 /// Bounds what a client may send before its request's head is read (a huge header), and then its
-/// body: over the bound, it is answered 431 and the connection closes. It sits before the HTTP
+/// body: over the bound, it is answered 431 (the head) or 413 (the body) and the connection closes. It sits before the HTTP
 /// decoder, which would otherwise keep the head's bytes as they come.
 final class RequestSizeCap: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -162,6 +162,8 @@ final class RequestSizeCap: ChannelDuplexHandler, RemovableChannelHandler {
     private var allowance = RequestSizeCap.largestHead
     private var used = 0
     private var refused = false
+    /// Whether the head was read: past it, what overflows is the body (413, not 431).
+    private var inBody = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refused else { return }
@@ -169,8 +171,10 @@ final class RequestSizeCap: ChannelDuplexHandler, RemovableChannelHandler {
         used += buffer.readableBytes
         guard used <= allowance else {
             refused = true
-            let body = "the request is over \(allowance) bytes: shorten its headers (at most \(Self.largestHead) bytes) or its body\n"
-            let text = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+            let (status, body) = inBody
+                ? ("413 Content Too Large", "the request's body is too large: send at most \(APIHTTPHandler.largestBody) bytes\n")
+                : ("431 Request Header Fields Too Large", "the request's head is over \(Self.largestHead) bytes: shorten its headers\n")
+            let text = "HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
                 + "Connection: close\r\n\r\n" + body
             var out = context.channel.allocator.buffer(capacity: text.utf8.count)
             out.writeString(text)
@@ -183,11 +187,13 @@ final class RequestSizeCap: ChannelDuplexHandler, RemovableChannelHandler {
     /// The head was read: the body may add up to `bodyAllowance` bytes.
     func headDone(bodyAllowance: Int) {
         allowance = used + bodyAllowance + Self.largestHead
+        inBody = true
     }
 
     /// The request was read whole: the next starts afresh.
     func requestDone() {
         used = 0
         allowance = Self.largestHead
+        inBody = false
     }
 }

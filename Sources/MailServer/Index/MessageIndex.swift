@@ -307,7 +307,8 @@ public final class MessageIndex: Sendable {
     @discardableResult
     func setTags(_ tags: [String], on ids: [String]) -> Bool {
         var unique: [String] = []
-        for tag in tags where !unique.contains(tag) { unique.append(tag) }
+        // Once each in any case: a `tag:` search does not tell `Urgent` from `urgent` either.
+        for tag in tags where !unique.contains(where: { $0.lowercased() == tag.lowercased() }) { unique.append(tag) }
         let joined = Self.joined(unique)
         let folded = Self.folded(unique)
         return change { connection throws(SQLiteError) in

@@ -11,11 +11,11 @@ import MailCore
 /// - any other word is found anywhere in the message (headers, text, HTML, attachment names);
 /// - a leading `-` or `!` negates a word.
 ///
-/// As in Mailpit, a word that cannot mean anything (no letter or digit, or a date that is no date)
-/// is left out rather than failing the search; `ignored` says which and why. Unlike Mailpit, a
-/// query that is not blank but keeps no word at all (`"`, `(`, `subject:"`), or leaves a quote
-/// open (`subject:"Reset`), has a `problem` and matches nothing: otherwise it would match every
-/// message, and `wait` would return the wrong mail at once or `DELETE /search` empty the inbox.
+/// As in Mailpit, a word without a letter or digit (`(`, `-`) is left out; `ignored` says which.
+/// Unlike Mailpit, a query that leaves out a word that meant something (a date that is no date,
+/// words past the 64th), keeps no word at all (`"`, `(`, `subject:"`), or leaves a quote open
+/// (`subject:"Reset`), has a `problem` and matches nothing: a word left out widens the search, so
+/// `wait` would return the wrong mail at once or `DELETE /search` delete what was to be kept.
 /// The query is outside input (an HTTP request): it is read in one pass and its size is bounded.
 public struct SearchQuery: Sendable, Equatable {
     public enum Filter: Sendable, Equatable {
@@ -62,6 +62,7 @@ public struct SearchQuery: Sendable, Equatable {
         }
         if words.count > Self.maximumTerms {
             ignored.append("\(words.count - Self.maximumTerms) words past the first \(Self.maximumTerms)")
+            problem = problem ?? SearchProblem("a search takes at most \(Self.maximumTerms) words; this one has \(words.count): narrow it with fewer, longer phrases")
             words.removeLast(words.count - Self.maximumTerms)
         }
         for word in words {
@@ -78,7 +79,9 @@ public struct SearchQuery: Sendable, Equatable {
             switch Self.filter(String(body), utcOffsetSeconds: utcOffsetSeconds) {
             case .success(let filter?): terms.append(Term(filter, negated: negated))
             case .success(nil): continue
-            case .failure(let reason): ignored.append("\(word): \(reason)")
+            case .failure(let reason):
+                ignored.append("\(word): \(reason)")
+                problem = problem ?? SearchProblem("\(word.prefix(80)): \(reason)")
             }
         }
         if problem == nil, terms.isEmpty, read.contains(where: { !$0.isWhitespace }) {
@@ -155,7 +158,7 @@ public struct SearchQuery: Sendable, Equatable {
         for ch in text {
             if unit.isEmpty && (ch.isASCII && (ch.isNumber || ch == ".")) { number.append(ch) } else if ch != " " || !unit.isEmpty { unit.append(ch) }
         }
-        guard number.count <= 18, let value = Double(number), value > 0 else { return nil }
+        guard number.count <= 18, let value = Double(number), value.isFinite, value > 0 else { return nil }
         let factor: Double
         switch unit {
         case "": factor = 1
@@ -163,7 +166,8 @@ public struct SearchQuery: Sendable, Equatable {
         case "m", "mb": factor = 1024 * 1024
         default: return nil
         }
-        return Int(value * factor)
+        // 18 digits of megabytes are past Int: such a size is larger than any message anyway.
+        return Int(min(value * factor, Double(1 << 62)))
     }
 }
 

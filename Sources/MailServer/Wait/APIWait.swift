@@ -29,8 +29,11 @@ public struct APIWait {
 
     /// The longest single poll the server takes (`APIResponder.longestWait`).
     static let longestPoll = 600.0
-    /// Time for an answer beyond the poll's own timeout (a busy machine).
+    /// Time for an answer beyond the poll's own timeout (a busy machine), at most.
     static let slack = 30.0
+    /// Time for each request beyond its poll: the wait's own timeout, between 2 and 30 s, so
+    /// that an API that hangs or drips keeps `--timeout 3` near 3 s, not 30.
+    var slack: Double { min(Self.slack, max(2, timeout)) }
     /// A list of up to 10,000 summaries, or one message's bytes (the store takes 32 MiB by default).
     static let bodyLimit = 80 << 20
     /// How many of the newest messages are looked through to name the others at the timeout.
@@ -60,7 +63,7 @@ public struct APIWait {
             let poll = min(max(0, deadline - asked), Self.longestPoll)
             var path = "/api/v1/wait?timeout=\(poll)&count=\(count)&query=" + Self.encoded(query)
             if onlyNew, let marker { path += "&after=" + marker }
-            let reply = try get(path, seconds: poll + Self.slack)
+            let reply = try get(path, seconds: poll + slack)
             switch reply.status {
             case 200:
                 guard let list = try? JSONDecoder().decode(Page.self, from: Data(reply.body)) else { throw notMailtui(path, reply) }
@@ -85,7 +88,7 @@ public struct APIWait {
         func isNew(_ id: String) -> Bool { marker.map { id > $0 } ?? true }
         let blank = query.allSatisfy(\.isWhitespace)
         let found = blank ? try listed(start: 0, limit: count)
-            : try ids(try get("/api/v1/search?limit=\(count)&query=" + Self.encoded(query), seconds: Self.slack), "/api/v1/search")
+            : try ids(try get("/api/v1/search?limit=\(count)&query=" + Self.encoded(query), seconds: slack), "/api/v1/search")
         let matching = found.filter { !onlyNew || isNew($0) }
         var outcome = StoreWait.Outcome(matched: try arrived(matching.reversed()), timedOut: matching.count < count)
         guard outcome.timedOut else { return outcome }
@@ -113,10 +116,10 @@ public struct APIWait {
     /// A message as `--store` reads it: its bytes and the record's envelope.
     func arrived(_ id: String) throws(APIWaitError) -> ArrivedMessage {
         let path = "/api/v1/message/\(Self.encoded(id))/conversation"
-        let said = try get(path, seconds: Self.slack)
+        let said = try get(path, seconds: slack)
         guard said.status == 200 else { throw answered(path, said) }
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(said.body)) else { throw notMailtui(path, said) }
-        let raw = try get("/api/v1/message/\(Self.encoded(id))/raw", seconds: Self.slack)
+        let raw = try get("/api/v1/message/\(Self.encoded(id))/raw", seconds: slack)
         guard raw.status == 200 else { throw answered("/api/v1/message/\(id)/raw", raw) }
         let record = StoredMessage(id: id, path: "", from: envelope.mailFrom, fromParameters: [],
                                    recipients: envelope.rcpt.map { .init(address: $0, parameters: []) }, helo: nil, client: "", tls: nil,
@@ -126,7 +129,7 @@ public struct APIWait {
 
     /// The ids of a page of `GET /api/v1/messages`, newest first.
     func listed(start: Int, limit: Int) throws(APIWaitError) -> [String] {
-        try ids(try get("/api/v1/messages?start=\(start)&limit=\(limit)", seconds: Self.slack), "/api/v1/messages")
+        try ids(try get("/api/v1/messages?start=\(start)&limit=\(limit)", seconds: slack), "/api/v1/messages")
     }
 
     func ids(_ reply: APIGet.Reply, _ path: String) throws(APIWaitError) -> [String] {

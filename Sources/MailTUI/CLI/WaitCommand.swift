@@ -22,8 +22,10 @@ struct WaitCommand: ParsableCommand {
         subject:, message-id:, is:read, is:unread, has:attachment, has:inline, before:DATE, \
         after:DATE (2024-05-01, 2024-05-01T09:30, ...Z, or seconds since 1970), larger:2kb, \
         smaller:1M; other words are found anywhere in the message; "quoted phrases" are one \
-        word; -word or !word negates. The inbox keeps no read state or tags yet: every message \
-        is unread and untagged.
+        word; -word or !word negates. A word that means nothing to the search (a date that is \
+        no date) stops the wait (exit 2) rather than widening it. Read marks and tags (each \
+        login's mailbox is a tag) live in serve's index: --api answers is:read and tag:, while \
+        --store sees every message unread and untagged.
 
         With --api URL (e.g. http://127.0.0.1:8025, the URL serve's listening line gives) it \
         waits through serve's HTTP API instead of reading the inbox folder: serve's long poll \
@@ -87,10 +89,18 @@ struct WaitCommand: ParsableCommand {
         for (name, value) in [("--to", to), ("--from", from), ("--subject", subject)] where value?.contains("\"") == true {
             throw ValidationError("\(name) with a double quote cannot be sent in the API's search: put the words around it in --query.")
         }
-        if let token = apiToken ?? ProcessInfo.processInfo.environment[APIWaitError.tokenVariable],
-           token.isEmpty || token.contains(where: { $0.isWhitespace || $0.isNewline }) {
-            throw ValidationError("the API token takes no spaces and may not be empty.")
+        if let apiToken, apiToken.isEmpty { throw ValidationError("--api-token is empty: give the token serve's --api-token set, or leave it out.") }
+        if let token = Self.token(apiToken), token.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw ValidationError("the API token takes no spaces.")
         }
+    }
+
+    /// --api-token, else $MAILTUI_API_TOKEN; an empty variable (`MAILTUI_API_TOKEN=` in a CI file)
+    /// is no token, as on loopback none is needed.
+    static func token(_ option: String?) -> String? {
+        if let option { return option }
+        guard let variable = ProcessInfo.processInfo.environment[APIWaitError.tokenVariable], !variable.isEmpty else { return nil }
+        return variable
     }
 
     /// The query as the API's search reads it: --query, and --to, --from and --subject quoted.
@@ -129,7 +139,7 @@ struct WaitCommand: ParsableCommand {
             Console.err("waiting up to \(Self.seconds(timeout)) for \(count) \(onlyNew ? "new " : "")\(plural) matching \(asked) \(place)")
         }
         if let api {
-            let client = APIGet(base: api, token: apiToken ?? ProcessInfo.processInfo.environment[APIWaitError.tokenVariable])
+            let client = APIGet(base: api, token: Self.token(apiToken))
             do {
                 let outcome = try APIWait(api: client, query: apiQuery, count: count, timeout: timeout, onlyNew: onlyNew).run { waiting("at \(client.base)") }
                 return try report(outcome)
