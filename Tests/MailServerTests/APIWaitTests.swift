@@ -92,10 +92,13 @@ import TestSupport
     final class FakeAPI: @unchecked Sendable {
         var replies: [String: [Result<APIGet.Reply, APIGet.Failure>]]
         var asked: [String] = []
+        /// The time each request was given, in order.
+        var allowed: [Double] = []
         init(_ replies: [String: [Result<APIGet.Reply, APIGet.Failure>]]) { self.replies = replies }
 
         func fetch(_ path: String, _ seconds: Double, _ limit: Int) -> Result<APIGet.Reply, APIGet.Failure> {
             asked.append(path)
+            allowed.append(seconds)
             let key = replies.keys.filter { path.hasPrefix($0) }.max { $0.count < $1.count } ?? ""
             guard var list = replies[key], !list.isEmpty else { return .success(.init(status: 599, body: [])) }
             let reply = list.count > 1 ? list.removeFirst() : list[0]
@@ -120,6 +123,21 @@ import TestSupport
         #expect(outcome.matched.first?.record.from == "a@x.example")
         #expect(fake.asked.filter { $0.hasPrefix("/api/v1/wait") }.count == 2)
         #expect(fake.asked[1].contains("&count=1&query=subject%3A%22a%20b%22"), "\(fake.asked)")
+    }
+
+    /// An API that hangs held `wait --api --timeout 3` for 30 s: each request's time was the fixed
+    /// 30 s slack. Now a request gets its poll and at most the wait's own timeout (2 s at least).
+    @Test func aShortWaitGivesEachRequestAShortTime() throws {
+        let id = "1796000000001-7-000001"
+        let fake = FakeAPI([
+            "/api/v1/messages": [Self.ok("{\"messages\": []}")],
+            "/api/v1/wait": [Self.ok("{\"messages\": [{\"ID\": \"\(id)\"}]}")],
+            "/api/v1/message/\(id)/conversation": [Self.ok("{\"mailFrom\": \"a@x.example\", \"rcpt\": [\"b@x.example\"], \"time\": 5, \"bytes\": 30}")],
+            "/api/v1/message/\(id)/raw": [Self.ok("Subject: Reset\r\n\r\nhi\r\n")],
+        ])
+        _ = try APIWait(base: "http://127.0.0.1:9", query: "", count: 1, timeout: 3, onlyNew: true, fetch: fake.fetch).run()
+        #expect(fake.allowed.count >= 3)
+        #expect(fake.allowed.allSatisfy { $0 <= 6 }, "\(zip(fake.asked, fake.allowed).map { "\($0) \($1)" })")
     }
 
     @Test func eachErrorSaysWhatToTry() {
