@@ -86,14 +86,7 @@ public enum OAuthHTTP {
     }
 
     static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(UnicodeScalar(byte))
-            default: out += "%" + HexDigits.string([byte], uppercase: true)
-            }
-        }
-        return out
+        PercentEncoding.unreserved(text)
     }
 }
 

@@ -169,14 +169,7 @@ public struct APIWait {
 
     /// Every byte but RFC 3986's unreserved ones percent-encoded.
     static func encoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(UnicodeScalar(byte))
-            default: out += "%" + HexDigits.string([byte], uppercase: true)
-            }
-        }
-        return out
+        PercentEncoding.unreserved(text)
     }
 
     /// What is read of a list, a search or a wait's answer.
