@@ -34,8 +34,12 @@ public final class MessageStore: Sendable, MessageSink {
     let keep: Int
     /// The index beside the messages; nil only when the store is refused.
     public let index: MessageIndex?
-    /// How many messages each mailbox holds (the writer thread's; nil: to be counted again).
-    private let mailboxCounts = Mutex<[String: Int]?>(nil)
+    /// How many messages each mailbox holds, and all of them (the indexer's; nil: to be counted
+    /// again).
+    private let mailboxCounts = Mutex<MailboxCounts?>(nil)
+    /// A client picks its login, so it may make as many mailboxes as it likes: in all, the store
+    /// keeps at most this many mailboxes' worth (`keep` times it), the oldest of any going first.
+    static let mailboxesKept = 100
     /// Whether a commit of the index's transaction is due (the indexer's).
     private let commitDue = Mutex(false)
     private let sequence = Mutex(0)
@@ -196,7 +200,7 @@ public final class MessageStore: Sendable, MessageSink {
         let mailbox = Mailbox.of(job.record)
         countMailboxes()
         index.add(IndexRow(record: job.record, bytes: job.bytes ?? Self.bytes(of: directory + "/" + job.record.id + ".eml")))
-        mailboxCounts.withLock { $0?[mailbox, default: 0] += 1 }
+        mailboxCounts.withLock { $0?.add(1, to: mailbox) }
         expire(mailbox)
         if index.waitingRows >= Self.largestBatch {
             index.flush()
@@ -244,18 +248,32 @@ public final class MessageStore: Sendable, MessageSink {
     private func countMailboxes() {
         guard let index, mailboxCounts.withLock({ $0 == nil }) else { return }
         let counts = index.mailboxCounts()
-        mailboxCounts.withLock { $0 = counts }
+        mailboxCounts.withLock { $0 = MailboxCounts(each: counts, total: counts.values.reduce(0, +)) }
     }
 
-    /// Expires the oldest messages of `mailbox` past `keep`: their rows go in the indexer's
-    /// transaction, their files become spares on the writer thread (the indexer's).
+    /// Expires the oldest messages of `mailbox` past `keep`, then the oldest of all past
+    /// `keep × mailboxesKept`: their rows go in the indexer's transaction, their files become
+    /// spares on the writer thread (the indexer's).
     private func expire(_ mailbox: String) {
         guard let index else { return }
-        let excess = mailboxCounts.withLock { ($0?[mailbox] ?? 0) - keep }
-        guard excess > 0 else { return }
-        let expired = index.oldest(in: mailbox, count: excess)
-        index.removeInTransaction(expired)
-        mailboxCounts.withLock { $0?[mailbox, default: 0] -= expired.count }
+        let excess = mailboxCounts.withLock { ($0?.each[mailbox] ?? 0) - keep }
+        if excess > 0 {
+            let expired = index.oldest(in: mailbox, count: excess)
+            index.removeInTransaction(expired)
+            mailboxCounts.withLock { $0?.add(-expired.count, to: mailbox) }
+            retire(expired)
+        }
+        let most = keep.multipliedReportingOverflow(by: Self.mailboxesKept)
+        let over = mailboxCounts.withLock { ($0?.total ?? 0) } - (most.overflow ? Int.max : most.partialValue)
+        guard over > 0 else { return }
+        let oldest = index.oldestOfAll(count: over)
+        index.removeInTransaction(oldest.map(\.id))
+        mailboxCounts.withLock { counts in for message in oldest { counts?.add(-1, to: message.mailbox) } }
+        retire(oldest.map(\.id))
+    }
+
+    /// The files of expired messages become spares, on the writer thread.
+    private func retire(_ expired: [String]) {
         writer.async { [self] in
             for id in expired {
                 retire(directory + "/" + id + ".eml")
@@ -346,4 +364,15 @@ private struct CommitJob: @unchecked Sendable {
     let record: StoredMessage
     /// The message, when it was all in memory (else it is read back from its file).
     let bytes: [UInt8]?
+}
+
+/// How many messages each mailbox holds, and all of them, kept up to date at each commit.
+private struct MailboxCounts {
+    var each: [String: Int]
+    var total: Int
+
+    mutating func add(_ count: Int, to mailbox: String) {
+        each[mailbox, default: 0] += count
+        total += count
+    }
 }

@@ -234,6 +234,33 @@ import TestSupport
         #expect(Wait.until(timeout: 60) { index.ids(nil, mailbox: nil) == [late.id] })
     }
 
+    /// A client picks its login: 105 logins at `--keep 1` kept 105 messages, one a mailbox, and
+    /// would keep as many as it invented. In all the store keeps `keep × 100`, the oldest going.
+    @Test func inventedLoginsDoNotKeepMoreThanAHundredMailboxesWorth() throws {
+        let folder = Folder()
+        let store = MessageStore(directory: folder.path, keep: 1)
+        defer { store.close() }
+        var ids: [String] = []
+        for n in 0..<(MessageStore.mailboxesKept + 5) {
+            let incoming = store.begin()
+            let bytes = Array("Subject: from login \(n)\r\n\r\nx\r\n".utf8)
+            incoming.append(bytes)
+            let record = StoredMessage(id: incoming.id, path: store.path(of: incoming.id), from: "a@example.com", fromParameters: [],
+                                       recipients: [.init(address: "b@example.com", parameters: [])], helo: "h", client: "127.0.0.1:1", tls: nil,
+                                       authUser: "login\(n)", authMechanism: "PLAIN", time: 1_796_000_000, bytes: bytes.count, subject: nil,
+                                       transcript: [], faults: [])
+            let done = DispatchSemaphore(value: 0)
+            store.commit(incoming, record) { _ in done.signal() }
+            done.wait()
+            ids.append(incoming.id)
+        }
+        store.settle()
+        let index = try #require(store.currentIndex())
+        #expect(index.counts(mailbox: nil).total == MessageStore.mailboxesKept)
+        #expect(Set(index.ids(nil, mailbox: nil)) == Set(ids.suffix(MessageStore.mailboxesKept)))
+        #expect(MessageStore.storedIDs(in: folder.path).count == MessageStore.mailboxesKept)
+    }
+
     @Test func tagsAreCheckedBeforeTheyAreKept() throws {
         let folder = Folder()
         let record = folder.store("Subject: one\n\nx\n")

@@ -219,6 +219,19 @@ public final class MessageIndex: Sendable {
         }
     }
 
+    /// The oldest `count` messages of any mailbox, with their mailboxes.
+    func oldestOfAll(count: Int) -> [(id: String, mailbox: String)] {
+        writing.withLock { connection in
+            var found: [(id: String, mailbox: String)] = []
+            do throws(SQLiteError) {
+                try connection.rows("SELECT id, mailbox FROM messages ORDER BY id LIMIT ?", [.int(count)]) { found.append(($0.text(0), $0.text(1))) }
+            } catch {
+                note(error)
+            }
+            return found
+        }
+    }
+
     /// How many messages each mailbox holds.
     func mailboxCounts() -> [String: Int] {
         writing.withLock { connection in
