@@ -11,7 +11,7 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The inbox folder (default $XDG_DATA_HOME/mailtui/inbox).", valueName: "dir"))
     var store: String?
 
-    @Option(help: ArgumentHelp("Keep the newest N messages of each mailbox (an SMTP login; mail without one is the default mailbox).", valueName: "n"))
+    @Option(help: ArgumentHelp("Keep the newest N messages of each mailbox (an SMTP login; mail without one is the default mailbox), and 100 × N in all.", valueName: "n"))
     var keep: Int = 1000
 
     @Option(name: .customLong("fault"), help: ArgumentHelp("STAGE[@N]=ACTION[ ~P%], e.g. 'rcpt@2=550 5.1.1 No such user', 'mail=throttle 10/min', 'rcpt=greylist 60', 'data=bandwidth 20kB/s', 'data=close-after 4096', 'rcpt=550 5.1.1 No such user ~30%'; repeatable.", valueName: "fault"))
