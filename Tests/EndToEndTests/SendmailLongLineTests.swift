@@ -81,13 +81,21 @@ import TestSupport
         #expect(stored.hasSuffix(message), "what came is what is stored, after the server's own trace header")
     }
 
-    @Test func aMultipartMessageWithALongLineIsRefusedBeforeConnecting() throws {
+    @Test func aLongLineInAMultipartsTextPartIsDeliveredAndOneInABase64PartRefused() throws {
         let serve = try ServeCommandTests.Serve([])
         defer { _ = serve.stop() }
-        let message = "From: cron@example.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
-            + String(repeating: "y", count: 5000) + "\n--b--\n"
-        let result = try sendmail(["-i", "ops@example.com"], input: message, port: serve.port)
-        #expect(result.status == 65, "\(result.status) \(result.err)")
-        #expect(result.err.contains("5000 octets") && result.err.contains("quoted-printable or base64"), "\(result.err)")
+        let long = String(repeating: "y ", count: 2500)
+        let message = "From: cron@example.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n"
+            + long + "\n--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename=a.csv\n\na,b\n--b--\n"
+        let sent = try sendmail(["-i", "ops@example.com"], input: message, port: serve.port)
+        #expect(sent.status == 0, "\(sent.err)")
+        let parsed = try ParsedEmail.parse(try stored(serve))
+        #expect(parsed.max_line_length <= 998)
+        #expect(parsed.leafParts.map(\.text) == [long, "a,b"], "the reader sees the same parts")
+
+        let encoded = message.replacingOccurrences(of: "charset=utf-8\n", with: "charset=utf-8\nContent-Transfer-Encoding: base64\n")
+        let refused = try sendmail(["-i", "ops@example.com"], input: encoded, port: serve.port)
+        #expect(refused.status == 65, "\(refused.status) \(refused.err)")
+        #expect(refused.err.contains("5000 octets") && refused.err.contains("quoted-printable or base64"), "\(refused.err)")
     }
 }

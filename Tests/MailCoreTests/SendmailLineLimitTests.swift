@@ -83,15 +83,32 @@ import Testing
         #expect(header.values("MIME-Version") == ["1.0"])
     }
 
-    @Test func aMultipartMessageWithALongLineIsRefusedWithWhatToDo() {
-        let message = Self.head + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
-            + String(repeating: "y", count: 2000) + "\r\n--b--\r\n"
-        guard case .failure(let problem) = Self.prepare(message) else {
-            Issue.record("a multipart body is not re-encoded whole")
-            return
+    @Test func aTextPartOfAMultipartIsReEncodedAndTheOthersKept() throws {
+        let long = String(repeating: "y", count: 2000)
+        let message = Self.head + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\npreamble\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+            + long + "\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>short</p>\r\n--b--\r\n"
+        let out = try Self.prepare(message).get()
+        let text = String(decoding: out.bytes, as: UTF8.self)
+        #expect(Self.lines(out.bytes).allSatisfy { $0.utf8.count <= 998 })
+        #expect(text.contains("--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nyyy"), "\(text.prefix(600))")
+        #expect(text.hasSuffix("\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>short</p>\r\n--b--\r\n"), "the short part as it was")
+        let part = try #require(MIMEPart(reading: out.bytes).parts.first)
+        #expect(part.transferEncoding == "quoted-printable" && part.text == long, "no line break gained before the delimiter")
+        #expect(out.changes.contains { $0.contains("part 1 (text/plain)") }, "\(out.changes)")
+    }
+
+    @Test func aLongLineInAnEncodedOrNestedPartIsRefusedWithWhatToDo() {
+        for inner in ["Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+                      "Content-Type: multipart/alternative; boundary=c\r\n\r\n--c\r\n\r\n"] {
+            let message = Self.head + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n" + inner
+                + String(repeating: "Q", count: 2000) + "\r\n--b--\r\n"
+            guard case .failure(let problem) = Self.prepare(message) else {
+                Issue.record("a long line that is not plain text is not re-encoded: \(inner)")
+                continue
+            }
+            #expect(problem.kind == .data)
+            #expect(problem.reason.contains("multipart/mixed") && problem.reason.contains("2000 octets") && problem.reason.contains("base64"), "\(problem.reason)")
         }
-        #expect(problem.kind == .data)
-        #expect(problem.reason.contains("multipart/mixed") && problem.reason.contains("2000 octets") && problem.reason.contains("base64"), "\(problem.reason)")
     }
 
     /// Folding and re-encoding are one pass each: doubling the input at most about doubles the time.

@@ -6,7 +6,8 @@
 ///   at (Subject: one 3,000-character word) is written as RFC 2047 encoded-words instead;
 /// - a single-part text body sent as it is (no Content-Transfer-Encoding, 7bit or 8bit) is
 ///   re-encoded as quoted-printable, which decodes to the same text.
-/// Anything else with a long line (a multipart message, a body already encoded, a structured
+/// - in a multipart, each such text part is re-encoded the same way.
+/// Anything else with a long line (a nested multipart, a body already encoded, a structured
 /// header with one long word) is refused with the reason, before any connection.
 /// A message whose lines are all within the limit is returned as it came, byte for byte.
 enum SendmailLineLimit {
@@ -43,18 +44,24 @@ enum SendmailLineLimit {
             let mediaType = (contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "").trimmingSpaces.lowercased()
             let encoding = (header.values("Content-Transfer-Encoding").first ?? "").trimmingSpaces.lowercased()
             let isText = mediaType.isEmpty || mediaType.hasPrefix("text/")
-            guard isText && ["", "7bit", "8bit"].contains(encoding) else {
+            if mediaType.hasPrefix("multipart/") && ["", "7bit", "8bit"].contains(encoding),
+               let boundary = HeaderParameters(parsing: contentType).parameters["boundary"], !boundary.isEmpty,
+               let fitted = fitParts(body, boundary: Array(boundary.utf8)) {
+                body = fitted.body
+                changes += fitted.changes
+            } else if !(isText && ["", "7bit", "8bit"].contains(encoding)) {
                 let what = "\(mediaType.isEmpty ? "text/plain" : mediaType)" + (encoding.isEmpty ? "" : " with Content-Transfer-Encoding \(encoding)")
-                return .failure(SendmailProblem(.data, "line \(longBodyLine.number) of the body is \(longBodyLine.length) octets long, and servers refuse lines over 998 octets (RFC 5321). mailtui re-encodes a single-part text body as quoted-printable for you, but this body is \(what). Nothing was sent: encode the part with the long lines as quoted-printable or base64 before piping it here, or send the file with mailtui send --attach FILE."))
+                return .failure(SendmailProblem(.data, "line \(longBodyLine.number) of the body is \(longBodyLine.length) octets long, and servers refuse lines over 998 octets (RFC 5321). mailtui re-encodes a text body, or a text part of a multipart, as quoted-printable for you, but this body is \(what)\(mediaType.hasPrefix("multipart/") ? " and the long line is not in a plain text part of it" : ""). Nothing was sent: encode the part with the long lines as quoted-printable or base64 before piping it here, or send the file with mailtui send --attach FILE."))
+            } else {
+                fields.removeAll { field in RawHeader.fieldName(field, from: 0, to: field.count)?.lowercased() == "content-transfer-encoding" }
+                if !header.has("MIME-Version") { fields.append(Array("MIME-Version: 1.0\r\n".utf8)) }
+                if contentType.isEmpty && body.contains(where: { $0 >= 128 }) && String(validating: body, as: UTF8.self) != nil {
+                    fields.append(Array("Content-Type: text/plain; charset=utf-8\r\n".utf8))
+                }
+                fields.append(Array("Content-Transfer-Encoding: quoted-printable\r\n".utf8))
+                body = TextPartEncoder.encode(body, quotedPrintable: true)
+                changes.append("re-encoded the body as quoted-printable: line \(longBodyLine.number) of it was \(longBodyLine.length) octets, over the 998 that servers take")
             }
-            fields.removeAll { field in RawHeader.fieldName(field, from: 0, to: field.count)?.lowercased() == "content-transfer-encoding" }
-            if !header.has("MIME-Version") { fields.append(Array("MIME-Version: 1.0\r\n".utf8)) }
-            if contentType.isEmpty && body.contains(where: { $0 >= 128 }) && String(validating: body, as: UTF8.self) != nil {
-                fields.append(Array("Content-Type: text/plain; charset=utf-8\r\n".utf8))
-            }
-            fields.append(Array("Content-Transfer-Encoding: quoted-printable\r\n".utf8))
-            body = TextPartEncoder.encode(body, quotedPrintable: true)
-            changes.append("re-encoded the body as quoted-printable: line \(longBodyLine.number) of it was \(longBodyLine.length) octets, over the 998 that servers take")
         }
 
         var out: [UInt8] = []
@@ -63,6 +70,46 @@ enum SendmailLineLimit {
         if header.hadSeparator { out += [13, 10] }
         out += body
         return .success((out, changes))
+    }
+
+    /// A multipart body with every part that has a long line re-encoded as quoted-printable; nil
+    /// when such a part is not plain text sent as it is (a nested multipart, an attachment
+    /// already in base64), or a long line is outside the parts, or the encoding would make a
+    /// line that reads as the boundary. One level: the parts of the message's own multipart.
+    static func fitParts(_ body: [UInt8], boundary: [UInt8]) -> (body: [UInt8], changes: [String])? {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + body.count / 8)
+        var changes: [String] = []
+        var copied = 0
+        let delimiter = Array("--".utf8) + boundary
+        for (number, range) in MIMEPart.split(body[...], boundary: boundary).enumerated() {
+            let part = Array(body[range])
+            let longLine = longestLine(part[...])
+            guard longLine.length > longest else { continue }
+            let header = RawHeader(parsing: part)
+            guard header.fields.allSatisfy({ longestLine($0.raw).length <= longest }) else { return nil }
+            let mediaType = (header.values("Content-Type").first.map { HeaderParameters(parsing: $0).value } ?? "text/plain")
+            let encoding = (header.values("Content-Transfer-Encoding").first ?? "").trimmingSpaces.lowercased()
+            guard mediaType.hasPrefix("text/") && ["", "7bit", "8bit"].contains(encoding) else { return nil }
+            let content = Array(part[min(header.bodyStart, part.count)...])
+            var encoded = TextPartEncoder.encode(content, quotedPrintable: true)
+            // The line break before the next delimiter belongs to the delimiter (RFC 2046 5.1.1):
+            // a part that did not end with one must not gain one.
+            if content.last != 10 && encoded.count >= 2 { encoded.removeLast(2) }
+            if lines(of: encoded).contains(where: { $0.starts(with: delimiter) }) { return nil }
+            out += body[copied..<range.lowerBound]
+            for field in header.fields where !field.isNamed("Content-Transfer-Encoding") { out += field.raw }
+            out += Array("Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+            out += encoded
+            copied = range.upperBound
+            changes.append("re-encoded part \(number + 1) (\(mediaType)) as quoted-printable: a line of it was \(longLine.length) octets, over the 998 that servers take")
+        }
+        out += body[copied...]
+        return longestLine(out[...]).length <= longest ? (out, changes) : nil
+    }
+
+    static func lines(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        bytes.split(separator: 10, omittingEmptySubsequences: false)
     }
 
     /// Fields whose value is unstructured text (RFC 5322 3.6.5, RFC 2045 8): encoded-words may
