@@ -195,7 +195,7 @@ public enum FailureClassifier {
         if reply.code == 538 { return .tlsRequired }
         if reply.code == 535 || status == "5.7.8" { return .authFailed }
         if reply.code == 504 && stage == .auth { return .authMechanismUnsupported }
-        if says(lineTooLongWords) || text.contains("longer than") && text.contains("line") { return .lineTooLong }
+        if says(lineTooLongWords) || text.contains("longer than") && says([" line ", " lines "]) { return .lineTooLong }
         if reply.code == 552 || status == "5.3.4" || says(tooLargeWords) { return .messageTooLarge }
         if status == "5.5.6" { return .lineTooLong }
         if reply.isTemporaryFailure { return .temporaryFailure }
