@@ -93,6 +93,8 @@ import TestSupport
         ("rcpt", "452 4.2.2 Mailbox full", .rcpt, .temporaryFailure, "later"),
         ("message", "554 5.6.0 Message rejected as spam", .data, .messageRejected, "spam"),
         ("message", "500 5.5.6 Line too long", .data, .lineTooLong, "too long"),
+        ("message", "500 5.5.2 A line of the message is longer than 1000 octets", .data, .lineTooLong, "998 octets"),
+        ("message", "550 Line length in message or single header exceeds 8192.", .data, .lineTooLong, "quoted-printable"),
         ("ehlo", "550 5.7.1 Go away", .ehlo, .ehloRejected, "--helo"),
     ])
     func negativeReplies(stage: String, reply: String, expectedStage: SMTPStage, kind: FailureKind, mention: String) throws {

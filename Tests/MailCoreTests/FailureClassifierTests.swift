@@ -43,6 +43,30 @@ import Testing
         #expect(FailureClassifier.classify(evidence(64, stage: .ehlo)).kind == .starttlsNotOffered)
     }
 
+    /// Real servers' words for a line over their limit: each is a line too long at DATA (with
+    /// advice about long lines), not a content or policy refusal ("spam or virus filters").
+    @Test(arguments: [
+        (500, "5.5.2 A line of the message is longer than 1000 octets"), // mailtui serve
+        (500, "5.0.0 Line too long"),                                      // OpenSMTPD
+        (501, "Syntax error - line too long"),                             // web.de
+        (550, "Line length in message or single header exceeds 8192."),   // Exim
+        (550, "message has lines too long for transport"),                 // Exim, relaying
+        (554, "message line is too long"),                                 // CommuniGate Pro
+        (500, "5.5.2 Line length exceeded. - gsmtp"),                      // Gmail
+        (554, "5.6.0 Message line too long"),
+        (552, "5.5.6 Line too long"),                                      // a 552 that is no size limit
+    ])
+    func longLineRepliesAreLineTooLong(code: Int, text: String) {
+        let e = evidence(67, stage: .data, reply: ServerReply(code: code, lines: [text]), replyStage: .data)
+        let failure = FailureClassifier.classify(e)
+        #expect(failure.kind == .lineTooLong, "\(code) \(text)")
+        #expect(failure.stage == .data)
+        let advice = Diagnosis.explain(kind: failure.kind, stage: failure.stage, reply: failure.reply, evidence: e)
+        let words = ([advice.explanation] + advice.suggestions).joined(separator: " ")
+        #expect(words.contains("998") && words.contains("sendmail") && words.contains("quoted-printable"), "\(words)")
+        #expect(!words.contains("spam"), "\(words)")
+    }
+
     @Test func repliesDecideByStageAndCode() {
         func kind(_ code: Int, _ text: String, _ stage: SMTPStage) -> FailureKind {
             FailureClassifier.classify(evidence(67, stage: stage, reply: ServerReply(code: code, lines: [text]), replyStage: stage)).kind

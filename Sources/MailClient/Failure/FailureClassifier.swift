@@ -173,6 +173,15 @@ public enum FailureClassifier {
     /// Words that say the message is too big.
     static let tooLargeWords = ["too large", "size limit", "too big", "too much mail data", "size exceeds", "exceeds maximum"]
 
+    /// Words that say a line of the message (or of a command) is over the server's limit, as real
+    /// servers word it: OpenSMTPD and web.de "Line too long", Exim "message has lines too long" and
+    /// "Line length in message or single header exceeds 8192", CommuniGate "message line is too
+    /// long", Gmail "Line length exceeded", `mailtui serve` "A line of the message is longer than
+    /// 1000 octets" (that one by "longer than" with "line"). Checked before the size words: a
+    /// line limit "exceeds" too, and shortening the message would not help.
+    static let lineTooLongWords = ["line too long", "lines too long", "line is too long", "line length exceeded", "line length exceeds",
+                                   "line length in message", "line length limit", "line exceeds", "lines exceed"]
+
     /// The kind of a negative reply no catalogue entry knows, by stage, code, enhanced status and words.
     static func kind(for reply: ServerReply, at stage: SMTPStage, evidence e: FailureEvidence) -> FailureKind {
         let status = reply.enhancedStatus ?? ""
@@ -186,8 +195,9 @@ public enum FailureClassifier {
         if reply.code == 538 { return .tlsRequired }
         if reply.code == 535 || status == "5.7.8" { return .authFailed }
         if reply.code == 504 && stage == .auth { return .authMechanismUnsupported }
+        if says(lineTooLongWords) || text.contains("longer than") && says([" line ", " lines "]) { return .lineTooLong }
         if reply.code == 552 || status == "5.3.4" || says(tooLargeWords) { return .messageTooLarge }
-        if text.contains("line too long") || status == "5.5.6" { return .lineTooLong }
+        if status == "5.5.6" { return .lineTooLong }
         if reply.isTemporaryFailure { return .temporaryFailure }
         if stage >= .rcpt && (status.hasPrefix("5.1.") && status != "5.1.8" && status != "5.1.7" || says(unknownRecipientWords)) { return .recipientRejected }
         switch stage {

@@ -100,9 +100,10 @@ public struct SendmailInput: Sendable {
 
 extension SendmailInput {
     /// Why an input is not a message a server takes as text, as 8BITMIME (RFC 6152) allows it:
-    /// lines of 8-bit text of any length, in any charset. UTF-8 or Latin-1, long lines, a bare CR
-    /// (it becomes a line break here), an escape or a backspace in a job's output all go; what is
-    /// refused is what only a file that is not text holds.
+    /// lines of 8-bit text, in any charset. UTF-8 or Latin-1, long lines, a bare CR (it becomes a
+    /// line break here), an escape or a backspace in a job's output all go; what is refused is
+    /// what only a file that is not text holds. A line over the 998 octets SMTP allows is not
+    /// sent as it is: `SendmailLineLimit` folds it or re-encodes the body first.
     public enum NotText: Sendable, Equatable, CustomStringConvertible {
         /// A NUL byte: no SMTP transfer without BINARYMIME may carry one (RFC 2045 2.8, RFC 6152),
         /// text never holds one, and an image, an archive or a PDF nearly always does.

@@ -63,8 +63,9 @@ public struct OutgoingRawMessage: Sendable, Equatable {
 ///   `user@host`;
 /// - the recipients are the arguments, plus, with -t, those of To, Cc and Bcc;
 /// - Bcc (and Resent-Bcc) is removed always, so that no recipient learns of the others;
-/// - a missing From, Date or Message-ID is added (a message without them is often refused).
-/// The header fields that stay are sent byte for byte.
+/// - a missing From, Date or Message-ID is added (a message without them is often refused);
+/// - a line over 998 octets is made legal (`SendmailLineLimit`), or the message refused.
+/// Otherwise the header fields that stay are sent byte for byte.
 public enum SendmailMessage {
     public static func prepare(_ input: [UInt8], _ options: SendmailOptions) -> Result<OutgoingRawMessage, SendmailProblem> {
         let header = RawHeader(parsing: input)
@@ -155,6 +156,13 @@ public enum SendmailMessage {
         }
         out += [13, 10]
         if header.bodyStart < input.count { out += input[header.bodyStart...] }
+        switch SendmailLineLimit.fit(out) {
+        case .success(let fitted):
+            out = fitted.bytes
+            changes += fitted.changes
+        case .failure(let problem):
+            return .failure(problem)
+        }
 
         func joined(_ name: String) -> String { header.values(name).map(EncodedWords.decode).joined(separator: ", ") }
         var summary = MessageDraft(from: shownFrom, to: joined("To"), cc: joined("Cc"), bcc: joined("Bcc"),

@@ -133,8 +133,9 @@ public enum Diagnosis {
             return ("The message is too large for the server." + limit,
                     ["Send smaller attachments, or link to the files instead."])
         case .lineTooLong:
-            return ("The server refused a line as too long during \(stage.displayName). mailtui folds headers at 78 columns and never writes a message line over 998 octets or a command over 512, as RFC 5321 allows; this server's limit is lower.",
-                    stage == .data ? ["Shorten what made the long line: a very long subject or header value, or a text body with very long lines (the HTML and text parts are wrapped for you).",
+            return ("The server refused a line as too long during \(stage.displayName). RFC 5321 allows lines of 998 octets and commands of 512: `send` writes no longer line, and `sendmail` folds a longer header line and re-encodes a long-lined text body as quoted-printable before sending; a line the server still refuses is either within that limit (the server's limit is lower) or in a part the message already encoded.",
+                    stage == .data ? ["Shorten what made the long line: a very long subject or header value, or a text body with very long lines (with `send`, the HTML and text parts are wrapped for you).",
+                                      "With `sendmail`, a multipart message must encode its own parts: give a part with long lines Content-Transfer-Encoding quoted-printable or base64, or send the file with `mailtui send --attach`.",
                                       "Check the server's configured line limit."]
                                    : ["Shorten the address in \(stage.displayName): the server limits command lines."])
         case .messageRejected:

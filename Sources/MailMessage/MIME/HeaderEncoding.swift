@@ -2,7 +2,7 @@
 /// Non-ASCII text becomes RFC 2047 encoded-words, non-ASCII parameters RFC 2231 extended values.
 public enum HeaderEncoding {
     /// Preferred line length; folding happens at whitespace before this.
-    static let foldAt = 78
+    package static let foldAt = 78
 
     /// A header with the given tokens, folded at the spaces between tokens.
     public static func fold(name: String, tokens: [String]) -> String {
@@ -26,7 +26,7 @@ public enum HeaderEncoding {
     ///
     /// A word too long to fold (over `longestWord`) sends the whole text into encoded-words, which
     /// fold anywhere and keep every space exactly: no line can then pass 998 octets.
-    static func unstructured(_ text: String) -> [String] {
+    package static func unstructured(_ text: String) -> [String] {
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         let plain = text.unicodeScalars.allSatisfy { $0.isASCII && ($0.value >= 32 || $0 == "\t") && $0.value < 127 }
         if plain && words.allSatisfy({ $0.utf8.count <= longestWord && !$0.hasPrefix("=?") }) {

@@ -6,7 +6,7 @@ import Glibc
 /// CRLF, and with quoted-printable every line stays within 76 characters. It keeps its state
 /// between blocks, so a 200 MB body file streams through a few kilobytes of memory and gives the
 /// same bytes as the same text held whole.
-struct TextPartEncoder {
+package struct TextPartEncoder {
     let quotedPrintable: Bool
     private var previousCR = false
     /// Quoted-printable only: the last byte of the line so far. A space or tab is written
@@ -15,7 +15,7 @@ struct TextPartEncoder {
     private var column = 0
     private var endsWithLineBreak = false
 
-    init(quotedPrintable: Bool) { self.quotedPrintable = quotedPrintable }
+    package init(quotedPrintable: Bool) { self.quotedPrintable = quotedPrintable }
 
     mutating func encode(_ input: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         for byte in input {
@@ -71,7 +71,7 @@ struct TextPartEncoder {
     }
 
     /// The whole of `text`, encoded.
-    static func encode(_ text: [UInt8], quotedPrintable: Bool) -> [UInt8] {
+    package static func encode(_ text: [UInt8], quotedPrintable: Bool) -> [UInt8] {
         var encoder = TextPartEncoder(quotedPrintable: quotedPrintable)
         var out: [UInt8] = []
         out.reserveCapacity(text.count + text.count / 8 + 2)

@@ -147,7 +147,7 @@ extension MIMEPart {
     /// Where the parts between `--boundary` lines are (indexes of `content`), each without the line
     /// break that belongs to the delimiter after it; nothing after `--boundary--`, and at most
     /// `maximumParts`.
-    static func split(_ content: ArraySlice<UInt8>, boundary: [UInt8]) -> [Range<Int>] {
+    package static func split(_ content: ArraySlice<UInt8>, boundary: [UInt8]) -> [Range<Int>] {
         let delimiter = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
         var parts: [Range<Int>] = []
         var current: Int?
@@ -179,11 +179,11 @@ extension MIMEPart {
 }
 
 /// `type/subtype; name=value; name="quoted value"`, and RFC 2231's `name*=charset''percent%20encoded`.
-struct HeaderParameters {
-    var value: String
-    var parameters: [String: String] = [:]
+package struct HeaderParameters {
+    package var value: String
+    package var parameters: [String: String] = [:]
 
-    init(parsing text: String) {
+    package init(parsing text: String) {
         var pieces: [String] = []
         var current = ""
         var quoted = false
