@@ -51,6 +51,27 @@ import TestSupport
         #expect(search["messages_count"] as? Int == 1)
     }
 
+    /// Damaged while it is in use (after the check at the first reconciling): the first read
+    /// that meets the damage starts the rebuild, and the index answers as the files do again.
+    @Test func damageFoundWhileInUseRebuildsTheIndex() throws {
+        let folder = Folder()
+        folder.fill(400)
+        let index = try MessageIndex(directory: folder.path)
+        #expect(index.reconcile().added == 400)
+        index.read(()) { connection throws(SQLiteError) in try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        let path = folder.path + "/" + MessageIndex.fileName
+        var status = stat()
+        #expect(lstat(path, &status) == 0 && status.st_size > 3 * 4096)
+        let fd = open(path, O_WRONLY)
+        let junk = [UInt8](repeating: 0x5A, count: Int(status.st_size) - 4096)
+        #expect(pwrite(fd, junk, junk.count, 4096) == junk.count)
+        close(fd)
+        #expect(Wait.until(timeout: 120) { index.counts(mailbox: nil).total == 400 && !index.isRebuilding })
+        #expect(index.lastProblem.withLock { $0 }?.contains("rebuilt from the folder (400 messages)") == true)
+        #expect(index.ids(SearchQuery("subject:welcome"), mailbox: nil).count == 100)
+        #expect(index.setTags(["kept"], on: index.ids(nil, mailbox: nil).prefix(1).map { $0 }))
+    }
+
     /// The right `user_version`, but a `messages` table of another shape.
     @Test func anIndexOfAnotherSchemaIsMadeAgain() throws {
         let folder = Folder()

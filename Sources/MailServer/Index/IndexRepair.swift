@@ -56,7 +56,10 @@ extension MessageIndex {
         read(nil as String?) { connection throws(SQLiteError) in
             var found: [String] = []
             try connection.rows("PRAGMA quick_check(5)") { found.append($0.text(0)) }
-            return found == ["ok"] ? nil : "PRAGMA quick_check found " + found.joined(separator: "; ")
+            guard found != ["ok"] else { return nil }
+            // Its first finding, on one line: the report goes to stderr and to `info`.
+            let first = found.joined(separator: " ").split(whereSeparator: \.isNewline).joined(separator: " ")
+            return "PRAGMA quick_check found: " + String(first.prefix(160))
         }
     }
 
