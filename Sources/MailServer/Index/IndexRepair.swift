@@ -23,10 +23,13 @@ extension MessageIndex {
         }
     }()
 
+    /// Each table, index and trigger with its SQL, spaces folded (a schema only laid out
+    /// otherwise is the same one).
     static func schemaEntries(_ connection: SQLiteConnection) throws(SQLiteError) -> [String] {
         var entries: [String] = []
         try connection.rows("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name") {
-            entries.append([$0.text(0), $0.text(1), $0.text(2), $0.text(3)].joined(separator: "\u{0}"))
+            let sql = $0.text(3).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            entries.append([$0.text(0), $0.text(1), $0.text(2), sql].joined(separator: "\u{0}"))
         }
         return entries
     }
