@@ -77,6 +77,8 @@ public final class MessageStore: Sendable, MessageSink {
             index = nil
             refusal = MessageStoreError(reason: "\(error). Remove \(directory)/\(MessageIndex.fileName) (it is made again from the folder), or choose another folder with --store")
         }
+        // Rows added by reconciling (a rebuild after damage): each mailbox is counted again.
+        index?.observe { [weak self] _ in self?.mailboxCounts.withLock { $0 = nil } }
     }
 
     /// Reconciles the index with the folder in the background (the server listens already), then

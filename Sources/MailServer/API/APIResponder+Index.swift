@@ -45,10 +45,12 @@ extension APIResponder {
             var size = stat()
             let databaseSize = lstat(index.path, &size) == 0 ? Int(size.st_size) : 0
             let uptime = Int(Date().timeIntervalSince(started))
-            return .json(Mailpit.AppInformation(Version: "mailtui", LatestVersion: "", Database: index.path, DatabaseSize: databaseSize,
+            var information = Mailpit.AppInformation(Version: "mailtui", LatestVersion: "", Database: index.path, DatabaseSize: databaseSize,
                                                 Messages: counts.total, Unread: counts.unread, Tags: index.tagCounts(mailbox: mailbox),
                                                 RuntimeStats: Mailpit.RuntimeStats(Uptime: uptime, Memory: 0, MessagesDeleted: deleted.withLock { $0 },
-                                                                                   SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0)))
+                                                                                   SMTPAccepted: 0, SMTPAcceptedSize: 0, SMTPRejected: 0, SMTPIgnored: 0))
+            information.IndexProblem = index.lastProblem.withLock { $0 }
+            return .json(information)
         case .tags(let method):
             guard method == "PUT" else { return .json(index.tagNames(mailbox: mailbox)) }
             guard let request = try? JSONDecoder().decode(Mailpit.SetTags.self, from: Data(body)) else {
@@ -73,7 +75,9 @@ extension APIResponder {
     }
 
     private func problem(_ index: MessageIndex) -> APIResponse {
-        .text(503, "the store's index could not be changed: \(index.lastProblem.withLock { $0 } ?? "unknown failure"); try again")
+        let said = index.lastProblem.withLock { $0 } ?? "unknown failure"
+        if index.isRebuilding { return .text(503, "the store's index is being rebuilt from the folder: \(said). Try again when GET /api/v1/info shows it rebuilt") }
+        return .text(503, "the store's index could not be changed: \(said); try again")
     }
 
     /// Why tags are refused, or nil: at most 50 of at most 100 characters, no control characters

@@ -27,6 +27,8 @@ public final class APIResponder: Sendable {
     let events: APIEvents
     private let token: String?
     let started = Date()
+    /// The index whose reconciling tells the waiters of the rows it adds (`watch`).
+    private let watched = Mutex<ObjectIdentifier?>(nil)
     let deleted = Mutex(0)
 
     /// The longest `wait` a request may ask for, in seconds.
@@ -62,14 +64,29 @@ public final class APIResponder: Sendable {
 
     /// The store's index, else one of the responder's own (opened once).
     var index: Result<MessageIndex, MessageIndexError> {
-        if let store = store.withLock({ $0 }), let index = store.currentIndex() { return .success(index) }
+        if let store = store.withLock({ $0 }), let index = store.currentIndex() { return .success(watch(index)) }
         return ownIndex.withLock { own in
             if let own { return own }
             let opened = Result { () throws(MessageIndexError) in try MessageIndex(directory: directory) }
-            if case .success(let index) = opened, reconcilesOwnIndex { index.reconcile() }
+            if case .success(let index) = opened {
+                _ = watch(index)
+                if reconcilesOwnIndex { index.reconcile() }
+            }
             own = opened
             return opened
         }
+    }
+
+    /// Rows that reconciling adds (the first indexing of a folder, a rebuild) are messages a
+    /// waiting request may want: a wait looks at the index once, then hears only of these and of
+    /// arrivals.
+    private func watch(_ index: MessageIndex) -> MessageIndex {
+        let new = watched.withLock { watched in
+            defer { watched = ObjectIdentifier(index) }
+            return watched != ObjectIdentifier(index)
+        }
+        if new { index.observe { [waiters] ids in for id in ids { waiters.arrived(id, read: false) } } }
+        return index
     }
 
     /// Why the request is refused before any route is read (a client beyond loopback without

@@ -122,6 +122,9 @@ final class APIWaiters: Sendable {
         let snapshot = waiting.withLock { Array($0.values) }
         guard !snapshot.isEmpty else { return }
         queue.async { [self] in
+            // Not read for no one (reconciling may tell of thousands of rows).
+            let live = snapshot.filter { !$0.answered && $0.accepts(id) }
+            guard !live.isEmpty else { return }
             // A relayed attempt's note is not the app's mail: no wait is answered with it.
             guard let message = APIMessage(id: id, directory: directory), message.record.notSent != true else { return }
             var searchable = SearchableMessage(parsing: message.root, envelope: message.record.recipients.map(\.address), time: message.record.time,
@@ -129,7 +132,7 @@ final class APIWaiters: Sendable {
             searchable.read = read
             let mailbox = Mailbox.of(message.record)
             searchable.tags = mailbox.isEmpty ? [] : [mailbox.lowercased()]
-            for waiter in snapshot where waiter.accepts(id) && waiter.query.matches(searchable) && (waiter.mailbox ?? mailbox) == mailbox {
+            for waiter in live where waiter.query.matches(searchable) && (waiter.mailbox ?? mailbox) == mailbox {
                 if waiter.found(id, message.summary(read: read)) { remove(waiter) }
             }
         }

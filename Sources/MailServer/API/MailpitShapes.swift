@@ -122,6 +122,9 @@ public enum Mailpit {
         public var Unread: Int
         public var Tags: [String: Int]
         public var RuntimeStats: RuntimeStats
+        /// mailtui's: the index's last problem (damage found, a rebuild under way or done); absent
+        /// when there was none.
+        public var IndexProblem: String? = nil
     }
 
     /// The body of `PUT /api/v1/tags`: these tags replace those of the messages (none: removed).

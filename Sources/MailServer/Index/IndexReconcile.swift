@@ -13,8 +13,21 @@ extension MessageIndex {
     /// read and added, oldest first. Part files and spares of store processes that are gone are
     /// removed on the way (the same listing). Slow on a large folder: it runs after the server
     /// listens, in the background.
+    /// The first one checks the file's integrity: damage found rebuilds it (`damaged`).
     @discardableResult
     public func reconcile() -> (added: Int, removed: Int) {
+        guard !isRebuilding else { return (0, 0) }
+        let damage = damageFound.load(ordering: .acquiring)
+        if !checked.exchange(true, ordering: .relaxed), let problem = integrityProblem() {
+            damaged(because: problem)
+            return (0, 0)
+        }
+        return fill(since: damage)
+    }
+
+    /// Reconciles; stops when damage is found after `damage` was counted (a rebuild follows).
+    func fill(since damage: Int) -> (added: Int, removed: Int) {
+        func damageFoundMeanwhile() -> Bool { damageFound.load(ordering: .acquiring) != damage }
         reconciling.store(true, ordering: .relaxed)
         defer { reconciling.store(false, ordering: .relaxed) }
         // The rows before the folder: a row is written after its files, so a message stored in
@@ -24,6 +37,7 @@ extension MessageIndex {
             try connection.rows("SELECT id FROM messages") { ids.insert($0.text(0)) }
             return ids
         }
+        guard !damageFoundMeanwhile() else { return (0, 0) }
         let names = FileContents.names(in: directory)
         StoreNames.removeStaleFiles(names, in: directory)
         var present = Set<String>()
@@ -48,7 +62,9 @@ extension MessageIndex {
             let done = change { connection throws(SQLiteError) in
                 for row in rows { try Self.insert(row, into: connection) }
             }
-            if done { added += rows.count }
+            guard done, !damageFoundMeanwhile() else { break }
+            added += rows.count
+            tell(rows.map(\.id))
         }
         return (added, gone.count)
     }

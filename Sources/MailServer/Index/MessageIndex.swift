@@ -25,11 +25,11 @@ public final class MessageIndex: Sendable {
 
     public let directory: String
     public let path: String
-    private let writing: Mutex<SQLiteConnection>
-    private let reading: Mutex<SQLiteConnection>
-    private let changing: Mutex<SQLiteConnection>
+    let writing: Mutex<SQLiteConnection>
+    let reading: Mutex<SQLiteConnection>
+    let changing: Mutex<SQLiteConnection>
     /// Rows added in the writer's open transaction.
-    private let uncommitted = Mutex(0)
+    let uncommitted = Mutex(0)
     /// Whether it was made new at this start (missing, damaged, another version): its rows come
     /// from reconciling the folder.
     public let isNew: Bool
@@ -38,6 +38,14 @@ public final class MessageIndex: Sendable {
     let lastProblem = Mutex<String?>(nil)
     /// Whether the folder is being reconciled (at a start, in the background).
     let reconciling = Atomic<Bool>(false)
+    /// Whether the index is being remade from the folder after damage was found (`damaged`).
+    let rebuilding = Atomic<Bool>(false)
+    /// How many times damage was found: a reconciling that saw it change stops.
+    let damageFound = Atomic<Int>(0)
+    /// Whether the integrity check ran (at the first reconciling, off the start's path).
+    let checked = Atomic<Bool>(false)
+    /// Told the ids of the rows reconciling added (the API's waiters hear of them).
+    let observers = Mutex<[@Sendable ([String]) -> Void]>([])
 
     /// Up to this many matches of a search are sorted in memory rather than found by walking
     /// the ids in order (see `page`).
@@ -94,7 +102,7 @@ public final class MessageIndex: Sendable {
 
     /// The writer's, the reader's and the changer's connections; the schema made when `made`,
     /// else its version checked.
-    private static func connect(_ path: String, makeSchema made: inout Bool) throws(MessageIndexError)
+    static func connect(_ path: String, makeSchema made: inout Bool) throws(MessageIndexError)
         -> (SQLiteConnection, SQLiteConnection, SQLiteConnection) {
         do throws(SQLiteError) {
             let first = try SQLiteConnection(path: path)
@@ -109,6 +117,9 @@ public final class MessageIndex: Sendable {
             } else if version != Self.version {
                 try? first.execute("ROLLBACK")
                 throw SQLiteError(doing: "reading \(path)", code: SQLITE_NOTADB, message: "an index of version \(version), not \(Self.version)")
+            } else if let problem = try schemaProblem(first) {
+                try? first.execute("ROLLBACK")
+                throw SQLiteError(doing: "reading \(path)", code: SQLITE_NOTADB, message: problem)
             }
             try first.execute("COMMIT")
             var connections = [first]
@@ -261,8 +272,13 @@ public final class MessageIndex: Sendable {
                   .text(IndexRow.json(row.bcc)), .text(IndexRow.json(row.replyTo)), .text(row.subject), .text(row.messageID), .text(row.snippet)])
     }
 
+    /// Keeps the failure for `info`; damage (SQLite's CORRUPT or NOTADB) starts a rebuild.
     func note(_ error: SQLiteError) {
-        lastProblem.withLock { $0 = "the index \(path): \(error)" }
+        guard error.isDamage else {
+            lastProblem.withLock { $0 = "the index \(path): \(error)" }
+            return
+        }
+        damaged(because: "\(error)")
     }
 
     // MARK: The API's reads and changes

@@ -39,6 +39,8 @@ struct SQLRow {
 final class SQLiteConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private var prepared: [String: OpaquePointer] = [:]
+    /// Set by `close`: a closed connection refuses every statement (the index is being remade).
+    private var closed = false
 
     /// Opens an existing file (never through a symbolic link: `SQLITE_OPEN_NOFOLLOW`).
     init(path: String) throws(SQLiteError) {
@@ -56,10 +58,19 @@ final class SQLiteConnection: @unchecked Sendable {
         sqlite3_busy_timeout(db, 5000)
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Closes it before its file is removed (a damaged index is remade under the same name: the
+    /// last close of the old one must not remove the new one's WAL).
+    func close() {
+        guard !closed else { return }
+        closed = true
         for statement in prepared.values { sqlite3_finalize(statement) }
+        prepared = [:]
         sqlite3_close_v2(handle)
     }
+
+    private var closedError: SQLiteError { SQLiteError(doing: "using the index", code: SQLITE_MISUSE, message: "the connection was closed (the index is being remade)") }
 
     private func failure(_ doing: String, _ code: Int32) -> SQLiteError {
         SQLiteError(doing: doing, code: code, message: String(cString: sqlite3_errmsg(handle)))
@@ -67,11 +78,13 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs statements without values (the schema, pragmas, BEGIN and COMMIT).
     func execute(_ sql: String) throws(SQLiteError) {
+        guard !closed else { throw closedError }
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw failure(String(sql.prefix(60)), code) }
     }
 
     private func statement(_ sql: String, _ values: [SQLValue]) throws(SQLiteError) -> OpaquePointer {
+        guard !closed else { throw closedError }
         let statement: OpaquePointer
         if let cached = prepared[sql] {
             statement = cached
@@ -128,5 +141,5 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
-    var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    var inTransaction: Bool { !closed && sqlite3_get_autocommit(handle) == 0 }
 }

@@ -169,6 +169,8 @@ struct ServeCommand: ParsableCommand {
             try runScreen(configuration, faults: allFaults, ca: ca, api: http)
             return
         }
+        // Damage found in the store's index (it is rebuilt from the folder) is said once, here.
+        MessageIndex.warnings.withLock { $0 = { Console.err("warning: \($0)") } }
 
         let stopSignals = HeadlessServer.blockStopSignals()
         // After the mask: the API's threads inherit it.
