@@ -7,8 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-serve=""
-stop() { if [ -n "$serve" ]; then kill "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; serve=""; fi; }
+# serve's PID is kept in a file: start_serve runs in $( ), a subshell, whose variables are lost.
+stop() {
+  [ -f "$work/pid" ] || return 0
+  local pid
+  pid=$(cat "$work/pid")
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  rm -f "$work/pid"
+}
 trap 'stop; rm -rf "$work"' EXIT
 swift build -c release --static-swift-stdlib --product mailtui >/dev/null 2>&1   # as bench/run.sh builds it
 MESSAGES=${MESSAGES:-100000}
@@ -22,7 +29,7 @@ start_serve() {
   local begun line
   begun=$(date +%s.%N)
   coproc SERVE { XDG_DATA_HOME="$work/data" exec .build/release/mailtui serve --json --host 127.0.0.1 --port 0 --tls-port off --api 0 --keep 1000000 2>/dev/null; }
-  serve=$SERVE_PID
+  echo "$SERVE_PID" > "$work/pid"
   read -r line <&"${SERVE[0]}"
   python3 -c "print(f'{$(date +%s.%N) - $begun:.3f}')"
   api=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["api"])' "$line")
