@@ -204,20 +204,12 @@ extension ServeCommand {
     /// a relay is no local test server).
     static func runInbox(_ configuration: ServerConfiguration, faults: [Fault], ca: String?, dnsServer: String?, ports: String,
                          first: String? = nil, announce: Bool, api: ServeAPI? = nil) throws {
-        let local: LocalServer
-        do {
-            local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in
-                try CaptureServer(configuration, faults: faults) { event in
-                    onEvent(event)
-                    api?.tell(event)
-                }
+        // The same start-up (and the same errors) as without a terminal.
+        let local = try LocalServer.wrapping(caPath: ca ?? "") { onEvent in
+            try HeadlessServer.start(configuration, faults: faults, ports: ports) { event in
+                onEvent(event)
+                api?.tell(event)
             }
-        } catch let refusal as MessageStoreError {
-            Console.err("error: the inbox is not used: \(refusal.reason)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
-        } catch {
-            Console.err("error: cannot listen on port \(ports): \(error)")
-            throw ExitCode(ExitStatus.internalError.rawValue)
         }
         guard let server = local.server else { return }
         api?.server.responder.attach(server.store)
